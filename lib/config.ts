@@ -1,0 +1,143 @@
+import * as z from 'zod/mini';
+
+/**
+ * The one place that reads the environment. Every loader validates what it needs and throws
+ * a {@link ConfigError} naming the variable and what to set it to; nothing else in the
+ * project reads `process.env`.
+ */
+
+/** A configuration value is missing or invalid; the message says which and how to fix it. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+const boolFlag = z.optional(z.enum(['true', 'false', '1', '0', '']));
+const positiveInt = z.optional(z.string().check(z.regex(/^\d+$/, 'must be a whole number')));
+
+const piriodEnv = z.object({
+  PIRIOD_API_URL: z.optional(z.string().check(z.refine((v) => URL.canParse(v), 'must be a URL'))),
+  PIRIOD_API_TOKEN: z.optional(z.string()),
+  PIRIOD_WORKSPACE: z.optional(z.string()),
+  PIRIOD_TEST_MODE: boolFlag,
+  PIRIOD_TIMEOUT_MS: positiveInt,
+  PIRIOD_MAX_ATTEMPTS: positiveInt,
+  PIRIOD_REQUESTS_PER_SECOND: positiveInt,
+  PIRIOD_CONCURRENCY: positiveInt,
+});
+
+/** Where and how to reach Piriod. The token is kept out of `toString`/JSON by the caller. */
+export interface PiriodConfig {
+  baseUrl: string;
+  token: string;
+  workspace: string;
+  testMode: boolean;
+  timeoutMs: number;
+  maxAttempts: number;
+  requestsPerSecond: number;
+  concurrency: number;
+}
+
+/** Settings of Piriod access that do not include credentials (for Lambda, where secrets come later). */
+export type PiriodSettings = Omit<PiriodConfig, 'token'>;
+
+/**
+ * Reads Piriod settings without the token (Lambda reads the token from Secrets Manager).
+ *
+ * @throws ConfigError when a variable is malformed or the workspace is missing.
+ */
+export function loadPiriodSettings(env: Env): PiriodSettings {
+  const e = parse(piriodEnv, env);
+  const workspace = e.PIRIOD_WORKSPACE?.trim();
+  if (!workspace) {
+    throw new ConfigError(
+      'PIRIOD_WORKSPACE is not set: set it to your Piriod workspace id (acc_…), the x-simple-workspace value',
+    );
+  }
+  return {
+    baseUrl: e.PIRIOD_API_URL ?? 'https://api.piriod.com',
+    workspace,
+    testMode: e.PIRIOD_TEST_MODE === 'true' || e.PIRIOD_TEST_MODE === '1',
+    timeoutMs: int(e.PIRIOD_TIMEOUT_MS, 10_000),
+    maxAttempts: Math.max(1, int(e.PIRIOD_MAX_ATTEMPTS, 5)),
+    requestsPerSecond: int(e.PIRIOD_REQUESTS_PER_SECOND, 20),
+    concurrency: Math.max(1, int(e.PIRIOD_CONCURRENCY, 8)),
+  };
+}
+
+/**
+ * Reads everything needed to call Piriod from the plain environment (CLI, local runs).
+ *
+ * @throws ConfigError when the token or workspace is missing or a value is malformed.
+ */
+export function loadPiriodConfig(env: Env): PiriodConfig {
+  const token = env.PIRIOD_API_TOKEN?.trim();
+  if (!token) {
+    throw new ConfigError(
+      'PIRIOD_API_TOKEN is not set: set it to your Piriod API token (Dashboard → Developers), or unset both PIRIOD_API_TOKEN and PIRIOD_WORKSPACE and run `npm start` to use the sandbox',
+    );
+  }
+  return { ...loadPiriodSettings(env), token };
+}
+
+const storeEnv = z.object({
+  CUSTOMERS_TABLE: z.optional(
+    z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be 3-255 of A-Z a-z 0-9 _ . -')),
+  ),
+  AWS_ENDPOINT_URL_DYNAMODB: z.optional(
+    z
+      .string()
+      .check(z.refine((v) => URL.canParse(v), 'must be a URL such as http://127.0.0.1:8000')),
+  ),
+  AWS_REGION: z.optional(z.string()),
+});
+
+/** Where the customers table lives. */
+export interface StoreConfig {
+  tableName: string;
+  /** DynamoDB endpoint override (DynamoDB Local); the SDK default otherwise. */
+  endpoint: string | undefined;
+  region: string;
+}
+
+/** Reads the table settings. @throws ConfigError on a malformed value. */
+export function loadStoreConfig(env: Env): StoreConfig {
+  const e = parse(storeEnv, env);
+  return {
+    tableName: e.CUSTOMERS_TABLE ?? 'piriod-customers',
+    endpoint: e.AWS_ENDPOINT_URL_DYNAMODB,
+    region: e.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+  };
+}
+
+/** Reads a required variable set by the CDK stack for a function. */
+export function requireVariable(env: Env, name: string): string {
+  const v = env[name]?.trim();
+  if (!v)
+    throw new ConfigError(
+      `${name} is not set: the stack sets it; set it by hand when running locally`,
+    );
+  return v;
+}
+
+/** Reads an optional variable, trimmed; `undefined` when empty. */
+export function optionalVariable(env: Env, name: string): string | undefined {
+  const v = env[name]?.trim();
+  return v ? v : undefined;
+}
+
+function parse<T extends z.ZodMiniType>(schema: T, env: Env): z.infer<T> {
+  const r = schema.safeParse(env);
+  if (r.success) return r.data;
+  const problems = r.error.issues.map((i) => {
+    const name = String(i.path[0]);
+    const reason = i.code === 'invalid_value' ? `must be one of ${i.values.join(', ')}` : i.message;
+    return `${name} ${reason === 'Invalid input' ? 'is invalid' : reason} (got ${JSON.stringify(env[name])})`;
+  });
+  throw new ConfigError(problems.join('; '));
+}
+
+function int(value: string | undefined, fallback: number): number {
+  return value === undefined || value === '' ? fallback : Number(value);
+}

@@ -1,0 +1,313 @@
+import { InvalidCustomerIdError, isValidCustomerId } from '../customer/errors.js';
+import {
+  isRetryable,
+  PiriodBadRequestError,
+  PiriodCredentialsError,
+  type PiriodError,
+  PiriodMalformedResponseError,
+  PiriodNetworkError,
+  PiriodNotFoundError,
+  PiriodRateLimitedError,
+  PiriodServerError,
+  PiriodTimeoutError,
+} from './errors.js';
+import { DEFAULT_PACE, defaultSleep, type PaceOptions, Pacer } from './pacer.js';
+import {
+  backoffDelay,
+  DEFAULT_RETRY_POLICY,
+  parseRetryAfter,
+  type RetryPolicy,
+} from './retry-policy.js';
+
+/** Connection and behaviour settings of a {@link PiriodClient}. */
+export interface PiriodClientOptions {
+  /** API base URL, e.g. `https://api.piriod.com`. */
+  baseUrl: string;
+  /** API token, sent as `Authorization: Token …`; never echoed in errors. */
+  token: string;
+  /** Workspace id, sent as `x-simple-workspace`. */
+  workspace: string;
+  /** Sends `x-piriod-test-mode: true` to read test-mode data. */
+  testMode?: boolean;
+  /** Per-attempt timeout in ms, body included. Default 10 000. */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  pace?: Partial<PaceOptions>;
+  /** Injected for tests: the clock, sleep and random source used by retries and pacing. */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** Called after every HTTP attempt, e.g. to record latency metrics. */
+  onAttempt?: (attempt: AttemptInfo) => void;
+}
+
+/** What one HTTP attempt did. */
+export interface AttemptInfo {
+  path: string;
+  attempt: number;
+  status: number | undefined;
+  durationMs: number;
+  error: string | undefined;
+}
+
+/** One page of `GET /customers/`. Entries are raw wire objects, not yet validated. */
+export interface CustomerPage {
+  page: number;
+  /** Total customers Piriod reported for the listing. */
+  count: number | undefined;
+  results: unknown[];
+  /** Page number of the next page, or `undefined` on the last one. */
+  nextPage: number | undefined;
+}
+
+/** The subset of the Piriod API the mirror reads. */
+export interface PiriodReader {
+  /** `GET /customers/{id}/`: the raw wire customer. */
+  getCustomer(id: string): Promise<unknown>;
+  /** `GET /customers/?page=…`, page after page until `next` is null. */
+  listCustomers(options?: ListOptions): AsyncIterable<CustomerPage>;
+}
+
+export interface ListOptions {
+  /** First page to read (1-based); lets a cut-short run resume. Default 1. */
+  startPage?: number;
+  /** Page size, at most 100 (Piriod's maximum). Default 100. */
+  pageSize?: number;
+}
+
+/**
+ * HTTP client for Piriod with timeouts, bounded retries (exponential backoff, full jitter,
+ * `Retry-After` honoured up to a cap), client-side pacing, and typed errors.
+ *
+ * @example
+ * const piriod = new PiriodClient({ baseUrl, token, workspace });
+ * for await (const page of piriod.listCustomers()) console.log(page.results.length);
+ */
+export class PiriodClient implements PiriodReader {
+  private readonly base: URL;
+  private readonly headers: Record<string, string>;
+  private readonly timeoutMs: number;
+  private readonly retry: RetryPolicy;
+  private readonly pacer: Pacer;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(private readonly options: PiriodClientOptions) {
+    this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+    this.headers = {
+      authorization: `Token ${options.token}`,
+      'x-simple-workspace': options.workspace,
+      accept: 'application/json',
+      ...(options.testMode ? { 'x-piriod-test-mode': 'true' } : {}),
+    };
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? defaultSleep;
+    this.random = options.random ?? Math.random;
+    this.pacer = new Pacer({ ...DEFAULT_PACE, ...options.pace }, this.now, this.sleep);
+  }
+
+  async getCustomer(id: string): Promise<unknown> {
+    if (!isValidCustomerId(id)) throw new InvalidCustomerIdError(id);
+    const body = await this.request(new URL(`customers/${id}/`, this.base), id);
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new PiriodMalformedResponseError(
+        `Piriod GET /customers/${id}/ returned ${Array.isArray(body) ? 'an array' : typeof body}, not a customer object`,
+        false,
+        { customerId: id },
+      );
+    }
+    return body;
+  }
+
+  async *listCustomers(options: ListOptions = {}): AsyncGenerator<CustomerPage> {
+    const pageSize = Math.min(100, Math.max(1, options.pageSize ?? 100));
+    let page = Math.max(1, options.startPage ?? 1);
+    let url: URL | undefined = new URL(`customers/?page=${page}&page_size=${pageSize}`, this.base);
+    while (url) {
+      const body = await this.request(url);
+      const envelope = parseEnvelope(body, url);
+      const next: URL | undefined =
+        envelope.next === null ? undefined : this.followable(envelope.next, url);
+      const nextPage = next ? Number(next.searchParams.get('page') ?? page + 1) : undefined;
+      yield { page, count: envelope.count, results: envelope.results, nextPage };
+      url = next;
+      page = nextPage ?? page + 1;
+    }
+  }
+
+  /** `next` is a full URL; follow it only on Piriod's own origin so the token never leaks. */
+  private followable(next: string, current: URL): URL {
+    let url: URL;
+    try {
+      url = new URL(next, current);
+    } catch {
+      throw new PiriodMalformedResponseError(`Piriod listing gave an unparseable next URL`, false);
+    }
+    if (url.origin !== this.base.origin || !url.pathname.startsWith(this.base.pathname)) {
+      throw new PiriodMalformedResponseError(
+        `Piriod listing's next URL points outside ${this.base.origin}; refusing to send the token there`,
+        false,
+      );
+    }
+    return url;
+  }
+
+  private async request(url: URL, customerId?: string): Promise<unknown> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.pacer.run(() => this.attempt(url, attempt, customerId));
+      } catch (err) {
+        if (!isRetryable(err) || attempt >= this.retry.maxAttempts) {
+          if (isRetryable(err)) {
+            (err as Error).message += ` (gave up after ${attempt} attempts)`;
+          }
+          throw err;
+        }
+        const retryAfter =
+          err instanceof PiriodRateLimitedError || err instanceof PiriodServerError
+            ? err.retryAfterMs
+            : undefined;
+        await this.sleep(backoffDelay(this.retry, attempt, this.random, retryAfter));
+      }
+    }
+  }
+
+  private async attempt(url: URL, attempt: number, customerId?: string): Promise<unknown> {
+    const path = url.pathname + url.search;
+    const started = this.now();
+    let status: number | undefined;
+    let failure: string | undefined;
+    try {
+      let res: Response;
+      let text: string;
+      try {
+        const signal = AbortSignal.timeout(this.timeoutMs);
+        res = await fetch(url, { headers: this.headers, signal, redirect: 'manual' });
+        status = res.status;
+        text = await res.text();
+      } catch (err) {
+        throw this.transportError(err, path, customerId);
+      }
+      if (res.status < 200 || res.status >= 300) {
+        throw this.statusError(res, text, path, customerId);
+      }
+      try {
+        return JSON.parse(text);
+      } catch (err) {
+        throw new PiriodMalformedResponseError(
+          `Piriod GET ${path} answered ${res.status} with a body that is not JSON${about(customerId)}`,
+          true,
+          { status: res.status, customerId, cause: err },
+        );
+      }
+    } catch (err) {
+      failure = (err as Error).name;
+      throw err;
+    } finally {
+      this.options.onAttempt?.({
+        path: url.pathname,
+        attempt,
+        status,
+        durationMs: this.now() - started,
+        error: failure,
+      });
+    }
+  }
+
+  private transportError(err: unknown, path: string, customerId?: string): PiriodError {
+    const name = (err as Error)?.name;
+    if (name === 'TimeoutError' || name === 'AbortError') {
+      return new PiriodTimeoutError(
+        `Piriod GET ${path} did not answer within ${this.timeoutMs} ms${about(customerId)}`,
+        { customerId },
+      );
+    }
+    const cause = (err as { cause?: { code?: string } })?.cause?.code ?? (err as Error)?.message;
+    return new PiriodNetworkError(
+      this.redact(`cannot reach Piriod at ${this.base.origin} (${cause})${about(customerId)}`),
+      { customerId },
+    );
+  }
+
+  private statusError(res: Response, text: string, path: string, customerId?: string): PiriodError {
+    const status = res.status;
+    const body = safeJson(text);
+    const detail = this.redact(describeBody(body, text));
+    const what = `Piriod GET ${path} answered ${status}${detail ? `: ${detail}` : ''}${about(customerId)}`;
+    const opts = { status, customerId };
+    const retryAfter = parseRetryAfter(res.headers.get('retry-after'), this.now());
+    if (status === 404) return new PiriodNotFoundError(what, opts);
+    if (status === 401 || status === 403) {
+      return new PiriodCredentialsError(
+        `${what} — Piriod rejected the credentials: check PIRIOD_API_TOKEN and PIRIOD_WORKSPACE`,
+        opts,
+      );
+    }
+    if (status === 400) {
+      const fields = body && typeof body === 'object' && !Array.isArray(body) ? body : {};
+      return new PiriodBadRequestError(what, fields as Record<string, unknown>, opts);
+    }
+    if (status === 429) return new PiriodRateLimitedError(what, retryAfter, opts);
+    if (status >= 300 && status < 400) {
+      return new PiriodMalformedResponseError(`${what} (unexpected redirect)`, false, opts);
+    }
+    return new PiriodServerError(what, retryAfter, opts);
+  }
+
+  /** Removes the token from text that came from elsewhere (server bodies, causes). */
+  private redact(text: string): string {
+    const token = this.options.token;
+    return token.length >= 4 ? text.split(token).join('[redacted]') : text;
+  }
+}
+
+function about(customerId: string | undefined): string {
+  return customerId ? ` (customer ${customerId})` : '';
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Piriod errors are `{detail}` or a field → messages map; show either, briefly. */
+function describeBody(body: unknown, text: string): string {
+  let out: string;
+  if (body && typeof body === 'object' && 'detail' in body) out = String(body.detail);
+  else if (body && typeof body === 'object') out = JSON.stringify(body);
+  else out = text.trim();
+  return out.length > 200 ? `${out.slice(0, 200)}…` : out;
+}
+
+interface Envelope {
+  count: number | undefined;
+  next: string | null;
+  results: unknown[];
+}
+
+function parseEnvelope(body: unknown, url: URL): Envelope {
+  const b = body as Partial<Record<'count' | 'next' | 'results', unknown>> | null;
+  const ok =
+    b !== null &&
+    typeof b === 'object' &&
+    Array.isArray(b.results) &&
+    (b.next === null || b.next === undefined || typeof b.next === 'string') &&
+    (b.count === undefined || typeof b.count === 'number');
+  if (!ok) {
+    throw new PiriodMalformedResponseError(
+      `Piriod GET ${url.pathname}${url.search} did not return a {count, next, results} page`,
+      false,
+    );
+  }
+  return {
+    count: b.count as number | undefined,
+    next: (b.next as string | null | undefined) ?? null,
+    results: b.results as unknown[],
+  };
+}

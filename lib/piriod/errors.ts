@@ -1,0 +1,119 @@
+/**
+ * Errors from talking to Piriod. Each says what happened and for which customer, never the
+ * token, and carries `retryable` so callers branch on the type, not on message text.
+ */
+export abstract class PiriodError extends Error {
+  /** Whether the same request may succeed later (timeouts, 429, 5xx, network). */
+  abstract readonly retryable: boolean;
+  /** HTTP status when Piriod answered. */
+  readonly status: number | undefined;
+  /** The customer the request was about, when it was about one. */
+  readonly customerId: string | undefined;
+
+  constructor(
+    message: string,
+    opts: { status?: number; customerId?: string; cause?: unknown } = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.status = opts.status;
+    this.customerId = opts.customerId;
+  }
+}
+
+/** 404: the customer does not exist (or lives in another workspace). */
+export class PiriodNotFoundError extends PiriodError {
+  override readonly name = 'PiriodNotFoundError';
+  readonly retryable = false;
+}
+
+/**
+ * 401 or 403: the token or workspace was rejected. Older Piriod docs swap the two, so both
+ * mean "fix your credentials"; never retried, and it stops a whole run.
+ */
+export class PiriodCredentialsError extends PiriodError {
+  override readonly name = 'PiriodCredentialsError';
+  readonly retryable = false;
+}
+
+/** 400: Piriod rejected the request; `fieldErrors` holds its field → messages map. */
+export class PiriodBadRequestError extends PiriodError {
+  override readonly name = 'PiriodBadRequestError';
+  readonly retryable = false;
+  readonly fieldErrors: Record<string, unknown>;
+
+  constructor(
+    message: string,
+    fieldErrors: Record<string, unknown>,
+    opts: { status?: number; customerId?: string } = {},
+  ) {
+    super(message, opts);
+    this.fieldErrors = fieldErrors;
+  }
+}
+
+/** 429: too many requests; `retryAfterMs` is Piriod's `Retry-After` when it sent one. */
+export class PiriodRateLimitedError extends PiriodError {
+  override readonly name = 'PiriodRateLimitedError';
+  readonly retryable = true;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(
+    message: string,
+    retryAfterMs: number | undefined,
+    opts: { status?: number; customerId?: string } = {},
+  ) {
+    super(message, opts);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** 5xx (and other unexpected statuses): Piriod failed; worth another try. */
+export class PiriodServerError extends PiriodError {
+  override readonly name = 'PiriodServerError';
+  readonly retryable = true;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(
+    message: string,
+    retryAfterMs: number | undefined,
+    opts: { status?: number; customerId?: string } = {},
+  ) {
+    super(message, opts);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** No complete answer within the per-request timeout. */
+export class PiriodTimeoutError extends PiriodError {
+  override readonly name = 'PiriodTimeoutError';
+  readonly retryable = true;
+}
+
+/** The connection failed (refused, reset, DNS). */
+export class PiriodNetworkError extends PiriodError {
+  override readonly name = 'PiriodNetworkError';
+  readonly retryable = true;
+}
+
+/**
+ * A 2xx whose body is not what Piriod sends: not JSON (a truncated or garbled body, worth a
+ * retry) or JSON of the wrong shape (permanent).
+ */
+export class PiriodMalformedResponseError extends PiriodError {
+  override readonly name = 'PiriodMalformedResponseError';
+  readonly retryable: boolean;
+
+  constructor(
+    message: string,
+    retryable: boolean,
+    opts: { status?: number; customerId?: string; cause?: unknown } = {},
+  ) {
+    super(message, opts);
+    this.retryable = retryable;
+  }
+}
+
+/** True for errors a later attempt may fix. Unknown errors are not retryable. */
+export function isRetryable(err: unknown): boolean {
+  return err instanceof PiriodError && err.retryable;
+}

@@ -1,0 +1,28 @@
+export {
+  type AttemptInfo,
+  type CustomerPage,
+  type ListOptions,
+  PiriodClient,
+  type PiriodClientOptions,
+  type PiriodReader,
+} from './client.js';
+export {
+  isRetryable,
+  PiriodBadRequestError,
+  PiriodCredentialsError,
+  PiriodError,
+  PiriodMalformedResponseError,
+  PiriodNetworkError,
+  PiriodNotFoundError,
+  PiriodRateLimitedError,
+  PiriodServerError,
+  PiriodTimeoutError,
+} from './errors.js';
+export { DEFAULT_PACE, type PaceOptions, Pacer } from './pacer.js';
+export {
+  backoffDelay,
+  DEFAULT_RETRY_POLICY,
+  parseRetryAfter,
+  type RetryPolicy,
+} from './retry-policy.js';
+export { pythonStr, verifyWebhookSignature, webhookSignature } from './signature.js';

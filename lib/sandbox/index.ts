@@ -1,0 +1,9 @@
+export { NO_FAULTS, type SandboxFaults } from './faults.js';
+export {
+  type Sandbox,
+  type SandboxOptions,
+  type SandboxStats,
+  startSandbox,
+} from './sandbox-server.js';
+export { generateCustomers, type SandboxCustomer, seedPageExample } from './seed-data.js';
+export { sendWebhook, type WebhookPayload } from './webhook-sender.js';

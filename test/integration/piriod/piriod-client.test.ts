@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { InvalidCustomerIdError } from '../../../lib/customer/index.js';
+import { freePort } from '../../../lib/local/dynamodb-local.js';
+import {
+  PiriodClient,
+  type PiriodClientOptions,
+  PiriodCredentialsError,
+  PiriodMalformedResponseError,
+  PiriodNetworkError,
+  PiriodNotFoundError,
+  PiriodRateLimitedError,
+  PiriodServerError,
+  PiriodTimeoutError,
+} from '../../../lib/piriod/index.js';
+import { type Sandbox, startSandbox } from '../../../lib/sandbox/index.js';
+
+let sandbox: Sandbox;
+let sleeps: number[];
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ customers: 230 });
+});
+afterAll(() => sandbox.close());
+beforeEach(() => {
+  sleeps = [];
+  sandbox.setFaults({ errorRate: 0, rateLimitRate: 0, hangRate: 0, malformedRate: 0 });
+  sandbox.resetStats();
+});
+
+/** A client whose backoff sleeps are recorded instead of waited for. */
+function client(overrides: Partial<PiriodClientOptions> = {}): PiriodClient {
+  return new PiriodClient({
+    baseUrl: sandbox.url,
+    token: sandbox.token,
+    workspace: sandbox.workspace,
+    pace: { requestsPerSecond: 0, concurrency: 8 },
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    random: () => 0.5,
+    ...overrides,
+  });
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('PiriodClient listing', () => {
+  it('follows next across pages of 100 until null and sees every customer once', async () => {
+    const pages = [];
+    for await (const page of client().listCustomers()) pages.push(page);
+    expect(pages.map((p) => p.results.length)).toEqual([100, 100, 30]);
+    expect(pages.map((p) => p.page)).toEqual([1, 2, 3]);
+    expect(pages.map((p) => p.nextPage)).toEqual([2, 3, undefined]);
+    const ids = pages.flatMap((p) => p.results.map((c) => (c as { id: string }).id));
+    expect(new Set(ids).size).toBe(230);
+    expect(sandbox.stats().list).toBe(3);
+  });
+
+  it('starts from a given page so a cut-short run can resume', async () => {
+    const pages = [];
+    for await (const page of client().listCustomers({ startPage: 3 })) pages.push(page);
+    expect(pages).toHaveLength(1);
+    expect(pages[0]?.results).toHaveLength(30);
+  });
+});
+
+describe('PiriodClient errors', () => {
+  it('returns a customer by id with trailing-slash path and required headers', async () => {
+    const c = (await client().getCustomer('cus_01H8XYZ123ABC')) as { id: string };
+    expect(c.id).toBe('cus_01H8XYZ123ABC');
+  });
+
+  it('maps 404 to PiriodNotFoundError naming the customer, without retrying', async () => {
+    const err = await failure(client().getCustomer('cus_missing'));
+    expect(err).toBeInstanceOf(PiriodNotFoundError);
+    expect(err.message).toContain('cus_missing');
+    expect(sandbox.stats().get).toBe(1);
+  });
+
+  it('maps 401 and 403 to PiriodCredentialsError, never retried, token never shown', async () => {
+    const wrongToken = await failure(
+      client({ token: 'sk_live_secret_wrong_token' }).getCustomer('cus_1'),
+    );
+    expect(wrongToken).toBeInstanceOf(PiriodCredentialsError);
+    expect(wrongToken.message).not.toContain('sk_live_secret_wrong_token');
+    expect(wrongToken.message).toContain('PIRIOD_API_TOKEN');
+    const wrongWorkspace = await failure(client({ workspace: 'acc_other' }).getCustomer('cus_1'));
+    expect(wrongWorkspace).toBeInstanceOf(PiriodCredentialsError);
+    expect(sandbox.stats().requests).toBe(2);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('retries 5xx with backoff and gives up after maxAttempts with a clear message', async () => {
+    sandbox.setFaults({ errorRate: 1 });
+    const err = await failure(
+      client({ retry: { maxAttempts: 4 } }).getCustomer('cus_01H8XYZ123ABC'),
+    );
+    expect(err).toBeInstanceOf(PiriodServerError);
+    expect(err.message).toMatch(/gave up after 4 attempts/);
+    expect(sandbox.stats().get).toBe(4);
+    // Full jitter with random()=0.5: half of 200, 400, 800.
+    expect(sleeps).toEqual([100, 200, 400]);
+  });
+
+  it('honours Retry-After on 429, then succeeds once the limit lifts', async () => {
+    sandbox.setFaults({ rateLimitRate: 1, retryAfterSeconds: 2 });
+    const c = client({
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        sandbox.setFaults({ rateLimitRate: 0 });
+      },
+    });
+    const customer = (await c.getCustomer('cus_01H8XYZ123ABC')) as { id: string };
+    expect(customer.id).toBe('cus_01H8XYZ123ABC');
+    expect(sleeps).toEqual([2000]);
+  });
+
+  it('surfaces a persistent 429 as PiriodRateLimitedError with the Retry-After value', async () => {
+    sandbox.setFaults({ rateLimitRate: 1, retryAfterSeconds: 3 });
+    const err = await failure(
+      client({ retry: { maxAttempts: 2 } }).getCustomer('cus_01H8XYZ123ABC'),
+    );
+    expect(err).toBeInstanceOf(PiriodRateLimitedError);
+    expect((err as PiriodRateLimitedError).retryAfterMs).toBe(3000);
+  });
+
+  it('times out a request that hangs and retries it', async () => {
+    sandbox.setFaults({ hangRate: 1, hangMs: 5_000 });
+    const err = await failure(
+      client({ timeoutMs: 150, retry: { maxAttempts: 2 } }).getCustomer('cus_01H8XYZ123ABC'),
+    );
+    expect(err).toBeInstanceOf(PiriodTimeoutError);
+    expect(err.message).toContain('did not answer within 150 ms');
+    expect(sandbox.stats().get).toBe(2);
+  });
+
+  it('treats a body that is not JSON as a retryable malformed response', async () => {
+    sandbox.setFaults({ malformedRate: 1 });
+    const err = await failure(
+      client({ retry: { maxAttempts: 2 } }).getCustomer('cus_01H8XYZ123ABC'),
+    );
+    expect(err).toBeInstanceOf(PiriodMalformedResponseError);
+    expect((err as PiriodMalformedResponseError).retryable).toBe(true);
+    expect(sandbox.stats().get).toBe(2);
+  });
+
+  it('reports an unreachable Piriod as a network error after retries', async () => {
+    const port = await freePort();
+    const err = await failure(
+      client({ baseUrl: `http://127.0.0.1:${port}`, retry: { maxAttempts: 2 } }).getCustomer(
+        'cus_1',
+      ),
+    );
+    expect(err).toBeInstanceOf(PiriodNetworkError);
+    expect(err.message).toMatch(/cannot reach Piriod/);
+  });
+
+  it('refuses ids that are not Piriod ids without sending anything', async () => {
+    for (const bad of ['../etc', '', 'x'.repeat(10_000), 'cus_1/../../']) {
+      expect(await failure(client().getCustomer(bad))).toBeInstanceOf(InvalidCustomerIdError);
+    }
+    expect(sandbox.stats().requests).toBe(0);
+  });
+
+  it('never includes the token in any error message', async () => {
+    const token = sandbox.token;
+    const errors: Error[] = [];
+    sandbox.setFaults({ errorRate: 1 });
+    errors.push(await failure(client({ retry: { maxAttempts: 1 } }).getCustomer('cus_x')));
+    sandbox.setFaults({ errorRate: 0 });
+    errors.push(await failure(client().getCustomer('cus_missing')));
+    errors.push(await failure(client({ workspace: 'acc_x' }).getCustomer('cus_x')));
+    for (const err of errors) {
+      expect(err.message).not.toContain(token);
+      expect(JSON.stringify(err)).not.toContain(token);
+    }
+  });
+});
