@@ -1,0 +1,29 @@
+import type { CustomerRecord, SyncSource } from '../customer/record.js';
+import type { StoredVersion } from './write-rule.js';
+
+/** Result of writing one customer by the write rule. */
+export type UpsertResult = 'created' | 'updated' | 'unchanged' | 'stale';
+
+/** Result of recording that Piriod no longer has a customer. */
+export type TombstoneResult = 'deleted' | 'unchanged' | 'absent' | 'stale';
+
+/**
+ * The port the sync use cases write through. The DynamoDB adapter is the real one; tests may
+ * use an in-memory one.
+ */
+export interface CustomerStore {
+  /** Reads the write-rule fields of many customers at once; absent ids are missing from the map. */
+  readVersions(ids: readonly string[]): Promise<Map<string, StoredVersion>>;
+  /**
+   * Writes each record whose decision (against `known`, the versions read before) is a
+   * write, conditionally, so a concurrent newer write is never overwritten.
+   */
+  upsertMany(
+    records: readonly CustomerRecord[],
+    known: Map<string, StoredVersion>,
+  ): Promise<Map<string, UpsertResult | Error>>;
+  /** Marks a customer deleted (keeping its last data) unless it was fetched after `observedAt`. */
+  tombstone(id: string, observedAt: string, source: SyncSource): Promise<TombstoneResult>;
+  /** Pages through the ids of customers that are not tombstones. */
+  liveIds(): AsyncIterable<string[]>;
+}

@@ -1,0 +1,247 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { CustomerRecord, SyncSource } from '../customer/record.js';
+import type { CustomerStore, TombstoneResult, UpsertResult } from './customer-store.js';
+import { StoreError, toStoreError } from './errors.js';
+import { decideWrite, type StoredVersion } from './write-rule.js';
+
+/** Options of {@link DynamoCustomerStore}. */
+export interface DynamoCustomerStoreOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** Conditional writes in flight at once. Default 16. */
+  writeConcurrency?: number;
+  /** Injected for tests: waits between retries of unprocessed batch keys. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const VERSION_FIELDS = [
+  'id',
+  'updated',
+  'contentHash',
+  'fetchedAt',
+  'deleted',
+  'deletedAt',
+] as const;
+/** Fields a conditional write checks so it only lands on the version it decided against. */
+const GUARDED = ['updated', 'contentHash', 'fetchedAt', 'deleted'] as const;
+const MAX_RACE_RETRIES = 4;
+
+/**
+ * The customers table in DynamoDB, written by the write rule: versions are read in batches
+ * first (a failed conditional write still costs write units), only winners are written, and
+ * every write is conditional on the version it was decided against, so concurrent syncs
+ * never put an older version over a newer one.
+ */
+export class DynamoCustomerStore implements CustomerStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly table: string;
+  private readonly concurrency: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(options: DynamoCustomerStoreOptions) {
+    this.client = options.client;
+    this.table = options.tableName;
+    this.concurrency = options.writeConcurrency ?? 16;
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  async readVersions(ids: readonly string[]): Promise<Map<string, StoredVersion>> {
+    const found = new Map<string, StoredVersion>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => ({ id }));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt > 0) {
+          if (attempt > 8) {
+            throw new StoreError(
+              `DynamoDB left ${keys.length} keys unprocessed after retries`,
+              true,
+            );
+          }
+          await this.sleep(Math.floor(Math.random() * Math.min(2000, 50 * 2 ** attempt)));
+        }
+        const out = await this.send('read versions', () =>
+          this.client.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [this.table]: {
+                  Keys: keys,
+                  ConsistentRead: true,
+                  ProjectionExpression: VERSION_FIELDS.map((f) => `#${f}`).join(', '),
+                  ExpressionAttributeNames: Object.fromEntries(
+                    VERSION_FIELDS.map((f) => [`#${f}`, f]),
+                  ),
+                },
+              },
+            }),
+          ),
+        );
+        for (const item of out.Responses?.[this.table] ?? []) {
+          found.set(item.id as string, item as StoredVersion);
+        }
+        keys = (out.UnprocessedKeys?.[this.table]?.Keys as Record<string, unknown>[]) ?? [];
+      }
+    }
+    return found;
+  }
+
+  async upsertMany(
+    records: readonly CustomerRecord[],
+    known: Map<string, StoredVersion>,
+  ): Promise<Map<string, UpsertResult | Error>> {
+    const results = new Map<string, UpsertResult | Error>();
+    let next = 0;
+    const worker = async () => {
+      while (next < records.length) {
+        const record = records[next++] as CustomerRecord;
+        try {
+          results.set(record.id, await this.upsertOne(record, known.get(record.id)));
+        } catch (err) {
+          results.set(record.id, toStoreError(err, this.table, `write customer ${record.id}`));
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, records.length) }, worker));
+    return results;
+  }
+
+  private async upsertOne(
+    record: CustomerRecord,
+    stored: StoredVersion | undefined,
+  ): Promise<UpsertResult> {
+    let current = stored;
+    for (let round = 0; round <= MAX_RACE_RETRIES; round++) {
+      const decision = decideWrite(current, record);
+      if (decision === 'unchanged' || decision === 'stale') {
+        // Losing a race to a concurrent writer counts as stale, whatever it wrote.
+        return round > 0 ? 'stale' : decision;
+      }
+      const item = { ...record };
+      delete item.deleted;
+      delete item.deletedAt;
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: item,
+            ...guard(current),
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return decision === 'create' ? 'created' : 'updated';
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+        current = err.Item ? pickVersion(unmarshall(err.Item)) : await this.readOne(record.id);
+      }
+    }
+    return 'stale';
+  }
+
+  private async readOne(id: string): Promise<StoredVersion | undefined> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: { id }, ConsistentRead: true }),
+    );
+    return out.Item ? pickVersion(out.Item) : undefined;
+  }
+
+  async tombstone(id: string, observedAt: string, source: SyncSource): Promise<TombstoneResult> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { id },
+          UpdateExpression:
+            'SET #deleted = :true, #deletedAt = :at, #syncedAt = :at, #syncSource = :source',
+          // Never tombstone data that was read after the 404 was observed (a concurrent
+          // refresh saw the customer alive); fetchedAt strings share one fixed format.
+          ConditionExpression:
+            'attribute_exists(#id) AND attribute_not_exists(#deleted) AND (attribute_not_exists(#fetchedAt) OR #fetchedAt < :at)',
+          ExpressionAttributeNames: {
+            '#id': 'id',
+            '#deleted': 'deleted',
+            '#deletedAt': 'deletedAt',
+            '#syncedAt': 'syncedAt',
+            '#syncSource': 'syncSource',
+            '#fetchedAt': 'fetchedAt',
+          },
+          ExpressionAttributeValues: { ':true': true, ':at': observedAt, ':source': source },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return 'deleted';
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) {
+        throw toStoreError(err, this.table, `tombstone customer ${id}`);
+      }
+      if (!err.Item) return 'absent';
+      return unmarshall(err.Item).deleted ? 'unchanged' : 'stale';
+    }
+  }
+
+  async *liveIds(): AsyncGenerator<string[]> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.send('scan ids', () =>
+        this.client.send(
+          new ScanCommand({
+            TableName: this.table,
+            ProjectionExpression: '#id',
+            FilterExpression: 'attribute_not_exists(#deleted)',
+            ExpressionAttributeNames: { '#id': 'id', '#deleted': 'deleted' },
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      const ids = (out.Items ?? []).map((i) => i.id as string);
+      if (ids.length > 0) yield ids;
+      start = out.LastEvaluatedKey;
+    } while (start);
+  }
+
+  private async send<T>(action: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      throw toStoreError(err, this.table, action);
+    }
+  }
+}
+
+function pickVersion(item: Record<string, unknown>): StoredVersion {
+  const v: Record<string, unknown> = {};
+  for (const f of VERSION_FIELDS) if (item[f] !== undefined) v[f] = item[f];
+  return v as unknown as StoredVersion;
+}
+
+/** Condition: the item is exactly the version the decision was made against. */
+function guard(stored: StoredVersion | undefined) {
+  if (!stored) {
+    return {
+      ConditionExpression: 'attribute_not_exists(#id)',
+      ExpressionAttributeNames: { '#id': 'id' },
+    };
+  }
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const parts = GUARDED.map((f) => {
+    names[`#${f}`] = f;
+    const v = stored[f];
+    if (v === undefined) return `attribute_not_exists(#${f})`;
+    values[`:${f}`] = v;
+    return `#${f} = :${f}`;
+  });
+  return {
+    ConditionExpression: parts.join(' AND '),
+    ExpressionAttributeNames: names,
+    ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+  };
+}

@@ -1,0 +1,86 @@
+/** Failures of the customers table, separated by what the caller should do. */
+export class StoreError extends Error {
+  override readonly name: string = 'StoreError';
+  /** Whether trying again later may work (throttling, a transient network error). */
+  readonly retryable: boolean;
+
+  constructor(message: string, retryable: boolean, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.retryable = retryable;
+  }
+}
+
+/**
+ * DynamoDB cannot be reached or refuses our credentials: no customer can be written, so a
+ * run stops instead of reporting thousands of identical failures.
+ */
+export class StoreUnavailableError extends StoreError {
+  override readonly name = 'StoreUnavailableError';
+  constructor(message: string, cause?: unknown) {
+    super(message, true, cause);
+  }
+}
+
+/** The table does not exist; `create-table` fixes it. */
+export class TableNotFoundError extends StoreError {
+  override readonly name = 'TableNotFoundError';
+  constructor(tableName: string) {
+    super(
+      `table ${tableName} does not exist: run \`npm run --silent mirror -- create-table\` or set CUSTOMERS_TABLE`,
+      false,
+    );
+  }
+}
+
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+]);
+const THROTTLED = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'LimitExceededException',
+]);
+const CREDENTIALS = new Set([
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'AccessDeniedException',
+  'ExpiredTokenException',
+  'CredentialsProviderError',
+]);
+
+/** Maps an AWS SDK error to a StoreError that says what happened and what to do. */
+export function toStoreError(err: unknown, tableName: string, action: string): StoreError {
+  if (err instanceof StoreError) return err;
+  const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string } };
+  const code = e.code ?? e.cause?.code ?? '';
+  const name = e.name ?? 'Error';
+  if (name === 'ResourceNotFoundException') return new TableNotFoundError(tableName);
+  if (UNREACHABLE.has(code) || /ECONNREFUSED|ENOTFOUND|connect/i.test(e.message ?? '')) {
+    return new StoreUnavailableError(
+      `cannot reach DynamoDB to ${action} (${code || e.message}): check AWS_ENDPOINT_URL_DYNAMODB and AWS_REGION`,
+      err,
+    );
+  }
+  if (CREDENTIALS.has(name)) {
+    return new StoreUnavailableError(
+      `DynamoDB rejected the AWS credentials (${name}): check AWS_PROFILE / AWS_ACCESS_KEY_ID`,
+      err,
+    );
+  }
+  if (THROTTLED.has(name)) {
+    return new StoreError(`DynamoDB throttled the ${action} (${name}) after retries`, true, err);
+  }
+  return new StoreError(
+    `DynamoDB ${action} on ${tableName} failed: ${name}: ${e.message}`,
+    false,
+    err,
+  );
+}

@@ -1,0 +1,22 @@
+export { checkTable, createTableInput, ensureTable } from './create-table.js';
+export { CustomerQueries, type QueryOptions, type StatusQueryOptions } from './customer-queries.js';
+export type { CustomerStore, TombstoneResult, UpsertResult } from './customer-store.js';
+export { createDocumentClient, type DocumentClientOptions } from './dynamodb-client.js';
+export { DynamoCustomerStore, type DynamoCustomerStoreOptions } from './dynamodb-customer-store.js';
+export { StoreError, StoreUnavailableError, TableNotFoundError, toStoreError } from './errors.js';
+export {
+  DEFAULT_TABLE_NAME,
+  EMAIL_INDEX,
+  INDEXES,
+  type IndexDefinition,
+  KEY_ATTRIBUTES,
+  PARTITION_KEY,
+  STATUS_INDEX,
+  TAX_ID_INDEX,
+} from './table-definition.js';
+export {
+  decideWrite,
+  type IncomingVersion,
+  type StoredVersion,
+  type WriteDecision,
+} from './write-rule.js';

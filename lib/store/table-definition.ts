@@ -1,0 +1,35 @@
+/**
+ * The customers table: one definition for `create-table`, the tests and the CDK stack, so
+ * the key schema and indexes can never drift apart. Part of the product's contract.
+ */
+
+/** A global secondary index of the customers table. */
+export interface IndexDefinition {
+  name: string;
+  partitionKey: string;
+  sortKey?: string;
+}
+
+/** Partition key: the Piriod customer id. */
+export const PARTITION_KEY = 'id';
+
+/** Index names (free per the contract, fixed here so downstream code can rely on them). */
+export const EMAIL_INDEX: IndexDefinition = { name: 'by-email', partitionKey: 'email' };
+export const TAX_ID_INDEX: IndexDefinition = { name: 'by-tax-id', partitionKey: 'taxId' };
+export const STATUS_INDEX: IndexDefinition = {
+  name: 'by-status-updated',
+  partitionKey: 'status',
+  sortKey: 'updated',
+};
+
+/** All indexes; each projects the whole item, since queries return whole customers. */
+export const INDEXES: readonly IndexDefinition[] = [EMAIL_INDEX, TAX_ID_INDEX, STATUS_INDEX];
+
+/** Every key attribute is a string. */
+export const KEY_ATTRIBUTES: readonly string[] = [
+  PARTITION_KEY,
+  ...new Set(INDEXES.flatMap((i) => (i.sortKey ? [i.partitionKey, i.sortKey] : [i.partitionKey]))),
+];
+
+/** Default table name for local runs. */
+export const DEFAULT_TABLE_NAME = 'piriod-customers';

@@ -1,0 +1,22 @@
+export { forEachConcurrent } from './concurrency.js';
+export { RunAbortedError } from './errors.js';
+export { type MirrorOptions, type MirrorResult, mirrorAll } from './mirror-all.js';
+export {
+  type CustomerOutcome,
+  failed,
+  type Progress,
+  type SuccessResult,
+  type SyncSummary,
+  Tally,
+} from './outcome.js';
+export {
+  type ChangePublisher,
+  type Clock,
+  type CustomerChange,
+  type SyncDeps,
+  systemClock,
+} from './ports.js';
+export { toRecord } from './record-builder.js';
+export { type SyncCustomersResult, syncCustomers } from './sync-customers.js';
+export { UpsertPipeline } from './upsert-pipeline.js';
+export { type DriftReport, verifyMirror } from './verify-mirror.js';

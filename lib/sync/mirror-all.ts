@@ -1,0 +1,159 @@
+import { InvalidCustomerError, isValidCustomerId } from '../customer/errors.js';
+import { normalizeCustomer } from '../customer/normalize.js';
+import { forEachConcurrent } from './concurrency.js';
+import { RunAbortedError } from './errors.js';
+import { type CustomerOutcome, failed, type SyncSummary, Tally } from './outcome.js';
+import type { SyncDeps } from './ports.js';
+import { refreshById } from './refresh-by-id.js';
+import { UpsertPipeline } from './upsert-pipeline.js';
+
+/** Options of {@link mirrorAll}. */
+export interface MirrorOptions {
+  /** First listing page (1-based), to resume a run that was cut short. Default 1. */
+  startPage?: number;
+  /** Epoch ms after which no new page is started; the result then says where to resume. */
+  deadline?: number;
+  /**
+   * Where listed entries that fail the full schema go. Default: fetched by id here. The
+   * scheduled Lambda hands them to the refresh queue instead.
+   */
+  handOff?: (ids: string[]) => Promise<void>;
+  /**
+   * After a complete listing, re-check by id the table's live customers the listing did not
+   * return (404 → tombstone; page shifts are caught here too). Default true.
+   */
+  sweep?: boolean;
+}
+
+/** Result of {@link mirrorAll}. */
+export interface MirrorResult {
+  summary: SyncSummary;
+  /** False when the deadline stopped the listing; resume at `nextPage`. */
+  completed: boolean;
+  nextPage: number | undefined;
+  /** Entries handed off by `handOff` (not counted in `summary`). */
+  handedOff: number;
+  /** Customers the listing returned in this run. */
+  listed: number;
+}
+
+/**
+ * Full mirror: pages through `GET /customers/`; each listed customer that passes the full
+ * schema is upserted straight from the page (no extra API call), anything else is fetched by
+ * id. Afterwards, table ids the listing did not return are checked by id. Memory stays flat:
+ * pages are processed as they arrive and writes apply backpressure; only the set of listed
+ * ids is kept, for the sweep.
+ *
+ * @throws RunAbortedError when credentials are rejected, DynamoDB is unreachable, or a page
+ *   cannot be read after retries; `partial` counts what was really written.
+ */
+export async function mirrorAll(
+  deps: SyncDeps,
+  options: MirrorOptions = {},
+): Promise<MirrorResult> {
+  const tally = new Tally();
+  const pipeline = new UpsertPipeline(deps);
+  const seen = new Set<string>();
+  const inFlight = new Set<Promise<void>>();
+  let total: number | undefined;
+  let phase: 'listing' | 'sweeping' = 'listing';
+  let handedOff = 0;
+  const report = () =>
+    deps.onProgress?.({ phase, done: tally.done, total, summary: tally.summary() });
+  const track = (outcome: Promise<CustomerOutcome>) => {
+    const p: Promise<void> = outcome.then((o) => {
+      inFlight.delete(p);
+      tally.add(o);
+      deps.onOutcome?.(o);
+    });
+    inFlight.add(p);
+  };
+  const byId = async (ids: string[]) => {
+    await forEachConcurrent(
+      ids,
+      deps.concurrency ?? 8,
+      async (id) => {
+        await pipeline.waitForRoom();
+        track((await refreshById(id, deps, pipeline)).outcome);
+      },
+      () => pipeline.fatal !== undefined,
+    );
+  };
+  const finish = async () => {
+    await pipeline.drain();
+    while (inFlight.size > 0) await Promise.all([...inFlight]);
+  };
+
+  let completed = false;
+  let nextPage: number | undefined = options.startPage ?? 1;
+  try {
+    const pages = deps.piriod.listCustomers({ startPage: nextPage })[Symbol.asyncIterator]();
+    for (;;) {
+      if (pipeline.fatal) break;
+      const fetchedAt = deps.clock.now().toISOString();
+      const next = await pages.next();
+      if (next.done) {
+        completed = true;
+        nextPage = undefined;
+        break;
+      }
+      const page = next.value;
+      total = page.count;
+      const refetch: string[] = [];
+      page.results.forEach((entry, index) => {
+        const id = (entry as { id?: unknown } | null)?.id;
+        if (typeof id === 'string' && seen.has(id)) return; // a page shift repeated it
+        if (isValidCustomerId(id)) seen.add(id);
+        try {
+          const { customer, warnings } = normalizeCustomer(entry);
+          if (warnings.length > 0) deps.onWarnings?.(customer.id, warnings);
+          if (isValidCustomerId(customer.id)) track(pipeline.submit(customer, fetchedAt));
+          else track(Promise.resolve(failed(customer.id, new Error('listed with an invalid id'))));
+        } catch (err) {
+          if (!(err instanceof InvalidCustomerError)) throw err;
+          if (isValidCustomerId(id)) refetch.push(id);
+          else track(Promise.resolve(failed(`(page ${page.page}, entry ${index + 1})`, err)));
+        }
+      });
+      if (refetch.length > 0) {
+        if (options.handOff) {
+          await options.handOff(refetch);
+          handedOff += refetch.length;
+        } else {
+          await byId(refetch);
+        }
+      }
+      await pipeline.waitForRoom();
+      report();
+      nextPage = page.nextPage;
+      if (nextPage === undefined) {
+        completed = true;
+        break;
+      }
+      if (options.deadline !== undefined && deps.clock.now().getTime() >= options.deadline) break;
+    }
+    await finish();
+    if (completed && options.sweep !== false && !pipeline.fatal) {
+      phase = 'sweeping';
+      for await (const ids of deps.store.liveIds()) {
+        const vanished = ids.filter((id) => !seen.has(id));
+        if (vanished.length === 0) continue;
+        if (options.handOff) {
+          await options.handOff(vanished);
+          handedOff += vanished.length;
+        } else {
+          await byId(vanished);
+        }
+        report();
+        if (pipeline.fatal) break;
+      }
+      await finish();
+    }
+  } catch (err) {
+    await finish();
+    throw new RunAbortedError(err as Error, tally.summary());
+  }
+  if (pipeline.fatal) throw new RunAbortedError(pipeline.fatal, tally.summary());
+  report();
+  return { summary: tally.summary(), completed, nextPage, handedOff, listed: seen.size };
+}

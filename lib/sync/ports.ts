@@ -1,0 +1,46 @@
+import type { SyncSource } from '../customer/record.js';
+import type { PiriodReader } from '../piriod/client.js';
+import type { CustomerStore } from '../store/customer-store.js';
+import type { CustomerOutcome, Progress } from './outcome.js';
+
+/** The time source; injected so tests control it. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** The "Customer Changed" event's detail: ids and facts, never personal data. */
+export interface CustomerChange {
+  id: string;
+  change: 'created' | 'updated' | 'deleted';
+  updated?: string;
+  contentHash?: string;
+}
+
+/** Where "Customer Changed" events go (EventBridge in AWS); optional per deployment. */
+export interface ChangePublisher {
+  publish(changes: readonly CustomerChange[]): Promise<void>;
+}
+
+/** Everything a sync use case needs, passed in; nothing here reads the environment. */
+export interface SyncDeps {
+  piriod: PiriodReader;
+  store: CustomerStore;
+  clock: Clock;
+  /** Piriod workspace the data comes from, stored on every item. */
+  workspace: string;
+  /** Which path of the product is syncing (stored as `syncSource`). */
+  source: SyncSource;
+  /** Receives "Customer Changed" events when set. */
+  events?: ChangePublisher;
+  /** Piriod requests by id in flight at once (the client also paces). Default 8. */
+  concurrency?: number;
+  onProgress?: (progress: Progress) => void;
+  /** Called once per customer with its final outcome (logging, metrics). */
+  onOutcome?: (outcome: CustomerOutcome) => void;
+  /** Called for customers mirrored with content warnings (kept as given). */
+  onWarnings?: (id: string, warnings: readonly { path: string; message: string }[]) => void;
+  /** Called when publishing "Customer Changed" events failed (the table write stands). */
+  onEventError?: (error: Error) => void;
+}

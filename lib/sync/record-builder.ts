@@ -1,0 +1,23 @@
+import { contentHash } from '../customer/content-hash.js';
+import {
+  type CustomerRecord,
+  type NormalizedCustomer,
+  SCHEMA_VERSION,
+  type SyncSource,
+} from '../customer/record.js';
+
+/** Adds sync metadata to a normalized customer, making the table item. */
+export function toRecord(
+  customer: NormalizedCustomer,
+  meta: { workspace: string; fetchedAt: string; syncedAt: string; source: SyncSource },
+): CustomerRecord {
+  return {
+    ...customer,
+    workspace: meta.workspace,
+    syncedAt: meta.syncedAt,
+    fetchedAt: meta.fetchedAt,
+    syncSource: meta.source,
+    contentHash: contentHash(customer),
+    schemaVersion: SCHEMA_VERSION,
+  };
+}

@@ -1,0 +1,78 @@
+import {
+  InvalidCustomerError,
+  InvalidCustomerIdError,
+  isValidCustomerId,
+} from '../customer/errors.js';
+import { normalizeCustomer } from '../customer/normalize.js';
+import { PiriodCredentialsError, PiriodNotFoundError } from '../piriod/errors.js';
+import { StoreUnavailableError } from '../store/errors.js';
+import { type CustomerOutcome, failed } from './outcome.js';
+import type { SyncDeps } from './ports.js';
+import type { UpsertPipeline } from './upsert-pipeline.js';
+
+/**
+ * The core of `syncCustomer`: fetch one customer by id, normalize, and hand it to the write
+ * pipeline; a 404 becomes a tombstone when the customer is in the table. Resolves once the
+ * fetch is done, with the outcome still pending on the write, so fetching and writing overlap.
+ *
+ * @throws PiriodCredentialsError — no other customer can succeed either, so the run stops.
+ */
+export async function refreshById(
+  id: string,
+  deps: SyncDeps,
+  pipeline: UpsertPipeline,
+): Promise<{ outcome: Promise<CustomerOutcome> }> {
+  const done = (o: CustomerOutcome | Promise<CustomerOutcome>) => ({ outcome: Promise.resolve(o) });
+  if (!isValidCustomerId(id)) return done(failed(id, new InvalidCustomerIdError(id)));
+  // Taken before the request: the data is at least this fresh, never fresher.
+  const fetchedAt = deps.clock.now().toISOString();
+  let wire: unknown;
+  try {
+    wire = await deps.piriod.getCustomer(id);
+  } catch (err) {
+    if (err instanceof PiriodCredentialsError) throw err;
+    if (err instanceof PiriodNotFoundError) return done(tombstone(id, fetchedAt, deps, pipeline));
+    return done(failed(id, err));
+  }
+  try {
+    const { customer, warnings } = normalizeCustomer(wire);
+    if (customer.id !== id) {
+      return done(
+        failed(id, new Error(`Piriod answered GET /customers/${id}/ with customer ${customer.id}`)),
+      );
+    }
+    if (warnings.length > 0) deps.onWarnings?.(id, warnings);
+    return done(pipeline.submit(customer, fetchedAt));
+  } catch (err) {
+    if (err instanceof InvalidCustomerError) return done(failed(id, err));
+    throw err;
+  }
+}
+
+async function tombstone(
+  id: string,
+  observedAt: string,
+  deps: SyncDeps,
+  pipeline: UpsertPipeline,
+): Promise<CustomerOutcome> {
+  try {
+    const r = await deps.store.tombstone(id, observedAt, deps.source);
+    if (r === 'absent') {
+      return {
+        id,
+        result: 'failed',
+        reason: `customer ${id} was not found in Piriod (404) and is not in the table`,
+        retryable: false,
+      };
+    }
+    if (r === 'deleted' && deps.events) {
+      await deps.events
+        .publish([{ id, change: 'deleted' }])
+        .catch((err: Error) => deps.onEventError?.(err));
+    }
+    return { id, result: r };
+  } catch (err) {
+    if (err instanceof StoreUnavailableError) pipeline.fatal = err;
+    return failed(id, err);
+  }
+}

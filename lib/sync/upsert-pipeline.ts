@@ -1,0 +1,163 @@
+import type { NormalizedCustomer } from '../customer/record.js';
+import { StoreUnavailableError } from '../store/errors.js';
+import { type CustomerOutcome, failed } from './outcome.js';
+import type { CustomerChange, SyncDeps } from './ports.js';
+import { toRecord } from './record-builder.js';
+
+interface Pending {
+  customer: NormalizedCustomer;
+  fetchedAt: string;
+  resolve: (o: CustomerOutcome) => void;
+}
+
+/** Tuning of an {@link UpsertPipeline}. */
+export interface PipelineOptions {
+  /** Customers per version read (BatchGetItem takes 100 keys). Default 100. */
+  batchSize?: number;
+  /** Batches being read and written at once. Default 4. */
+  parallelBatches?: number;
+  /** Submitted but unwritten customers before `waitForRoom` holds producers back. Default 1000. */
+  maxPending?: number;
+}
+
+/**
+ * Groups normalized customers into batches: one batched version read, then conditional
+ * writes of the winners only. Producers (listing pages, fetch workers) submit without
+ * waiting for the write, so Piriod and DynamoDB work overlap; `waitForRoom` bounds memory.
+ */
+export class UpsertPipeline {
+  private buffer: Pending[] = [];
+  private scheduled = false;
+  private inFlight = 0;
+  private pending = 0;
+  private readonly slotWaiters: (() => void)[] = [];
+  private readonly roomWaiters: (() => void)[] = [];
+  private readonly batchSize: number;
+  private readonly parallel: number;
+  private readonly maxPending: number;
+  private readonly all = new Set<Promise<unknown>>();
+  /** Set when the table became unusable; producers should stop. */
+  fatal: Error | undefined;
+
+  constructor(
+    private readonly deps: SyncDeps,
+    options: PipelineOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 100;
+    this.parallel = options.parallelBatches ?? 4;
+    this.maxPending = options.maxPending ?? 1000;
+  }
+
+  /** Queues a customer for the write rule; resolves with its outcome once written or judged. */
+  submit(customer: NormalizedCustomer, fetchedAt: string): Promise<CustomerOutcome> {
+    if (this.buffer.some((p) => p.customer.id === customer.id)) this.flush();
+    this.pending++;
+    const promise = new Promise<CustomerOutcome>((resolve) => {
+      this.buffer.push({ customer, fetchedAt, resolve });
+    });
+    if (this.buffer.length >= this.batchSize) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        this.flush();
+      });
+    }
+    return promise;
+  }
+
+  /** Resolves once fewer than `maxPending` customers wait to be written. */
+  async waitForRoom(): Promise<void> {
+    while (this.pending >= this.maxPending) {
+      await new Promise<void>((r) => this.roomWaiters.push(r));
+    }
+  }
+
+  /** Writes everything submitted so far and waits for it. */
+  async drain(): Promise<void> {
+    this.flush();
+    while (this.all.size > 0) await Promise.all([...this.all]);
+  }
+
+  private flush(): void {
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    const run = this.write(batch).finally(() => this.all.delete(run));
+    this.all.add(run);
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    await this.acquire();
+    const changes: CustomerChange[] = [];
+    try {
+      if (this.fatal) {
+        for (const p of batch) this.settle(p, failed(p.customer.id, this.fatal));
+        return;
+      }
+      const syncedAt = this.deps.clock.now().toISOString();
+      const records = batch.map((p) =>
+        toRecord(p.customer, {
+          workspace: this.deps.workspace,
+          fetchedAt: p.fetchedAt,
+          syncedAt,
+          source: this.deps.source,
+        }),
+      );
+      let results: Map<string, string | Error>;
+      try {
+        const known = await this.deps.store.readVersions(records.map((r) => r.id));
+        results = await this.deps.store.upsertMany(records, known);
+      } catch (err) {
+        if (err instanceof StoreUnavailableError) this.fatal = err;
+        for (const p of batch) this.settle(p, failed(p.customer.id, err));
+        return;
+      }
+      records.forEach((record, i) => {
+        const pending = batch[i] as Pending;
+        const r = results.get(record.id);
+        if (r instanceof Error || r === undefined) {
+          if (r instanceof StoreUnavailableError) this.fatal = r;
+          this.settle(pending, failed(record.id, r ?? new Error('no write result')));
+          return;
+        }
+        if (r === 'created' || r === 'updated') {
+          changes.push({
+            id: record.id,
+            change: r,
+            updated: record.updated,
+            contentHash: record.contentHash,
+          });
+        }
+        this.settle(pending, { id: record.id, result: r as 'created' });
+      });
+    } finally {
+      this.release();
+    }
+    if (changes.length > 0 && this.deps.events) {
+      await this.deps.events.publish(changes).catch((err: Error) => this.deps.onEventError?.(err));
+    }
+  }
+
+  private settle(p: Pending, outcome: CustomerOutcome): void {
+    this.pending--;
+    p.resolve(outcome);
+    if (this.pending < this.maxPending) {
+      for (const w of this.roomWaiters.splice(0)) w();
+    }
+  }
+
+  private acquire(): Promise<void> {
+    if (this.inFlight < this.parallel) {
+      this.inFlight++;
+      return Promise.resolve();
+    }
+    return new Promise((r) => this.slotWaiters.push(r));
+  }
+
+  private release(): void {
+    const next = this.slotWaiters.shift();
+    if (next) next();
+    else this.inFlight--;
+  }
+}

@@ -1,0 +1,84 @@
+import { contentHash } from '../customer/content-hash.js';
+import { InvalidCustomerError } from '../customer/errors.js';
+import { normalizeCustomer } from '../customer/normalize.js';
+import type { NormalizedCustomer } from '../customer/record.js';
+import { PiriodNotFoundError } from '../piriod/errors.js';
+import type { StoredVersion } from '../store/write-rule.js';
+import { decideWrite } from '../store/write-rule.js';
+import { forEachConcurrent } from './concurrency.js';
+import type { SyncDeps } from './ports.js';
+
+/** The drift report of `verify` (a contract). */
+export interface DriftReport {
+  /** In Piriod but not in the table (or only as a tombstone). */
+  missing: string[];
+  /** Newer (or different at the same `updated`) in Piriod than in the table. */
+  stale: string[];
+  /** In the table, not yet tombstoned, but no longer in Piriod (confirmed by a 404). */
+  gone: string[];
+  /** Listed customers that are not mirrorable, with their reasons (reported, not drift). */
+  invalid: { id: string; reason: string }[];
+}
+
+/**
+ * Compares Piriod with the table without writing anything. A table id the listing did not
+ * return is confirmed by id before it is called gone, since page-number listings can skip
+ * records that move while the listing runs.
+ */
+export async function verifyMirror(
+  deps: Pick<SyncDeps, 'piriod' | 'store' | 'clock' | 'concurrency' | 'onProgress'>,
+): Promise<DriftReport> {
+  const report: DriftReport = { missing: [], stale: [], gone: [], invalid: [] };
+  const seen = new Set<string>();
+  const judge = (customer: NormalizedCustomer, stored: StoredVersion | undefined) => {
+    if (!stored || stored.deleted) report.missing.push(customer.id);
+    else {
+      const now = deps.clock.now().toISOString();
+      const incoming = {
+        updated: customer.updated,
+        contentHash: contentHash(customer),
+        fetchedAt: now,
+      };
+      if (decideWrite(stored, incoming) === 'update') report.stale.push(customer.id);
+    }
+  };
+  let done = 0;
+  for await (const page of deps.piriod.listCustomers()) {
+    const customers: NormalizedCustomer[] = [];
+    for (const entry of page.results) {
+      const id = (entry as { id?: unknown } | null)?.id;
+      if (typeof id === 'string') seen.add(id);
+      try {
+        customers.push(normalizeCustomer(entry).customer);
+      } catch (err) {
+        if (!(err instanceof InvalidCustomerError)) throw err;
+        report.invalid.push({ id: String(id ?? '(no id)'), reason: err.message });
+      }
+    }
+    const stored = await deps.store.readVersions(customers.map((c) => c.id));
+    for (const c of customers) judge(c, stored.get(c.id));
+    done += page.results.length;
+    deps.onProgress?.({ phase: 'verifying', done, total: page.count, summary: emptySummary() });
+  }
+  for await (const ids of deps.store.liveIds()) {
+    const unlisted = ids.filter((id) => !seen.has(id));
+    await forEachConcurrent(unlisted, deps.concurrency ?? 8, async (id) => {
+      try {
+        const { customer } = normalizeCustomer(await deps.piriod.getCustomer(id));
+        const stored = await deps.store.readVersions([id]);
+        judge(customer, stored.get(id));
+      } catch (err) {
+        if (err instanceof PiriodNotFoundError) report.gone.push(id);
+        else if (err instanceof InvalidCustomerError)
+          report.invalid.push({ id, reason: err.message });
+        else throw err;
+      }
+    });
+  }
+  for (const list of [report.missing, report.stale, report.gone]) list.sort();
+  return report;
+}
+
+function emptySummary() {
+  return { synced: 0, created: 0, updated: 0, unchanged: 0, stale: 0, deleted: 0, failed: [] };
+}

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PiriodClient } from '../../../lib/piriod/index.js';
+import { type Sandbox, startSandbox } from '../../../lib/sandbox/index.js';
+import { mirrorAll, type SyncDeps, systemClock } from '../../../lib/sync/index.js';
+import { createTestTable, type TestTable } from '../../support/dynamo.js';
+import { customerPart, expectedMirror, scanTable } from '../../support/oracle.js';
+
+const CUSTOMERS = 2500;
+let sandbox: Sandbox;
+let t: TestTable;
+
+function deps(): SyncDeps {
+  const piriod = new PiriodClient({
+    baseUrl: sandbox.url,
+    token: sandbox.token,
+    workspace: sandbox.workspace,
+    pace: { requestsPerSecond: 0, concurrency: 8 },
+  });
+  return {
+    piriod,
+    store: t.store,
+    clock: systemClock,
+    workspace: sandbox.workspace,
+    source: 'cli',
+  };
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ customers: CUSTOMERS, invalidEvery: 500 });
+  t = await createTestTable('full-mirror');
+});
+afterAll(async () => {
+  await sandbox.close();
+  await t.drop();
+});
+
+describe('full mirror against the sandbox and DynamoDB Local', () => {
+  it('mirrors every valid customer exactly as normalized and reports each invalid one', async () => {
+    const result = await mirrorAll(deps());
+    const oracle = expectedMirror(sandbox);
+    expect(oracle.invalid.size).toBe(5);
+    expect(result.completed).toBe(true);
+    expect(result.summary.created).toBe(CUSTOMERS - 5);
+    expect(result.summary.failed.map((f) => f.id).sort()).toEqual([...oracle.invalid].sort());
+    for (const f of result.summary.failed)
+      expect(f.reason).toMatch(/send_invoices: expected boolean, got string/);
+
+    const items = await scanTable(t);
+    expect(items.size).toBe(CUSTOMERS - 5);
+    for (const [id, customer] of oracle.customers) {
+      const item = items.get(id);
+      expect(item, id).toBeDefined();
+      expect(customerPart(item!)).toEqual(customer);
+      expect(item).toMatchObject({ workspace: 'acc_sandbox', syncSource: 'cli', schemaVersion: 1 });
+    }
+  });
+
+  it('uses list snapshots: one request per page plus one per invalid customer', async () => {
+    sandbox.resetStats();
+    await mirrorAll(deps());
+    const stats = sandbox.stats();
+    expect(stats.list).toBe(CUSTOMERS / 100);
+    expect(stats.get).toBe(5);
+  });
+
+  it('writes nothing on a second run over unchanged data', async () => {
+    t.resetCalls();
+    const result = await mirrorAll(deps());
+    expect(result.summary.unchanged).toBe(CUSTOMERS - 5);
+    expect(result.summary.created + result.summary.updated).toBe(0);
+    expect(t.writes()).toBe(0);
+  });
+
+  it('picks up edits, deletions and archives on the next run', async () => {
+    const ids = sandbox.customers().map((c) => c.id);
+    const edited = ids.slice(10, 20);
+    for (const id of edited) sandbox.editCustomer(id, { phone: '+56 2 2345 6789' });
+    const removed = ids
+      .slice(100, 400)
+      .filter((id) => sandbox.getCustomer(id)?.send_invoices !== 'yes')
+      .map((id) => ({ id, how: sandbox.deleteCustomer(id) }));
+    const gone = removed.filter((r) => r.how === 'removed').map((r) => r.id);
+    const archived = removed.filter((r) => r.how === 'archived').map((r) => r.id);
+    expect(gone.length).toBeGreaterThan(0);
+    expect(archived.length).toBeGreaterThan(0);
+
+    const result = await mirrorAll(deps());
+    expect(result.summary.updated).toBe(edited.length + archived.length);
+    expect(result.summary.deleted).toBe(gone.length);
+    const items = await scanTable(t);
+    for (const id of edited) expect(items.get(id)?.phone).toBe('+56 2 2345 6789');
+    for (const id of archived) expect(items.get(id)?.status).toBe('archived');
+    for (const id of gone) expect(items.get(id)).toMatchObject({ deleted: true });
+
+    // A further run does not re-check tombstones: no GET for them.
+    sandbox.resetStats();
+    const again = await mirrorAll(deps());
+    expect(again.summary.deleted).toBe(0);
+    expect(sandbox.stats().get).toBe(5);
+  });
+});
