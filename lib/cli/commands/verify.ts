@@ -1,0 +1,64 @@
+import { checkTable } from '../../store/create-table.js';
+import { systemClock } from '../../sync/ports.js';
+import { verifyMirror } from '../../sync/verify-mirror.js';
+import { parse } from '../args.js';
+import { EXIT } from '../errors.js';
+import type { Io } from '../io.js';
+import { progressReporter } from '../progress.js';
+import { piriodFromEnv, tableFromEnv } from '../wiring.js';
+
+export const VERIFY_HELP = `Usage: piriod-mirror verify [--json]
+
+Compares Piriod with the table without writing. --json prints
+{"missing": [ids], "stale": [ids], "gone": [ids]}: in Piriod but not the table; newer in
+Piriod; in the table but no longer in Piriod (not yet tombstoned).
+Exit: 0 the mirror matches · 1 it drifts · 2 usage or configuration error.
+`;
+
+/** `verify [--json]`. */
+export async function verifyCommand(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  io: Io,
+): Promise<number> {
+  const { values } = parse(argv, { json: { type: 'boolean' } }, 'verify', false);
+  if (values.help) {
+    io.out(VERIFY_HELP);
+    return EXIT.ok;
+  }
+  const piriod = piriodFromEnv(env);
+  const table = tableFromEnv(env);
+  await checkTable(table.client, table.config.tableName);
+  const progress = progressReporter(io);
+  const report = await verifyMirror({
+    piriod: piriod.client,
+    store: table.store,
+    clock: systemClock,
+    concurrency: piriod.config.concurrency,
+    onProgress: (p) => progress.update(p),
+  });
+  progress.done();
+  const drift = report.missing.length + report.stale.length + report.gone.length;
+  for (const i of report.invalid) io.err(`not mirrorable: ${i.reason}\n`);
+  if (values.json) {
+    io.out(
+      `${JSON.stringify({ missing: report.missing, stale: report.stale, gone: report.gone })}\n`,
+    );
+  } else if (drift === 0) {
+    io.out('The mirror matches Piriod.\n');
+  } else {
+    io.out(
+      `The mirror drifts: ${report.missing.length} missing, ${report.stale.length} stale, ${report.gone.length} gone.\n`,
+    );
+    for (const [name, ids] of Object.entries({
+      missing: report.missing,
+      stale: report.stale,
+      gone: report.gone,
+    })) {
+      if (ids.length > 0)
+        io.out(`  ${name}: ${ids.slice(0, 20).join(' ')}${ids.length > 20 ? ' …' : ''}\n`);
+    }
+    io.out('Run `piriod-mirror sync` to converge.\n');
+  }
+  return drift === 0 ? EXIT.ok : EXIT.failed;
+}

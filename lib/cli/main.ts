@@ -1,0 +1,116 @@
+import { pathToFileURL } from 'node:url';
+import { ConfigError } from '../config.js';
+import { InvalidCustomerIdError } from '../customer/errors.js';
+import { PiriodCredentialsError, PiriodError } from '../piriod/errors.js';
+import { StoreError, StoreUnavailableError, TableNotFoundError } from '../store/errors.js';
+import { RunAbortedError } from '../sync/errors.js';
+import { CREATE_TABLE_HELP, createTableCommand } from './commands/create-table.js';
+import { GET_HELP, getCommand } from './commands/get.js';
+import { QUERY_HELP, queryCommand } from './commands/query.js';
+import { SANDBOX_HELP, sandboxCommand } from './commands/sandbox.js';
+import { printSummary, SYNC_HELP, syncCommand } from './commands/sync.js';
+import { VERIFY_HELP, verifyCommand } from './commands/verify.js';
+import { EXIT, UsageError } from './errors.js';
+import { type Io, processIo } from './io.js';
+import { silenceNodeVersionWarning } from './quiet-warnings.js';
+
+const HELP = `Usage: npm run --silent mirror -- <command> [options]
+
+Mirror Piriod customers into a DynamoDB table and query them.
+
+Commands:
+  sync [ID…] [--json]     full mirror, or refresh the given customers
+  get ID                  print one stored customer as JSON
+  query --email E | --tax-id T | --status S [--updated-after ISO]
+                          print matching customers as JSON lines
+  create-table            create the table with the stack's key schema and indexes
+  verify [--json]         report drift between Piriod and the table, without writing
+  sandbox [--port N] [--customers N]
+                          run the simulated Piriod API
+
+Run \`<command> --help\` for a command's options.
+`;
+
+type Env = Record<string, string | undefined>;
+type Command = (argv: string[], env: Env, io: Io) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; help: string }> = {
+  sync: { run: syncCommand, help: SYNC_HELP },
+  get: { run: getCommand, help: GET_HELP },
+  query: { run: queryCommand, help: QUERY_HELP },
+  'create-table': { run: createTableCommand, help: CREATE_TABLE_HELP },
+  verify: { run: verifyCommand, help: VERIFY_HELP },
+  sandbox: { run: (argv, _env, io) => sandboxCommand(argv, io), help: SANDBOX_HELP },
+};
+
+/**
+ * Runs the CLI and returns its exit code: 0 ok, 1 customers failed / drift / absent,
+ * 2 usage or configuration error (one line on stderr that says what to fix).
+ */
+export async function runCli(argv: string[], env: Env, io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(HELP);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(
+      `piriod-mirror: unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(', ')}\n`,
+    );
+    return EXIT.usage;
+  }
+  try {
+    return await command.run(rest, env, io);
+  } catch (err) {
+    return reportError(err, io);
+  }
+}
+
+function reportError(err: unknown, io: Io): number {
+  const line = (text: string) => io.err(`piriod-mirror: ${text}\n`);
+  if (err instanceof RunAbortedError) {
+    const cause = err.cause;
+    const s = err.partial;
+    if (s.synced + s.failed.length > 0)
+      printSummary(s, { ...io, out: io.err }, 'the table (partial run)');
+    if (cause instanceof PiriodCredentialsError) {
+      line(cause.message);
+      return EXIT.usage;
+    }
+    line(`run stopped: ${err.message}`);
+    return EXIT.failed;
+  }
+  if (
+    err instanceof UsageError ||
+    err instanceof ConfigError ||
+    err instanceof PiriodCredentialsError ||
+    err instanceof TableNotFoundError ||
+    err instanceof StoreUnavailableError ||
+    err instanceof InvalidCustomerIdError
+  ) {
+    line((err as Error).message);
+    return EXIT.usage;
+  }
+  if (err instanceof PiriodError || err instanceof StoreError || err instanceof RangeError) {
+    line(err.message);
+    return EXIT.failed;
+  }
+  line(`unexpected error: ${(err as Error)?.stack ?? String(err)}`);
+  return EXIT.failed;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  silenceNodeVersionWarning();
+  const env = process.env;
+  const io = processIo(() => [env.PIRIOD_API_TOKEN ?? ''].filter(Boolean));
+  runCli(process.argv.slice(2), env, io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      io.err(`piriod-mirror: ${(err as Error).message}\n`);
+      process.exitCode = EXIT.failed;
+    },
+  );
+}

@@ -1,0 +1,46 @@
+import type { Progress } from '../sync/outcome.js';
+import type { Io } from './io.js';
+
+/**
+ * Renders progress on stderr: a redrawn bar on a terminal, a line every `intervalMs`
+ * otherwise (logs stay readable in CI and cron).
+ */
+export function progressReporter(io: Io, options: { intervalMs?: number } = {}) {
+  const interval = options.intervalMs ?? (io.errIsTty ? 100 : 5000);
+  const started = Date.now();
+  let last = 0;
+  let drawn = false;
+  const render = (p: Progress, final: boolean) => {
+    const s = p.summary;
+    const elapsed = (Date.now() - started) / 1000;
+    const rate = elapsed > 0 ? Math.round(p.done / elapsed) : 0;
+    const of = p.total ? `/${p.total}` : '';
+    const counts = `created ${s.created} updated ${s.updated} unchanged ${s.unchanged} deleted ${s.deleted} failed ${s.failed.length}`;
+    if (io.errIsTty) {
+      const width = 24;
+      const frac = p.total ? Math.min(1, p.done / p.total) : 0;
+      const bar = p.total ? `[${'#'.repeat(Math.round(frac * width)).padEnd(width, '.')}] ` : '';
+      io.err(
+        `\r\x1b[2K${p.phase} ${bar}${p.done}${of} · ${rate}/s · ${counts}${final ? '\n' : ''}`,
+      );
+      drawn = !final;
+    } else {
+      io.err(`${p.phase}: ${p.done}${of} customers, ${rate}/s, ${counts}\n`);
+    }
+  };
+  let latest: Progress | undefined;
+  return {
+    update(p: Progress): void {
+      latest = p;
+      const now = Date.now();
+      if (now - last >= interval) {
+        last = now;
+        render(p, false);
+      }
+    },
+    /** Draws the final state (and ends the bar's line). */
+    done(): void {
+      if (latest && (io.errIsTty ? drawn : true)) render(latest, true);
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import { pathToFileURL } from 'node:url';
+import { loadStoreConfig } from '../config.js';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../local/dynamodb-local.js';
+import { PiriodClient } from '../piriod/client.js';
+import { type Sandbox, startSandbox } from '../sandbox/sandbox-server.js';
+import { ensureTable } from '../store/create-table.js';
+import { CustomerQueries } from '../store/customer-queries.js';
+import { createDocumentClient } from '../store/dynamodb-client.js';
+import { DynamoCustomerStore } from '../store/dynamodb-customer-store.js';
+import { systemClock } from '../sync/ports.js';
+import { printSummary, runSync } from './commands/sync.js';
+import { EXIT } from './errors.js';
+import { type Io, processIo } from './io.js';
+import { runCli } from './main.js';
+import { silenceNodeVersionWarning } from './quiet-warnings.js';
+
+type Env = Record<string, string | undefined>;
+
+/** Customers in the demo sandbox: a few thousand, enough to see progress and paging. */
+const DEMO_CUSTOMERS = 3000;
+
+/**
+ * `npm start`: with `PIRIOD_API_TOKEN` set, a full mirror of the real account into
+ * `CUSTOMERS_TABLE`; without it, a self-contained demo — DynamoDB Local and the sandbox
+ * started here, the table created, a full mirror with progress, a summary, sample queries.
+ */
+export async function start(env: Env, io: Io): Promise<number> {
+  if (env.PIRIOD_API_TOKEN?.trim()) {
+    io.err('PIRIOD_API_TOKEN is set: mirroring the real Piriod account.\n');
+    return runCli(['sync'], env, io);
+  }
+  const resources: { db?: LocalDynamoDb; sandbox?: Sandbox } = {};
+  const stop = async () => {
+    await resources.sandbox?.close();
+    await resources.db?.stop();
+  };
+  const onSignal = () => {
+    io.err('\ninterrupted: stopping DynamoDB Local and the sandbox…\n');
+    stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    io.err(
+      'No PIRIOD_API_TOKEN: running the self-contained demo (DynamoDB Local + Piriod sandbox).\n',
+    );
+    io.err('Starting DynamoDB Local (Java)… ');
+    resources.db = await startLocalDynamoDb();
+    io.err(`ready on ${resources.db.endpoint}\n`);
+    resources.sandbox = await startSandbox({ customers: DEMO_CUSTOMERS, faults: { latencyMs: 5 } });
+    const sandbox = resources.sandbox;
+    io.err(`Piriod sandbox with ${DEMO_CUSTOMERS} customers on ${sandbox.url}\n`);
+
+    const { tableName } = loadStoreConfig(env);
+    const client = createDocumentClient({ endpoint: resources.db.endpoint });
+    await ensureTable(client, tableName);
+    io.err(`Table ${tableName} created.\n\nFull mirror:\n`);
+    const piriod = new PiriodClient({
+      baseUrl: sandbox.url,
+      token: sandbox.token,
+      workspace: sandbox.workspace,
+    });
+    const store = new DynamoCustomerStore({ client, tableName });
+    const started = Date.now();
+    const summary = await runSync(
+      { piriod, store, clock: systemClock, workspace: sandbox.workspace, source: 'cli' },
+      [],
+      io,
+    );
+    const seconds = (Date.now() - started) / 1000;
+    printSummary(summary, io, tableName);
+    const stats = sandbox.stats();
+    io.out(
+      `Took ${seconds.toFixed(1)} s (${Math.round(summary.synced / seconds)} customers/s), ` +
+        `${stats.requests} Piriod requests (${(stats.requests / DEMO_CUSTOMERS).toFixed(3)} per customer).\n`,
+    );
+
+    const queries = new CustomerQueries({ client, tableName });
+    const first = <T>(it: AsyncIterable<T>, n: number) => take(it, n);
+    io.out('\nSample queries:\n');
+    const seed = await queries.get('cus_01H8XYZ123ABC');
+    io.out(
+      `  get cus_01H8XYZ123ABC → ${seed?.name} (${seed?.country?.name}), updated ${seed?.updated}\n`,
+    );
+    const pending = await first(
+      queries.byStatus('pending', { updatedAfter: '2022-01-01T00:00:00Z' }),
+      3,
+    );
+    io.out(
+      `  query --status pending --updated-after 2022-01-01 → ${pending.map((c) => `${c.id} ${c.name}`).join('; ')}\n`,
+    );
+    const sample = sandbox.customers()[42];
+    const email =
+      typeof sample?.email === 'string' ? sample.email.trim().toLowerCase() : 'billing@example.com';
+    const byEmail = await first(queries.byEmail(email), 3);
+    io.out(`  query --email ${email} → ${byEmail.map((c) => c.id).join(', ') || '(none)'}\n`);
+
+    io.out(
+      '\nGo further:\n' +
+        '  npm run --silent mirror -- sandbox --customers 5000      # a sandbox to point the CLI at\n' +
+        '  npm run --silent mirror -- sync --json                   # mirror with PIRIOD_* set\n' +
+        '  npm run --silent mirror -- query --status active         # JSON lines\n' +
+        '  PIRIOD_API_TOKEN=sk_live_… PIRIOD_WORKSPACE=acc_… npm start  # your real account\n' +
+        '  npm test · npm run bench · npm run synth\n',
+    );
+    return summary.failed.length > 0 ? EXIT.failed : EXIT.ok;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await stop();
+  }
+}
+
+async function take<T>(it: AsyncIterable<T>, n: number): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) {
+    out.push(x);
+    if (out.length >= n) break;
+  }
+  return out;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  silenceNodeVersionWarning();
+  const env = process.env;
+  const io = processIo(() => [env.PIRIOD_API_TOKEN ?? ''].filter(Boolean));
+  start(env, io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      io.err(`piriod-mirror: ${(err as Error).message}\n`);
+      process.exitCode = EXIT.failed;
+    },
+  );
+}

@@ -1,0 +1,45 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** What a CLI run printed and how it exited. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `npm run --silent mirror -- …args` from the project root, as a user would. */
+export function runMirror(
+  args: string[],
+  env: Record<string, string | undefined>,
+): Promise<CliRun> {
+  return runNpm(['run', '--silent', 'mirror', '--', ...args], env);
+}
+
+/** Runs an npm command with a clean PIRIOD_/AWS_ environment plus `env`. */
+export function runNpm(args: string[], env: Record<string, string | undefined>): Promise<CliRun> {
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !k.startsWith('PIRIOD_') && !k.startsWith('AWS_') && k !== 'CUSTOMERS_TABLE',
+    ),
+  );
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', args, {
+      cwd: ROOT,
+      env: { ...base, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
