@@ -55,6 +55,8 @@ export interface Sandbox {
   deleteCustomer(id: string): 'archived' | 'removed';
   /** Overwrites raw fields without touching `updated`: for schema-invalid records. */
   corruptCustomer(id: string, patch: Record<string, unknown>): void;
+  /** Makes `GET /customers/{id}/` answer `status` (e.g. 503) until cleared with `undefined`. */
+  failCustomer(id: string, status: number | undefined): void;
   /** Called after each listing page is served, before the next request. */
   onListPage(hook: ((page: number) => void) | undefined): void;
   close(): Promise<void>;
@@ -89,6 +91,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let generated = data.size;
   let stats = emptyStats();
   let pageHook: ((page: number) => void) | undefined;
+  const failing = new Map<string, number>();
 
   const nextUpdated = (previous: unknown): string => {
     const prev = typeof previous === 'string' ? Date.parse(toUtcIso(previous) ?? '') : Number.NaN;
@@ -201,6 +204,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         const status = pick(random, [500, 502, 503]);
         return reply(status, { detail: 'A server error occurred.' });
       }
+      const forced = idMatch ? failing.get(decodeURIComponent(idMatch[1] ?? '')) : undefined;
+      if (forced !== undefined) return reply(forced, { detail: `sandbox: forced ${forced}` });
       const body = listMatch ? listPage(url, mode) : getOne(idMatch?.[1] ?? '', mode);
       if (body.status !== 200) return reply(body.status, body.body);
       if (fault === 'malformed') {
@@ -323,6 +328,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const c = data.get(id);
       if (!c) throw new Error(`sandbox has no customer ${id}`);
       Object.assign(c, patch);
+    },
+    failCustomer: (id, status) => {
+      if (status === undefined) failing.delete(id);
+      else failing.set(id, status);
     },
     onListPage: (hook) => {
       pageHook = hook;

@@ -20,7 +20,8 @@ export interface MirrorOptions {
   handOff?: (ids: string[]) => Promise<void>;
   /**
    * After a complete listing, re-check by id the table's live customers the listing did not
-   * return (404 → tombstone; page shifts are caught here too). Default true.
+   * return (404 → tombstone; page shifts are caught here too). A run resumed at a later
+   * page lists all ids again first. Default true.
    */
   sweep?: boolean;
 }
@@ -135,8 +136,11 @@ export async function mirrorAll(
     await finish();
     if (completed && options.sweep !== false && !pipeline.fatal) {
       phase = 'sweeping';
+      // A resumed run saw only the later pages: list every id again (cheap, no writes) so
+      // the sweep does not mistake customers on earlier pages for vanished ones.
+      const listed = (options.startPage ?? 1) > 1 ? await listAllIds(deps) : seen;
       for await (const ids of deps.store.liveIds()) {
-        const vanished = ids.filter((id) => !seen.has(id));
+        const vanished = ids.filter((id) => !listed.has(id));
         if (vanished.length === 0) continue;
         if (options.handOff) {
           await options.handOff(vanished);
@@ -156,4 +160,16 @@ export async function mirrorAll(
   if (pipeline.fatal) throw new RunAbortedError(pipeline.fatal, tally.summary());
   report();
   return { summary: tally.summary(), completed, nextPage, handedOff, listed: seen.size };
+}
+
+/** Every id Piriod lists now, without normalizing or writing anything. */
+async function listAllIds(deps: SyncDeps): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for await (const page of deps.piriod.listCustomers()) {
+    for (const entry of page.results) {
+      const id = (entry as { id?: unknown } | null)?.id;
+      if (typeof id === 'string') ids.add(id);
+    }
+  }
+  return ids;
 }

@@ -1,0 +1,105 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { EventBridgeBus } from '../../lib/aws/event-bridge-bus.js';
+import { SqsDeadLetters } from '../../lib/aws/sqs-queues.js';
+import type { PiriodReader } from '../../lib/piriod/client.js';
+import type { DeadLetters } from '../../lib/refresh/ports.js';
+import { processRefreshBatch } from '../../lib/refresh/process-refresh-batch.js';
+import {
+  piriodForLambda,
+  publishesChanges,
+  requireVariable,
+  storeForLambda,
+} from '../../lib/runtime/lambda-wiring.js';
+import {
+  addSummaryMetrics,
+  createLogger,
+  createMetrics,
+  logOutcome,
+  piriodLatencyRecorder,
+} from '../../lib/runtime/observability.js';
+import { once } from '../../lib/runtime/once.js';
+import type { CustomerStore } from '../../lib/store/customer-store.js';
+import { type ChangePublisher, type Clock, systemClock } from '../../lib/sync/ports.js';
+
+/** What the refresh worker needs; built from the environment in AWS, injected in tests. */
+export interface SyncCustomersDeps {
+  piriod: PiriodReader;
+  store: CustomerStore;
+  deadLetters: DeadLetters;
+  events?: ChangePublisher;
+  workspace: string;
+  concurrency: number;
+  clock: Clock;
+}
+
+const logger = createLogger('sync-customers');
+const metrics = createMetrics('sync-customers');
+
+/**
+ * The SQS refresh worker: refreshes each distinct customer of the batch once and answers
+ * with `batchItemFailures` for the messages whose customers failed transiently; permanent
+ * failures go to the dead-letter queue with their reason.
+ */
+export function createSyncCustomersHandler(deps: () => Promise<SyncCustomersDeps>) {
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    logger.addContext(context);
+    const d = await deps();
+    const messages = event.Records.map((r) => ({
+      messageId: r.messageId,
+      body: r.body,
+      attributes: { syncSource: r.messageAttributes?.syncSource?.stringValue },
+    }));
+    const result = await processRefreshBatch(messages, {
+      ...d,
+      onOutcome: (o) => logOutcome(logger, o),
+      onEventError: (err) =>
+        logger.error('could not publish Customer Changed events', { error: err.message }),
+    });
+    addSummaryMetrics(metrics, result.summary);
+    metrics.publishStoredMetrics();
+    logger.info('batch done', {
+      messages: messages.length,
+      retried: result.retry.size,
+      deadLettered: result.deadLettered,
+      ...countsOf(result.summary),
+    });
+    return processPartialResponse(
+      event,
+      async (record: { messageId: string }) => {
+        if (result.retry.has(record.messageId))
+          throw new Error('transient failure; SQS will redeliver');
+      },
+      new BatchProcessor(EventType.SQS),
+      { context, throwOnFullBatchFailure: false },
+    );
+  };
+}
+
+function countsOf(s: { synced: number; created: number; updated: number; failed: unknown[] }) {
+  return { synced: s.synced, created: s.created, updated: s.updated, failed: s.failed.length };
+}
+
+/** Real dependencies, built once per cold start from the stack's environment. */
+const fromEnv = once(async (): Promise<SyncCustomersDeps> => {
+  const env = process.env;
+  const piriod = await piriodForLambda(env, piriodLatencyRecorder(metrics));
+  return {
+    piriod: piriod.client,
+    store: storeForLambda(env),
+    deadLetters: new SqsDeadLetters(
+      new SQSClient({}),
+      requireVariable(env, 'DEAD_LETTER_QUEUE_URL'),
+    ),
+    events: publishesChanges(env)
+      ? new EventBridgeBus(new EventBridgeClient({}), requireVariable(env, 'EVENT_BUS_NAME'))
+      : undefined,
+    workspace: piriod.settings.workspace,
+    concurrency: piriod.settings.concurrency,
+    clock: systemClock,
+  };
+});
+
+export const handler = createSyncCustomersHandler(fromEnv);

@@ -1,0 +1,46 @@
+import { fetchFromSecretsManager, secretResolver } from '../aws/secret-value.js';
+import {
+  loadPiriodSettings,
+  loadStoreConfig,
+  optionalVariable,
+  requireVariable,
+} from '../config.js';
+import { type AttemptInfo, PiriodClient } from '../piriod/client.js';
+import { createDocumentClient } from '../store/dynamodb-client.js';
+import { DynamoCustomerStore } from '../store/dynamodb-customer-store.js';
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Builds the Piriod client for a Lambda: settings from the environment, the token from
+ * `PIRIOD_API_TOKEN` or the secret named by `PIRIOD_API_TOKEN_SECRET_ARN`, read once.
+ */
+export async function piriodForLambda(env: Env, onAttempt?: (a: AttemptInfo) => void) {
+  const settings = loadPiriodSettings(env);
+  const token = await secretResolver(env, 'PIRIOD_API_TOKEN', fetchFromSecretsManager)();
+  const client = new PiriodClient({
+    baseUrl: settings.baseUrl,
+    token,
+    workspace: settings.workspace,
+    testMode: settings.testMode,
+    timeoutMs: settings.timeoutMs,
+    retry: { maxAttempts: settings.maxAttempts },
+    pace: { requestsPerSecond: settings.requestsPerSecond, concurrency: settings.concurrency },
+    onAttempt,
+  });
+  return { client, settings };
+}
+
+/** The customers table store for a Lambda (`CUSTOMERS_TABLE`, SDK endpoint variables). */
+export function storeForLambda(env: Env): DynamoCustomerStore {
+  const config = loadStoreConfig(env);
+  const client = createDocumentClient({ endpoint: config.endpoint, region: config.region });
+  return new DynamoCustomerStore({ client, tableName: config.tableName });
+}
+
+/** Whether this deployment publishes "Customer Changed" events (`PUBLISH_CHANGES=true`). */
+export function publishesChanges(env: Env): boolean {
+  return optionalVariable(env, 'PUBLISH_CHANGES') === 'true';
+}
+
+export { requireVariable };

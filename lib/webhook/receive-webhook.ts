@@ -1,0 +1,101 @@
+import { isValidCustomerId } from '../customer/errors.js';
+import { verifyWebhookSignature } from '../piriod/signature.js';
+import type { RefreshRequests } from '../refresh/ports.js';
+
+/** Largest body accepted; Piriod's notifications are a few dozen bytes. */
+export const MAX_WEBHOOK_BYTES = 64 * 1024;
+
+/** An HTTP request as a Lambda Function URL delivers it (headers lower-cased). */
+export interface WebhookRequest {
+  method: string;
+  headers: Record<string, string | undefined>;
+  body: string | undefined;
+  isBase64Encoded?: boolean;
+}
+
+/** The answer, plus what happened for logs and metrics (never the payload's secrets). */
+export interface WebhookResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+  outcome: 'refresh-requested' | 'ignored' | 'rejected' | 'publish-failed';
+  /** The customer id of a customer notification. */
+  customerId?: string;
+  /** The event name of a signed notification. */
+  event?: string;
+}
+
+/**
+ * Piriod webhook receiver, in the contract's order: non-POST → 405; body over 64 KiB → 413;
+ * body not a JSON object → 400; missing or wrong `x-piriod-signature` → 401 (checked over
+ * the parsed payload's values, in constant time); signed but not `{event, object_id}`
+ * strings → 400; a customer notification (event name `customer…` or an id `cus_…`) → a
+ * "Customer Refresh Requested" event, then 200; any other signed event → 200, ignored. It
+ * only verifies and publishes, so it answers well within Piriod's 6-second timeout.
+ */
+export async function receiveWebhook(
+  req: WebhookRequest,
+  deps: { secret: () => Promise<string>; requests: RefreshRequests },
+): Promise<WebhookResponse> {
+  const reply = (
+    statusCode: number,
+    body: object,
+    outcome: WebhookResponse['outcome'],
+    extra = {},
+  ) => ({
+    statusCode,
+    headers: {
+      'content-type': 'application/json',
+      ...(statusCode === 405 ? { allow: 'POST' } : {}),
+    },
+    body: JSON.stringify(body),
+    outcome,
+    ...extra,
+  });
+  if (req.method.toUpperCase() !== 'POST')
+    return reply(405, { error: 'method not allowed: use POST' }, 'rejected');
+  const raw = req.body ?? '';
+  const approxBytes = req.isBase64Encoded
+    ? Math.floor((raw.length * 3) / 4)
+    : Buffer.byteLength(raw, 'utf8');
+  if (approxBytes > MAX_WEBHOOK_BYTES) {
+    return reply(413, { error: `body over ${MAX_WEBHOOK_BYTES} bytes` }, 'rejected');
+  }
+  const text = req.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text);
+  } catch {
+    return reply(400, { error: 'body is not JSON' }, 'rejected');
+  }
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+    return reply(400, { error: 'body is not a JSON object' }, 'rejected');
+  }
+  const fields = payload as Record<string, unknown>;
+  if (!verifyWebhookSignature(fields, req.headers['x-piriod-signature'], await deps.secret())) {
+    return reply(401, { error: 'missing or invalid x-piriod-signature' }, 'rejected');
+  }
+  const { event, object_id: objectId } = fields;
+  if (typeof event !== 'string' || typeof objectId !== 'string') {
+    return reply(400, { error: 'expected {"event": string, "object_id": string}' }, 'rejected');
+  }
+  // Customer event names are undocumented: route on the id prefix as well as the name.
+  const isCustomer = objectId.startsWith('cus_') || /^customers?[._]/i.test(event);
+  if (!isCustomer) return reply(200, { status: 'ignored', event }, 'ignored', { event });
+  if (!isValidCustomerId(objectId)) {
+    return reply(400, { error: 'object_id is not a valid customer id' }, 'rejected', { event });
+  }
+  try {
+    await deps.requests.request([objectId], 'webhook');
+  } catch {
+    // Visible to Piriod (and retried by it); the receiver never claims success it did not have.
+    return reply(500, { error: 'could not queue the refresh; retry later' }, 'publish-failed', {
+      event,
+      customerId: objectId,
+    });
+  }
+  return reply(200, { status: 'accepted', customerId: objectId }, 'refresh-requested', {
+    event,
+    customerId: objectId,
+  });
+}

@@ -1,0 +1,68 @@
+import type { Context } from 'aws-lambda';
+import type { SyncSource } from '../../lib/customer/record.js';
+import type {
+  ContinuationState,
+  DeadLetterReason,
+  DeadLetters,
+  MirrorContinuation,
+  RefreshQueue,
+  RefreshRequests,
+} from '../../lib/refresh/ports.js';
+import type { ChangePublisher, CustomerChange } from '../../lib/sync/ports.js';
+
+/** In-memory dead-letter queue: keeps what was sent, with its reason. */
+export class MemoryDeadLetters implements DeadLetters {
+  readonly sent: ({ body: string } & DeadLetterReason)[] = [];
+  async send(body: string, why: DeadLetterReason): Promise<void> {
+    this.sent.push({ body, ...why });
+  }
+}
+
+/** In-memory refresh queue: the bare-detail messages plan-sync sends, with their source. */
+export class MemoryRefreshQueue implements RefreshQueue {
+  readonly messages: { body: string; syncSource: SyncSource }[] = [];
+  async sendRefreshes(ids: readonly string[], source: SyncSource): Promise<void> {
+    for (const id of ids)
+      this.messages.push({ body: JSON.stringify({ customerId: id }), syncSource: source });
+  }
+  /** Takes up to `n` messages off the queue. */
+  take(n: number) {
+    return this.messages.splice(0, n);
+  }
+}
+
+/** In-memory bus for the ports the product puts events through. */
+export class MemoryBus implements RefreshRequests, ChangePublisher, MirrorContinuation {
+  readonly refreshes: { ids: string[]; origin: string }[] = [];
+  readonly changes: CustomerChange[] = [];
+  readonly continuations: ContinuationState[] = [];
+  failRequests = false;
+  async request(ids: readonly string[], origin: 'webhook' | 'event'): Promise<void> {
+    if (this.failRequests) throw new Error('bus unavailable');
+    this.refreshes.push({ ids: [...ids], origin });
+  }
+  async publish(changes: readonly CustomerChange[]): Promise<void> {
+    this.changes.push(...changes);
+  }
+  async continueFrom(state: ContinuationState): Promise<void> {
+    this.continuations.push(state);
+  }
+}
+
+/** A Lambda context with a fixed remaining time. */
+export function lambdaContext(remainingMs = 900_000, name = 'fn'): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${name}`,
+    memoryLimitInMB: '512',
+    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: '2026/11/25/[$LATEST]abcdef',
+    getRemainingTimeInMillis: () => remainingMs,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
