@@ -1,0 +1,23 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { PiriodMirrorStack } from './piriod-mirror-stack.js';
+import { configFromContext } from './stack-config.js';
+
+/**
+ * The CDK app (`cdk.json` → `npx tsx infra/app.ts`). Parameters come from context:
+ * `npx cdk deploy -c workspace=acc_… -c scheduleMinutes=15 -c publishChanges=true`.
+ * cdk-nag's AwsSolutions checks run on every synth: an unacknowledged finding fails it.
+ */
+export function buildApp(app = new App()): { app: App; stack: PiriodMirrorStack } {
+  const stack = new PiriodMirrorStack(app, 'PiriodMirror', {
+    config: configFromContext(app.node),
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+    description: 'piriod-mirror: Piriod customers mirrored into DynamoDB',
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  buildApp().app.synth();
+}

@@ -1,0 +1,182 @@
+import { CfnOutput, Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../lib/runtime/observability.js';
+
+/** Props of {@link Monitoring}. */
+export interface MonitoringProps {
+  functions: { planSync: lambda.IFunction; worker: lambda.IFunction; receiver: lambda.IFunction };
+  refreshQueue: sqs.IQueue;
+  deadLetterQueue: sqs.IQueue;
+  scheduleMinutes: number;
+}
+
+const OUTCOMES = ['created', 'updated', 'unchanged', 'stale', 'deleted', 'failed'] as const;
+
+/**
+ * Alarms (DLQ not empty, refresh backlog age, function errors and throttles, no completed
+ * full mirror in two periods) to an encrypted SNS topic, and a dashboard of the sync metrics.
+ */
+export class Monitoring extends Construct {
+  readonly topic: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const key = new kms.Key(this, 'AlarmTopicKey', {
+      enableKeyRotation: true,
+      description: 'Encrypts the piriod-mirror alarm topic',
+    });
+    // CloudWatch must be able to publish to the encrypted topic.
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    this.topic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
+    const notify = new actions.SnsAction(this.topic);
+    const alarm = (name: string, a: cloudwatch.Alarm) => {
+      a.addAlarmAction(notify);
+      a.addOkAction(notify);
+      return name;
+    };
+
+    const { planSync, worker, receiver } = props.functions;
+    alarm(
+      'DeadLetters',
+      props.deadLetterQueue
+        .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) })
+        .createAlarm(this, 'DeadLettersAlarm', {
+          alarmDescription:
+            'Customers could not be mirrored: inspect the dead-letter queue (message attribute "reason") and redrive',
+          threshold: 0,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+    );
+    alarm(
+      'RefreshBacklog',
+      props.refreshQueue
+        .metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5) })
+        .createAlarm(this, 'RefreshBacklogAlarm', {
+          alarmDescription:
+            'Refresh requests wait over 15 minutes: the worker is failing, throttled or too slow',
+          threshold: 900,
+          evaluationPeriods: 2,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+    );
+    for (const [name, fn] of Object.entries({
+      PlanSync: planSync,
+      SyncCustomers: worker,
+      ReceiveWebhook: receiver,
+    })) {
+      alarm(
+        `${name}Errors`,
+        fn.metricErrors({ period: Duration.minutes(5) }).createAlarm(this, `${name}ErrorsAlarm`, {
+          alarmDescription: `${name} invocations fail`,
+          threshold: 0,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+      alarm(
+        `${name}Throttles`,
+        fn
+          .metricThrottles({ period: Duration.minutes(5) })
+          .createAlarm(this, `${name}ThrottlesAlarm`, {
+            alarmDescription: `${name} is throttled (reserved concurrency reached)`,
+            threshold: 0,
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluationPeriods: 3,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          }),
+      );
+    }
+    const completed = new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: 'MirrorCompleted',
+      dimensionsMap: { service: 'plan-sync' },
+      statistic: 'Sum',
+      period: Duration.minutes(props.scheduleMinutes * 2),
+    });
+    alarm(
+      'MirrorStalled',
+      completed.createAlarm(this, 'MirrorStalledAlarm', {
+        alarmDescription: 'No full mirror completed within two schedule periods',
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      }),
+    );
+
+    const outcome = (service: string, name: string) =>
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: name,
+        dimensionsMap: { service },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      });
+    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `${cdkStackName(this)}-sync`,
+    });
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Full mirror outcomes (plan-sync)',
+        left: OUTCOMES.map((o) => outcome('plan-sync', o)),
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Refresh outcomes (sync-customers)',
+        left: OUTCOMES.map((o) => outcome('sync-customers', o)),
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Piriod latency (ms)',
+        left: ['plan-sync', 'sync-customers'].map(
+          (s) =>
+            new cloudwatch.Metric({
+              namespace: METRICS_NAMESPACE,
+              metricName: 'PiriodLatency',
+              dimensionsMap: { service: s },
+              statistic: 'p99',
+            }),
+        ),
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Queues',
+        left: [
+          props.refreshQueue.metricApproximateNumberOfMessagesVisible(),
+          props.deadLetterQueue.metricApproximateNumberOfMessagesVisible(),
+        ],
+        right: [props.refreshQueue.metricApproximateAgeOfOldestMessage()],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Function errors',
+        left: [planSync.metricErrors(), worker.metricErrors(), receiver.metricErrors()],
+        width: 8,
+      }),
+    );
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.topic.topicArn,
+      description: 'Subscribe to receive alarms',
+    });
+  }
+}
+
+function cdkStackName(scope: Construct): string {
+  return scope.node.scopes[1]?.node.id ?? 'PiriodMirror';
+}

@@ -1,0 +1,214 @@
+import {
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  SecretValue,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { SECRET_PLACEHOLDER } from '../lib/aws/secret-value.js';
+import { EVENT_SOURCE, MIRROR_CONTINUED, REFRESH_REQUESTED } from '../lib/refresh/events.js';
+import { INDEXES, PARTITION_KEY } from '../lib/store/table-definition.js';
+import { MirrorFunction } from './mirror-function.js';
+import { Monitoring } from './monitoring.js';
+import type { MirrorStackConfig } from './stack-config.js';
+
+/** Props of the {@link PiriodMirrorStack}. */
+export interface PiriodMirrorStackProps extends StackProps {
+  config: MirrorStackConfig;
+}
+
+/** Worker timeout; the queue's visibility timeout is sized from it. */
+const WORKER_TIMEOUT = Duration.seconds(60);
+/** Redeliveries before SQS moves a message to the dead-letter queue itself. */
+export const MAX_RECEIVE_COUNT = 5;
+
+/**
+ * The whole product in one stack: the customers table, the custom event bus and its rules,
+ * the refresh and dead-letter queues, the three functions with least-privilege grants,
+ * the webhook's Function URL, the secrets, alarms and a dashboard.
+ */
+export class PiriodMirrorStack extends Stack {
+  constructor(scope: Construct, id: string, props: PiriodMirrorStackProps) {
+    super(scope, id, props);
+    const config = props.config;
+
+    const table = new dynamodb.TableV2(this, 'CustomersTable', {
+      partitionKey: { name: PARTITION_KEY, type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      dynamoStream: config.tableStream ? dynamodb.StreamViewType.NEW_AND_OLD_IMAGES : undefined,
+      globalSecondaryIndexes: INDEXES.map((index) => ({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+        ...(index.sortKey
+          ? { sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING } }
+          : {}),
+        projectionType: dynamodb.ProjectionType.ALL,
+      })),
+    });
+
+    const bus = new events.EventBus(this, 'EventBus', {
+      description: 'piriod-mirror refresh requests and changes',
+    });
+
+    const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This is the dead-letter queue itself; its messages are inspected and redriven by hand.',
+    });
+    const refreshQueue = new sqs.Queue(this, 'RefreshQueue', {
+      // AWS's guidance for Lambda event sources: at least six times the function timeout.
+      visibilityTimeout: Duration.seconds(WORKER_TIMEOUT.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+
+    const apiToken = new secretsmanager.Secret(this, 'ApiTokenSecret', {
+      description: `Piriod API token for workspace ${config.workspace}; set it with put-secret-value`,
+      secretStringValue: SecretValue.unsafePlainText(SECRET_PLACEHOLDER),
+    });
+    const webhookSecret = new secretsmanager.Secret(this, 'WebhookSecret', {
+      description:
+        'Signing secret (whsecret_…) of the Piriod webhook; set it with put-secret-value',
+      secretStringValue: SecretValue.unsafePlainText(SECRET_PLACEHOLDER),
+    });
+    for (const secret of [apiToken, webhookSecret]) {
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'Piriod has no API to issue tokens or webhook secrets, so Secrets Manager cannot rotate them; operators rotate in the Piriod dashboard and put-secret-value (README, Operations).',
+      });
+    }
+
+    const piriodEnv = {
+      PIRIOD_API_URL: config.apiUrl,
+      PIRIOD_WORKSPACE: config.workspace,
+      PIRIOD_TEST_MODE: String(config.testMode),
+      PIRIOD_API_TOKEN_SECRET_ARN: apiToken.secretArn,
+      CUSTOMERS_TABLE: table.tableName,
+      PUBLISH_CHANGES: String(config.publishChanges),
+      EVENT_BUS_NAME: bus.eventBusName,
+      POWERTOOLS_METRICS_NAMESPACE: 'PiriodMirror',
+    };
+
+    const planSync = new MirrorFunction(this, 'PlanSync', {
+      name: 'plan-sync',
+      description: 'Scheduled full mirror of Piriod customers',
+      timeout: Duration.minutes(15),
+      memorySize: 1024,
+      logRetentionDays: config.logRetentionDays,
+      // One planner at a time: a slow cycle must not overlap the next.
+      reservedConcurrentExecutions: 1,
+      environment: { ...piriodEnv, REFRESH_QUEUE_URL: refreshQueue.queueUrl },
+    });
+    const worker = new MirrorFunction(this, 'SyncCustomers', {
+      name: 'sync-customers',
+      description: 'Refreshes customers from the refresh queue',
+      timeout: WORKER_TIMEOUT,
+      memorySize: 512,
+      logRetentionDays: config.logRetentionDays,
+      reservedConcurrentExecutions: config.workerConcurrency,
+      environment: { ...piriodEnv, DEAD_LETTER_QUEUE_URL: deadLetterQueue.queueUrl },
+    });
+    const receiver = new MirrorFunction(this, 'ReceiveWebhook', {
+      name: 'receive-webhook',
+      description: 'Verifies Piriod webhooks and requests refreshes',
+      timeout: Duration.seconds(10),
+      memorySize: 256,
+      logRetentionDays: config.logRetentionDays,
+      environment: {
+        EVENT_BUS_NAME: bus.eventBusName,
+        PIRIOD_WEBHOOK_SECRET_ARN: webhookSecret.secretArn,
+      },
+    });
+
+    // Least privilege: the exact table actions each function uses, on the table only (no indexes).
+    const tableActions = (actions: string[]) =>
+      new iam.PolicyStatement({
+        actions: actions.map((a) => `dynamodb:${a}`),
+        resources: [table.tableArn],
+      });
+    planSync.role.addToPolicy(
+      tableActions(['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'Scan']),
+    );
+    worker.role.addToPolicy(tableActions(['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem']));
+    apiToken.grantRead(planSync.role);
+    apiToken.grantRead(worker.role);
+    webhookSecret.grantRead(receiver.role);
+    refreshQueue.grantSendMessages(planSync.role);
+    deadLetterQueue.grantSendMessages(worker.role);
+    bus.grantPutEventsTo(planSync.role); // continuations (and changes when enabled)
+    bus.grantPutEventsTo(receiver.role);
+    if (config.publishChanges) bus.grantPutEventsTo(worker.role);
+
+    worker.fn.addEventSource(
+      new SqsEventSource(refreshQueue, {
+        batchSize: 100,
+        // Coalesces bursts (a flood of webhooks for one customer) into one fetch per batch.
+        maxBatchingWindow: Duration.seconds(5),
+        reportBatchItemFailures: true,
+        maxConcurrency: Math.max(2, config.workerConcurrency),
+      }),
+    );
+
+    new events.Rule(this, 'RefreshRequestedRule', {
+      eventBus: bus,
+      description: 'Customer Refresh Requested → refresh queue',
+      eventPattern: { source: [EVENT_SOURCE], detailType: [REFRESH_REQUESTED] },
+      targets: [new targets.SqsQueue(refreshQueue, { deadLetterQueue })],
+    });
+    new events.Rule(this, 'ContinuationRule', {
+      eventBus: bus,
+      description: 'Full Mirror Continued → plan-sync',
+      eventPattern: { source: [EVENT_SOURCE], detailType: [MIRROR_CONTINUED] },
+      targets: [new targets.LambdaFunction(planSync.fn, { deadLetterQueue, retryAttempts: 2 })],
+    });
+    const schedule = new events.Rule(this, 'ScheduleRule', {
+      description: 'Full mirror of Piriod customers',
+      schedule: events.Schedule.rate(Duration.minutes(config.scheduleMinutes)),
+      targets: [new targets.LambdaFunction(planSync.fn, { deadLetterQueue, retryAttempts: 2 })],
+    });
+
+    const url = receiver.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+
+    new Monitoring(this, 'Monitoring', {
+      functions: { planSync: planSync.fn, worker: worker.fn, receiver: receiver.fn },
+      refreshQueue,
+      deadLetterQueue,
+      scheduleMinutes: config.scheduleMinutes,
+    });
+
+    new CfnOutput(this, 'WebhookUrl', {
+      value: url.url,
+      description: 'Register this URL as a webhook in Piriod',
+    });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'EventBusName', { value: bus.eventBusName });
+    new CfnOutput(this, 'RefreshQueueUrl', { value: refreshQueue.queueUrl });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'ApiTokenSecretArn', { value: apiToken.secretArn });
+    new CfnOutput(this, 'WebhookSecretArn', { value: webhookSecret.secretArn });
+    new CfnOutput(this, 'ScheduleRuleName', { value: schedule.ruleName });
+  }
+}

@@ -1,0 +1,292 @@
+import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { INDEXES } from '../../lib/store/table-definition.js';
+import { synthApp } from '../support/synth.js';
+
+let template: Template;
+let assemblyDir: string;
+
+beforeAll(() => {
+  const synth = synthApp();
+  template = synth.template;
+  assemblyDir = synth.assembly.directory;
+});
+
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are untyped JSON; the assertions check their shape.
+type Resource = { Type: string; Properties: Record<string, any> };
+const resources = (type: string) =>
+  Object.entries(template.findResources(type)) as [string, Resource][];
+const functionByName = (name: string) => {
+  const found = resources('AWS::Lambda::Function').find(([id]) => id.startsWith(name));
+  if (!found) throw new Error(`no function ${name}`);
+  return found;
+};
+
+describe('the customers table', () => {
+  it('is on-demand with the shared key schema and the three indexes', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: INDEXES.map((i) =>
+        Match.objectLike({
+          IndexName: i.name,
+          KeySchema: [
+            { AttributeName: i.partitionKey, KeyType: 'HASH' },
+            ...(i.sortKey ? [{ AttributeName: i.sortKey, KeyType: 'RANGE' }] : []),
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        }),
+      ),
+    });
+  });
+
+  it('has point-in-time recovery and deletion protection, and is retained', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        Replicas: [
+          Match.objectLike({
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            DeletionProtectionEnabled: true,
+          }),
+        ],
+      }),
+    });
+  });
+});
+
+describe('the functions', () => {
+  it('run nodejs24.x on arm64 with ESM handlers and their own log groups with retention', () => {
+    const fns = resources('AWS::Lambda::Function');
+    expect(fns.map(([id]) => id.replace(/Function.*/, '')).sort()).toEqual([
+      'PlanSync',
+      'ReceiveWebhook',
+      'SyncCustomers',
+    ]);
+    for (const [, fn] of fns) {
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.Handler).toBe('index.handler');
+      expect(fn.Properties.LoggingConfig).toMatchObject({ LogFormat: 'JSON' });
+    }
+    const groups = resources('AWS::Logs::LogGroup');
+    expect(groups).toHaveLength(3);
+    for (const [, g] of groups) expect(g.Properties.RetentionInDays).toBe(30);
+  });
+
+  it('gives the worker reserved concurrency and a partial-batch SQS source', () => {
+    const [, worker] = functionByName('SyncCustomers');
+    expect(worker.Properties.ReservedConcurrentExecutions).toBe(2);
+    expect(worker.Properties.Timeout).toBe(60);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 5,
+    });
+  });
+
+  it('lets one planner run at a time for up to 15 minutes', () => {
+    const [, planner] = functionByName('PlanSync');
+    expect(planner.Properties.ReservedConcurrentExecutions).toBe(1);
+    expect(planner.Properties.Timeout).toBe(900);
+  });
+
+  it('reads secrets by ARN, never as plain environment values', () => {
+    for (const [, fn] of resources('AWS::Lambda::Function')) {
+      const env = fn.Properties.Environment.Variables as Record<string, unknown>;
+      expect(env).not.toHaveProperty('PIRIOD_API_TOKEN');
+      expect(env).not.toHaveProperty('PIRIOD_WEBHOOK_SECRET');
+    }
+    expect(functionByName('PlanSync')[1].Properties.Environment.Variables).toHaveProperty(
+      'PIRIOD_API_TOKEN_SECRET_ARN',
+    );
+    expect(functionByName('ReceiveWebhook')[1].Properties.Environment.Variables).toHaveProperty(
+      'PIRIOD_WEBHOOK_SECRET_ARN',
+    );
+    expect(resources('AWS::SecretsManager::Secret')).toHaveLength(2);
+  });
+
+  it('exposes the webhook receiver through a Function URL without IAM auth, as an output', () => {
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+    template.hasOutput('WebhookUrl', {
+      Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('ReceiveWebhook'), 'FunctionUrl'] },
+    });
+  });
+});
+
+describe('least-privilege grants', () => {
+  const policyOf = (fn: string) => {
+    const found = resources('AWS::IAM::Policy').find(([id]) => id.startsWith(fn));
+    if (!found) throw new Error(`no policy for ${fn}`);
+    return found[1].Properties.PolicyDocument.Statement as {
+      Action: string | string[];
+      Resource: unknown;
+    }[];
+  };
+  const actions = (fn: string) =>
+    policyOf(fn)
+      .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]))
+      .sort();
+
+  it('gives each function only the actions it uses', () => {
+    expect(actions('ReceiveWebhook')).toEqual(
+      [
+        'events:PutEvents',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+      ].sort(),
+    );
+    const worker = actions('SyncCustomers');
+    expect(worker).toEqual(
+      expect.arrayContaining([
+        'dynamodb:BatchGetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'sqs:SendMessage',
+      ]),
+    );
+    expect(worker).not.toContain('dynamodb:DeleteItem');
+    expect(worker).not.toContain('dynamodb:Scan');
+    expect(worker).not.toContain('events:PutEvents');
+    const planner = actions('PlanSync');
+    expect(planner).toEqual(
+      expect.arrayContaining(['dynamodb:Scan', 'sqs:SendMessage', 'events:PutEvents']),
+    );
+    expect(planner).not.toContain('dynamodb:DeleteItem');
+  });
+
+  it('grants table actions on the table only, not its indexes', () => {
+    for (const fn of ['PlanSync', 'SyncCustomers']) {
+      const dynamo = policyOf(fn).filter((s) => String(s.Action).includes('dynamodb:'));
+      expect(JSON.stringify(dynamo)).not.toContain('/index/');
+    }
+  });
+});
+
+describe('events and queues', () => {
+  it('routes "Customer Refresh Requested" from piriod.mirror on the custom bus to the refresh queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: Match.anyValue(),
+      EventPattern: { source: ['piriod.mirror'], 'detail-type': ['Customer Refresh Requested'] },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('RefreshQueue'), 'Arn'] },
+        }),
+      ],
+    });
+  });
+
+  it('schedules plan-sync every 15 minutes by default, and routes continuations to it', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)' });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['piriod.mirror'], 'detail-type': ['Full Mirror Continued'] },
+    });
+  });
+
+  it('encrypts both queues, enforces SSL, bounds redelivery and keeps dead letters 14 days', () => {
+    const queues = resources('AWS::SQS::Queue');
+    expect(queues).toHaveLength(2);
+    for (const [, q] of queues) expect(q.Properties.SqsManagedSseEnabled).toBe(true);
+    const [, dlq] = queues.find(([id]) => id.startsWith('DeadLetterQueue'))!;
+    expect(dlq.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    const [, refresh] = queues.find(([id]) => id.startsWith('RefreshQueue'))!;
+    expect(refresh.Properties.VisibilityTimeout).toBe(360);
+    expect(refresh.Properties.RedrivePolicy).toMatchObject({ maxReceiveCount: 5 });
+    const policies = resources('AWS::SQS::QueuePolicy').map(([, p]) =>
+      JSON.stringify(p.Properties.PolicyDocument),
+    );
+    expect(policies.filter((p) => p.includes('aws:SecureTransport')).length).toBe(2);
+  });
+});
+
+describe('monitoring', () => {
+  it('alarms on dead letters, backlog age, errors, throttles and a stalled mirror, to an encrypted topic', () => {
+    const alarms = resources('AWS::CloudWatch::Alarm');
+    const metrics = alarms.map(([, a]) => a.Properties.MetricName).sort();
+    expect(metrics).toEqual(
+      [
+        'ApproximateAgeOfOldestMessage',
+        'ApproximateNumberOfMessagesVisible',
+        'Errors',
+        'Errors',
+        'Errors',
+        'MirrorCompleted',
+        'Throttles',
+        'Throttles',
+        'Throttles',
+      ].sort(),
+    );
+    for (const [, a] of alarms) expect(a.Properties.AlarmActions).toHaveLength(1);
+    const stalled = alarms.find(([, a]) => a.Properties.MetricName === 'MirrorCompleted')![1];
+    expect(stalled.Properties).toMatchObject({
+      Period: 1800,
+      TreatMissingData: 'breaching',
+      Threshold: 1,
+    });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.hasOutput('*', { Value: { Ref: Match.stringLikeRegexp('AlarmTopic') } });
+  });
+});
+
+describe('the synthesized bundles', () => {
+  it('import cleanly in a fresh Node process and export handler', () => {
+    const sizes: Record<string, number> = {};
+    for (const [id, fn] of resources('AWS::Lambda::Function')) {
+      const key = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
+      const file = join(assemblyDir, `asset.${key}`, 'index.mjs');
+      sizes[id.replace(/Function.*/, '')] = Math.round(statSync(file).size / 1024);
+      const out = execFileSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(typeof m.handler);`,
+        ],
+        { encoding: 'utf8', env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1' } },
+      );
+      expect(out.trim()).toBe('function');
+    }
+    console.info(`bundle sizes (KB): ${JSON.stringify(sizes)}`);
+    expect(Object.keys(sizes)).toHaveLength(3);
+  });
+});
+
+describe('stack parameters', () => {
+  it('takes schedule, concurrency, test mode, change events and stream from context', () => {
+    const { template: t } = synthApp({
+      scheduleMinutes: 5,
+      workerConcurrency: 4,
+      testMode: 'true',
+      publishChanges: 'true',
+      tableStream: 'true',
+      'aws:cdk:bundling-stacks': [],
+    });
+    t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      ReservedConcurrentExecutions: 4,
+      Environment: {
+        Variables: Match.objectLike({
+          PIRIOD_TEST_MODE: 'true',
+          PUBLISH_CHANGES: 'true',
+          PIRIOD_WORKSPACE: 'acc_test',
+        }),
+      },
+    });
+    t.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
+  });
+
+  it('rejects a malformed parameter with the context key in the message', () => {
+    expect(() => synthApp({ scheduleMinutes: 'often', 'aws:cdk:bundling-stacks': [] })).toThrow(
+      /context scheduleMinutes must be a whole number/,
+    );
+  });
+});
