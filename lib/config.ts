@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { ConfigError } from './env-variables.js';
 
 /**
  * The one place that reads the environment. Every loader validates what it needs and throws
@@ -6,10 +7,7 @@ import * as z from 'zod/mini';
  * project reads `process.env`.
  */
 
-/** A configuration value is missing or invalid; the message says which and how to fix it. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError, optionalVariable, requireVariable } from './env-variables.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -109,22 +107,6 @@ export function loadStoreConfig(env: Env): StoreConfig {
     endpoint: e.AWS_ENDPOINT_URL_DYNAMODB,
     region: e.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
   };
-}
-
-/** Reads a required variable set by the CDK stack for a function. */
-export function requireVariable(env: Env, name: string): string {
-  const v = env[name]?.trim();
-  if (!v)
-    throw new ConfigError(
-      `${name} is not set: the stack sets it; set it by hand when running locally`,
-    );
-  return v;
-}
-
-/** Reads an optional variable, trimmed; `undefined` when empty. */
-export function optionalVariable(env: Env, name: string): string | undefined {
-  const v = env[name]?.trim();
-  return v ? v : undefined;
 }
 
 function parse<T extends z.ZodMiniType>(schema: T, env: Env): z.infer<T> {

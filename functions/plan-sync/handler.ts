@@ -1,10 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { EventBridgeBus } from '../../lib/aws/event-bridge-bus.js';
-import { SqsRefreshQueue } from '../../lib/aws/sqs-queues.js';
+import { EventBridgeBus, eventBridgeFromEnv } from '../../lib/aws/event-bridge-bus.js';
+import { SqsRefreshQueue, sqsFromEnv } from '../../lib/aws/sqs-queues.js';
 import type { PiriodReader } from '../../lib/piriod/client.js';
 import {
   continuationDetailSchema,
@@ -108,11 +106,11 @@ export function createPlanSyncHandler(deps: () => Promise<PlanSyncDeps>) {
 const fromEnv = once(async (): Promise<PlanSyncDeps> => {
   const env = process.env;
   const piriod = await piriodForLambda(env, piriodLatencyRecorder(metrics));
-  const bus = new EventBridgeBus(new EventBridgeClient({}), requireVariable(env, 'EVENT_BUS_NAME'));
+  const bus = new EventBridgeBus(eventBridgeFromEnv(env), requireVariable(env, 'EVENT_BUS_NAME'));
   return {
     piriod: piriod.client,
     store: storeForLambda(env),
-    queue: new SqsRefreshQueue(new SQSClient({}), requireVariable(env, 'REFRESH_QUEUE_URL')),
+    queue: new SqsRefreshQueue(sqsFromEnv(env), requireVariable(env, 'REFRESH_QUEUE_URL')),
     continuation: bus,
     events: publishesChanges(env) ? bus : undefined,
     workspace: piriod.settings.workspace,

@@ -1,10 +1,9 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
-import { EventBridgeBus } from '../../lib/aws/event-bridge-bus.js';
+import { EventBridgeBus, eventBridgeFromEnv } from '../../lib/aws/event-bridge-bus.js';
 import { fetchFromSecretsManager, secretResolver } from '../../lib/aws/secret-value.js';
-import { requireVariable } from '../../lib/config.js';
+import { requireVariable } from '../../lib/env-variables.js';
 import type { RefreshRequests } from '../../lib/refresh/ports.js';
-import { createLogger } from '../../lib/runtime/observability.js';
+import { JsonLog } from '../../lib/runtime/json-log.js';
 import { once } from '../../lib/runtime/once.js';
 import { receiveWebhook } from '../../lib/webhook/receive-webhook.js';
 
@@ -14,7 +13,7 @@ export interface ReceiveWebhookDeps {
   requests: RefreshRequests;
 }
 
-const logger = createLogger('receive-webhook');
+const logger = new JsonLog('receive-webhook');
 
 /** The Piriod webhook receiver behind a Function URL (payload format 2.0). */
 export function createReceiveWebhookHandler(deps: () => Promise<ReceiveWebhookDeps>) {
@@ -28,9 +27,8 @@ export function createReceiveWebhookHandler(deps: () => Promise<ReceiveWebhookDe
       },
       await deps(),
     );
-    const log =
-      res.statusCode >= 500 ? logger.error : res.statusCode >= 400 ? logger.warn : logger.info;
-    log.call(logger, 'webhook', {
+    const log = res.statusCode >= 500 ? 'ERROR' : res.statusCode >= 400 ? 'WARN' : 'INFO';
+    logger.log(log, 'webhook', {
       status: res.statusCode,
       outcome: res.outcome,
       event: res.event,
@@ -43,8 +41,10 @@ export function createReceiveWebhookHandler(deps: () => Promise<ReceiveWebhookDe
 const fromEnv = once(async (): Promise<ReceiveWebhookDeps> => {
   const env = process.env;
   return {
-    secret: secretResolver(env, 'PIRIOD_WEBHOOK_SECRET', fetchFromSecretsManager),
-    requests: new EventBridgeBus(new EventBridgeClient({}), requireVariable(env, 'EVENT_BUS_NAME')),
+    secret: secretResolver(env, 'PIRIOD_WEBHOOK_SECRET', 'PIRIOD_WEBHOOK_SECRET_ARN', (arn) =>
+      fetchFromSecretsManager(arn, env),
+    ),
+    requests: new EventBridgeBus(eventBridgeFromEnv(env), requireVariable(env, 'EVENT_BUS_NAME')),
   };
 });
 

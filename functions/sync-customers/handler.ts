@@ -1,9 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { EventBridgeBus } from '../../lib/aws/event-bridge-bus.js';
-import { SqsDeadLetters } from '../../lib/aws/sqs-queues.js';
+import { EventBridgeBus, eventBridgeFromEnv } from '../../lib/aws/event-bridge-bus.js';
+import { SqsDeadLetters, sqsFromEnv } from '../../lib/aws/sqs-queues.js';
 import type { PiriodReader } from '../../lib/piriod/client.js';
 import type { DeadLetters } from '../../lib/refresh/ports.js';
 import { processRefreshBatch } from '../../lib/refresh/process-refresh-batch.js';
@@ -89,12 +87,9 @@ const fromEnv = once(async (): Promise<SyncCustomersDeps> => {
   return {
     piriod: piriod.client,
     store: storeForLambda(env),
-    deadLetters: new SqsDeadLetters(
-      new SQSClient({}),
-      requireVariable(env, 'DEAD_LETTER_QUEUE_URL'),
-    ),
+    deadLetters: new SqsDeadLetters(sqsFromEnv(env), requireVariable(env, 'DEAD_LETTER_QUEUE_URL')),
     events: publishesChanges(env)
-      ? new EventBridgeBus(new EventBridgeClient({}), requireVariable(env, 'EVENT_BUS_NAME'))
+      ? new EventBridgeBus(eventBridgeFromEnv(env), requireVariable(env, 'EVENT_BUS_NAME'))
       : undefined,
     workspace: piriod.settings.workspace,
     concurrency: piriod.settings.concurrency,

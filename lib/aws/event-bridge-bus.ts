@@ -1,27 +1,24 @@
 import {
-  type EventBridgeClient,
-  PutEventsCommand,
-  type PutEventsRequestEntry,
-} from '@aws-sdk/client-eventbridge';
-import {
   CUSTOMER_CHANGED,
   EVENT_SOURCE,
   MIRROR_CONTINUED,
   REFRESH_REQUESTED,
   WEBHOOK_RESOURCE,
-} from '../refresh/events.js';
+} from '../refresh/event-names.js';
 import type { ContinuationState, MirrorContinuation, RefreshRequests } from '../refresh/ports.js';
 import type { ChangePublisher, CustomerChange } from '../sync/ports.js';
+import { AwsJsonClient, credentialsFromEnv } from './aws-json-client.js';
 
 /**
  * The stack's custom event bus: refresh requests (webhook and ops), "Customer Changed"
  * events for downstream consumers, and full-mirror continuations. `PutEvents` takes 10
  * entries per call; an entry EventBridge rejects makes the call fail, so nothing is dropped
- * silently.
+ * silently. Speaks EventBridge's JSON protocol through {@link AwsJsonClient} to keep the
+ * webhook receiver's cold start small.
  */
 export class EventBridgeBus implements RefreshRequests, ChangePublisher, MirrorContinuation {
   constructor(
-    private readonly client: EventBridgeClient,
+    private readonly client: AwsJsonClient,
     private readonly busName: string,
   ) {}
 
@@ -61,9 +58,9 @@ export class EventBridgeBus implements RefreshRequests, ChangePublisher, MirrorC
 
   private async put(entries: PutEventsRequestEntry[]): Promise<void> {
     for (let i = 0; i < entries.length; i += 10) {
-      const out = await this.client.send(
-        new PutEventsCommand({ Entries: entries.slice(i, i + 10) }),
-      );
+      const out = await this.client.call<PutEventsResponse>('AWSEvents.PutEvents', {
+        Entries: entries.slice(i, i + 10),
+      });
       if ((out.FailedEntryCount ?? 0) > 0) {
         const codes = (out.Entries ?? []).map((e) => e.ErrorCode).filter(Boolean);
         throw new Error(
@@ -72,4 +69,33 @@ export class EventBridgeBus implements RefreshRequests, ChangePublisher, MirrorC
       }
     }
   }
+}
+
+/** One entry of `PutEvents`. */
+export interface PutEventsRequestEntry {
+  EventBusName: string;
+  Source: string;
+  DetailType: string;
+  Detail: string;
+  Resources?: string[];
+}
+
+interface PutEventsResponse {
+  FailedEntryCount?: number;
+  Entries?: { EventId?: string; ErrorCode?: string; ErrorMessage?: string }[];
+}
+
+/**
+ * The EventBridge client of a function: region and credentials from Lambda's environment,
+ * `AWS_ENDPOINT_URL_EVENTBRIDGE` for local endpoints, as the SDK would read them.
+ */
+export function eventBridgeFromEnv(env: Record<string, string | undefined>): AwsJsonClient {
+  const endpoint = env.AWS_ENDPOINT_URL_EVENTBRIDGE ?? env.AWS_ENDPOINT_URL;
+  return new AwsJsonClient({
+    service: 'events',
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    endpoint,
+    credentials: credentialsFromEnv(env, endpoint),
+    contentType: 'application/x-amz-json-1.1',
+  });
 }

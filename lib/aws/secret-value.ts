@@ -1,4 +1,5 @@
-import { ConfigError } from '../config.js';
+import { ConfigError } from '../env-variables.js';
+import { AwsJsonClient, credentialsFromEnv } from './aws-json-client.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -8,11 +9,13 @@ export const SECRET_PLACEHOLDER = 'SET-ME';
 /**
  * Resolves a secret once per cold start and caches it across invocations: the plain
  * variable `name` when set (local runs, tests), else the Secrets Manager secret whose ARN is
- * in `${name}_SECRET_ARN` (AWS). The value is never logged or put in an error.
+ * in `arnVar` (AWS: `PIRIOD_API_TOKEN_SECRET_ARN`, `PIRIOD_WEBHOOK_SECRET_ARN`). The value
+ * is never logged or put in an error.
  */
 export function secretResolver(
   env: Env,
   name: string,
+  arnVar: string,
   fetchSecret: (arn: string) => Promise<string | undefined>,
 ): () => Promise<string> {
   let cached: Promise<string> | undefined;
@@ -27,7 +30,6 @@ export function secretResolver(
   async function resolve(): Promise<string> {
     const plain = env[name]?.trim();
     if (plain) return plain;
-    const arnVar = `${name}_SECRET_ARN`;
     const arn = env[arnVar]?.trim();
     if (!arn) throw new ConfigError(`neither ${name} nor ${arnVar} is set`);
     const value = (await fetchSecret(arn))?.trim();
@@ -40,12 +42,25 @@ export function secretResolver(
   }
 }
 
-/** Reads a secret's string with the Secrets Manager SDK, loaded only when an ARN is used. */
-export async function fetchFromSecretsManager(arn: string): Promise<string | undefined> {
-  const { SecretsManagerClient, GetSecretValueCommand } = await import(
-    '@aws-sdk/client-secrets-manager'
-  );
-  const client = new SecretsManagerClient({});
-  const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
+/**
+ * Reads a secret's string from Secrets Manager (`GetSecretValue`) with the small signed
+ * JSON client, in the region of the secret's ARN. Called once per cold start.
+ */
+export async function fetchFromSecretsManager(
+  arn: string,
+  env: Env = process.env,
+): Promise<string | undefined> {
+  const region = arn.split(':')[3] || env.AWS_REGION || 'us-east-1';
+  const endpoint = env.AWS_ENDPOINT_URL_SECRETS_MANAGER ?? env.AWS_ENDPOINT_URL;
+  const client = new AwsJsonClient({
+    service: 'secretsmanager',
+    region,
+    endpoint,
+    credentials: credentialsFromEnv(env, endpoint),
+    contentType: 'application/x-amz-json-1.1',
+  });
+  const out = await client.call<{ SecretString?: string }>('secretsmanager.GetSecretValue', {
+    SecretId: arn,
+  });
   return out.SecretString;
 }

@@ -1,10 +1,15 @@
-import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SyncSource } from '../customer/record.js';
 import type { DeadLetterReason, DeadLetters, RefreshQueue } from '../refresh/ports.js';
+import { AwsJsonClient, credentialsFromEnv } from './aws-json-client.js';
 
 const ATTEMPTS = 5;
 /** SQS message attribute values are strings; keep reasons readable and bounded. */
 const MAX_REASON = 1000;
+
+interface SendMessageBatchResponse {
+  Successful?: { Id: string }[];
+  Failed?: { Id: string; Code?: string; Message?: string; SenderFault?: boolean }[];
+}
 
 /**
  * The refresh queue over SQS: one `{"customerId"}` message per id, `SendMessageBatch` in
@@ -13,7 +18,7 @@ const MAX_REASON = 1000;
  */
 export class SqsRefreshQueue implements RefreshQueue {
   constructor(
-    private readonly client: SQSClient,
+    private readonly client: AwsJsonClient,
     private readonly queueUrl: string,
     private readonly sleep: (ms: number) => Promise<void> = (ms) =>
       new Promise((r) => setTimeout(r, ms)),
@@ -26,16 +31,21 @@ export class SqsRefreshQueue implements RefreshQueue {
         MessageBody: JSON.stringify({ customerId: id }),
         MessageAttributes: { syncSource: { DataType: 'String', StringValue: source } },
       }));
+      let lastError = '';
       for (let attempt = 1; entries.length > 0; attempt++) {
         if (attempt > 1) await this.sleep(Math.random() * 100 * 2 ** attempt);
-        const out = await this.client.send(
-          new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }),
-        );
-        const failed = new Set((out.Failed ?? []).map((f) => f.Id));
+        const out = await this.client.call<SendMessageBatchResponse>('AmazonSQS.SendMessageBatch', {
+          QueueUrl: this.queueUrl,
+          Entries: entries,
+        });
+        const failed = new Map((out.Failed ?? []).map((f) => [f.Id, f]));
+        lastError = [...failed.values()].map((f) => f.Code ?? f.Message).join(', ');
         entries = entries.filter((e) => failed.has(e.Id));
         if (entries.length > 0 && attempt >= ATTEMPTS) {
           const lost = entries.map((e) => JSON.parse(e.MessageBody).customerId).join(', ');
-          throw new Error(`SQS refused refresh messages for ${lost} after ${ATTEMPTS} attempts`);
+          throw new Error(
+            `SQS refused refresh messages for ${lost} after ${ATTEMPTS} attempts (${lastError})`,
+          );
         }
       }
     }
@@ -45,24 +55,37 @@ export class SqsRefreshQueue implements RefreshQueue {
 /** The dead-letter queue over SQS: the original body, with `reason` and `customerId` attributes. */
 export class SqsDeadLetters implements DeadLetters {
   constructor(
-    private readonly client: SQSClient,
+    private readonly client: AwsJsonClient,
     private readonly queueUrl: string,
   ) {}
 
   async send(body: string, why: DeadLetterReason): Promise<void> {
     const reason =
       why.reason.length > MAX_REASON ? `${why.reason.slice(0, MAX_REASON)}…` : why.reason;
-    await this.client.send(
-      new SendMessageCommand({
-        QueueUrl: this.queueUrl,
-        MessageBody: body.length > 0 ? body : '(empty body)',
-        MessageAttributes: {
-          reason: { DataType: 'String', StringValue: reason },
-          ...(why.customerId
-            ? { customerId: { DataType: 'String', StringValue: why.customerId } }
-            : {}),
-        },
-      }),
-    );
+    await this.client.call('AmazonSQS.SendMessage', {
+      QueueUrl: this.queueUrl,
+      MessageBody: body.length > 0 ? body : '(empty body)',
+      MessageAttributes: {
+        reason: { DataType: 'String', StringValue: reason },
+        ...(why.customerId
+          ? { customerId: { DataType: 'String', StringValue: why.customerId } }
+          : {}),
+      },
+    });
   }
+}
+
+/**
+ * The SQS client of a function (SQS's JSON protocol through {@link AwsJsonClient}): region
+ * and credentials from Lambda's environment, `AWS_ENDPOINT_URL_SQS` for local endpoints.
+ */
+export function sqsFromEnv(env: Record<string, string | undefined>): AwsJsonClient {
+  const endpoint = env.AWS_ENDPOINT_URL_SQS ?? env.AWS_ENDPOINT_URL;
+  return new AwsJsonClient({
+    service: 'sqs',
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    endpoint,
+    credentials: credentialsFromEnv(env, endpoint),
+    contentType: 'application/x-amz-json-1.0',
+  });
 }

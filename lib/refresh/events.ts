@@ -1,18 +1,13 @@
 import * as z from 'zod/mini';
+import { EVENT_SOURCE, REFRESH_REQUESTED } from './event-names.js';
 
-/** EventBridge `source` of the product's own events (a contract). */
-export const EVENT_SOURCE = 'piriod.mirror';
-/** Input event asking for customers to be refreshed (a contract). */
-export const REFRESH_REQUESTED = 'Customer Refresh Requested';
-/** Output event after a customer was created, updated or tombstoned (a contract). */
-export const CUSTOMER_CHANGED = 'Customer Changed';
-/** Internal event that resumes a full mirror cut short by the time budget. */
-export const MIRROR_CONTINUED = 'Full Mirror Continued';
-/**
- * Marker in the event's `resources` for refreshes that came from a Piriod webhook, so the
- * worker can record `syncSource: "webhook"` without changing the contract's `detail`.
- */
-export const WEBHOOK_RESOURCE = 'piriod-mirror:webhook';
+export {
+  CUSTOMER_CHANGED,
+  EVENT_SOURCE,
+  MIRROR_CONTINUED,
+  REFRESH_REQUESTED,
+  WEBHOOK_RESOURCE,
+} from './event-names.js';
 
 /** Refresh ids per message: generous, but bounded so one message cannot carry an account. */
 export const MAX_IDS_PER_MESSAGE = 100;

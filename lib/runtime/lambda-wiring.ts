@@ -17,7 +17,12 @@ type Env = Record<string, string | undefined>;
  */
 export async function piriodForLambda(env: Env, onAttempt?: (a: AttemptInfo) => void) {
   const settings = loadPiriodSettings(env);
-  const token = await secretResolver(env, 'PIRIOD_API_TOKEN', fetchFromSecretsManager)();
+  const token = await secretResolver(
+    env,
+    'PIRIOD_API_TOKEN',
+    'PIRIOD_API_TOKEN_SECRET_ARN',
+    (arn) => fetchFromSecretsManager(arn, env),
+  )();
   const client = new PiriodClient({
     baseUrl: settings.baseUrl,
     token,

@@ -1,0 +1,28 @@
+/**
+ * The small, dependency-free part of configuration: the error type and plain variable
+ * reads used by the functions' start-up code. Schema-validated settings live in
+ * `config.ts`, which builds on this; the webhook receiver imports only this, to start fast.
+ */
+
+type Env = Record<string, string | undefined>;
+
+/** A configuration value is missing or invalid; the message says which and how to fix it. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads a required variable set by the CDK stack for a function. */
+export function requireVariable(env: Env, name: string): string {
+  const v = env[name]?.trim();
+  if (!v)
+    throw new ConfigError(
+      `${name} is not set: the stack sets it; set it by hand when running locally`,
+    );
+  return v;
+}
+
+/** Reads an optional variable, trimmed; `undefined` when empty. */
+export function optionalVariable(env: Env, name: string): string | undefined {
+  const v = env[name]?.trim();
+  return v ? v : undefined;
+}

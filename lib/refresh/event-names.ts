@@ -1,0 +1,15 @@
+/** Event names of the product (contracts), without schemas, for code that only sends. */
+
+/** EventBridge `source` of the product's own events (a contract). */
+export const EVENT_SOURCE = 'piriod.mirror';
+/** Input event asking for customers to be refreshed (a contract). */
+export const REFRESH_REQUESTED = 'Customer Refresh Requested';
+/** Output event after a customer was created, updated or tombstoned (a contract). */
+export const CUSTOMER_CHANGED = 'Customer Changed';
+/** Internal event that resumes a full mirror cut short by the time budget. */
+export const MIRROR_CONTINUED = 'Full Mirror Continued';
+/**
+ * Marker in the event's `resources` for refreshes that came from a Piriod webhook, so the
+ * worker can record `syncSource: "webhook"` without changing the contract's `detail`.
+ */
+export const WEBHOOK_RESOURCE = 'piriod-mirror:webhook';
