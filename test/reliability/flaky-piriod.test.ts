@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../lib/sandbox/index.js';
+import { mirrorAll, syncCustomers } from '../../lib/sync/index.js';
+import { createTestTable, type TestTable } from '../support/dynamo.js';
+import { scanTable } from '../support/oracle.js';
+import { expectMirroredOrReported, fastClient, SCALE, scenarioDeps } from '../support/scenario.js';
+
+const CUSTOMERS = 2000 * SCALE;
+let sandbox: Sandbox;
+let t: TestTable;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ customers: CUSTOMERS, invalidEvery: 250, seed: 11 });
+  t = await createTestTable('flaky');
+});
+afterAll(async () => {
+  await sandbox.close();
+  await t.drop();
+});
+
+describe('scenario 1: flaky Piriod', () => {
+  it('ends with every customer mirrored or reported under 20% 5xx, 5% 429, 2% hangs, 1% malformed', async () => {
+    sandbox.setFaults({
+      errorRate: 0.2,
+      rateLimitRate: 0.05,
+      retryAfterSeconds: 1,
+      hangRate: 0.02,
+      hangMs: 2000,
+      malformedRate: 0.01,
+    });
+    // Listing pages cannot be skipped, so give them room: P(a page fails 8 times) ≈ 3e-5.
+    const piriod = fastClient(sandbox, {
+      timeoutMs: 250,
+      retry: { maxAttempts: 8, baseDelayMs: 5, maxDelayMs: 50, maxRetryAfterMs: 50 },
+    });
+    const result = await mirrorAll(scenarioDeps(sandbox, t, piriod));
+    // A full mirror takes snapshots (few requests); refreshes by id put most load through the faults.
+    const ids = sandbox
+      .customers()
+      .map((c) => c.id)
+      .slice(0, 600 * SCALE);
+    const refreshed = await syncCustomers(ids, {
+      ...scenarioDeps(sandbox, t, piriod),
+      source: 'event',
+    });
+    sandbox.setFaults({ errorRate: 0, rateLimitRate: 0, hangRate: 0, malformedRate: 0 });
+
+    expect(result.completed).toBe(true);
+    const s = sandbox.stats().byStatus;
+    expect((s['500'] ?? 0) + (s['502'] ?? 0) + (s['503'] ?? 0)).toBeGreaterThan(50);
+    expect(s['429'] ?? 0).toBeGreaterThan(10);
+    await expectMirroredOrReported(t, sandbox, result.summary);
+    expect(result.summary.synced + result.summary.failed.length).toBe(CUSTOMERS);
+    // Every refreshed id has an outcome: mirrored, or failed with its reason.
+    expect(refreshed.outcomes.size).toBe(ids.length);
+    for (const o of refreshed.outcomes.values()) {
+      if (o.result === 'failed') expect(o.reason).toMatch(/\S/);
+    }
+    await expectMirroredOrReported(t, sandbox, {
+      ...result.summary,
+      failed: [...result.summary.failed, ...refreshed.summary.failed],
+    });
+  });
+
+  it('converges exactly to the oracle on a rerun with faults off', async () => {
+    const result = await mirrorAll(scenarioDeps(sandbox, t));
+    const { oracle, items } = await expectMirroredOrReported(t, sandbox, result.summary);
+    expect(items.size).toBe(oracle.customers.size);
+    expect(result.summary.failed.map((f) => f.id).sort()).toEqual([...oracle.invalid].sort());
+    expect((await scanTable(t)).size).toBe(CUSTOMERS - oracle.invalid.size);
+  });
+});

@@ -1,0 +1,80 @@
+import { expect } from 'vitest';
+import { contentHash } from '../../lib/customer/index.js';
+import { PiriodClient, type PiriodClientOptions } from '../../lib/piriod/index.js';
+import type { Sandbox } from '../../lib/sandbox/index.js';
+import { type SyncDeps, type SyncSummary, systemClock } from '../../lib/sync/index.js';
+import type { TestTable } from './dynamo.js';
+import { customerPart, expectedMirror, scanTable } from './oracle.js';
+
+/** Size multiplier: 1 in `npm test`, larger under `npm run test:soak`. */
+export const SCALE = Number(process.env.RELIABILITY_SCALE ?? 1);
+
+/** A Piriod client for the sandbox with fast, bounded retries (no long real waits). */
+export function fastClient(
+  sandbox: Sandbox,
+  overrides: Partial<PiriodClientOptions> = {},
+): PiriodClient {
+  return new PiriodClient({
+    baseUrl: sandbox.url,
+    token: sandbox.token,
+    workspace: sandbox.workspace,
+    pace: { requestsPerSecond: 0, concurrency: 8 },
+    retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetryAfterMs: 50 },
+    ...overrides,
+  });
+}
+
+/** Sync ports for a scenario. */
+export function scenarioDeps(
+  sandbox: Sandbox,
+  t: TestTable,
+  piriod = fastClient(sandbox),
+): SyncDeps {
+  return {
+    piriod,
+    store: t.store,
+    clock: systemClock,
+    workspace: sandbox.workspace,
+    source: 'cli',
+  };
+}
+
+/**
+ * The oracle of every scenario: each customer of the sandbox is in the table exactly as
+ * normalized — or, when `summary` is given, reported in it with a reason. Every item in the
+ * table is whole: its content hash matches its content.
+ */
+export async function expectMirroredOrReported(
+  t: TestTable,
+  sandbox: Sandbox,
+  summary?: SyncSummary,
+) {
+  const oracle = expectedMirror(sandbox);
+  const items = await scanTable(t);
+  const reported = new Map((summary?.failed ?? []).map((f) => [f.id, f.reason]));
+  const missing: string[] = [];
+  for (const [id, customer] of oracle.customers) {
+    const item = items.get(id);
+    if (item && !item.deleted) {
+      expect(customerPart(item), id).toEqual(customer);
+    } else if (reported.has(id)) {
+      expect(reported.get(id)).toMatch(/\S/);
+    } else {
+      missing.push(id);
+    }
+  }
+  expect(missing, 'customers neither mirrored nor reported').toEqual([]);
+  for (const id of oracle.invalid) {
+    if (summary) expect(reported.get(id), `invalid ${id} reported`).toMatch(/not mirrorable/);
+  }
+  expectWholeItems(items);
+  return { oracle, items };
+}
+
+/** Every stored item carries the hash of its own content: nothing half-written. */
+export function expectWholeItems(items: Map<string, Parameters<typeof customerPart>[0]>) {
+  for (const [id, item] of items) {
+    expect(item.contentHash, id).toBe(contentHash(customerPart(item)));
+    expect(item.schemaVersion, id).toBe(1);
+  }
+}
