@@ -33,7 +33,12 @@ const VERSION_FIELDS = [
 ] as const;
 /** Fields a conditional write checks so it only lands on the version it decided against. */
 const GUARDED = ['updated', 'contentHash', 'fetchedAt', 'deleted'] as const;
-const MAX_RACE_RETRIES = 4;
+/**
+ * Conditional-write rounds per customer. Each lost round means another writer stored a
+ * different version, and writers stop once they see a newer one, so the newest version wins
+ * within about as many rounds as there are concurrent writers of the same customer.
+ */
+const MAX_RACE_ROUNDS = 32;
 
 /**
  * The customers table in DynamoDB, written by the write rule: versions are read in batches
@@ -119,7 +124,7 @@ export class DynamoCustomerStore implements CustomerStore {
     stored: StoredVersion | undefined,
   ): Promise<UpsertResult> {
     let current = stored;
-    for (let round = 0; round <= MAX_RACE_RETRIES; round++) {
+    for (let round = 0; round < MAX_RACE_ROUNDS; round++) {
       const decision = decideWrite(current, record);
       if (decision === 'unchanged' || decision === 'stale') {
         // Losing a race to a concurrent writer counts as stale, whatever it wrote.
@@ -143,7 +148,11 @@ export class DynamoCustomerStore implements CustomerStore {
         current = err.Item ? pickVersion(unmarshall(err.Item)) : await this.readOne(record.id);
       }
     }
-    return 'stale';
+    // Never claim "stale" for a version that was still winning: let the caller retry it.
+    throw new StoreError(
+      `customer ${record.id} lost ${MAX_RACE_ROUNDS} conditional-write races to concurrent writers; retry later`,
+      true,
+    );
   }
 
   private async readOne(id: string): Promise<StoredVersion | undefined> {
