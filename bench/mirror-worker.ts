@@ -5,6 +5,7 @@
  * client) and the process's peak RSS.
  */
 import { PiriodClient } from '../lib/piriod/client.js';
+import { countCalls } from '../lib/store/call-counter.js';
 import { createDocumentClient } from '../lib/store/dynamodb-client.js';
 import { DynamoCustomerStore } from '../lib/store/dynamodb-customer-store.js';
 import { mirrorAll } from '../lib/sync/mirror-all.js';
@@ -12,16 +13,8 @@ import { systemClock } from '../lib/sync/ports.js';
 import { syncCustomers } from '../lib/sync/sync-customers.js';
 
 const env = process.env;
-const calls: Record<string, number> = {};
 const client = createDocumentClient({ endpoint: env.AWS_ENDPOINT_URL_DYNAMODB });
-client.middlewareStack.add(
-  (next, context) => async (args) => {
-    const name = context.commandName ?? 'unknown';
-    calls[name] = (calls[name] ?? 0) + 1;
-    return next(args);
-  },
-  { step: 'initialize', name: 'countCalls' },
-);
+const counter = countCalls(client);
 const concurrency = Number(env.BENCH_CONCURRENCY ?? 8);
 const piriod = new PiriodClient({
   baseUrl: env.PIRIOD_API_URL as string,
@@ -42,14 +35,13 @@ const ids = env.BENCH_IDS ? (JSON.parse(env.BENCH_IDS) as string[]) : undefined;
 const started = performance.now();
 const summary = ids ? (await syncCustomers(ids, deps)).summary : (await mirrorAll(deps)).summary;
 const seconds = (performance.now() - started) / 1000;
-const writes =
-  (calls.PutItemCommand ?? 0) + (calls.UpdateItemCommand ?? 0) + (calls.BatchWriteItemCommand ?? 0);
+const writes = counter.writes();
 process.stdout.write(
   `${JSON.stringify({
     seconds,
     summary: { ...summary, failed: summary.failed.length },
     writes,
-    reads: calls.BatchGetItemCommand ?? 0,
+    reads: counter.calls.BatchGetItemCommand ?? 0,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
   })}\n`,
 );

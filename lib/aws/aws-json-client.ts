@@ -161,3 +161,22 @@ export function credentialsFromEnv(env: Env, endpoint: string | undefined): AwsC
     'AWS credentials are not in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)',
   );
 }
+
+/**
+ * A client for one service, configured as the SDK would be from the environment: region
+ * from `AWS_REGION`, credentials from Lambda's variables, the endpoint from the SDK's
+ * service-specific variable (e.g. `AWS_ENDPOINT_URL_SQS`) or `AWS_ENDPOINT_URL`.
+ */
+export function awsJsonClientFromEnv(
+  env: Env,
+  service: { name: string; endpointVariable: string; contentType: string; region?: string },
+): AwsJsonClient {
+  const endpoint = env[service.endpointVariable] ?? env.AWS_ENDPOINT_URL;
+  return new AwsJsonClient({
+    service: service.name,
+    region: service.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    endpoint,
+    credentials: credentialsFromEnv(env, endpoint),
+    contentType: service.contentType,
+  });
+}

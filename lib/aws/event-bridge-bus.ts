@@ -7,7 +7,7 @@ import {
 } from '../refresh/event-names.js';
 import type { ContinuationState, MirrorContinuation, RefreshRequests } from '../refresh/ports.js';
 import type { ChangePublisher, CustomerChange } from '../sync/ports.js';
-import { AwsJsonClient, credentialsFromEnv } from './aws-json-client.js';
+import { type AwsJsonClient, awsJsonClientFromEnv } from './aws-json-client.js';
 
 /**
  * The stack's custom event bus: refresh requests (webhook and ops), "Customer Changed"
@@ -90,12 +90,9 @@ interface PutEventsResponse {
  * `AWS_ENDPOINT_URL_EVENTBRIDGE` for local endpoints, as the SDK would read them.
  */
 export function eventBridgeFromEnv(env: Record<string, string | undefined>): AwsJsonClient {
-  const endpoint = env.AWS_ENDPOINT_URL_EVENTBRIDGE ?? env.AWS_ENDPOINT_URL;
-  return new AwsJsonClient({
-    service: 'events',
-    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
-    endpoint,
-    credentials: credentialsFromEnv(env, endpoint),
+  return awsJsonClientFromEnv(env, {
+    name: 'events',
+    endpointVariable: 'AWS_ENDPOINT_URL_EVENTBRIDGE',
     contentType: 'application/x-amz-json-1.1',
   });
 }

@@ -1,5 +1,5 @@
 import { ConfigError } from '../env-variables.js';
-import { AwsJsonClient, credentialsFromEnv } from './aws-json-client.js';
+import { awsJsonClientFromEnv } from './aws-json-client.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -50,14 +50,12 @@ export async function fetchFromSecretsManager(
   arn: string,
   env: Env = process.env,
 ): Promise<string | undefined> {
-  const region = arn.split(':')[3] || env.AWS_REGION || 'us-east-1';
-  const endpoint = env.AWS_ENDPOINT_URL_SECRETS_MANAGER ?? env.AWS_ENDPOINT_URL;
-  const client = new AwsJsonClient({
-    service: 'secretsmanager',
-    region,
-    endpoint,
-    credentials: credentialsFromEnv(env, endpoint),
+  const client = awsJsonClientFromEnv(env, {
+    name: 'secretsmanager',
+    endpointVariable: 'AWS_ENDPOINT_URL_SECRETS_MANAGER',
     contentType: 'application/x-amz-json-1.1',
+    // A secret lives in the region of its ARN.
+    region: arn.split(':')[3] || undefined,
   });
   const out = await client.call<{ SecretString?: string }>('secretsmanager.GetSecretValue', {
     SecretId: arn,

@@ -1,6 +1,6 @@
 import type { SyncSource } from '../customer/record.js';
 import type { DeadLetterReason, DeadLetters, RefreshQueue } from '../refresh/ports.js';
-import { AwsJsonClient, credentialsFromEnv } from './aws-json-client.js';
+import { type AwsJsonClient, awsJsonClientFromEnv } from './aws-json-client.js';
 
 const ATTEMPTS = 5;
 /** SQS message attribute values are strings; keep reasons readable and bounded. */
@@ -80,12 +80,9 @@ export class SqsDeadLetters implements DeadLetters {
  * and credentials from Lambda's environment, `AWS_ENDPOINT_URL_SQS` for local endpoints.
  */
 export function sqsFromEnv(env: Record<string, string | undefined>): AwsJsonClient {
-  const endpoint = env.AWS_ENDPOINT_URL_SQS ?? env.AWS_ENDPOINT_URL;
-  return new AwsJsonClient({
-    service: 'sqs',
-    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
-    endpoint,
-    credentials: credentialsFromEnv(env, endpoint),
+  return awsJsonClientFromEnv(env, {
+    name: 'sqs',
+    endpointVariable: 'AWS_ENDPOINT_URL_SQS',
     contentType: 'application/x-amz-json-1.0',
   });
 }

@@ -8,6 +8,7 @@ import {
   PiriodNetworkError,
   PiriodNotFoundError,
   PiriodRateLimitedError,
+  PiriodRetryAfterError,
   PiriodServerError,
   PiriodTimeoutError,
 } from './errors.js';
@@ -166,10 +167,7 @@ export class PiriodClient implements PiriodReader {
           }
           throw err;
         }
-        const retryAfter =
-          err instanceof PiriodRateLimitedError || err instanceof PiriodServerError
-            ? err.retryAfterMs
-            : undefined;
+        const retryAfter = err instanceof PiriodRetryAfterError ? err.retryAfterMs : undefined;
         await this.sleep(backoffDelay(this.retry, attempt, this.random, retryAfter));
       }
     }

@@ -51,10 +51,10 @@ export class PiriodBadRequestError extends PiriodError {
   }
 }
 
-/** 429: too many requests; `retryAfterMs` is Piriod's `Retry-After` when it sent one. */
-export class PiriodRateLimitedError extends PiriodError {
-  override readonly name = 'PiriodRateLimitedError';
+/** An answer that may carry `Retry-After`: the client waits at least that long (capped). */
+export abstract class PiriodRetryAfterError extends PiriodError {
   readonly retryable = true;
+  /** Piriod's `Retry-After` in ms, when it sent one. */
   readonly retryAfterMs: number | undefined;
 
   constructor(
@@ -67,20 +67,14 @@ export class PiriodRateLimitedError extends PiriodError {
   }
 }
 
-/** 5xx (and other unexpected statuses): Piriod failed; worth another try. */
-export class PiriodServerError extends PiriodError {
-  override readonly name = 'PiriodServerError';
-  readonly retryable = true;
-  readonly retryAfterMs: number | undefined;
+/** 429: too many requests. */
+export class PiriodRateLimitedError extends PiriodRetryAfterError {
+  override readonly name = 'PiriodRateLimitedError';
+}
 
-  constructor(
-    message: string,
-    retryAfterMs: number | undefined,
-    opts: { status?: number; customerId?: string } = {},
-  ) {
-    super(message, opts);
-    this.retryAfterMs = retryAfterMs;
-  }
+/** 5xx (and other unexpected statuses): Piriod failed; worth another try. */
+export class PiriodServerError extends PiriodRetryAfterError {
+  override readonly name = 'PiriodServerError';
 }
 
 /** No complete answer within the per-request timeout. */

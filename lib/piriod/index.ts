@@ -15,6 +15,7 @@ export {
   PiriodNetworkError,
   PiriodNotFoundError,
   PiriodRateLimitedError,
+  PiriodRetryAfterError,
   PiriodServerError,
   PiriodTimeoutError,
 } from './errors.js';

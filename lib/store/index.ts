@@ -1,3 +1,4 @@
+export { type CallCounter, countCalls } from './call-counter.js';
 export { checkTable, createTableInput, ensureTable } from './create-table.js';
 export { CustomerQueries, type QueryOptions, type StatusQueryOptions } from './customer-queries.js';
 export type { CustomerStore, TombstoneResult, UpsertResult } from './customer-store.js';

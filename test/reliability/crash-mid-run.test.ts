@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../lib/sandbox/index.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { scanTable } from '../support/oracle.js';
-import { runMirror } from '../support/run-cli.js';
+import { cliEnv, runMirror } from '../support/run-cli.js';
 import { expectMirroredOrReported, expectWholeItems } from '../support/scenario.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -15,13 +15,7 @@ let env: Record<string, string>;
 beforeAll(async () => {
   sandbox = await startSandbox({ customers: 1500, seed: 5, faults: { latencyMs: 20 } });
   t = await createTestTable('crash');
-  env = {
-    PIRIOD_API_URL: sandbox.url,
-    PIRIOD_API_TOKEN: sandbox.token,
-    PIRIOD_WORKSPACE: sandbox.workspace,
-    CUSTOMERS_TABLE: t.tableName,
-    AWS_ENDPOINT_URL_DYNAMODB: t.endpoint,
-  };
+  env = cliEnv(sandbox, t);
 });
 afterAll(async () => {
   await sandbox.close();

@@ -11,7 +11,7 @@ import {
   MemoryRefreshQueue,
 } from '../support/fakes.js';
 import { scanTable } from '../support/oracle.js';
-import { runMirror } from '../support/run-cli.js';
+import { cliEnv, runMirror } from '../support/run-cli.js';
 
 // A token that looks real, so a leak anywhere is unmistakable.
 const TOKEN = 'sk_live_4f9c2e7a1b8d6350e9f1a2b3c4d5e6f7';
@@ -23,13 +23,7 @@ const seen: string[] = [];
 beforeAll(async () => {
   sandbox = await startSandbox({ customers: 120, token: TOKEN, invalidEvery: 40, seed: 3 });
   t = await createTestTable('creds');
-  env = {
-    PIRIOD_API_URL: sandbox.url,
-    PIRIOD_API_TOKEN: TOKEN,
-    PIRIOD_WORKSPACE: sandbox.workspace,
-    CUSTOMERS_TABLE: t.tableName,
-    AWS_ENDPOINT_URL_DYNAMODB: t.endpoint,
-  };
+  env = { ...cliEnv(sandbox, t), PIRIOD_API_TOKEN: TOKEN };
 });
 afterAll(async () => {
   await sandbox.close();

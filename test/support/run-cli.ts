@@ -43,3 +43,17 @@ export function runNpm(args: string[], env: Record<string, string | undefined>):
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/** The environment that points the CLI at a sandbox and a test table. */
+export function cliEnv(
+  sandbox: { url: string; token: string; workspace: string },
+  table: { tableName: string; endpoint: string },
+): Record<string, string> {
+  return {
+    PIRIOD_API_URL: sandbox.url,
+    PIRIOD_API_TOKEN: sandbox.token,
+    PIRIOD_WORKSPACE: sandbox.workspace,
+    CUSTOMERS_TABLE: table.tableName,
+    AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+  };
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../lib/local/dynamodb-local.js';
 import { type Sandbox, startSandbox } from '../../../lib/sandbox/index.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
-import { runMirror } from '../../support/run-cli.js';
+import { cliEnv, runMirror } from '../../support/run-cli.js';
 
 let sandbox: Sandbox;
 let t: TestTable;
@@ -11,13 +11,7 @@ let env: Record<string, string>;
 beforeAll(async () => {
   sandbox = await startSandbox({ customers: 300, invalidEvery: 100 });
   t = await createTestTable('cli');
-  env = {
-    PIRIOD_API_URL: sandbox.url,
-    PIRIOD_API_TOKEN: sandbox.token,
-    PIRIOD_WORKSPACE: sandbox.workspace,
-    CUSTOMERS_TABLE: t.tableName,
-    AWS_ENDPOINT_URL_DYNAMODB: t.endpoint,
-  };
+  env = cliEnv(sandbox, t);
 });
 afterAll(async () => {
   await sandbox.close();

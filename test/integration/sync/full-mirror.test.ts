@@ -1,29 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PiriodClient } from '../../../lib/piriod/index.js';
 import { type Sandbox, startSandbox } from '../../../lib/sandbox/index.js';
-import { mirrorAll, type SyncDeps, systemClock } from '../../../lib/sync/index.js';
+import { mirrorAll } from '../../../lib/sync/index.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { customerPart, expectedMirror, scanTable } from '../../support/oracle.js';
+import { scenarioDeps } from '../../support/scenario.js';
 
 const CUSTOMERS = 2500;
 let sandbox: Sandbox;
 let t: TestTable;
 
-function deps(): SyncDeps {
-  const piriod = new PiriodClient({
-    baseUrl: sandbox.url,
-    token: sandbox.token,
-    workspace: sandbox.workspace,
-    pace: { requestsPerSecond: 0, concurrency: 8 },
-  });
-  return {
-    piriod,
-    store: t.store,
-    clock: systemClock,
-    workspace: sandbox.workspace,
-    source: 'cli',
-  };
-}
+const deps = () => scenarioDeps(sandbox, t);
 
 beforeAll(async () => {
   sandbox = await startSandbox({ customers: CUSTOMERS, invalidEvery: 500 });
