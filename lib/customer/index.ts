@@ -15,5 +15,6 @@ export {
   type SyncMetadata,
   type SyncSource,
 } from './record.js';
+export { customerRecordSchema, parseCustomerRecord } from './record-schema.js';
 export { compareInstants, instantKey, toUtcIso } from './timestamp.js';
 export { type WireCustomer, wireCustomerSchema } from './wire-schema.js';

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { contentHash } from '../../lib/customer/index.js';
+import { contentHash, parseCustomerRecord } from '../../lib/customer/index.js';
 import { PiriodClient, type PiriodClientOptions } from '../../lib/piriod/index.js';
 import type { Sandbox } from '../../lib/sandbox/index.js';
 import { type SyncDeps, type SyncSummary, systemClock } from '../../lib/sync/index.js';
@@ -74,6 +74,7 @@ export async function expectMirroredOrReported(
 /** Every stored item carries the hash of its own content: nothing half-written. */
 export function expectWholeItems(items: Map<string, Parameters<typeof customerPart>[0]>) {
   for (const [id, item] of items) {
+    expect(parseCustomerRecord(item), id).toMatchObject({ ok: true });
     expect(item.contentHash, id).toBe(contentHash(customerPart(item)));
     expect(item.schemaVersion, id).toBe(1);
   }

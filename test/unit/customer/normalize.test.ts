@@ -4,6 +4,7 @@ import {
   contentHash,
   InvalidCustomerError,
   normalizeCustomer,
+  parseCustomerRecord,
 } from '../../../lib/customer/index.js';
 
 const fixture = (name: string) =>
@@ -209,5 +210,39 @@ describe('contentHash', () => {
   it('changes when any field changes', () => {
     expect(contentHash({ ...customer, phone: '+56 9 1234' })).not.toBe(contentHash(customer));
     expect(contentHash({ ...customer, metadata: { a: 1 } })).not.toBe(contentHash(customer));
+  });
+});
+
+describe('customerRecordSchema', () => {
+  const { customer } = normalizeCustomer(fixture('older-shape-customer.json'));
+  const meta = {
+    workspace: 'acc_1',
+    syncedAt: '2026-01-01T00:00:00.000Z',
+    fetchedAt: '2026-01-01T00:00:00.000Z',
+    syncSource: 'cli',
+    contentHash: contentHash(customer),
+    schemaVersion: 1,
+  };
+
+  it('accepts a normalized customer with its sync metadata', () => {
+    expect(parseCustomerRecord({ ...customer, ...meta })).toMatchObject({ ok: true });
+  });
+
+  it('rejects nulls, empty strings, local-offset timestamps and unknown sources, by path', () => {
+    const r = parseCustomerRecord({
+      ...customer,
+      ...meta,
+      phone: null,
+      email: '',
+      updated: '2021-03-01T09:00:00+05:30',
+      syncSource: 'cron',
+    });
+    expect(r.ok).toBe(false);
+    expect(r.ok ? [] : r.issues.map((i) => i.split(':')[0]).sort()).toEqual([
+      'email',
+      'phone',
+      'syncSource',
+      'updated',
+    ]);
   });
 });
