@@ -276,3 +276,30 @@ describe('typed queries', () => {
     expect(await collect(q().byStatus('bulk'))).toHaveLength(50);
   });
 });
+
+describe('liveIds', () => {
+  it('returns every live id exactly once across parallel scan segments and pages, without tombstones', async () => {
+    const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
+    const all: { id: string; deleted?: boolean }[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await t.client.send(
+        new ScanCommand({ TableName: t.tableName, ExclusiveStartKey: start }),
+      );
+      all.push(...((out.Items ?? []) as { id: string; deleted?: boolean }[]));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    expect(all.some((i) => i.deleted)).toBe(true);
+    expect(all.length).toBeGreaterThan(60);
+
+    const seen: string[] = [];
+    for await (const ids of t.store.liveIds()) seen.push(...ids);
+    expect(seen.length).toBe(new Set(seen).size);
+    expect(seen.sort()).toEqual(
+      all
+        .filter((i) => !i.deleted)
+        .map((i) => i.id)
+        .sort(),
+    );
+  });
+});
