@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn as nodeSpawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 
@@ -25,6 +25,7 @@ export async function startLocalDynamoDb(
     spawn(o: { port: number; sharedDb: boolean; stdio: 'pipe' | 'ignore' }): ChildProcess;
   };
   const child = spawn({ port, sharedDb: true, stdio: 'pipe' });
+  if (child.pid) watchOver(child.pid);
   let output = '';
   child.stdout?.on('data', (d: Buffer) => {
     output = (output + d.toString()).slice(-4000);
@@ -92,4 +93,26 @@ async function waitUntilAnswering(endpoint: string, deadline: number): Promise<v
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+}
+
+/**
+ * Starts a tiny watchdog process that kills the emulator once this process is gone, however
+ * it ended (SIGKILL included), so a crashed run never leaves a JVM behind.
+ */
+function watchOver(javaPid: number): void {
+  const script = `const [p, j] = process.argv.slice(1).map(Number);
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+setInterval(() => {
+  if (!alive(j)) process.exit(0);
+  if (!alive(p)) { try { process.kill(j, 'SIGKILL'); } catch {} process.exit(0); }
+}, 500);`;
+  const watchdog = nodeSpawn(
+    process.execPath,
+    ['-e', script, String(process.pid), String(javaPid)],
+    {
+      stdio: 'ignore',
+      detached: true,
+    },
+  );
+  watchdog.unref();
 }

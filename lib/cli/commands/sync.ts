@@ -73,9 +73,8 @@ export async function runSync(deps: SyncDeps, ids: string[], io: Io): Promise<Sy
         : (await mirrorAll(withProgress)).summary;
     progress.done();
     if (warned > 0) {
-      io.err(
-        `note: ${warned} customers were mirrored as given despite content warnings (lengths, formats)\n`,
-      );
+      const who = warned === 1 ? '1 customer was' : `${warned} customers were`;
+      io.err(`note: ${who} mirrored as given despite content warnings (lengths, formats)\n`);
     }
     return summary;
   } catch (err) {
