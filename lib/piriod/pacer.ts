@@ -1,3 +1,5 @@
+import { Semaphore } from '../concurrency/semaphore.js';
+
 /** Client-side pacing so a full mirror never hammers Piriod. */
 export interface PaceOptions {
   /** Requests started per second at most; 0 or Infinity for no rate limit. Default 20. */
@@ -13,16 +15,16 @@ export const DEFAULT_PACE: PaceOptions = { requestsPerSecond: 20, concurrency: 8
  * schedule spaced `1/requestsPerSecond` apart (a token bucket with a burst of one).
  */
 export class Pacer {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly slots: Semaphore;
   private nextStart = 0;
   private readonly intervalMs: number;
 
   constructor(
-    private readonly options: PaceOptions,
+    options: PaceOptions,
     private readonly now: () => number = Date.now,
     private readonly sleep: (ms: number) => Promise<void> = defaultSleep,
   ) {
+    this.slots = new Semaphore(options.concurrency);
     this.intervalMs =
       options.requestsPerSecond > 0 && Number.isFinite(options.requestsPerSecond)
         ? 1000 / options.requestsPerSecond
@@ -30,14 +32,11 @@ export class Pacer {
   }
 
   /** Runs `task` once a slot is free and its start time has come. */
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    await this.acquire();
-    try {
+  run<T>(task: () => Promise<T>): Promise<T> {
+    return this.slots.use(async () => {
       await this.waitForTurn();
-      return await task();
-    } finally {
-      this.release();
-    }
+      return task();
+    });
   }
 
   private async waitForTurn(): Promise<void> {
@@ -46,20 +45,6 @@ export class Pacer {
     const start = Math.max(now, this.nextStart);
     this.nextStart = start + this.intervalMs;
     if (start > now) await this.sleep(start - now);
-  }
-
-  private acquire(): Promise<void> {
-    if (this.active < this.options.concurrency) {
-      this.active++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.active--;
   }
 }
 

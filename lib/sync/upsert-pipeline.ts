@@ -1,3 +1,4 @@
+import { Semaphore } from '../concurrency/semaphore.js';
 import type { NormalizedCustomer } from '../customer/record.js';
 import { StoreUnavailableError } from '../store/errors.js';
 import { type CustomerOutcome, failed } from './outcome.js';
@@ -28,12 +29,10 @@ export interface PipelineOptions {
 export class UpsertPipeline {
   private buffer: Pending[] = [];
   private scheduled = false;
-  private inFlight = 0;
   private pending = 0;
-  private readonly slotWaiters: (() => void)[] = [];
   private readonly roomWaiters: (() => void)[] = [];
   private readonly batchSize: number;
-  private readonly parallel: number;
+  private readonly slots: Semaphore;
   private readonly maxPending: number;
   private readonly all = new Set<Promise<unknown>>();
   /** Set when the table became unusable; producers should stop. */
@@ -44,7 +43,7 @@ export class UpsertPipeline {
     options: PipelineOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 100;
-    this.parallel = options.parallelBatches ?? 4;
+    this.slots = new Semaphore(options.parallelBatches ?? 4);
     this.maxPending = options.maxPending ?? 1000;
   }
 
@@ -88,7 +87,7 @@ export class UpsertPipeline {
   }
 
   private async write(batch: Pending[]): Promise<void> {
-    await this.acquire();
+    await this.slots.acquire();
     const changes: CustomerChange[] = [];
     try {
       if (this.fatal) {
@@ -132,7 +131,7 @@ export class UpsertPipeline {
         this.settle(pending, { id: record.id, result: r as 'created' });
       });
     } finally {
-      this.release();
+      this.slots.release();
     }
     if (changes.length > 0 && this.deps.events) {
       await this.deps.events.publish(changes).catch((err: Error) => this.deps.onEventError?.(err));
@@ -145,19 +144,5 @@ export class UpsertPipeline {
     if (this.pending < this.maxPending) {
       for (const w of this.roomWaiters.splice(0)) w();
     }
-  }
-
-  private acquire(): Promise<void> {
-    if (this.inFlight < this.parallel) {
-      this.inFlight++;
-      return Promise.resolve();
-    }
-    return new Promise((r) => this.slotWaiters.push(r));
-  }
-
-  private release(): void {
-    const next = this.slotWaiters.shift();
-    if (next) next();
-    else this.inFlight--;
   }
 }
