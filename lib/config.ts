@@ -2,9 +2,10 @@ import * as z from 'zod/mini';
 import { ConfigError } from './env-variables.js';
 
 /**
- * The one place that reads the environment. Every loader validates what it needs and throws
- * a {@link ConfigError} naming the variable and what to set it to; nothing else in the
- * project reads `process.env`.
+ * Configuration from the environment. Every loader validates what it needs and throws a
+ * {@link ConfigError} naming the variable and what to set it to. Loaders take the
+ * environment as an argument: only the entry points (the CLI, `npm start`, each function's
+ * start-up) hand them `process.env`; the use cases never see it.
  */
 
 export { ConfigError, optionalVariable, requireVariable } from './env-variables.js';

@@ -13,7 +13,7 @@ export interface ReceiveWebhookDeps {
   requests: RefreshRequests;
 }
 
-const logger = new JsonLog('receive-webhook');
+const logger = new JsonLog('receive-webhook', process.env);
 
 /** The Piriod webhook receiver behind a Function URL (payload format 2.0). */
 export function createReceiveWebhookHandler(deps: () => Promise<ReceiveWebhookDeps>) {

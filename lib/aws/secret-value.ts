@@ -46,10 +46,7 @@ export function secretResolver(
  * Reads a secret's string from Secrets Manager (`GetSecretValue`) with the small signed
  * JSON client, in the region of the secret's ARN. Called once per cold start.
  */
-export async function fetchFromSecretsManager(
-  arn: string,
-  env: Env = process.env,
-): Promise<string | undefined> {
+export async function fetchFromSecretsManager(arn: string, env: Env): Promise<string | undefined> {
   const client = awsJsonClientFromEnv(env, {
     name: 'secretsmanager',
     endpointVariable: 'AWS_ENDPOINT_URL_SECRETS_MANAGER',

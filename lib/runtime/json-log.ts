@@ -14,7 +14,7 @@ export class JsonLog {
 
   constructor(
     private readonly service: string,
-    env: Record<string, string | undefined> = process.env,
+    env: Record<string, string | undefined>,
     private readonly write: (line: string) => void = (line) => process.stdout.write(line),
   ) {
     const level = (env.POWERTOOLS_LOG_LEVEL ?? env.AWS_LAMBDA_LOG_LEVEL ?? 'INFO').toUpperCase();
