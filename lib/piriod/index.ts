@@ -26,4 +26,9 @@ export {
   parseRetryAfter,
   type RetryPolicy,
 } from './retry-policy.js';
-export { pythonStr, verifyWebhookSignature, webhookSignature } from './signature.js';
+export {
+  pythonStr,
+  topLevelKeyOrder,
+  verifyWebhookSignature,
+  webhookSignature,
+} from './signature.js';

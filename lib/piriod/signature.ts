@@ -5,22 +5,28 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * payload's values concatenated in key order as Python's `''.join(map(str, values))`
  * renders them — not over the raw body.
  */
-export function webhookSignature(payload: Record<string, unknown>, secret: string): string {
-  const message = Object.values(payload).map(pythonStr).join('');
+export function webhookSignature(
+  payload: Record<string, unknown>,
+  secret: string,
+  keyOrder: readonly string[] = Object.keys(payload),
+): string {
+  const message = keyOrder.map((k) => pythonStr(payload[k])).join('');
   return createHmac('sha256', secret).update(message, 'utf8').digest('hex');
 }
 
 /**
  * Checks `x-piriod-signature` in constant time. Returns false for a missing, malformed or
- * wrong signature; never throws.
+ * wrong signature; never throws. Pass `keyOrder` from {@link topLevelKeyOrder} of the raw
+ * body: `JSON.parse` moves integer-like keys first, Python keeps them where they were sent.
  */
 export function verifyWebhookSignature(
   payload: Record<string, unknown>,
   signature: string | undefined,
   secret: string,
+  keyOrder?: readonly string[],
 ): boolean {
   if (!signature || !/^[0-9a-fA-F]{64}$/.test(signature.trim())) return false;
-  const expected = Buffer.from(webhookSignature(payload, secret), 'hex');
+  const expected = Buffer.from(webhookSignature(payload, secret, keyOrder), 'hex');
   const given = Buffer.from(signature.trim().toLowerCase(), 'hex');
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
@@ -64,4 +70,56 @@ function pythonStringRepr(s: string): string {
     else out += ch;
   }
   return `${quote}${out}${quote}`;
+}
+
+/**
+ * The top-level keys of a JSON object text in the order they appear (first occurrence, as a
+ * Python dict keeps them), or `undefined` when the text is not a JSON object.
+ */
+export function topLevelKeyOrder(text: string): string[] | undefined {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i] as string)) i++;
+  };
+  const string = (): string => {
+    const start = i;
+    i++; // opening quote
+    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    i++;
+    return JSON.parse(text.slice(start, i)) as string;
+  };
+  const skipValue = () => {
+    let depth = 0;
+    for (; i < text.length; i++) {
+      const c = text[i];
+      if (c === '"') {
+        string();
+        i--;
+      } else if (c === '{' || c === '[') depth++;
+      else if (c === '}' || c === ']') {
+        if (depth === 0) return;
+        depth--;
+      } else if (c === ',' && depth === 0) return;
+    }
+  };
+  try {
+    ws();
+    if (text[i] !== '{') return undefined;
+    i++;
+    const keys: string[] = [];
+    for (;;) {
+      ws();
+      if (text[i] === '}') return keys;
+      if (text[i] !== '"') return undefined;
+      const key = string();
+      if (!keys.includes(key)) keys.push(key);
+      ws();
+      if (text[i] !== ':') return undefined;
+      i++;
+      skipValue();
+      if (text[i] === ',') i++;
+    }
+  } catch {
+    return undefined;
+  }
 }

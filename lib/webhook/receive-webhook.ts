@@ -1,5 +1,5 @@
 import { isValidCustomerId } from '../customer/errors.js';
-import { verifyWebhookSignature } from '../piriod/signature.js';
+import { topLevelKeyOrder, verifyWebhookSignature } from '../piriod/signature.js';
 import type { RefreshRequests } from '../refresh/ports.js';
 
 /** Largest body accepted; Piriod's notifications are a few dozen bytes. */
@@ -72,7 +72,10 @@ export async function receiveWebhook(
     return reply(400, { error: 'body is not a JSON object' }, 'rejected');
   }
   const fields = payload as Record<string, unknown>;
-  if (!verifyWebhookSignature(fields, req.headers['x-piriod-signature'], await deps.secret())) {
+  const order = topLevelKeyOrder(text);
+  if (
+    !verifyWebhookSignature(fields, req.headers['x-piriod-signature'], await deps.secret(), order)
+  ) {
     return reply(401, { error: 'missing or invalid x-piriod-signature' }, 'rejected');
   }
   const { event, object_id: objectId } = fields;

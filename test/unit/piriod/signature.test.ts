@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   pythonStr,
+  topLevelKeyOrder,
   verifyWebhookSignature,
   webhookSignature,
 } from '../../../lib/piriod/signature.js';
@@ -37,5 +38,32 @@ describe('webhook signature', () => {
     expect(pythonStr(null)).toBe('None');
     expect(pythonStr(3)).toBe('3');
     expect(pythonStr({ a: [1, 'b'], c: false })).toBe("{'a': [1, 'b'], 'c': False}");
+  });
+});
+
+describe('topLevelKeyOrder', () => {
+  it('keeps the order keys were sent in, where JSON.parse moves integer-like keys first', () => {
+    const text =
+      '{"event": "customer.updated", "2": "b", "object_id": "cus_1", "1": {"x": [1, "}"]}}';
+    expect(Object.keys(JSON.parse(text))).toEqual(['1', '2', 'event', 'object_id']);
+    expect(topLevelKeyOrder(text)).toEqual(['event', '2', 'object_id', '1']);
+  });
+
+  it('handles escapes and nesting, and rejects what is not an object', () => {
+    expect(topLevelKeyOrder('{"a\\"b": "}{", "c": {"d": [{}]}, "e": null}')).toEqual([
+      'a"b',
+      'c',
+      'e',
+    ]);
+    expect(topLevelKeyOrder('[1]')).toBeUndefined();
+    expect(topLevelKeyOrder('nope')).toBeUndefined();
+  });
+
+  it('lets a signature over Python key order verify', () => {
+    const text = '{"event": "customer.updated", "7": "x", "object_id": "cus_1"}';
+    const payload = JSON.parse(text);
+    const pythonOrder = createHmac('sha256', secret).update('customer.updatedxcus_1').digest('hex');
+    expect(verifyWebhookSignature(payload, pythonOrder, secret)).toBe(false);
+    expect(verifyWebhookSignature(payload, pythonOrder, secret, topLevelKeyOrder(text))).toBe(true);
   });
 });
