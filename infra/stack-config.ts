@@ -62,7 +62,8 @@ export function configFromContext(node: Node): MirrorStackConfig {
     workspace,
     testMode: bool('testMode', DEFAULT_CONFIG.testMode),
     apiUrl: String(get('apiUrl') ?? DEFAULT_CONFIG.apiUrl),
-    scheduleMinutes: int('scheduleMinutes', DEFAULT_CONFIG.scheduleMinutes, 1, 1440),
+    // The stalled-mirror alarm looks back two periods; CloudWatch alarms look back ≤ 1 day.
+    scheduleMinutes: int('scheduleMinutes', DEFAULT_CONFIG.scheduleMinutes, 1, 720),
     workerConcurrency: int('workerConcurrency', DEFAULT_CONFIG.workerConcurrency, 1, 100),
     publishChanges: bool('publishChanges', DEFAULT_CONFIG.publishChanges),
     tableStream: bool('tableStream', DEFAULT_CONFIG.tableStream),

@@ -24,6 +24,9 @@ export interface CustomerStore {
   ): Promise<Map<string, UpsertResult | Error>>;
   /** Marks a customer deleted (keeping its last data) unless it was fetched after `observedAt`. */
   tombstone(id: string, observedAt: string, source: SyncSource): Promise<TombstoneResult>;
-  /** Pages through the ids of customers that are not tombstones. */
-  liveIds(): AsyncIterable<string[]>;
+  /**
+   * Pages through the ids of customers that are not tombstones — of `workspace` only when
+   * given, so a mirror never re-checks (and tombstones) another workspace's customers.
+   */
+  liveIds(workspace?: string): AsyncIterable<string[]>;
 }

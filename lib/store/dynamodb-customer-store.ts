@@ -201,12 +201,13 @@ export class DynamoCustomerStore implements CustomerStore {
   }
 
   /**
-   * A parallel scan (`TotalSegments`) of ids and the tombstone flag; tombstones are dropped
-   * here rather than by a FilterExpression. Both choices are measured: on DynamoDB Local, a
+   * A parallel scan (`TotalSegments`) of ids, the tombstone flag and the workspace;
+   * tombstones and other workspaces' customers (a table may hold several) are dropped here
+   * rather than by a FilterExpression. Both choices are measured: on DynamoDB Local, a
    * 20,000-item table scans in 8.0 s with one segment and a filter, 0.7 s with 8 segments and
    * none; on DynamoDB a parallel scan is the documented way to read a large table quickly.
    */
-  async *liveIds(): AsyncGenerator<string[]> {
+  async *liveIds(workspace?: string): AsyncGenerator<string[]> {
     const pending: string[][] = [];
     let wake: (() => void) | undefined;
     let failure: unknown;
@@ -219,15 +220,21 @@ export class DynamoCustomerStore implements CustomerStore {
             this.client.send(
               new ScanCommand({
                 TableName: this.table,
-                ProjectionExpression: '#id, #deleted',
-                ExpressionAttributeNames: { '#id': 'id', '#deleted': 'deleted' },
+                ProjectionExpression: '#id, #deleted, #ws',
+                ExpressionAttributeNames: {
+                  '#id': 'id',
+                  '#deleted': 'deleted',
+                  '#ws': 'workspace',
+                },
                 ExclusiveStartKey: start,
                 Segment: index,
                 TotalSegments: this.scanSegments,
               }),
             ),
           );
-          const ids = (out.Items ?? []).filter((i) => !i.deleted).map((i) => i.id as string);
+          const ids = (out.Items ?? [])
+            .filter((i) => !i.deleted && (workspace === undefined || i.workspace === workspace))
+            .map((i) => i.id as string);
           if (ids.length > 0) pending.push(ids);
           start = out.LastEvaluatedKey;
           wake?.();

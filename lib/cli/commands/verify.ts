@@ -34,6 +34,7 @@ export async function verifyCommand(
     piriod: piriod.client,
     store: table.store,
     clock: systemClock,
+    workspace: piriod.config.workspace,
     concurrency: piriod.config.concurrency,
     onProgress: (p) => progress.update(p),
   });

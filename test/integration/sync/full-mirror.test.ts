@@ -85,3 +85,29 @@ describe('full mirror against the sandbox and DynamoDB Local', () => {
     expect(sandbox.stats().get).toBe(5);
   });
 });
+
+describe('a table shared by several workspaces', () => {
+  it("never re-checks or tombstones another workspace's customers", async () => {
+    const { normalizeCustomer } = await import('../../../lib/customer/index.js');
+    const { toRecord } = await import('../../../lib/sync/index.js');
+    const { customer } = normalizeCustomer({
+      id: 'cus_OTHERWORKSPACE',
+      name: 'Otra Empresa SpA',
+      updated: '2025-01-01T00:00:00Z',
+    });
+    const at = new Date().toISOString();
+    const other = toRecord(customer, {
+      workspace: 'acc_other',
+      fetchedAt: at,
+      syncedAt: at,
+      source: 'cli',
+    });
+    await t.store.upsertMany([other], new Map());
+    sandbox.resetStats();
+    const result = await mirrorAll(deps());
+    expect(result.summary.deleted).toBe(0);
+    expect(sandbox.stats().get).toBe(5); // the invalid customers only, not cus_OTHERWORKSPACE
+    const items = await scanTable(t);
+    expect(items.get('cus_OTHERWORKSPACE')?.deleted).toBeUndefined();
+  });
+});
