@@ -36,6 +36,7 @@ export interface PlanSyncDeps {
   continuation: MirrorContinuation;
   events?: ChangePublisher;
   workspace: string;
+  testMode?: boolean;
   clock: Clock;
 }
 
@@ -114,6 +115,7 @@ const fromEnv = once(async (): Promise<PlanSyncDeps> => {
     continuation: bus,
     events: publishesChanges(env) ? bus : undefined,
     workspace: piriod.settings.workspace,
+    testMode: piriod.settings.testMode,
     clock: systemClock,
   };
 });

@@ -29,6 +29,7 @@ export interface SyncCustomersDeps {
   deadLetters: DeadLetters;
   events?: ChangePublisher;
   workspace: string;
+  testMode?: boolean;
   concurrency: number;
   clock: Clock;
 }
@@ -92,6 +93,7 @@ const fromEnv = once(async (): Promise<SyncCustomersDeps> => {
       ? new EventBridgeBus(eventBridgeFromEnv(env), requireVariable(env, 'EVENT_BUS_NAME'))
       : undefined,
     workspace: piriod.settings.workspace,
+    testMode: piriod.settings.testMode,
     concurrency: piriod.settings.concurrency,
     clock: systemClock,
   };

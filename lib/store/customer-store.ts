@@ -1,6 +1,16 @@
 import type { CustomerRecord, SyncSource } from '../customer/record.js';
 import type { StoredVersion } from './write-rule.js';
 
+/** Which customers a mirror is responsible for. */
+export interface MirrorScope {
+  workspace: string;
+  /**
+   * Test-mode or live data (Piriod serves each only with or without `x-piriod-test-mode`).
+   * Items without a `testMode` attribute belong to either.
+   */
+  testMode?: boolean;
+}
+
 /** Result of writing one customer by the write rule. */
 export type UpsertResult = 'created' | 'updated' | 'unchanged' | 'stale';
 
@@ -25,8 +35,9 @@ export interface CustomerStore {
   /** Marks a customer deleted (keeping its last data) unless it was fetched after `observedAt`. */
   tombstone(id: string, observedAt: string, source: SyncSource): Promise<TombstoneResult>;
   /**
-   * Pages through the ids of customers that are not tombstones — of `workspace` only when
-   * given, so a mirror never re-checks (and tombstones) another workspace's customers.
+   * Pages through the ids of customers that are not tombstones — within `scope` when given
+   * (a workspace, and test or live mode), so a mirror never re-checks, and so never
+   * tombstones, customers it cannot see.
    */
-  liveIds(workspace?: string): AsyncIterable<string[]>;
+  liveIds(scope?: MirrorScope): AsyncIterable<string[]>;
 }

@@ -1,7 +1,12 @@
 export { type CallCounter, countCalls } from './call-counter.js';
 export { checkTable, createTableInput, ensureTable } from './create-table.js';
 export { CustomerQueries, type QueryOptions, type StatusQueryOptions } from './customer-queries.js';
-export type { CustomerStore, TombstoneResult, UpsertResult } from './customer-store.js';
+export type {
+  CustomerStore,
+  MirrorScope,
+  TombstoneResult,
+  UpsertResult,
+} from './customer-store.js';
 export { createDocumentClient, type DocumentClientOptions } from './dynamodb-client.js';
 export { DynamoCustomerStore, type DynamoCustomerStoreOptions } from './dynamodb-customer-store.js';
 export { StoreError, StoreUnavailableError, TableNotFoundError, toStoreError } from './errors.js';

@@ -139,7 +139,10 @@ export async function mirrorAll(
       // A resumed run saw only the later pages: list every id again (cheap, no writes) so
       // the sweep does not mistake customers on earlier pages for vanished ones.
       const listed = (options.startPage ?? 1) > 1 ? await listAllIds(deps) : seen;
-      for await (const ids of deps.store.liveIds(deps.workspace)) {
+      for await (const ids of deps.store.liveIds({
+        workspace: deps.workspace,
+        testMode: deps.testMode,
+      })) {
         const vanished = ids.filter((id) => !listed.has(id));
         if (vanished.length === 0) continue;
         if (options.handOff) {

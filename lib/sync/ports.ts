@@ -30,6 +30,8 @@ export interface SyncDeps {
   clock: Clock;
   /** Piriod workspace the data comes from, stored on every item. */
   workspace: string;
+  /** Whether Piriod is read in test mode; scopes the sweep to that mode's customers. */
+  testMode?: boolean;
   /** Which path of the product is syncing (stored as `syncSource`). */
   source: SyncSource;
   /** Receives "Customer Changed" events when set. */

@@ -26,7 +26,10 @@ export interface DriftReport {
  * records that move while the listing runs.
  */
 export async function verifyMirror(
-  deps: Pick<SyncDeps, 'piriod' | 'store' | 'clock' | 'concurrency' | 'onProgress' | 'workspace'>,
+  deps: Pick<
+    SyncDeps,
+    'piriod' | 'store' | 'clock' | 'concurrency' | 'onProgress' | 'workspace' | 'testMode'
+  >,
 ): Promise<DriftReport> {
   const report: DriftReport = { missing: [], stale: [], gone: [], invalid: [] };
   const seen = new Set<string>();
@@ -60,7 +63,10 @@ export async function verifyMirror(
     done += page.results.length;
     deps.onProgress?.({ phase: 'verifying', done, total: page.count, summary: emptySummary() });
   }
-  for await (const ids of deps.store.liveIds(deps.workspace)) {
+  for await (const ids of deps.store.liveIds({
+    workspace: deps.workspace,
+    testMode: deps.testMode,
+  })) {
     const unlisted = ids.filter((id) => !seen.has(id));
     await forEachConcurrent(unlisted, deps.concurrency ?? 8, async (id) => {
       try {

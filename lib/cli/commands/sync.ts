@@ -44,6 +44,7 @@ export async function syncCommand(
       store: table.store,
       clock: systemClock,
       workspace: piriod.config.workspace,
+      testMode: piriod.config.testMode,
       source: 'cli',
       concurrency: piriod.config.concurrency,
     },

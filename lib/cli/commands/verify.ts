@@ -35,6 +35,7 @@ export async function verifyCommand(
     store: table.store,
     clock: systemClock,
     workspace: piriod.config.workspace,
+    testMode: piriod.config.testMode,
     concurrency: piriod.config.concurrency,
     onProgress: (p) => progress.update(p),
   });

@@ -87,7 +87,7 @@ describe('full mirror against the sandbox and DynamoDB Local', () => {
 });
 
 describe('a table shared by several workspaces', () => {
-  it("never re-checks or tombstones another workspace's customers", async () => {
+  it("never re-checks or tombstones another workspace's customers, or the other mode's", async () => {
     const { normalizeCustomer } = await import('../../../lib/customer/index.js');
     const { toRecord } = await import('../../../lib/sync/index.js');
     const { customer } = normalizeCustomer({
@@ -102,12 +102,21 @@ describe('a table shared by several workspaces', () => {
       syncedAt: at,
       source: 'cli',
     });
-    await t.store.upsertMany([other], new Map());
+    const testModeOne = toRecord(
+      {
+        ...normalizeCustomer({ id: 'cus_TESTMODEONLY', name: 'Prueba SpA', test_mode: true })
+          .customer,
+      },
+      { workspace: sandbox.workspace, fetchedAt: at, syncedAt: at, source: 'cli' },
+    );
+    await t.store.upsertMany([other, testModeOne], new Map());
     sandbox.resetStats();
-    const result = await mirrorAll(deps());
+    // A live-mode run (the sandbox serves live data) over a table that also holds both.
+    const result = await mirrorAll({ ...deps(), testMode: false });
     expect(result.summary.deleted).toBe(0);
-    expect(sandbox.stats().get).toBe(5); // the invalid customers only, not cus_OTHERWORKSPACE
+    expect(sandbox.stats().get).toBe(5); // the invalid customers only
     const items = await scanTable(t);
     expect(items.get('cus_OTHERWORKSPACE')?.deleted).toBeUndefined();
+    expect(items.get('cus_TESTMODEONLY')?.deleted).toBeUndefined();
   });
 });
