@@ -3,7 +3,6 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { EventBridgeBus, eventBridgeFromEnv } from '../../lib/aws/event-bridge-bus.js';
 import { SqsRefreshQueue, sqsFromEnv } from '../../lib/aws/sqs-queues.js';
-import type { PiriodReader } from '../../lib/piriod/client.js';
 import {
   continuationDetailSchema,
   EVENT_SOURCE,
@@ -24,20 +23,12 @@ import {
   piriodLatencyRecorder,
 } from '../../lib/runtime/observability.js';
 import { once } from '../../lib/runtime/once.js';
-import type { CustomerStore } from '../../lib/store/customer-store.js';
-import type { ChangePublisher, Clock } from '../../lib/sync/ports.js';
-import { systemClock } from '../../lib/sync/ports.js';
+import { type SyncPorts, systemClock } from '../../lib/sync/ports.js';
 
 /** What the planner needs; built from the environment in AWS, injected in tests. */
-export interface PlanSyncDeps {
-  piriod: PiriodReader;
-  store: CustomerStore;
+export interface PlanSyncDeps extends SyncPorts {
   queue: RefreshQueue;
   continuation: MirrorContinuation;
-  events?: ChangePublisher;
-  workspace: string;
-  testMode?: boolean;
-  clock: Clock;
 }
 
 /** Time kept back from the invocation's limit to drain writes and hand the rest on. */

@@ -2,7 +2,6 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { EventBridgeBus, eventBridgeFromEnv } from '../../lib/aws/event-bridge-bus.js';
 import { SqsDeadLetters, sqsFromEnv } from '../../lib/aws/sqs-queues.js';
-import type { PiriodReader } from '../../lib/piriod/client.js';
 import type { DeadLetters } from '../../lib/refresh/ports.js';
 import { processRefreshBatch } from '../../lib/refresh/process-refresh-batch.js';
 import {
@@ -19,19 +18,12 @@ import {
   piriodLatencyRecorder,
 } from '../../lib/runtime/observability.js';
 import { once } from '../../lib/runtime/once.js';
-import type { CustomerStore } from '../../lib/store/customer-store.js';
-import { type ChangePublisher, type Clock, systemClock } from '../../lib/sync/ports.js';
+import { type SyncPorts, systemClock } from '../../lib/sync/ports.js';
 
 /** What the refresh worker needs; built from the environment in AWS, injected in tests. */
-export interface SyncCustomersDeps {
-  piriod: PiriodReader;
-  store: CustomerStore;
+export interface SyncCustomersDeps extends SyncPorts {
   deadLetters: DeadLetters;
-  events?: ChangePublisher;
-  workspace: string;
-  testMode?: boolean;
   concurrency: number;
-  clock: Clock;
 }
 
 const logger = createLogger('sync-customers');

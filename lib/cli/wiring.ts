@@ -6,9 +6,11 @@ import {
   type StoreConfig,
 } from '../config.js';
 import { PiriodClient } from '../piriod/client.js';
+import { checkTable } from '../store/create-table.js';
 import { CustomerQueries } from '../store/customer-queries.js';
 import { createDocumentClient } from '../store/dynamodb-client.js';
 import { DynamoCustomerStore } from '../store/dynamodb-customer-store.js';
+import { systemClock } from '../sync/ports.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -46,5 +48,26 @@ export function piriodFromEnv(env: Env): { config: PiriodConfig; client: PiriodC
       retry: { maxAttempts: config.maxAttempts },
       pace: { requestsPerSecond: config.requestsPerSecond, concurrency: config.concurrency },
     }),
+  };
+}
+
+/**
+ * The ports a `sync` or `verify` run needs, from the environment, after checking that the
+ * table is there and reachable — so a wrong endpoint or table stops the run before any work.
+ */
+export async function syncPortsFromEnv(env: Env) {
+  const piriod = piriodFromEnv(env);
+  const table = tableFromEnv(env);
+  await checkTable(table.client, table.config.tableName);
+  return {
+    tableName: table.config.tableName,
+    deps: {
+      piriod: piriod.client,
+      store: table.store,
+      clock: systemClock,
+      workspace: piriod.config.workspace,
+      testMode: piriod.config.testMode,
+      concurrency: piriod.config.concurrency,
+    },
   };
 }

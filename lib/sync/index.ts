@@ -14,6 +14,7 @@ export {
   type Clock,
   type CustomerChange,
   type SyncDeps,
+  type SyncPorts,
   systemClock,
 } from './ports.js';
 export { toRecord } from './record-builder.js';

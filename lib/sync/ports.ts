@@ -23,6 +23,12 @@ export interface ChangePublisher {
   publish(changes: readonly CustomerChange[]): Promise<void>;
 }
 
+/** The ports every entry point builds: where customers come from and go, and for whom. */
+export type SyncPorts = Pick<
+  SyncDeps,
+  'piriod' | 'store' | 'clock' | 'workspace' | 'testMode' | 'events'
+>;
+
 /** Everything a sync use case needs, passed in; nothing here reads the environment. */
 export interface SyncDeps {
   piriod: PiriodReader;

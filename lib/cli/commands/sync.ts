@@ -1,13 +1,12 @@
-import { checkTable } from '../../store/create-table.js';
 import { mirrorAll } from '../../sync/mirror-all.js';
 import type { SyncSummary } from '../../sync/outcome.js';
-import { type SyncDeps, systemClock } from '../../sync/ports.js';
+import type { SyncDeps } from '../../sync/ports.js';
 import { syncCustomers } from '../../sync/sync-customers.js';
 import { parse } from '../args.js';
 import { EXIT } from '../errors.js';
 import type { Io } from '../io.js';
 import { progressReporter } from '../progress.js';
-import { piriodFromEnv, tableFromEnv } from '../wiring.js';
+import { syncPortsFromEnv } from '../wiring.js';
 
 export const SYNC_HELP = `Usage: piriod-mirror sync [ID…] [--json]
 
@@ -35,24 +34,10 @@ export async function syncCommand(
     io.out(SYNC_HELP);
     return EXIT.ok;
   }
-  const piriod = piriodFromEnv(env);
-  const table = tableFromEnv(env);
-  await checkTable(table.client, table.config.tableName);
-  const summary = await runSync(
-    {
-      piriod: piriod.client,
-      store: table.store,
-      clock: systemClock,
-      workspace: piriod.config.workspace,
-      testMode: piriod.config.testMode,
-      source: 'cli',
-      concurrency: piriod.config.concurrency,
-    },
-    positionals,
-    io,
-  );
+  const { deps, tableName } = await syncPortsFromEnv(env);
+  const summary = await runSync({ ...deps, source: 'cli' }, positionals, io);
   if (values.json) io.out(`${JSON.stringify(summary)}\n`);
-  else printSummary(summary, io, table.config.tableName);
+  else printSummary(summary, io, tableName);
   return summary.failed.length > 0 ? EXIT.failed : EXIT.ok;
 }
 

@@ -1,11 +1,9 @@
-import { checkTable } from '../../store/create-table.js';
-import { systemClock } from '../../sync/ports.js';
 import { verifyMirror } from '../../sync/verify-mirror.js';
 import { parse } from '../args.js';
 import { EXIT } from '../errors.js';
 import type { Io } from '../io.js';
 import { progressReporter } from '../progress.js';
-import { piriodFromEnv, tableFromEnv } from '../wiring.js';
+import { syncPortsFromEnv } from '../wiring.js';
 
 export const VERIFY_HELP = `Usage: piriod-mirror verify [--json]
 
@@ -26,17 +24,10 @@ export async function verifyCommand(
     io.out(VERIFY_HELP);
     return EXIT.ok;
   }
-  const piriod = piriodFromEnv(env);
-  const table = tableFromEnv(env);
-  await checkTable(table.client, table.config.tableName);
+  const { deps } = await syncPortsFromEnv(env);
   const progress = progressReporter(io);
   const report = await verifyMirror({
-    piriod: piriod.client,
-    store: table.store,
-    clock: systemClock,
-    workspace: piriod.config.workspace,
-    testMode: piriod.config.testMode,
-    concurrency: piriod.config.concurrency,
+    ...deps,
     onProgress: (p) => progress.update(p),
   });
   progress.done();
