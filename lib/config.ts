@@ -115,7 +115,13 @@ function parse<T extends z.ZodMiniType>(schema: T, env: Env): z.infer<T> {
   if (r.success) return r.data;
   const problems = r.error.issues.map((i) => {
     const name = String(i.path[0]);
-    const reason = i.code === 'invalid_value' ? `must be one of ${i.values.join(', ')}` : i.message;
+    const reason =
+      i.code === 'invalid_value'
+        ? `must be one of ${i.values
+            .filter((v) => v !== '')
+            .map((v) => JSON.stringify(v))
+            .join(', ')}`
+        : i.message;
     return `${name} ${reason === 'Invalid input' ? 'is invalid' : reason} (got ${JSON.stringify(env[name])})`;
   });
   throw new ConfigError(problems.join('; '));
