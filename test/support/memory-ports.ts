@@ -1,0 +1,93 @@
+import type { CustomerRecord, SyncSource } from '../../lib/customer/record.js';
+import type { CustomerPage, ListOptions, PiriodReader } from '../../lib/piriod/client.js';
+import { PiriodNotFoundError } from '../../lib/piriod/errors.js';
+import type {
+  CustomerStore,
+  MirrorScope,
+  TombstoneResult,
+  UpsertResult,
+} from '../../lib/store/customer-store.js';
+import { decideWrite, type StoredVersion } from '../../lib/store/write-rule.js';
+
+/** An in-memory CustomerStore applying the same write rule, for fast unit tests of use cases. */
+export class MemoryStore implements CustomerStore {
+  readonly items = new Map<string, CustomerRecord>();
+  writes = 0;
+
+  async readVersions(ids: readonly string[]) {
+    const out = new Map<string, StoredVersion>();
+    for (const id of ids) {
+      const item = this.items.get(id);
+      if (item) out.set(id, item as StoredVersion);
+    }
+    return out;
+  }
+
+  async upsertMany(records: readonly CustomerRecord[], known: Map<string, StoredVersion>) {
+    const results = new Map<string, UpsertResult | Error>();
+    for (const r of records) {
+      const d = decideWrite(known.get(r.id), r);
+      if (d === 'create' || d === 'update') {
+        this.items.set(r.id, { ...r });
+        this.writes++;
+        results.set(r.id, d === 'create' ? 'created' : 'updated');
+      } else results.set(r.id, d);
+    }
+    return results;
+  }
+
+  async tombstone(id: string, observedAt: string, source: SyncSource): Promise<TombstoneResult> {
+    const item = this.items.get(id);
+    if (!item) return 'absent';
+    if (item.deleted) return 'unchanged';
+    this.items.set(id, {
+      ...item,
+      deleted: true,
+      deletedAt: observedAt,
+      syncedAt: observedAt,
+      syncSource: source,
+    });
+    this.writes++;
+    return 'deleted';
+  }
+
+  async *liveIds(scope?: MirrorScope): AsyncGenerator<string[]> {
+    const ids = [...this.items.values()]
+      .filter((i) => !i.deleted && (!scope || i.workspace === scope.workspace))
+      .map((i) => i.id);
+    if (ids.length) yield ids;
+  }
+}
+
+/** An in-memory Piriod: pages of `pageSize` over `customers`, by-id lookups, a request log. */
+export class MemoryPiriod implements PiriodReader {
+  readonly requests: string[] = [];
+  constructor(
+    public customers: Record<string, unknown>[],
+    private readonly pageSize = 2,
+    private readonly onPage?: (page: number) => void,
+  ) {}
+
+  async getCustomer(id: string) {
+    this.requests.push(`get ${id}`);
+    const c = this.customers.find((x) => x.id === id);
+    if (!c) throw new PiriodNotFoundError(`not found ${id}`, { status: 404, customerId: id });
+    return structuredClone(c);
+  }
+
+  async *listCustomers(o: ListOptions = {}): AsyncGenerator<CustomerPage> {
+    for (let page = o.startPage ?? 1; ; page++) {
+      this.requests.push(`list ${page}`);
+      const results = this.customers.slice((page - 1) * this.pageSize, page * this.pageSize);
+      const last = page * this.pageSize >= this.customers.length;
+      yield {
+        page,
+        count: this.customers.length,
+        results: structuredClone(results),
+        nextPage: last ? undefined : page + 1,
+      };
+      this.onPage?.(page);
+      if (last) return;
+    }
+  }
+}
