@@ -3,6 +3,7 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { EventBridgeBus, eventBridgeFromEnv } from '../../lib/aws/event-bridge-bus.js';
 import { SqsRefreshQueue, sqsFromEnv } from '../../lib/aws/sqs-queues.js';
+import { requireVariable } from '../../lib/env-variables.js';
 import {
   continuationDetailSchema,
   EVENT_SOURCE,
@@ -13,7 +14,6 @@ import type { MirrorContinuation, RefreshQueue } from '../../lib/refresh/ports.j
 import {
   piriodForLambda,
   publishesChanges,
-  requireVariable,
   storeForLambda,
 } from '../../lib/runtime/lambda-wiring.js';
 import {

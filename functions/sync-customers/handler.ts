@@ -2,12 +2,12 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { EventBridgeBus, eventBridgeFromEnv } from '../../lib/aws/event-bridge-bus.js';
 import { SqsDeadLetters, sqsFromEnv } from '../../lib/aws/sqs-queues.js';
+import { requireVariable } from '../../lib/env-variables.js';
 import type { DeadLetters } from '../../lib/refresh/ports.js';
 import { processRefreshBatch } from '../../lib/refresh/process-refresh-batch.js';
 import {
   piriodForLambda,
   publishesChanges,
-  requireVariable,
   storeForLambda,
 } from '../../lib/runtime/lambda-wiring.js';
 import {

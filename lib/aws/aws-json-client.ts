@@ -1,5 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { sleep } from '../concurrency/sleep.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -75,7 +76,7 @@ export class AwsJsonClient {
       } catch (err) {
         const retryable = !(err instanceof AwsCallError) || err.retryable;
         if (!retryable || attempt >= attempts) throw err;
-        await new Promise((r) => setTimeout(r, Math.random() * 100 * 2 ** attempt));
+        await sleep(Math.random() * 100 * 2 ** attempt);
       }
     }
   }

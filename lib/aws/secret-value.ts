@@ -1,4 +1,5 @@
 import { ConfigError } from '../env-variables.js';
+import { once } from '../runtime/once.js';
 import { awsJsonClientFromEnv } from './aws-json-client.js';
 
 type Env = Record<string, string | undefined>;
@@ -18,14 +19,8 @@ export function secretResolver(
   arnVar: string,
   fetchSecret: (arn: string) => Promise<string | undefined>,
 ): () => Promise<string> {
-  let cached: Promise<string> | undefined;
-  return () => {
-    cached ??= resolve().catch((err) => {
-      cached = undefined; // a transient Secrets Manager failure may succeed next time
-      throw err;
-    });
-    return cached;
-  };
+  // once(): a transient Secrets Manager failure is not cached; the next call tries again.
+  return once(resolve);
 
   async function resolve(): Promise<string> {
     const plain = env[name]?.trim();

@@ -1,3 +1,4 @@
+import { sleep as realSleep } from '../concurrency/sleep.js';
 import type { SyncSource } from '../customer/record.js';
 import type { DeadLetterReason, DeadLetters, RefreshQueue } from '../refresh/ports.js';
 import { type AwsJsonClient, awsJsonClientFromEnv } from './aws-json-client.js';
@@ -20,8 +21,7 @@ export class SqsRefreshQueue implements RefreshQueue {
   constructor(
     private readonly client: AwsJsonClient,
     private readonly queueUrl: string,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
-      new Promise((r) => setTimeout(r, ms)),
+    private readonly sleep: (ms: number) => Promise<void> = realSleep,
   ) {}
 
   async sendRefreshes(ids: readonly string[], source: SyncSource): Promise<void> {

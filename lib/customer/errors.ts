@@ -51,3 +51,8 @@ export class InvalidCustomerIdError extends Error {
     this.customerId = short;
   }
 }
+
+/** The `id` of a raw wire entry (a listing page item), whatever else it holds. */
+export function wireIdOf(entry: unknown): unknown {
+  return entry !== null && typeof entry === 'object' ? (entry as { id?: unknown }).id : undefined;
+}

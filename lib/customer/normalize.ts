@@ -1,6 +1,6 @@
 import type * as z from 'zod/mini';
 import { type ContentWarning, contentWarnings } from './content-warnings.js';
-import { type FieldIssue, InvalidCustomerError } from './errors.js';
+import { type FieldIssue, InvalidCustomerError, wireIdOf } from './errors.js';
 import type { NormalizedContact, NormalizedCustomer } from './record.js';
 import { toUtcIso } from './timestamp.js';
 import { type WireCustomer, wireCustomerSchema } from './wire-schema.js';
@@ -194,11 +194,8 @@ function compact<T extends object>(obj: T): T {
 }
 
 function idOf(wire: unknown): string | undefined {
-  if (wire && typeof wire === 'object' && 'id' in wire) {
-    const id = (wire as { id: unknown }).id;
-    if (typeof id === 'string' && id.trim() && id.length <= 128) return id.trim();
-  }
-  return undefined;
+  const id = wireIdOf(wire);
+  return typeof id === 'string' && id.trim() && id.length <= 128 ? id.trim() : undefined;
 }
 
 function quote(value: string): string {

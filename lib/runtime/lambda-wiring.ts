@@ -1,10 +1,5 @@
 import { fetchFromSecretsManager, secretResolver } from '../aws/secret-value.js';
-import {
-  loadPiriodSettings,
-  loadStoreConfig,
-  optionalVariable,
-  requireVariable,
-} from '../config.js';
+import { loadPiriodSettings, loadStoreConfig, optionalVariable } from '../config.js';
 import { type AttemptInfo, PiriodClient } from '../piriod/client.js';
 import { createDocumentClient } from '../store/dynamodb-client.js';
 import { DynamoCustomerStore } from '../store/dynamodb-customer-store.js';
@@ -47,5 +42,3 @@ export function storeForLambda(env: Env): DynamoCustomerStore {
 export function publishesChanges(env: Env): boolean {
   return optionalVariable(env, 'PUBLISH_CHANGES') === 'true';
 }
-
-export { requireVariable };

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sleep } from '../concurrency/sleep.js';
 import { toUtcIso } from '../customer/timestamp.js';
 import { decideFault, mergeFaults, NO_FAULTS, type SandboxFaults } from './faults.js';
 import { pick, seededRandom } from './prng.js';
@@ -374,8 +375,4 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown> |
   }
   if (size === 0) return undefined;
   return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

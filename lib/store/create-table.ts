@@ -5,6 +5,7 @@ import {
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { sleep } from '../concurrency/sleep.js';
 import { toStoreError } from './errors.js';
 import { INDEXES, KEY_ATTRIBUTES, PARTITION_KEY } from './table-definition.js';
 
@@ -59,7 +60,7 @@ export async function ensureTable(
     );
     if (out.Table?.TableStatus === 'ACTIVE' && indexesActive) return outcome;
     if (Date.now() > deadline) throw new Error(`table ${tableName} did not become ACTIVE in time`);
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
   }
 }
 

@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { sleep } from '../concurrency/sleep.js';
 import type { CustomerRecord, SyncSource } from '../customer/record.js';
 import type {
   CustomerStore,
@@ -65,7 +66,7 @@ export class DynamoCustomerStore implements CustomerStore {
     this.table = options.tableName;
     this.concurrency = options.writeConcurrency ?? 16;
     this.scanSegments = Math.max(1, options.scanSegments ?? 8);
-    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.sleep = options.sleep ?? sleep;
   }
 
   async readVersions(ids: readonly string[]): Promise<Map<string, StoredVersion>> {

@@ -1,10 +1,9 @@
-import { InvalidCustomerError, isValidCustomerId } from '../customer/errors.js';
+import { InvalidCustomerError, isValidCustomerId, wireIdOf } from '../customer/errors.js';
 import { normalizeCustomer } from '../customer/normalize.js';
-import { forEachConcurrent } from './concurrency.js';
 import { RunAbortedError } from './errors.js';
 import { type CustomerOutcome, failed, type SyncSummary, Tally } from './outcome.js';
 import type { SyncDeps } from './ports.js';
-import { refreshById } from './refresh-by-id.js';
+import { refreshEach } from './refresh-by-id.js';
 import { UpsertPipeline } from './upsert-pipeline.js';
 
 /** Options of {@link mirrorAll}. */
@@ -69,17 +68,7 @@ export async function mirrorAll(
     });
     inFlight.add(p);
   };
-  const byId = async (ids: string[]) => {
-    await forEachConcurrent(
-      ids,
-      deps.concurrency ?? 8,
-      async (id) => {
-        await pipeline.waitForRoom();
-        track((await refreshById(id, deps, pipeline)).outcome);
-      },
-      () => pipeline.fatal !== undefined,
-    );
-  };
+  const byId = (ids: string[]) => refreshEach(ids, deps, pipeline, track);
   const finish = async () => {
     await pipeline.drain();
     while (inFlight.size > 0) await Promise.all([...inFlight]);
@@ -102,7 +91,7 @@ export async function mirrorAll(
       total = page.count;
       const refetch: string[] = [];
       page.results.forEach((entry, index) => {
-        const id = (entry as { id?: unknown } | null)?.id;
+        const id = wireIdOf(entry);
         if (typeof id === 'string' && seen.has(id)) return; // a page shift repeated it
         if (isValidCustomerId(id)) seen.add(id);
         try {
@@ -170,7 +159,7 @@ async function listAllIds(deps: SyncDeps): Promise<Set<string>> {
   const ids = new Set<string>();
   for await (const page of deps.piriod.listCustomers()) {
     for (const entry of page.results) {
-      const id = (entry as { id?: unknown } | null)?.id;
+      const id = wireIdOf(entry);
       if (typeof id === 'string') ids.add(id);
     }
   }

@@ -6,6 +6,7 @@ import {
 import { normalizeCustomer } from '../customer/normalize.js';
 import { PiriodCredentialsError, PiriodNotFoundError } from '../piriod/errors.js';
 import { StoreUnavailableError } from '../store/errors.js';
+import { forEachConcurrent } from './concurrency.js';
 import { type CustomerOutcome, failed } from './outcome.js';
 import type { SyncDeps } from './ports.js';
 import type { UpsertPipeline } from './upsert-pipeline.js';
@@ -75,4 +76,28 @@ async function tombstone(
     if (err instanceof StoreUnavailableError) pipeline.fatal = err;
     return failed(id, err);
   }
+}
+
+/**
+ * Refreshes many ids by {@link refreshById} with bounded concurrency (`deps.concurrency`,
+ * default 8), respecting the pipeline's backpressure and stopping once the table is
+ * unusable. Each outcome's promise goes to `track` as soon as its fetch is done.
+ *
+ * @throws PiriodCredentialsError after in-flight fetches settle.
+ */
+export function refreshEach(
+  ids: Iterable<string>,
+  deps: SyncDeps,
+  pipeline: UpsertPipeline,
+  track: (outcome: Promise<CustomerOutcome>) => void,
+): Promise<void> {
+  return forEachConcurrent(
+    ids,
+    deps.concurrency ?? 8,
+    async (id) => {
+      await pipeline.waitForRoom();
+      track((await refreshById(id, deps, pipeline)).outcome);
+    },
+    () => pipeline.fatal !== undefined,
+  );
 }

@@ -1,8 +1,7 @@
-import { forEachConcurrent } from './concurrency.js';
 import { RunAbortedError } from './errors.js';
 import { type CustomerOutcome, type SyncSummary, Tally } from './outcome.js';
 import type { SyncDeps } from './ports.js';
-import { refreshById } from './refresh-by-id.js';
+import { refreshEach } from './refresh-by-id.js';
 import { UpsertPipeline } from './upsert-pipeline.js';
 
 /** Result of {@link syncCustomers}: one outcome per distinct id, and their summary. */
@@ -41,16 +40,7 @@ export async function syncCustomers(
   };
   let fatal: Error | undefined;
   try {
-    await forEachConcurrent(
-      unique,
-      deps.concurrency ?? 8,
-      async (id) => {
-        await pipeline.waitForRoom();
-        const { outcome } = await refreshById(id, deps, pipeline);
-        writes.push(outcome.then(record));
-      },
-      () => pipeline.fatal !== undefined,
-    );
+    await refreshEach(unique, deps, pipeline, (outcome) => writes.push(outcome.then(record)));
   } catch (err) {
     fatal = err as Error;
   }

@@ -1,11 +1,12 @@
 import { contentHash } from '../customer/content-hash.js';
-import { InvalidCustomerError } from '../customer/errors.js';
+import { InvalidCustomerError, wireIdOf } from '../customer/errors.js';
 import { normalizeCustomer } from '../customer/normalize.js';
 import type { NormalizedCustomer } from '../customer/record.js';
 import { PiriodNotFoundError } from '../piriod/errors.js';
 import type { StoredVersion } from '../store/write-rule.js';
 import { decideWrite } from '../store/write-rule.js';
 import { forEachConcurrent } from './concurrency.js';
+import { Tally } from './outcome.js';
 import type { SyncDeps } from './ports.js';
 
 /** The drift report of `verify` (a contract). */
@@ -49,7 +50,7 @@ export async function verifyMirror(
   for await (const page of deps.piriod.listCustomers()) {
     const customers: NormalizedCustomer[] = [];
     for (const entry of page.results) {
-      const id = (entry as { id?: unknown } | null)?.id;
+      const id = wireIdOf(entry);
       if (typeof id === 'string') seen.add(id);
       try {
         customers.push(normalizeCustomer(entry).customer);
@@ -61,7 +62,12 @@ export async function verifyMirror(
     const stored = await deps.store.readVersions(customers.map((c) => c.id));
     for (const c of customers) judge(c, stored.get(c.id));
     done += page.results.length;
-    deps.onProgress?.({ phase: 'verifying', done, total: page.count, summary: emptySummary() });
+    deps.onProgress?.({
+      phase: 'verifying',
+      done,
+      total: page.count,
+      summary: new Tally().summary(),
+    });
   }
   for await (const ids of deps.store.liveIds({
     workspace: deps.workspace,
@@ -83,8 +89,4 @@ export async function verifyMirror(
   }
   for (const list of [report.missing, report.stale, report.gone]) list.sort();
   return report;
-}
-
-function emptySummary() {
-  return { synced: 0, created: 0, updated: 0, unchanged: 0, stale: 0, deleted: 0, failed: [] };
 }
