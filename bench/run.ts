@@ -12,12 +12,13 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { App } from 'aws-cdk-lib';
 import { createReceiveWebhookHandler } from '../functions/receive-webhook/handler.js';
 import { buildApp } from '../infra/app.js';
-import { AwsJsonClient } from '../lib/aws/aws-json-client.js';
 import { EventBridgeBus } from '../lib/aws/event-bridge-bus.js';
+import { sdkClientConfig } from '../lib/aws/sdk-config.js';
 import { normalizeCustomer } from '../lib/customer/normalize.js';
 import { startLocalDynamoDb } from '../lib/local/dynamodb-local.js';
 import { webhookSignature } from '../lib/piriod/signature.js';
@@ -356,18 +357,12 @@ log(`  reference: ${Math.round(putsPerSecond)} conditional puts/s`);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as { port: number }).port;
   const bus = new EventBridgeBus(
-    new AwsJsonClient({
-      service: 'events',
-      region: 'us-east-1',
-      endpoint: `http://127.0.0.1:${port}/`,
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-      contentType: 'application/x-amz-json-1.1',
-    }),
+    new EventBridgeClient(sdkClientConfig(`http://127.0.0.1:${port}/`)),
     'bench-bus',
   );
   const secret = 'whsecret_bench';
   const handler = createReceiveWebhookHandler(async () => ({
-    secret: async () => secret,
+    secret: { get: async () => secret, refresh: async () => secret },
     requests: bus,
   }));
   const payload = { event: 'customer.updated', object_id: 'cus_01H8XYZ123ABC' };

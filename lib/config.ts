@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { ConfigError } from './env-variables.js';
+import { isSecureOrLoopbackUrl } from './loopback.js';
 
 /**
  * Configuration from the environment. Every loader validates what it needs and throws a
@@ -16,7 +17,16 @@ const boolFlag = z.optional(z.enum(['true', 'false', '1', '0', '']));
 const positiveInt = z.optional(z.string().check(z.regex(/^\d+$/, 'must be a whole number')));
 
 const piriodEnv = z.object({
-  PIRIOD_API_URL: z.optional(z.string().check(z.refine((v) => URL.canParse(v), 'must be a URL'))),
+  PIRIOD_API_URL: z.optional(
+    z
+      .string()
+      .check(
+        z.refine(
+          isSecureOrLoopbackUrl,
+          'must be an https:// URL (plain http:// only on loopback: the token would travel in clear)',
+        ),
+      ),
+  ),
   PIRIOD_API_TOKEN: z.optional(z.string()),
   PIRIOD_WORKSPACE: z.optional(z.string()),
   PIRIOD_TEST_MODE: boolFlag,
@@ -97,7 +107,8 @@ export interface StoreConfig {
   tableName: string;
   /** DynamoDB endpoint override (DynamoDB Local); the SDK default otherwise. */
   endpoint: string | undefined;
-  region: string;
+  /** `AWS_REGION`; unset lets the SDK's region chain decide (profile, `AWS_DEFAULT_REGION`…). */
+  region: string | undefined;
 }
 
 /** Reads the table settings. @throws ConfigError on a malformed value. */
@@ -106,7 +117,7 @@ export function loadStoreConfig(env: Env): StoreConfig {
   return {
     tableName: e.CUSTOMERS_TABLE ?? 'piriod-customers',
     endpoint: e.AWS_ENDPOINT_URL_DYNAMODB,
-    region: e.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    region: e.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || undefined,
   };
 }
 

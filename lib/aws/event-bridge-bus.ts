@@ -1,4 +1,10 @@
 import {
+  EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
+import { sleep as realSleep } from '../concurrency/sleep.js';
+import {
   CUSTOMER_CHANGED,
   EVENT_SOURCE,
   MIRROR_CONTINUED,
@@ -7,19 +13,35 @@ import {
 } from '../refresh/event-names.js';
 import type { ContinuationState, MirrorContinuation, RefreshRequests } from '../refresh/ports.js';
 import type { ChangePublisher, CustomerChange } from '../sync/ports.js';
-import { type AwsJsonClient, awsJsonClientFromEnv } from './aws-json-client.js';
+import { endpointFromEnv, sdkClientConfig } from './sdk-config.js';
+
+/** Rounds of `PutEvents` for entries EventBridge failed one by one (the SDK retries whole calls). */
+const ENTRY_ROUNDS = 4;
+
+/** EventBridge kept failing some entries; `failed` counts them, the message names the codes. */
+export class PutEventsError extends Error {
+  override readonly name = 'PutEventsError';
+  constructor(
+    message: string,
+    readonly failed: number,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The stack's custom event bus: refresh requests (webhook and ops), "Customer Changed"
- * events for downstream consumers, and full-mirror continuations. `PutEvents` takes 10
- * entries per call; an entry EventBridge rejects makes the call fail, so nothing is dropped
- * silently. Speaks EventBridge's JSON protocol through {@link AwsJsonClient} to keep the
- * webhook receiver's cold start small.
+ * events for downstream consumers, and full-mirror continuations, through the official
+ * EventBridge client. `PutEvents` takes 10 entries per call. A call that fails as a whole is
+ * retried by the SDK; entries EventBridge fails one by one (`FailedEntryCount`) are sent again
+ * alone, up to {@link ENTRY_ROUNDS} rounds, so accepted entries are never published twice;
+ * what still fails makes the call throw, so nothing is dropped silently.
  */
 export class EventBridgeBus implements RefreshRequests, ChangePublisher, MirrorContinuation {
   constructor(
-    private readonly client: AwsJsonClient,
+    private readonly client: EventBridgeClient,
     private readonly busName: string,
+    private readonly sleep: (ms: number) => Promise<void> = realSleep,
   ) {}
 
   async request(ids: readonly string[], origin: 'webhook' | 'event'): Promise<void> {
@@ -57,42 +79,43 @@ export class EventBridgeBus implements RefreshRequests, ChangePublisher, MirrorC
   }
 
   private async put(entries: PutEventsRequestEntry[]): Promise<void> {
-    for (let i = 0; i < entries.length; i += 10) {
-      const out = await this.client.call<PutEventsResponse>('AWSEvents.PutEvents', {
-        Entries: entries.slice(i, i + 10),
-      });
-      if ((out.FailedEntryCount ?? 0) > 0) {
-        const codes = (out.Entries ?? []).map((e) => e.ErrorCode).filter(Boolean);
-        throw new Error(
-          `EventBridge rejected ${out.FailedEntryCount} events (${[...new Set(codes)].join(', ')})`,
-        );
+    for (let i = 0; i < entries.length; i += 10) await this.putBatch(entries.slice(i, i + 10));
+  }
+
+  private async putBatch(batch: PutEventsRequestEntry[]): Promise<void> {
+    let pending = batch;
+    for (let round = 1; ; round++) {
+      const out = await this.client.send(new PutEventsCommand({ Entries: pending }));
+      if (!out.FailedEntryCount) return;
+      // Results answer in request order; only those with an ErrorCode failed.
+      const results = out.Entries ?? [];
+      const failed = pending.filter((_, k) => results[k]?.ErrorCode);
+      const codes = [...new Set(results.map((r) => r.ErrorCode).filter(Boolean))].join(', ');
+      const summary = `EventBridge rejected ${out.FailedEntryCount} of ${pending.length} events`;
+      if (results.length !== pending.length) {
+        // Without per-entry results a retry could publish accepted events twice.
+        throw new PutEventsError(`${summary} and did not say which`, out.FailedEntryCount);
       }
+      const permanent = results.some((r) => r.ErrorCode && !TRANSIENT.test(r.ErrorCode));
+      if (permanent || round >= ENTRY_ROUNDS) {
+        const after = permanent ? '' : ` after ${round} attempts`;
+        throw new PutEventsError(`${summary}${after} (${codes})`, failed.length);
+      }
+      pending = failed;
+      await this.sleep(Math.random() * 100 * 2 ** round);
     }
   }
 }
 
-/** One entry of `PutEvents`. */
-export interface PutEventsRequestEntry {
-  EventBusName: string;
-  Source: string;
-  DetailType: string;
-  Detail: string;
-  Resources?: string[];
-}
-
-interface PutEventsResponse {
-  FailedEntryCount?: number;
-  Entries?: { EventId?: string; ErrorCode?: string; ErrorMessage?: string }[];
-}
+/** Entry error codes a later attempt may clear (EventBridge's own or a throttle). */
+const TRANSIENT = /InternalFailure|InternalException|Throttl|ServiceUnavailable|LimitExceeded/i;
 
 /**
- * The EventBridge client of a function: region and credentials from Lambda's environment,
- * `AWS_ENDPOINT_URL_EVENTBRIDGE` for local endpoints, as the SDK would read them.
+ * The EventBridge client of a function or the CLI: the SDK's region and credentials,
+ * `AWS_ENDPOINT_URL_EVENTBRIDGE` for local endpoints.
  */
-export function eventBridgeFromEnv(env: Record<string, string | undefined>): AwsJsonClient {
-  return awsJsonClientFromEnv(env, {
-    name: 'events',
-    endpointVariable: 'AWS_ENDPOINT_URL_EVENTBRIDGE',
-    contentType: 'application/x-amz-json-1.1',
-  });
+export function eventBridgeFromEnv(env: Record<string, string | undefined>): EventBridgeClient {
+  return new EventBridgeClient(
+    sdkClientConfig(endpointFromEnv(env, 'AWS_ENDPOINT_URL_EVENTBRIDGE')),
+  );
 }

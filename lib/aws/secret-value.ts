@@ -1,6 +1,7 @@
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigError } from '../env-variables.js';
-import { once } from '../runtime/once.js';
-import { awsJsonClientFromEnv } from './aws-json-client.js';
+import { endpointFromEnv, sdkClientConfig } from './sdk-config.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -8,49 +9,98 @@ type Env = Record<string, string | undefined>;
 export const SECRET_PLACEHOLDER = 'SET-ME';
 
 /**
- * Resolves a secret once per cold start and caches it across invocations: the plain
- * variable `name` when set (local runs, tests), else the Secrets Manager secret whose ARN is
- * in `arnVar` (AWS: `PIRIOD_API_TOKEN_SECRET_ARN`, `PIRIOD_WEBHOOK_SECRET_ARN`). The value
- * is never logged or put in an error.
+ * How long a warm function trusts a cached secret (seconds). Bounded so that a secret set
+ * with `put-secret-value` reaches every container within minutes even without the
+ * re-read-on-rejection below.
  */
-export function secretResolver(
-  env: Env,
-  name: string,
-  arnVar: string,
-  fetchSecret: (arn: string) => Promise<string | undefined>,
-): () => Promise<string> {
-  // once(): a transient Secrets Manager failure is not cached; the next call tries again.
-  return once(resolve);
+export const SECRET_MAX_AGE_SECONDS = 300;
 
-  async function resolve(): Promise<string> {
-    const plain = env[name]?.trim();
-    if (plain) return plain;
-    const arn = env[arnVar]?.trim();
-    if (!arn) throw new ConfigError(`neither ${name} nor ${arnVar} is set`);
-    const value = (await fetchSecret(arn))?.trim();
-    if (!value || value === SECRET_PLACEHOLDER) {
-      throw new ConfigError(
-        `the secret ${arn} (${arnVar}) has no value yet: set it with \`aws secretsmanager put-secret-value --secret-id ${arn} --secret-string …\``,
-      );
-    }
-    return value;
-  }
+/** A secret that can be re-read when the party checking it says it is wrong (rotation). */
+export interface SecretSource {
+  /** The value, from a cache no older than its maximum age. */
+  get(): Promise<string>;
+  /**
+   * Re-reads the value bypassing the cache (at most once per the source's minimum interval,
+   * concurrent callers sharing one read) and returns the current value.
+   */
+  refresh(): Promise<string>;
+}
+
+/** Reads a secret string by ARN; `forceFetch` bypasses any cache. */
+export type SecretReader = (
+  arn: string,
+  options: { forceFetch: boolean },
+) => Promise<string | undefined>;
+
+/** Options of {@link secretSource}. */
+export interface SecretSourceOptions {
+  /** Plain variable holding the value (local runs, tests), e.g. `PIRIOD_API_TOKEN`. */
+  name: string;
+  /** Variable holding the secret's ARN in AWS, e.g. `PIRIOD_API_TOKEN_SECRET_ARN`. */
+  arnVar: string;
+  read: SecretReader;
+  /** Minimum time between two forced re-reads, so a flood of rejections costs one read. */
+  minRefreshMs: number;
+  now?: () => number;
 }
 
 /**
- * Reads a secret's string from Secrets Manager (`GetSecretValue`) with the small signed
- * JSON client, in the region of the secret's ARN. Called once per cold start.
+ * A secret from the plain variable `name` when set, else from the Secrets Manager secret
+ * whose ARN is in `arnVar`. The value is never logged or put in an error; an unset secret
+ * (the stack's placeholder) is a {@link ConfigError} carrying the command that fixes it.
  */
-export async function fetchFromSecretsManager(arn: string, env: Env): Promise<string | undefined> {
-  const client = awsJsonClientFromEnv(env, {
-    name: 'secretsmanager',
-    endpointVariable: 'AWS_ENDPOINT_URL_SECRETS_MANAGER',
-    contentType: 'application/x-amz-json-1.1',
-    // A secret lives in the region of its ARN.
-    region: arn.split(':')[3] || undefined,
-  });
-  const out = await client.call<{ SecretString?: string }>('secretsmanager.GetSecretValue', {
-    SecretId: arn,
-  });
-  return out.SecretString;
+export function secretSource(env: Env, options: SecretSourceOptions): SecretSource {
+  const plain = env[options.name]?.trim();
+  if (plain) return { get: async () => plain, refresh: async () => plain };
+  const arn = env[options.arnVar]?.trim();
+  const now = options.now ?? Date.now;
+  let lastForced = Number.NEGATIVE_INFINITY;
+  let inFlight: Promise<string> | undefined;
+
+  const read = async (forceFetch: boolean): Promise<string> => {
+    if (!arn) throw new ConfigError(`neither ${options.name} nor ${options.arnVar} is set`);
+    const value = (await options.read(arn, { forceFetch }))?.trim();
+    if (!value || value === SECRET_PLACEHOLDER) {
+      throw new ConfigError(
+        `the secret ${arn} (${options.arnVar}) has no value yet: set it with \`aws secretsmanager put-secret-value --secret-id ${arn} --secret-string …\``,
+      );
+    }
+    return value;
+  };
+  return {
+    get: () => read(false),
+    refresh: () => {
+      if (inFlight) return inFlight;
+      if (now() - lastForced < options.minRefreshMs) return read(false);
+      lastForced = now();
+      inFlight = read(true).finally(() => {
+        inFlight = undefined;
+      });
+      return inFlight;
+    },
+  };
+}
+
+/**
+ * Reads secrets through Powertools Parameters (`SecretsProvider`, official Secrets Manager
+ * client), cached for {@link SECRET_MAX_AGE_SECONDS}. A secret lives in the region of its
+ * ARN; `AWS_ENDPOINT_URL_SECRETS_MANAGER` points to a local endpoint.
+ */
+export function secretsManagerReader(
+  env: Env,
+  maxAgeSeconds = SECRET_MAX_AGE_SECONDS,
+): SecretReader {
+  const providers = new Map<string, SecretsProvider>();
+  const endpoint = endpointFromEnv(env, 'AWS_ENDPOINT_URL_SECRETS_MANAGER');
+  return async (arn, { forceFetch }) => {
+    const region = arn.split(':')[3] || '';
+    let provider = providers.get(region);
+    if (!provider) {
+      const client = new SecretsManagerClient(sdkClientConfig(endpoint, region || undefined));
+      provider = new SecretsProvider({ awsSdkV3Client: client });
+      providers.set(region, provider);
+    }
+    const value = await provider.get(arn, { maxAge: maxAgeSeconds, forceFetch });
+    return typeof value === 'string' ? value : undefined;
+  };
 }

@@ -1,88 +1,108 @@
+import {
+  SendMessageBatchCommand,
+  type SendMessageBatchRequestEntry,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { sleep as realSleep } from '../concurrency/sleep.js';
 import type { SyncSource } from '../customer/record.js';
 import type { DeadLetterReason, DeadLetters, RefreshQueue } from '../refresh/ports.js';
-import { type AwsJsonClient, awsJsonClientFromEnv } from './aws-json-client.js';
+import { endpointFromEnv, sdkClientConfig } from './sdk-config.js';
 
-const ATTEMPTS = 5;
+/** Rounds of `SendMessageBatch` for entries SQS failed one by one (the SDK retries whole calls). */
+const ENTRY_ROUNDS = 5;
 /** SQS message attribute values are strings; keep reasons readable and bounded. */
 const MAX_REASON = 1000;
 
-interface SendMessageBatchResponse {
-  Successful?: { Id: string }[];
-  Failed?: { Id: string; Code?: string; Message?: string; SenderFault?: boolean }[];
+/** SQS kept refusing some refresh messages; `ids` are the customers not queued. */
+export class SendRefreshesError extends Error {
+  override readonly name = 'SendRefreshesError';
+  constructor(
+    message: string,
+    readonly ids: readonly string[],
+  ) {
+    super(message);
+  }
 }
 
 /**
- * The refresh queue over SQS: one `{"customerId"}` message per id, `SendMessageBatch` in
- * tens, entries SQS reports as failed retried with backoff, and an error naming the ids that
- * still could not be sent (so the caller fails loudly instead of losing them).
+ * The refresh queue over the official SQS client: one `{"customerId"}` message per id,
+ * `SendMessageBatch` in tens. A call that fails as a whole is retried by the SDK (which also
+ * checks each accepted body's MD5). Entries SQS fails one by one are sent again, alone, with
+ * backoff — unless SQS says the sender is at fault (`SenderFault`), which no retry can fix.
+ * What is still not sent makes the call throw, naming the ids, so the caller never loses them.
  */
 export class SqsRefreshQueue implements RefreshQueue {
   constructor(
-    private readonly client: AwsJsonClient,
+    private readonly client: SQSClient,
     private readonly queueUrl: string,
     private readonly sleep: (ms: number) => Promise<void> = realSleep,
   ) {}
 
   async sendRefreshes(ids: readonly string[], source: SyncSource): Promise<void> {
-    for (let i = 0; i < ids.length; i += 10) {
-      let entries = ids.slice(i, i + 10).map((id, k) => ({
-        Id: String(k),
-        MessageBody: JSON.stringify({ customerId: id }),
-        MessageAttributes: { syncSource: { DataType: 'String', StringValue: source } },
-      }));
-      let lastError = '';
-      for (let attempt = 1; entries.length > 0; attempt++) {
-        if (attempt > 1) await this.sleep(Math.random() * 100 * 2 ** attempt);
-        const out = await this.client.call<SendMessageBatchResponse>('AmazonSQS.SendMessageBatch', {
-          QueueUrl: this.queueUrl,
-          Entries: entries,
-        });
-        const failed = new Map((out.Failed ?? []).map((f) => [f.Id, f]));
-        lastError = [...failed.values()].map((f) => f.Code ?? f.Message).join(', ');
-        entries = entries.filter((e) => failed.has(e.Id));
-        if (entries.length > 0 && attempt >= ATTEMPTS) {
-          const lost = entries.map((e) => JSON.parse(e.MessageBody).customerId).join(', ');
-          throw new Error(
-            `SQS refused refresh messages for ${lost} after ${ATTEMPTS} attempts (${lastError})`,
-          );
-        }
+    for (let i = 0; i < ids.length; i += 10) await this.sendBatch(ids.slice(i, i + 10), source);
+  }
+
+  private async sendBatch(ids: readonly string[], source: SyncSource): Promise<void> {
+    let entries: SendMessageBatchRequestEntry[] = ids.map((id, k) => ({
+      Id: String(k),
+      MessageBody: JSON.stringify({ customerId: id }),
+      MessageAttributes: { syncSource: { DataType: 'String', StringValue: source } },
+    }));
+    for (let round = 1; ; round++) {
+      const out = await this.client.send(
+        new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }),
+      );
+      const failed = new Map((out.Failed ?? []).map((f) => [f.Id, f]));
+      if (failed.size === 0) return;
+      entries = entries.filter((e) => failed.has(e.Id));
+      const senderFault = [...failed.values()].some((f) => f.SenderFault);
+      if (senderFault || round >= ENTRY_ROUNDS) {
+        const lost = entries.map((e) => ids[Number(e.Id)] as string);
+        const codes = [...failed.values()].map((f) => f.Code ?? f.Message).join(', ');
+        const why = senderFault ? 'as malformed (sender fault)' : `after ${round} attempts`;
+        throw new SendRefreshesError(
+          `SQS refused refresh messages for ${lost.join(', ')} ${why} (${codes})`,
+          lost,
+        );
       }
+      await this.sleep(Math.random() * 100 * 2 ** round);
     }
   }
 }
 
-/** The dead-letter queue over SQS: the original body, with `reason` and `customerId` attributes. */
+/**
+ * The dead-letter queue over the official SQS client: the original body, with `reason` and
+ * `customerId` attributes.
+ */
 export class SqsDeadLetters implements DeadLetters {
   constructor(
-    private readonly client: AwsJsonClient,
+    private readonly client: SQSClient,
     private readonly queueUrl: string,
   ) {}
 
   async send(body: string, why: DeadLetterReason): Promise<void> {
     const reason =
       why.reason.length > MAX_REASON ? `${why.reason.slice(0, MAX_REASON)}…` : why.reason;
-    await this.client.call('AmazonSQS.SendMessage', {
-      QueueUrl: this.queueUrl,
-      MessageBody: body.length > 0 ? body : '(empty body)',
-      MessageAttributes: {
-        reason: { DataType: 'String', StringValue: reason },
-        ...(why.customerId
-          ? { customerId: { DataType: 'String', StringValue: why.customerId } }
-          : {}),
-      },
-    });
+    await this.client.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: body.length > 0 ? body : '(empty body)',
+        MessageAttributes: {
+          reason: { DataType: 'String', StringValue: reason },
+          ...(why.customerId
+            ? { customerId: { DataType: 'String', StringValue: why.customerId } }
+            : {}),
+        },
+      }),
+    );
   }
 }
 
 /**
- * The SQS client of a function (SQS's JSON protocol through {@link AwsJsonClient}): region
- * and credentials from Lambda's environment, `AWS_ENDPOINT_URL_SQS` for local endpoints.
+ * The SQS client of a function or the CLI: the SDK's region and credentials,
+ * `AWS_ENDPOINT_URL_SQS` for local endpoints.
  */
-export function sqsFromEnv(env: Record<string, string | undefined>): AwsJsonClient {
-  return awsJsonClientFromEnv(env, {
-    name: 'sqs',
-    endpointVariable: 'AWS_ENDPOINT_URL_SQS',
-    contentType: 'application/x-amz-json-1.0',
-  });
+export function sqsFromEnv(env: Record<string, string | undefined>): SQSClient {
+  return new SQSClient(sdkClientConfig(endpointFromEnv(env, 'AWS_ENDPOINT_URL_SQS')));
 }

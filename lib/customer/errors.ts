@@ -35,6 +35,15 @@ export function isValidCustomerId(id: unknown): id is string {
   return typeof id === 'string' && CUSTOMER_ID.test(id);
 }
 
+/**
+ * A customer id as Piriod issues them: `cus_` and the id characters. Webhooks sign
+ * `''.join(values)`, which loses the boundary between values, so a notification counts as a
+ * customer's only when its `object_id` has exactly this shape.
+ */
+export function isPiriodCustomerId(id: unknown): boolean {
+  return typeof id === 'string' && /^cus_[A-Za-z0-9_-]{1,60}$/.test(id);
+}
+
 /** A refresh asked for an id that cannot be a Piriod customer id (empty, `../`, 10 KB). */
 export class InvalidCustomerIdError extends Error {
   override readonly name = 'InvalidCustomerIdError';

@@ -2,6 +2,11 @@ import type * as z from 'zod/mini';
 import { type ContentWarning, contentWarnings } from './content-warnings.js';
 import { type FieldIssue, InvalidCustomerError, wireIdOf } from './errors.js';
 import type { NormalizedContact, NormalizedCustomer } from './record.js';
+import {
+  isFreeFormNumberPath,
+  type NumberReplacement,
+  replaceUnstorableNumbers,
+} from './storable-numbers.js';
 import { toUtcIso } from './timestamp.js';
 import { type WireCustomer, wireCustomerSchema } from './wire-schema.js';
 
@@ -25,18 +30,35 @@ export interface Normalized {
  *   be mirrored (missing id or name, wrong types, unparseable timestamps, too large).
  */
 export function normalizeCustomer(wire: unknown): Normalized {
-  const parsed = wireCustomerSchema.safeParse(wire);
+  const numbers: NumberReplacement[] = [];
+  const storable = replaceUnstorableNumbers(wire, numbers);
+  const issues: FieldIssue[] = numbers
+    .filter((n) => !isFreeFormNumberPath(n.path))
+    .map((n) => ({ path: n.path, message: unstorable(n.text) }));
+  const parsed = wireCustomerSchema.safeParse(storable);
   if (!parsed.success) {
-    throw new InvalidCustomerError(
-      idOf(wire),
-      parsed.error.issues.map((i) => describe(i, wire)),
-    );
+    const noted = new Set(issues.map((i) => i.path));
+    for (const i of parsed.error.issues) {
+      const issue = describe(i, storable);
+      if (!noted.has(issue.path)) issues.push(issue);
+    }
   }
-  const issues: FieldIssue[] = [];
+  if (!parsed.success || issues.length > 0) throw new InvalidCustomerError(idOf(wire), issues);
   const customer = build(parsed.data, issues);
   if (issues.length === 0) checkLimits(customer, issues);
   if (issues.length > 0) throw new InvalidCustomerError(idOf(wire), issues);
-  return { customer, warnings: contentWarnings(customer) };
+  const warnings = contentWarnings(customer);
+  for (const n of numbers) {
+    warnings.push({
+      path: n.path.replace(/^tax_settings\b/, 'taxSettings'),
+      message: `${unstorable(n.text)}: stored as the string "${n.text}"`,
+    });
+  }
+  return { customer, warnings };
+}
+
+function unstorable(text: string): string {
+  return `is ${text.length > 40 ? `${text.slice(0, 40)}…` : text}, a number DynamoDB cannot hold exactly (beyond ±2^53 or below 1e-130 in magnitude)`;
 }
 
 function build(w: WireCustomer, issues: FieldIssue[]): NormalizedCustomer {
@@ -129,7 +151,23 @@ function state(s: WireCustomer['state']): NormalizedCustomer['state'] {
   return compact({ id, name: clean(s.name), country: clean(s.country)?.toUpperCase() });
 }
 
+/**
+ * Attributes that are index keys (table or GSI) and DynamoDB's byte limits for them:
+ * 2,048 for a partition key, 1,024 for a sort key. A longer value fails the write.
+ */
+const KEY_LIMITS = { id: 2048, email: 2048, taxId: 2048, status: 2048, updated: 1024 } as const;
+
 function checkLimits(customer: NormalizedCustomer, issues: FieldIssue[]): void {
+  for (const [key, limit] of Object.entries(KEY_LIMITS)) {
+    const value = customer[key as keyof typeof KEY_LIMITS];
+    const bytes = value === undefined ? 0 : Buffer.byteLength(value, 'utf8');
+    if (bytes > limit) {
+      issues.push({
+        path: key,
+        message: `is ${bytes} bytes, over DynamoDB's ${limit}-byte limit for an index key`,
+      });
+    }
+  }
   for (const key of ['metadata', 'taxSettings'] as const) {
     const value = customer[key];
     if (value !== undefined && depth(value, 0) > MAX_NESTING) {

@@ -1,5 +1,6 @@
 import { sleep } from '../concurrency/sleep.js';
 import { InvalidCustomerIdError, isValidCustomerId } from '../customer/errors.js';
+import { parseJsonLosslessly } from '../customer/lossless-number.js';
 import {
   isRetryable,
   PiriodBadRequestError,
@@ -25,8 +26,12 @@ import {
 export interface PiriodClientOptions {
   /** API base URL, e.g. `https://api.piriod.com`. */
   baseUrl: string;
-  /** API token, sent as `Authorization: Token …`; never echoed in errors. */
-  token: string;
+  /**
+   * API token, sent as `Authorization: Token …`; never echoed in errors. A
+   * {@link TokenSource} is read before each request and re-read once when Piriod rejects
+   * it, so a rotated token takes effect without a restart.
+   */
+  token: string | TokenSource;
   /** Workspace id, sent as `x-simple-workspace`. */
   workspace: string;
   /** Sends `x-piriod-test-mode: true` to read test-mode data. */
@@ -41,6 +46,17 @@ export interface PiriodClientOptions {
   random?: () => number;
   /** Called after every HTTP attempt, e.g. to record latency metrics. */
   onAttempt?: (attempt: AttemptInfo) => void;
+}
+
+/**
+ * Where a rotating token comes from (a Secrets Manager secret in AWS). Piriod invalidates
+ * the old token the moment a new one is generated, so a 401 may only mean "re-read me".
+ */
+export interface TokenSource {
+  /** The current token (may be cached for a bounded time). */
+  get(): Promise<string>;
+  /** Re-reads the token, bypassing any cache. */
+  refresh(): Promise<string>;
 }
 
 /** What one HTTP attempt did. */
@@ -88,6 +104,9 @@ export interface ListOptions {
 export class PiriodClient implements PiriodReader {
   private readonly base: URL;
   private readonly headers: Record<string, string>;
+  private readonly tokens: TokenSource;
+  /** Every token used so far, redacted from anything Piriod echoes back. */
+  private readonly seenTokens = new Set<string>();
   private readonly timeoutMs: number;
   private readonly retry: RetryPolicy;
   private readonly pacer: Pacer;
@@ -97,8 +116,10 @@ export class PiriodClient implements PiriodReader {
 
   constructor(private readonly options: PiriodClientOptions) {
     this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+    const token = options.token;
+    this.tokens =
+      typeof token === 'string' ? { get: async () => token, refresh: async () => token } : token;
     this.headers = {
-      authorization: `Token ${options.token}`,
       'x-simple-workspace': options.workspace,
       accept: 'application/json',
       ...(options.testMode ? { 'x-piriod-test-mode': 'true' } : {}),
@@ -133,7 +154,7 @@ export class PiriodClient implements PiriodReader {
       const envelope = parseEnvelope(body, url);
       const next: URL | undefined =
         envelope.next === null ? undefined : this.followable(envelope.next, url);
-      const nextPage = next ? Number(next.searchParams.get('page') ?? page + 1) : undefined;
+      const nextPage = next ? pageOf(next, page) : undefined;
       yield { page, count: envelope.count, results: envelope.results, nextPage };
       url = next;
       page = nextPage ?? page + 1;
@@ -158,10 +179,22 @@ export class PiriodClient implements PiriodReader {
   }
 
   private async request(url: URL, customerId?: string): Promise<unknown> {
+    let reread = false;
     for (let attempt = 1; ; attempt++) {
+      const token = await this.tokens.get();
+      this.seenTokens.add(token);
       try {
-        return await this.pacer.run(() => this.attempt(url, attempt, customerId));
+        return await this.pacer.run(() => this.attempt(url, attempt, token, customerId));
       } catch (err) {
+        if (err instanceof PiriodCredentialsError && !reread) {
+          // A rotated token: re-read it once, bypassing the cache, before calling it permanent.
+          reread = true;
+          const fresh = await this.tokens.refresh();
+          if (fresh !== token) {
+            attempt--;
+            continue;
+          }
+        }
         if (!isRetryable(err) || attempt >= this.retry.maxAttempts) {
           if (isRetryable(err)) {
             (err as Error).message += ` (gave up after ${attempt} attempts)`;
@@ -174,7 +207,12 @@ export class PiriodClient implements PiriodReader {
     }
   }
 
-  private async attempt(url: URL, attempt: number, customerId?: string): Promise<unknown> {
+  private async attempt(
+    url: URL,
+    attempt: number,
+    token: string,
+    customerId?: string,
+  ): Promise<unknown> {
     const path = url.pathname + url.search;
     const started = this.now();
     let status: number | undefined;
@@ -184,7 +222,8 @@ export class PiriodClient implements PiriodReader {
       let text: string;
       try {
         const signal = AbortSignal.timeout(this.timeoutMs);
-        res = await fetch(url, { headers: this.headers, signal, redirect: 'manual' });
+        const headers = { ...this.headers, authorization: `Token ${token}` };
+        res = await fetch(url, { headers, signal, redirect: 'manual' });
         status = res.status;
         text = await res.text();
       } catch (err) {
@@ -194,7 +233,8 @@ export class PiriodClient implements PiriodReader {
         throw this.statusError(res, text, path, customerId);
       }
       try {
-        return JSON.parse(text);
+        // Integers beyond 2^53 (metadata, tax settings) keep their exact text.
+        return parseJsonLosslessly(text);
       } catch (err) {
         throw new PiriodMalformedResponseError(
           `Piriod GET ${path} answered ${res.status} with a body that is not JSON${about(customerId)}`,
@@ -258,9 +298,26 @@ export class PiriodClient implements PiriodReader {
 
   /** Removes the token from text that came from elsewhere (server bodies, causes). */
   private redact(text: string): string {
-    const token = this.options.token;
-    return token.length >= 4 ? text.split(token).join('[redacted]') : text;
+    let out = text;
+    for (const token of this.seenTokens) {
+      if (token.length >= 4) out = out.split(token).join('[redacted]');
+    }
+    return out;
   }
+}
+
+/** The `page` of a `next` URL: a whole number ≥ 1, or the page after `current` when absent. */
+function pageOf(next: URL, current: number): number {
+  const raw = next.searchParams.get('page');
+  if (raw === null) return current + 1;
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1) {
+    const shown = JSON.stringify(raw.length > 20 ? `${raw.slice(0, 20)}…` : raw);
+    throw new PiriodMalformedResponseError(
+      `Piriod listing's next URL has page=${shown}, not a page number`,
+      false,
+    );
+  }
+  return Number(raw);
 }
 
 function about(customerId: string | undefined): string {

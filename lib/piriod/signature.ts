@@ -10,8 +10,24 @@ export function webhookSignature(
   secret: string,
   keyOrder: readonly string[] = Object.keys(payload),
 ): string {
-  const message = keyOrder.map((k) => pythonStr(payload[k])).join('');
+  const budget = { chars: MAX_RENDERED_CHARS };
+  const message = keyOrder.map((k) => pythonStr(payload[k], budget)).join('');
   return createHmac('sha256', secret).update(message, 'utf8').digest('hex');
+}
+
+/** Nesting rendered at most; Piriod's notifications are flat `{event, object_id}` objects. */
+const MAX_RENDER_DEPTH = 32;
+/** Characters rendered at most (the receiver takes bodies up to 64 KiB). */
+const MAX_RENDERED_CHARS = 256 * 1024;
+
+/** A payload too deep or too large to render: it cannot be one Piriod signed. */
+export class UnrenderablePayloadError extends Error {
+  override readonly name = 'UnrenderablePayloadError';
+}
+
+/** Syntax of a signature header: 64 hex digits (HMAC-SHA256). */
+export function isSignatureFormat(signature: string | undefined): signature is string {
+  return signature !== undefined && /^[0-9a-fA-F]{64}$/.test(signature.trim());
 }
 
 /**
@@ -25,26 +41,48 @@ export function verifyWebhookSignature(
   secret: string,
   keyOrder?: readonly string[],
 ): boolean {
-  if (!signature || !/^[0-9a-fA-F]{64}$/.test(signature.trim())) return false;
-  const expected = Buffer.from(webhookSignature(payload, secret, keyOrder), 'hex');
+  if (!isSignatureFormat(signature)) return false;
+  let rendered: string;
+  try {
+    rendered = webhookSignature(payload, secret, keyOrder);
+  } catch (err) {
+    // Deeper or larger than any notification Piriod sends: it cannot carry a valid signature.
+    if (err instanceof UnrenderablePayloadError) return false;
+    throw err;
+  }
+  const expected = Buffer.from(rendered, 'hex');
   const given = Buffer.from(signature.trim().toLowerCase(), 'hex');
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-/** Python's `str()` of a JSON value, so signatures match Piriod's for any value type. */
-export function pythonStr(value: unknown): string {
-  return typeof value === 'string' ? value : pythonRepr(value);
+/**
+ * Python's `str()` of a JSON value, so signatures match Piriod's for any value type.
+ *
+ * @throws UnrenderablePayloadError past {@link MAX_RENDER_DEPTH} levels or the character budget.
+ */
+export function pythonStr(value: unknown, budget = { chars: MAX_RENDERED_CHARS }): string {
+  if (typeof value !== 'string') return pythonRepr(value, 0, budget);
+  budget.chars -= value.length;
+  if (budget.chars < 0) throw new UnrenderablePayloadError('payload renders too large');
+  return value;
 }
 
-function pythonRepr(value: unknown): string {
+function pythonRepr(value: unknown, depth: number, budget: { chars: number }): string {
   if (value === null || value === undefined) return 'None';
   if (value === true) return 'True';
   if (value === false) return 'False';
-  if (typeof value === 'number') return pythonNumber(value);
-  if (typeof value === 'string') return pythonStringRepr(value);
-  if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
+  if (typeof value === 'number' || typeof value === 'string') {
+    // Leaves spend the budget, so rendering stays linear in the payload's size.
+    const out = typeof value === 'number' ? pythonNumber(value) : pythonStringRepr(value);
+    budget.chars -= out.length;
+    if (budget.chars < 0) throw new UnrenderablePayloadError('payload renders too large');
+    return out;
+  }
+  if (depth >= MAX_RENDER_DEPTH) throw new UnrenderablePayloadError('payload nests too deep');
+  const inner = (v: unknown) => pythonRepr(v, depth + 1, budget);
+  if (Array.isArray(value)) return `[${value.map(inner).join(', ')}]`;
   const entries = Object.entries(value as Record<string, unknown>).map(
-    ([k, v]) => `${pythonStringRepr(k)}: ${pythonRepr(v)}`,
+    ([k, v]) => `${pythonStringRepr(k)}: ${inner(v)}`,
   );
   return `{${entries.join(', ')}}`;
 }

@@ -1,23 +1,20 @@
-import { fetchFromSecretsManager, secretResolver } from '../aws/secret-value.js';
 import { loadPiriodSettings, loadStoreConfig, optionalVariable } from '../config.js';
 import { type AttemptInfo, PiriodClient } from '../piriod/client.js';
 import { createDocumentClient } from '../store/dynamodb-client.js';
 import { DynamoCustomerStore } from '../store/dynamodb-customer-store.js';
+import { apiTokenSource } from './secrets.js';
 
 type Env = Record<string, string | undefined>;
 
 /**
  * Builds the Piriod client for a Lambda: settings from the environment, the token from
- * `PIRIOD_API_TOKEN` or the secret named by `PIRIOD_API_TOKEN_SECRET_ARN`, read once.
+ * {@link apiTokenSource}. Reads the token once up front, so a missing secret stops the cold
+ * start with the command that fixes it.
  */
 export async function piriodForLambda(env: Env, onAttempt?: (a: AttemptInfo) => void) {
   const settings = loadPiriodSettings(env);
-  const token = await secretResolver(
-    env,
-    'PIRIOD_API_TOKEN',
-    'PIRIOD_API_TOKEN_SECRET_ARN',
-    (arn) => fetchFromSecretsManager(arn, env),
-  )();
+  const token = apiTokenSource(env);
+  await token.get();
   const client = new PiriodClient({
     baseUrl: settings.baseUrl,
     token,

@@ -1,10 +1,12 @@
-import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { sdkClientConfig } from '../aws/sdk-config.js';
 
 /** Options for {@link createDocumentClient}. */
 export interface DocumentClientOptions {
   /** Endpoint override, e.g. DynamoDB Local; the SDK default (and `AWS_ENDPOINT_URL_DYNAMODB`) otherwise. */
   endpoint?: string;
+  /** Region; the SDK's region chain (`AWS_REGION`, the profile) otherwise. */
   region?: string;
   /** SDK attempts per call (throttling, 5xx); default 6. */
   maxAttempts?: number;
@@ -12,30 +14,16 @@ export interface DocumentClientOptions {
 
 /**
  * Builds the DynamoDB document client used everywhere: empty strings kept out by the
- * normalizer, `undefined` removed, numbers as JS numbers. Against a loopback endpoint with
- * no AWS credentials configured it uses dummy ones, as DynamoDB Local accepts any.
+ * normalizer, `undefined` removed, numbers as JS numbers. Credentials and region come from
+ * the SDK's own chains; only against a loopback endpoint with nothing configured does it use
+ * dummy ones (see {@link sdkClientConfig}).
  */
 export function createDocumentClient(options: DocumentClientOptions = {}): DynamoDBDocumentClient {
-  const config: DynamoDBClientConfig = {
-    region: options.region ?? 'us-east-1',
+  const client = new DynamoDBClient({
+    ...sdkClientConfig(options.endpoint, options.region),
     maxAttempts: options.maxAttempts ?? 6,
-  };
-  if (options.endpoint) {
-    config.endpoint = options.endpoint;
-    if (isLoopback(options.endpoint)) {
-      config.credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-    }
-  }
-  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
+  });
+  return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
-}
-
-function isLoopback(endpoint: string): boolean {
-  try {
-    const host = new URL(endpoint).hostname;
-    return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
-  } catch {
-    return false;
-  }
 }

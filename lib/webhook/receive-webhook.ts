@@ -1,5 +1,9 @@
-import { isValidCustomerId } from '../customer/errors.js';
-import { topLevelKeyOrder, verifyWebhookSignature } from '../piriod/signature.js';
+import { isPiriodCustomerId } from '../customer/errors.js';
+import {
+  isSignatureFormat,
+  topLevelKeyOrder,
+  verifyWebhookSignature,
+} from '../piriod/signature.js';
 import type { RefreshRequests } from '../refresh/ports.js';
 
 /** Largest body accepted; Piriod's notifications are a few dozen bytes. */
@@ -19,30 +23,41 @@ export interface WebhookResponse {
   headers: Record<string, string>;
   body: string;
   outcome: 'refresh-requested' | 'ignored' | 'rejected' | 'publish-failed';
+  /** Why a request was rejected, for the log line (never the payload or the secret). */
+  reason?: string;
   /** The customer id of a customer notification. */
   customerId?: string;
   /** The event name of a signed notification. */
   event?: string;
 }
 
+/** The receiver's ports: the signing secret (re-readable after a rotation) and the bus. */
+export interface ReceiveWebhookPorts {
+  secret: { get(): Promise<string>; refresh(): Promise<string> };
+  requests: RefreshRequests;
+}
+
 /**
  * Piriod webhook receiver, in the contract's order: non-POST → 405; body over 64 KiB → 413;
  * body not a JSON object → 400; missing or wrong `x-piriod-signature` → 401 (checked over
  * the parsed payload's values, in constant time); signed but not `{event, object_id}`
- * strings → 400; a customer notification (event name `customer…` or an id `cus_…`) → a
- * "Customer Refresh Requested" event, then 200; any other signed event → 200, ignored. It
- * only verifies and publishes, so it answers well within Piriod's 6-second timeout.
+ * strings → 400; a customer notification (`object_id` a valid `cus_…` id) → a "Customer
+ * Refresh Requested" event, then 200; a customer-looking one with a malformed id → 400; any
+ * other signed event → 200, ignored. No input makes it throw: nesting and size of what is
+ * rendered for the signature are capped. It only verifies and publishes, so it answers well
+ * within Piriod's 6-second timeout.
  */
 export async function receiveWebhook(
   req: WebhookRequest,
-  deps: { secret: () => Promise<string>; requests: RefreshRequests },
+  deps: ReceiveWebhookPorts,
 ): Promise<WebhookResponse> {
   const reply = (
     statusCode: number,
-    body: object,
+    body: { error?: string; [k: string]: unknown },
     outcome: WebhookResponse['outcome'],
     extra = {},
   ) => ({
+    ...(body.error ? { reason: body.error } : {}),
     statusCode,
     headers: {
       'content-type': 'application/json',
@@ -72,21 +87,31 @@ export async function receiveWebhook(
     return reply(400, { error: 'body is not a JSON object' }, 'rejected');
   }
   const fields = payload as Record<string, unknown>;
-  const order = topLevelKeyOrder(text);
-  if (
-    !verifyWebhookSignature(fields, req.headers['x-piriod-signature'], await deps.secret(), order)
-  ) {
-    return reply(401, { error: 'missing or invalid x-piriod-signature' }, 'rejected');
+  const signature = req.headers['x-piriod-signature'];
+  // The header's syntax is checked before the secret is read: garbage costs no secret read.
+  if (!isSignatureFormat(signature)) {
+    return reply(401, { error: 'missing or malformed x-piriod-signature' }, 'rejected');
   }
+  const order = topLevelKeyOrder(text);
+  const secret = await deps.secret.get();
+  let valid = verifyWebhookSignature(fields, signature, secret, order);
+  if (!valid) {
+    // The secret may have been rotated; refresh() re-reads it at most once a minute.
+    const fresh = await deps.secret.refresh();
+    if (fresh !== secret) valid = verifyWebhookSignature(fields, signature, fresh, order);
+  }
+  if (!valid) return reply(401, { error: 'missing or invalid x-piriod-signature' }, 'rejected');
   const { event, object_id: objectId } = fields;
   if (typeof event !== 'string' || typeof objectId !== 'string') {
     return reply(400, { error: 'expected {"event": string, "object_id": string}' }, 'rejected');
   }
-  // Customer event names are undocumented: route on the id prefix as well as the name.
-  const isCustomer = objectId.startsWith('cus_') || /^customers?[._]/i.test(event);
-  if (!isCustomer) return reply(200, { status: 'ignored', event }, 'ignored', { event });
-  if (!isValidCustomerId(objectId)) {
-    return reply(400, { error: 'object_id is not a valid customer id' }, 'rejected', { event });
+  // Customer event names are undocumented, so the id decides; a customer-looking name or
+  // `cus_` prefix with a malformed id is a malformed notification.
+  if (!isPiriodCustomerId(objectId)) {
+    if (objectId.startsWith('cus_') || /^customers?[._]/i.test(event)) {
+      return reply(400, { error: 'object_id is not a valid customer id' }, 'rejected', { event });
+    }
+    return reply(200, { status: 'ignored', event }, 'ignored', { event });
   }
   try {
     await deps.requests.request([objectId], 'webhook');

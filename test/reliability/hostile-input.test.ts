@@ -5,7 +5,7 @@ import { type Sandbox, startSandbox } from '../../lib/sandbox/index.js';
 import { mirrorAll, systemClock } from '../../lib/sync/index.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { functionUrlEvent, refreshEventBody, signedWebhook, sqsEvent } from '../support/events.js';
-import { lambdaContext, MemoryBus, MemoryDeadLetters } from '../support/fakes.js';
+import { fixedSecret, lambdaContext, MemoryBus, MemoryDeadLetters } from '../support/fakes.js';
 import { scanTable } from '../support/oracle.js';
 import { expectMirroredOrReported, fastClient, scenarioDeps } from '../support/scenario.js';
 
@@ -76,7 +76,7 @@ describe('scenario 5: hostile webhooks and refresh events', () => {
   it('rejects every forged or malformed webhook without publishing', async () => {
     const bus = new MemoryBus();
     const handler = createReceiveWebhookHandler(async () => ({
-      secret: async () => secret,
+      secret: fixedSecret(secret),
       requests: bus,
     }));
     const attempts = [
@@ -110,7 +110,7 @@ describe('scenario 5: hostile webhooks and refresh events', () => {
   it('coalesces a flood of 1,000 valid notifications for one customer into a handful of Piriod requests', async () => {
     const bus = new MemoryBus();
     const receiver = createReceiveWebhookHandler(async () => ({
-      secret: async () => secret,
+      secret: fixedSecret(secret),
       requests: bus,
     }));
     for (let i = 0; i < 1000; i++)

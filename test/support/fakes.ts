@@ -66,3 +66,8 @@ export function lambdaContext(remainingMs = 900_000, name = 'fn'): Context {
     succeed: () => {},
   };
 }
+
+/** A secret that never rotates (the plain-variable case). */
+export function fixedSecret(value: string) {
+  return { get: async () => value, refresh: async () => value };
+}

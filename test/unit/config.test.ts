@@ -47,7 +47,9 @@ describe('configuration', () => {
         PIRIOD_TIMEOUT_MS: '10s',
       }),
     );
-    expect(message).toContain('PIRIOD_API_URL must be a URL (got "not a url")');
+    expect(message).toContain(
+      'PIRIOD_API_URL must be an https:// URL (plain http:// only on loopback: the token would travel in clear) (got "not a url")',
+    );
     expect(message).toContain(
       'PIRIOD_TEST_MODE must be one of "0", "1", "true", "false" (got "yes")',
     );
@@ -56,5 +58,18 @@ describe('configuration', () => {
     expect(error(() => loadStoreConfig({ CUSTOMERS_TABLE: 'x' }))).toMatch(
       /^CUSTOMERS_TABLE must be 3-255 of/,
     );
+  });
+
+  it('refuses a plain-http Piriod URL except on loopback, where the sandbox runs', () => {
+    expect(
+      error(() => loadPiriodConfig({ ...base, PIRIOD_API_URL: 'http://api.piriod.com' })),
+    ).toMatch(/^PIRIOD_API_URL must be an https:\/\/ URL/);
+    for (const url of [
+      'https://api.piriod.com',
+      'http://127.0.0.1:4010',
+      'http://localhost:4010',
+    ]) {
+      expect(loadPiriodConfig({ ...base, PIRIOD_API_URL: url }).baseUrl).toBe(url);
+    }
   });
 });

@@ -1,137 +1,61 @@
-import { createHash, createHmac } from 'node:crypto';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AwsCallError, AwsJsonClient } from '../../../lib/aws/aws-json-client.js';
-import { EventBridgeBus } from '../../../lib/aws/event-bridge-bus.js';
-import { fetchFromSecretsManager, secretResolver } from '../../../lib/aws/secret-value.js';
-import { SqsDeadLetters, SqsRefreshQueue } from '../../../lib/aws/sqs-queues.js';
+import { EventBridgeBus, PutEventsError } from '../../../lib/aws/event-bridge-bus.js';
+import { sdkClientConfig } from '../../../lib/aws/sdk-config.js';
+import { secretSource, secretsManagerReader } from '../../../lib/aws/secret-value.js';
+import {
+  SendRefreshesError,
+  SqsDeadLetters,
+  SqsRefreshQueue,
+} from '../../../lib/aws/sqs-queues.js';
 import { ConfigError } from '../../../lib/env-variables.js';
-import { type FakeAwsRequest, startFakeAws } from '../../support/fake-aws.js';
+import {
+  defaultAnswer,
+  type FakeAwsRequest,
+  type FakeAwsResponse,
+  sqsSuccess,
+  startFakeAws,
+} from '../../support/fake-aws.js';
 
-const credentials = {
-  accessKeyId: 'AKIDEXAMPLE',
-  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
-};
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
   await close?.();
   close = undefined;
 });
 
-async function fake(respond?: (r: FakeAwsRequest) => { status?: number; body: unknown }) {
+async function fake(respond?: (r: FakeAwsRequest) => FakeAwsResponse) {
   const f = await startFakeAws(respond);
   close = f.close;
   return f;
 }
 
-const client = (url: string, service: string, contentType = 'application/x-amz-json-1.1') =>
-  new AwsJsonClient({ service, region: 'us-east-1', endpoint: url, credentials, contentType });
+const noWait = async () => {};
+const sqs = (url: string) => new SQSClient(sdkClientConfig(url));
+const events = (url: string) => new EventBridgeClient(sdkClientConfig(url));
+type Entry = { Id: string; MessageBody: string };
 
-class Sha {
-  private h;
-  constructor(k?: Uint8Array | string) {
-    this.h = k === undefined ? createHash('sha256') : createHmac('sha256', k);
-  }
-  update(d: Uint8Array | string) {
-    this.h.update(d);
-  }
-  async digest() {
-    return new Uint8Array(this.h.digest());
-  }
-}
-
-describe('AwsJsonClient', () => {
-  it('sends a SigV4-signed JSON-protocol request that verifies against the same credentials', async () => {
-    const f = await fake(() => ({ body: { ok: true } }));
-    expect(await client(f.url, 'events').call('AWSEvents.PutEvents', { Entries: [] })).toEqual({
-      ok: true,
-    });
-    const [req] = f.requests;
-    expect(req?.target).toBe('AWSEvents.PutEvents');
-    expect(req?.headers['content-type']).toBe('application/x-amz-json-1.1');
-    const auth = String(req?.headers.authorization);
-    expect(auth).toMatch(
-      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/events\/aws4_request/,
-    );
-    // Re-sign the received request at its own date: the signature must match.
-    const amzDate = String(req?.headers['x-amz-date']);
-    const signingDate = new Date(
-      `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
-    );
-    const url = new URL(f.url);
-    const signer = new SignatureV4({
-      service: 'events',
-      region: 'us-east-1',
-      credentials,
-      sha256: Sha as never,
-    });
-    const again = await signer.sign(
-      {
-        method: 'POST',
-        protocol: 'http:',
-        hostname: url.hostname,
-        port: Number(url.port),
-        path: '/',
-        headers: {
-          host: url.host,
-          'content-type': 'application/x-amz-json-1.1',
-          'x-amz-target': 'AWSEvents.PutEvents',
-        },
-        body: req?.raw,
-      } as never,
-      { signingDate },
-    );
-    expect(auth).toBe(
-      (again as unknown as { headers: Record<string, string> }).headers.authorization,
-    );
-  });
-
-  it('retries throttling and 5xx, then succeeds', async () => {
-    let n = 0;
-    const f = await fake(() =>
-      ++n < 3 ? { status: 503, body: { __type: 'ServiceUnavailable' } } : { body: {} },
-    );
-    await client(f.url, 'sqs').call('AmazonSQS.SendMessage', {});
-    expect(f.requests).toHaveLength(3);
-  });
-
-  it('does not retry a client error, and says what AWS answered', async () => {
-    const f = await fake(() => ({
-      status: 400,
-      body: { __type: 'com.amazonaws#AccessDeniedException', message: 'no' },
-    }));
-    const err = (await client(f.url, 'sqs')
-      .call('AmazonSQS.SendMessage', {})
-      .catch((e: unknown) => e)) as Error;
-    expect(err).toBeInstanceOf(AwsCallError);
-    expect(err.message).toBe('AmazonSQS.SendMessage answered 400 AccessDeniedException: no');
-    expect(f.requests).toHaveLength(1);
-  });
-});
-
-describe('SQS adapters', () => {
+describe('SQS adapters (official SQS client)', () => {
   it('sends refreshes in batches of 10 and retries only the entries SQS failed', async () => {
     let first = true;
     const f = await fake((r) => {
-      const entries = r.body.Entries as { Id: string }[];
+      const entries = r.body.Entries as Entry[];
       if (first && entries.length === 10) {
         first = false;
-        return { body: { Failed: [{ Id: '3', Code: 'InternalError' }], Successful: [] } };
+        return {
+          body: {
+            Successful: entries.filter((e) => e.Id !== '3').map(sqsSuccess),
+            Failed: [{ Id: '3', Code: 'InternalError', SenderFault: false }],
+          },
+        };
       }
-      return { body: { Successful: entries.map((e) => ({ Id: e.Id })) } };
+      return defaultAnswer(r);
     });
     const ids = Array.from({ length: 23 }, (_, i) => `cus_${i}`);
-    await new SqsRefreshQueue(
-      client(f.url, 'sqs', 'application/x-amz-json-1.0'),
-      'https://q',
-      async () => {},
-    ).sendRefreshes(ids, 'schedule');
+    await new SqsRefreshQueue(sqs(f.url), `${f.url}/q`, noWait).sendRefreshes(ids, 'schedule');
     const sizes = f.requests.map((r) => (r.body.Entries as unknown[]).length);
     expect(sizes).toEqual([10, 1, 10, 3]);
-    const retried = f.requests[1]?.body.Entries as {
-      MessageBody: string;
-      MessageAttributes: unknown;
-    }[];
+    const retried = f.requests[1]?.body.Entries as (Entry & { MessageAttributes: unknown })[];
     expect(JSON.parse(retried[0]!.MessageBody)).toEqual({ customerId: 'cus_3' });
     expect(retried[0]?.MessageAttributes).toEqual({
       syncSource: { DataType: 'String', StringValue: 'schedule' },
@@ -141,26 +65,59 @@ describe('SQS adapters', () => {
   it('fails loudly, naming the ids, when SQS keeps refusing entries', async () => {
     const f = await fake((r) => ({
       body: {
-        Failed: (r.body.Entries as { Id: string }[]).map((e) => ({
+        Successful: [],
+        Failed: (r.body.Entries as Entry[]).map((e) => ({
           Id: e.Id,
           Code: 'KmsThrottled',
+          SenderFault: false,
         })),
       },
     }));
-    const q = new SqsRefreshQueue(client(f.url, 'sqs'), 'https://q', async () => {});
-    await expect(q.sendRefreshes(['cus_a', 'cus_b'], 'schedule')).rejects.toThrow(
+    const q = new SqsRefreshQueue(sqs(f.url), `${f.url}/q`, noWait);
+    const err = (await q.sendRefreshes(['cus_a', 'cus_b'], 'schedule').catch((e) => e)) as Error;
+    expect(err).toBeInstanceOf(SendRefreshesError);
+    expect(err.message).toBe(
       'SQS refused refresh messages for cus_a, cus_b after 5 attempts (KmsThrottled, KmsThrottled)',
+    );
+    expect((err as SendRefreshesError).ids).toEqual(['cus_a', 'cus_b']);
+  });
+
+  it('does not retry entries SQS marks as the sender’s fault', async () => {
+    const f = await fake((r) => {
+      const [bad, ...good] = r.body.Entries as Entry[];
+      return {
+        body: {
+          Successful: good.map(sqsSuccess),
+          Failed: [{ Id: bad?.Id, Code: 'InvalidParameterValue', SenderFault: true }],
+        },
+      };
+    });
+    const q = new SqsRefreshQueue(sqs(f.url), `${f.url}/q`, noWait);
+    await expect(q.sendRefreshes(['cus_a', 'cus_b'], 'schedule')).rejects.toThrow(
+      'SQS refused refresh messages for cus_a as malformed (sender fault) (InvalidParameterValue)',
+    );
+    expect(f.requests).toHaveLength(1);
+  });
+
+  it('rejects an answer whose MD5OfMessageBody does not match the body sent', async () => {
+    const f = await fake(() => ({
+      body: { MessageId: 'm', MD5OfMessageBody: '0'.repeat(32) },
+    }));
+    const dlq = new SqsDeadLetters(sqs(f.url), `${f.url}/dlq`);
+    await expect(dlq.send('{"customerId":"cus_x"}', { reason: 'gone' })).rejects.toThrow(
+      /Checksum/,
     );
   });
 
   it('dead-letters the original body with reason and customerId attributes', async () => {
-    const f = await fake(() => ({ body: { MessageId: 'm' } }));
-    await new SqsDeadLetters(client(f.url, 'sqs'), 'https://dlq').send('{"customerId":"cus_x"}', {
+    const f = await fake();
+    await new SqsDeadLetters(sqs(f.url), `${f.url}/dlq`).send('{"customerId":"cus_x"}', {
       reason: 'not found',
       customerId: 'cus_x',
     });
+    expect(f.requests[0]?.target).toBe('AmazonSQS.SendMessage');
     expect(f.requests[0]?.body).toEqual({
-      QueueUrl: 'https://dlq',
+      QueueUrl: `${f.url}/dlq`,
       MessageBody: '{"customerId":"cus_x"}',
       MessageAttributes: {
         reason: { DataType: 'String', StringValue: 'not found' },
@@ -168,12 +125,25 @@ describe('SQS adapters', () => {
       },
     });
   });
+
+  it('does not resend a call that answers 200 with a body that does not parse, and says so', async () => {
+    const f = await fake(() => ({ raw: '{not json' }));
+    const dlq = new SqsDeadLetters(sqs(f.url), `${f.url}/dlq`);
+    await expect(dlq.send('{}', { reason: 'x' })).rejects.toThrow(/Deserialization error/);
+    expect(f.requests).toHaveLength(1);
+  });
+
+  it('waits for a slow but successful answer instead of sending the message twice', async () => {
+    const f = await fake((r) => ({ ...defaultAnswer(r), delayMs: 3_500 }));
+    await new SqsDeadLetters(sqs(f.url), `${f.url}/dlq`).send('{}', { reason: 'x' });
+    expect(f.requests).toHaveLength(1);
+  });
 });
 
-describe('EventBridge bus', () => {
+describe('EventBridge bus (official EventBridge client)', () => {
   it('puts refresh requests with the contract shape, marking webhook origin in resources', async () => {
-    const f = await fake(() => ({ body: { FailedEntryCount: 0, Entries: [{ EventId: 'e' }] } }));
-    await new EventBridgeBus(client(f.url, 'events'), 'bus').request(['cus_1'], 'webhook');
+    const f = await fake();
+    await new EventBridgeBus(events(f.url), 'bus').request(['cus_1'], 'webhook');
     expect(f.requests[0]?.body).toEqual({
       Entries: [
         {
@@ -187,60 +157,170 @@ describe('EventBridge bus', () => {
     });
   });
 
-  it('publishes changes 10 per call and fails when EventBridge rejects an entry', async () => {
-    let calls = 0;
-    const f = await fake(() =>
-      ++calls === 2
-        ? { body: { FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure' }] } }
-        : { body: { FailedEntryCount: 0 } },
+  it('retries a throttle reported only in the x-amzn-ErrorType header', async () => {
+    let n = 0;
+    const f = await fake((r) =>
+      ++n === 1
+        ? {
+            status: 400,
+            headers: { 'x-amzn-errortype': 'ThrottlingException' },
+            body: { message: 'Rate exceeded' },
+          }
+        : defaultAnswer(r),
     );
-    const bus = new EventBridgeBus(client(f.url, 'events'), 'bus');
-    const changes = Array.from({ length: 15 }, (_, i) => ({
+    await new EventBridgeBus(events(f.url), 'bus').request(['cus_1'], 'event');
+    expect(f.requests).toHaveLength(2);
+  });
+
+  it('re-sends only the entries EventBridge failed, never the accepted ones', async () => {
+    let round = 0;
+    const f = await fake((r) => {
+      const entries = r.body.Entries as { Detail: string }[];
+      round++;
+      return {
+        body: {
+          FailedEntryCount: round === 1 ? 2 : 0,
+          Entries: entries.map((_, i) =>
+            round === 1 && (i === 2 || i === 7)
+              ? { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }
+              : { EventId: `e-${round}-${i}` },
+          ),
+        },
+      };
+    });
+    const changes = Array.from({ length: 10 }, (_, i) => ({
       id: `cus_${i}`,
       change: 'updated' as const,
     }));
-    await expect(bus.publish(changes)).rejects.toThrow(
-      'EventBridge rejected 1 events (InternalFailure)',
+    await new EventBridgeBus(events(f.url), 'bus', noWait).publish(changes);
+    const sent = f.requests.map((r) =>
+      (r.body.Entries as { Detail: string }[]).map((e) => JSON.parse(e.Detail).id),
     );
-    expect(f.requests.map((r) => (r.body.Entries as unknown[]).length)).toEqual([10, 5]);
+    expect(sent).toEqual([changes.map((c) => c.id), ['cus_2', 'cus_7']]);
+  });
+
+  it('fails at once on an entry EventBridge will never accept, and after bounded rounds otherwise', async () => {
+    const f = await fake((r) => ({
+      body: {
+        FailedEntryCount: 1,
+        Entries: (r.body.Entries as unknown[]).map(() => ({ ErrorCode: 'MalformedDetail' })),
+      },
+    }));
+    const bus = new EventBridgeBus(events(f.url), 'bus', noWait);
+    const err = await bus
+      .continueFrom({ startPage: 3, cycleStartedAt: 'x', invocation: 1 })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PutEventsError);
+    expect((err as Error).message).toBe('EventBridge rejected 1 of 1 events (MalformedDetail)');
+    expect(f.requests).toHaveLength(1);
+
+    const g = await startFakeAws((r) => ({
+      body: {
+        FailedEntryCount: 1,
+        Entries: (r.body.Entries as unknown[]).map(() => ({ ErrorCode: 'InternalFailure' })),
+      },
+    }));
+    try {
+      await expect(
+        new EventBridgeBus(events(g.url), 'bus', noWait).request(['cus_1'], 'event'),
+      ).rejects.toThrow('EventBridge rejected 1 of 1 events after 4 attempts (InternalFailure)');
+      expect(g.requests).toHaveLength(4);
+    } finally {
+      await g.close();
+    }
   });
 });
 
-describe('secrets', () => {
-  it('reads a secret from Secrets Manager once and caches it across invocations', async () => {
-    const f = await fake(() => ({ body: { SecretString: 'whsecret_from_aws' } }));
-    const env = {
-      PIRIOD_WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:x',
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: f.url,
-    };
-    const secret = secretResolver(
-      env,
-      'PIRIOD_WEBHOOK_SECRET',
-      'PIRIOD_WEBHOOK_SECRET_ARN',
-      (arn) => fetchFromSecretsManager(arn, env),
+describe('secrets (Powertools Parameters over the official Secrets Manager client)', () => {
+  const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:piriod-token-AbCdEf';
+
+  async function secretsFake(values: { current: string }) {
+    return fake((r) => ({
+      body: { ARN: r.body.SecretId, Name: 'piriod-token', SecretString: values.current },
+    }));
+  }
+
+  it('reads the secret by ARN once and serves it from the cache', async () => {
+    const values = { current: 'sk_live_one' };
+    const f = await secretsFake(values);
+    const env = { PIRIOD_API_TOKEN_SECRET_ARN: ARN, AWS_ENDPOINT_URL_SECRETS_MANAGER: f.url };
+    const token = secretSource(env, {
+      name: 'PIRIOD_API_TOKEN',
+      arnVar: 'PIRIOD_API_TOKEN_SECRET_ARN',
+      read: secretsManagerReader(env),
+      minRefreshMs: 0,
+    });
+    expect(await token.get()).toBe('sk_live_one');
+    expect(await token.get()).toBe('sk_live_one');
+    expect(f.requests.map((r) => [r.target, r.body.SecretId])).toEqual([
+      ['secretsmanager.GetSecretValue', ARN],
+    ]);
+  });
+
+  it('re-reads a rotated secret on refresh, bypassing the cache, and caches the new value', async () => {
+    const values = { current: 'sk_live_one' };
+    const f = await secretsFake(values);
+    const env = { PIRIOD_API_TOKEN_SECRET_ARN: ARN, AWS_ENDPOINT_URL_SECRETS_MANAGER: f.url };
+    const token = secretSource(env, {
+      name: 'PIRIOD_API_TOKEN',
+      arnVar: 'PIRIOD_API_TOKEN_SECRET_ARN',
+      read: secretsManagerReader(env),
+      minRefreshMs: 0,
+    });
+    expect(await token.get()).toBe('sk_live_one');
+    values.current = 'sk_live_two';
+    expect(await token.get()).toBe('sk_live_one'); // cached, within its max age
+    expect(await token.refresh()).toBe('sk_live_two');
+    expect(await token.get()).toBe('sk_live_two');
+    expect(f.requests).toHaveLength(2);
+  });
+
+  it('shares one forced read among concurrent refreshes and limits how often they happen', async () => {
+    let now = 0;
+    let reads = 0;
+    const token = secretSource(
+      { PIRIOD_WEBHOOK_SECRET_ARN: ARN },
+      {
+        name: 'PIRIOD_WEBHOOK_SECRET',
+        arnVar: 'PIRIOD_WEBHOOK_SECRET_ARN',
+        read: async (_arn, { forceFetch }) => {
+          if (forceFetch) reads++;
+          return `whsecret_${reads}`;
+        },
+        minRefreshMs: 60_000,
+        now: () => now,
+      },
     );
-    expect(await secret()).toBe('whsecret_from_aws');
-    expect(await secret()).toBe('whsecret_from_aws');
-    expect(f.requests).toHaveLength(1);
-    expect(f.requests[0]?.target).toBe('secretsmanager.GetSecretValue');
+    const all = await Promise.all([token.refresh(), token.refresh(), token.refresh()]);
+    expect(all).toEqual(['whsecret_1', 'whsecret_1', 'whsecret_1']);
+    now = 59_000;
+    await token.refresh();
+    expect(reads).toBe(1);
+    now = 60_000;
+    expect(await token.refresh()).toBe('whsecret_2');
   });
 
   it('prefers the plain variable, and refuses the placeholder with the command that fixes it', async () => {
-    expect(
-      await secretResolver(
-        { PIRIOD_API_TOKEN: 'sk_x' },
-        'PIRIOD_API_TOKEN',
-        'PIRIOD_API_TOKEN_SECRET_ARN',
-        async () => 'unused',
-      )(),
-    ).toBe('sk_x');
-    const unset = secretResolver(
-      { PIRIOD_API_TOKEN_SECRET_ARN: 'arn:s' },
-      'PIRIOD_API_TOKEN',
-      'PIRIOD_API_TOKEN_SECRET_ARN',
-      async () => 'SET-ME',
+    const plain = secretSource(
+      { PIRIOD_API_TOKEN: ' sk_x ' },
+      {
+        name: 'PIRIOD_API_TOKEN',
+        arnVar: 'PIRIOD_API_TOKEN_SECRET_ARN',
+        read: async () => 'unused',
+        minRefreshMs: 0,
+      },
     );
-    const err = (await unset().catch((e: unknown) => e)) as Error;
+    expect(await plain.get()).toBe('sk_x');
+    const unset = secretSource(
+      { PIRIOD_API_TOKEN_SECRET_ARN: 'arn:s' },
+      {
+        name: 'PIRIOD_API_TOKEN',
+        arnVar: 'PIRIOD_API_TOKEN_SECRET_ARN',
+        read: async () => 'SET-ME',
+        minRefreshMs: 0,
+      },
+    );
+    const err = (await unset.get().catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toMatch(
       /has no value yet: set it with `aws secretsmanager put-secret-value --secret-id arn:s/,

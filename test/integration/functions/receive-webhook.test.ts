@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createReceiveWebhookHandler } from '../../../functions/receive-webhook/handler.js';
 import { webhookSignature } from '../../../lib/piriod/signature.js';
 import { functionUrlEvent, signedWebhook } from '../../support/events.js';
-import { MemoryBus } from '../../support/fakes.js';
+import { fixedSecret, MemoryBus } from '../../support/fakes.js';
 
 const secret = 'whsecret_0123456789abcdef';
 let bus: MemoryBus;
@@ -11,7 +11,7 @@ let handler: ReturnType<typeof createReceiveWebhookHandler>;
 beforeEach(() => {
   bus = new MemoryBus();
   handler = createReceiveWebhookHandler(async () => ({
-    secret: async () => secret,
+    secret: fixedSecret(secret),
     requests: bus,
   }));
 });

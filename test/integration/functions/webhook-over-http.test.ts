@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReceiveWebhookHandler } from '../../../functions/receive-webhook/handler.js';
 import { sendWebhook } from '../../../lib/sandbox/index.js';
 import { functionUrlEvent } from '../../support/events.js';
-import { MemoryBus } from '../../support/fakes.js';
+import { fixedSecret, MemoryBus } from '../../support/fakes.js';
 
 const secret = 'whsecret_http_test';
 const bus = new MemoryBus();
@@ -14,7 +14,7 @@ let url: string;
 // The receiver behind a real HTTP listener, as a Function URL puts it: body and headers as sent.
 beforeAll(async () => {
   const handler = createReceiveWebhookHandler(async () => ({
-    secret: async () => secret,
+    secret: fixedSecret(secret),
     requests: bus,
   }));
   server = createServer((req, res) => {

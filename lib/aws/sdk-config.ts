@@ -1,0 +1,79 @@
+import { fromEnv } from '@aws-sdk/credential-provider-env';
+import { fromIni } from '@aws-sdk/credential-provider-ini';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import {
+  loadConfig,
+  NODE_REGION_CONFIG_FILE_OPTIONS,
+  NODE_REGION_CONFIG_OPTIONS,
+} from '@smithy/core/config';
+import { isLoopbackUrl } from '../loopback.js';
+
+/** Credentials used against a loopback endpoint when none are configured: DynamoDB Local and local fakes accept any. */
+export const LOCAL_CREDENTIALS: AwsCredentialIdentity = {
+  accessKeyId: 'local',
+  secretAccessKey: 'local',
+};
+
+/** Region used against a loopback endpoint when none is configured. */
+export const LOCAL_REGION = 'us-east-1';
+
+/** The part of an SDK v3 client's configuration this project sets. */
+export interface SdkClientConfig {
+  endpoint?: string;
+  region?: string | (() => Promise<string>);
+  credentials?: AwsCredentialIdentityProvider;
+}
+
+/**
+ * Configuration for an AWS SDK v3 client that keeps the SDK's own credential and region
+ * chains (environment, shared config files, SSO, container and instance roles) everywhere.
+ * Only against a loopback endpoint (DynamoDB Local, local fakes), and only when those chains
+ * find nothing, does it fall back to dummy credentials and `us-east-1`. Against loopback the
+ * chain is cut to environment and shared files: it must never probe the instance-metadata
+ * address from a laptop or CI machine.
+ *
+ * DynamoDB Local without `-sharedDb` keeps tables per access key and region, so configured
+ * credentials must be the ones used, or the AWS CLI and this tool see different tables.
+ *
+ * @param endpoint the endpoint override (`AWS_ENDPOINT_URL_<SERVICE>` or an explicit one);
+ *   `undefined` lets the SDK resolve AWS's endpoint (and read its own variables).
+ */
+export function sdkClientConfig(endpoint: string | undefined, region?: string): SdkClientConfig {
+  const config: SdkClientConfig = {};
+  if (endpoint) config.endpoint = endpoint;
+  if (region) config.region = region;
+  if (!isLoopbackUrl(endpoint)) return config;
+  config.credentials = localCredentials;
+  config.region ??= localRegion;
+  return config;
+}
+
+async function localCredentials(): Promise<AwsCredentialIdentity> {
+  for (const provider of [fromEnv(), fromIni()]) {
+    try {
+      return await provider();
+    } catch {
+      // not configured this way: try the next source
+    }
+  }
+  return LOCAL_CREDENTIALS;
+}
+
+async function localRegion(): Promise<string> {
+  try {
+    return await loadConfig(NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS)();
+  } catch {
+    return LOCAL_REGION;
+  }
+}
+
+/**
+ * The endpoint override the SDK would use for a service: its own variable (e.g.
+ * `AWS_ENDPOINT_URL_SQS`), else `AWS_ENDPOINT_URL`.
+ */
+export function endpointFromEnv(
+  env: Record<string, string | undefined>,
+  serviceVariable: string,
+): string | undefined {
+  return env[serviceVariable]?.trim() || env.AWS_ENDPOINT_URL?.trim() || undefined;
+}
