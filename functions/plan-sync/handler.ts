@@ -95,8 +95,10 @@ export function createPlanSyncHandler(deps: () => Promise<PlanSyncDeps>) {
   };
 }
 
-const fromEnv = once(async (): Promise<PlanSyncDeps> => {
-  const env = process.env;
+/** Real dependencies from the stack's environment (built once per cold start below). */
+export async function planSyncDepsFromEnv(
+  env: Record<string, string | undefined>,
+): Promise<PlanSyncDeps> {
   const piriod = await piriodForLambda(env, piriodLatencyRecorder(metrics));
   const bus = new EventBridgeBus(eventBridgeFromEnv(env), requireVariable(env, 'EVENT_BUS_NAME'));
   return {
@@ -109,6 +111,6 @@ const fromEnv = once(async (): Promise<PlanSyncDeps> => {
     testMode: piriod.settings.testMode,
     clock: systemClock,
   };
-});
+}
 
-export const handler = createPlanSyncHandler(fromEnv);
+export const handler = createPlanSyncHandler(once(() => planSyncDepsFromEnv(process.env)));

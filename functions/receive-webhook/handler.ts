@@ -49,12 +49,16 @@ export function createReceiveWebhookHandler(deps: () => Promise<ReceiveWebhookDe
   };
 }
 
-const fromEnv = once(async (): Promise<ReceiveWebhookDeps> => {
-  const env = process.env;
+/** Real dependencies from the stack's environment (built once per cold start below). */
+export async function receiveWebhookDepsFromEnv(
+  env: Record<string, string | undefined>,
+): Promise<ReceiveWebhookDeps> {
   return {
     secret: webhookSecretSource(env),
     requests: new EventBridgeBus(eventBridgeFromEnv(env), requireVariable(env, 'EVENT_BUS_NAME')),
   };
-});
+}
 
-export const handler = createReceiveWebhookHandler(fromEnv);
+export const handler = createReceiveWebhookHandler(
+  once(() => receiveWebhookDepsFromEnv(process.env)),
+);

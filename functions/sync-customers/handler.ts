@@ -73,9 +73,10 @@ function countsOf(s: { synced: number; created: number; updated: number; failed:
   return { synced: s.synced, created: s.created, updated: s.updated, failed: s.failed.length };
 }
 
-/** Real dependencies, built once per cold start from the stack's environment. */
-const fromEnv = once(async (): Promise<SyncCustomersDeps> => {
-  const env = process.env;
+/** Real dependencies from the stack's environment (built once per cold start below). */
+export async function syncCustomersDepsFromEnv(
+  env: Record<string, string | undefined>,
+): Promise<SyncCustomersDeps> {
   const piriod = await piriodForLambda(env, piriodLatencyRecorder(metrics));
   return {
     piriod: piriod.client,
@@ -89,6 +90,8 @@ const fromEnv = once(async (): Promise<SyncCustomersDeps> => {
     concurrency: piriod.settings.concurrency,
     clock: systemClock,
   };
-});
+}
 
-export const handler = createSyncCustomersHandler(fromEnv);
+export const handler = createSyncCustomersHandler(
+  once(() => syncCustomersDepsFromEnv(process.env)),
+);

@@ -38,6 +38,7 @@ export interface SandboxStats {
 export interface Sandbox {
   readonly url: string;
   readonly port: number;
+  /** The token accepted now; {@link Sandbox.rotateToken} changes it. */
   readonly token: string;
   readonly workspace: string;
   readonly testMode: boolean;
@@ -58,6 +59,11 @@ export interface Sandbox {
   corruptCustomer(id: string, patch: Record<string, unknown>): void;
   /** Makes `GET /customers/{id}/` answer `status` (e.g. 503) until cleared with `undefined`. */
   failCustomer(id: string, status: number | undefined): void;
+  /**
+   * Accepts only `next` from now on, as Piriod does when a new token is generated (the old
+   * one stops working at once). Returns the new token.
+   */
+  rotateToken(next: string): string;
   /** Called after each listing page is served, before the next request. */
   onListPage(hook: ((page: number) => void) | undefined): void;
   close(): Promise<void>;
@@ -65,7 +71,7 @@ export interface Sandbox {
 
 /** Starts the simulated Piriod API on 127.0.0.1. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const token = options.token ?? 'sk_test_sandbox_piriod_mirror';
+  let token = options.token ?? 'sk_test_sandbox_piriod_mirror';
   const workspace = options.workspace ?? 'acc_sandbox';
   const testMode = options.testMode ?? false;
   const random = seededRandom((options.seed ?? 42) ^ 0x5eed);
@@ -309,7 +315,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    token,
+    get token() {
+      return token;
+    },
     workspace,
     testMode,
     faults: () => faults,
@@ -333,6 +341,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     failCustomer: (id, status) => {
       if (status === undefined) failing.delete(id);
       else failing.set(id, status);
+    },
+    rotateToken: (next) => {
+      token = next;
+      return token;
     },
     onListPage: (hook) => {
       pageHook = hook;
