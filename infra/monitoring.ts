@@ -1,4 +1,4 @@
-import { CfnOutput, Duration } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,7 +11,13 @@ import { METRICS_NAMESPACE } from '../lib/runtime/observability.js';
 
 /** Props of {@link Monitoring}. */
 export interface MonitoringProps {
-  functions: { planSync: lambda.IFunction; worker: lambda.IFunction; receiver: lambda.IFunction };
+  functions: {
+    planSync: lambda.IFunction;
+    worker: lambda.IFunction;
+    receiver: lambda.IFunction;
+    /** The "Customer Changed" stream consumer, when the deployment publishes changes. */
+    publisher?: lambda.IFunction;
+  };
   refreshQueue: sqs.IQueue;
   deadLetterQueue: sqs.IQueue;
   scheduleMinutes: number;
@@ -32,15 +38,35 @@ export class Monitoring extends Construct {
       enableKeyRotation: true,
       description: 'Encrypts the piriod-mirror alarm topic',
     });
-    // CloudWatch must be able to publish to the encrypted topic.
+    // A topic policy replaces SNS's default one, and the topic is encrypted: CloudWatch needs
+    // both grants to deliver alarms, or notifications are dropped silently. Only this
+    // account's alarms may use them.
+    const fromOwnAlarms = {
+      StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+      ArnLike: {
+        'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`,
+      },
+    };
+    const cloudwatch_ = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
     key.addToResourcePolicy(
       new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        sid: 'AllowCloudWatchAlarmsToUseTheKey',
+        principals: [cloudwatch_],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: fromOwnAlarms,
       }),
     );
     this.topic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [cloudwatch_],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: fromOwnAlarms,
+      }),
+    );
     const notify = new actions.SnsAction(this.topic);
     const alarm = (name: string, a: cloudwatch.Alarm) => {
       a.addAlarmAction(notify);
@@ -48,7 +74,7 @@ export class Monitoring extends Construct {
       return name;
     };
 
-    const { planSync, worker, receiver } = props.functions;
+    const { planSync, worker, receiver, publisher } = props.functions;
     alarm(
       'DeadLetters',
       props.deadLetterQueue
@@ -78,6 +104,7 @@ export class Monitoring extends Construct {
       PlanSync: planSync,
       SyncCustomers: worker,
       ReceiveWebhook: receiver,
+      ...(publisher ? { PublishChanges: publisher } : {}),
     })) {
       alarm(
         `${name}Errors`,

@@ -1,4 +1,5 @@
 import {
+  Annotations,
   CfnOutput,
   Duration,
   RemovalPolicy,
@@ -12,16 +13,21 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SECRET_PLACEHOLDER } from '../lib/aws/secret-value.js';
-import { EVENT_SOURCE, MIRROR_CONTINUED, REFRESH_REQUESTED } from '../lib/refresh/events.js';
+import {
+  CUSTOMER_CHANGED,
+  EVENT_SOURCE,
+  MIRROR_CONTINUED,
+  REFRESH_REQUESTED,
+} from '../lib/refresh/event-names.js';
 import { INDEXES, PARTITION_KEY } from '../lib/store/table-definition.js';
 import { MirrorFunction } from './mirror-function.js';
 import { Monitoring } from './monitoring.js';
-import type { MirrorStackConfig } from './stack-config.js';
+import { type MirrorStackConfig, PLACEHOLDER_WORKSPACE } from './stack-config.js';
 
 /** Props of the {@link PiriodMirrorStack}. */
 export interface PiriodMirrorStackProps extends StackProps {
@@ -42,6 +48,12 @@ export class PiriodMirrorStack extends Stack {
   constructor(scope: Construct, id: string, props: PiriodMirrorStackProps) {
     super(scope, id, props);
     const config = props.config;
+    if (config.workspace === PLACEHOLDER_WORKSPACE) {
+      Annotations.of(this).addWarningV2(
+        'piriod-mirror:placeholder-workspace',
+        `synthesized with the placeholder workspace ${PLACEHOLDER_WORKSPACE}: deploy with -c workspace=acc_…`,
+      );
+    }
 
     const table = new dynamodb.TableV2(this, 'CustomersTable', {
       partitionKey: { name: PARTITION_KEY, type: dynamodb.AttributeType.STRING },
@@ -49,7 +61,11 @@ export class PiriodMirrorStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
-      dynamoStream: config.tableStream ? dynamodb.StreamViewType.NEW_AND_OLD_IMAGES : undefined,
+      // "Customer Changed" events are derived from the stream, so no write goes unannounced.
+      dynamoStream:
+        config.tableStream || config.publishChanges
+          ? dynamodb.StreamViewType.NEW_AND_OLD_IMAGES
+          : undefined,
       globalSecondaryIndexes: INDEXES.map((index) => ({
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
@@ -107,7 +123,6 @@ export class PiriodMirrorStack extends Stack {
       PIRIOD_TEST_MODE: String(config.testMode),
       PIRIOD_API_TOKEN_SECRET_ARN: apiToken.secretArn,
       CUSTOMERS_TABLE: table.tableName,
-      PUBLISH_CHANGES: String(config.publishChanges),
       EVENT_BUS_NAME: bus.eventBusName,
       POWERTOOLS_METRICS_NAMESPACE: 'PiriodMirror',
     };
@@ -137,6 +152,8 @@ export class PiriodMirrorStack extends Stack {
       timeout: Duration.seconds(10),
       memorySize: 256,
       logRetentionDays: config.logRetentionDays,
+      // Its URL is public: a flood must not drain the account's concurrency.
+      reservedConcurrentExecutions: config.receiverConcurrency,
       environment: {
         EVENT_BUS_NAME: bus.eventBusName,
         PIRIOD_WEBHOOK_SECRET_ARN: webhookSecret.secretArn,
@@ -158,15 +175,23 @@ export class PiriodMirrorStack extends Stack {
     webhookSecret.grantRead(receiver.role);
     refreshQueue.grantSendMessages(planSync.role);
     deadLetterQueue.grantSendMessages(worker.role);
-    bus.grantPutEventsTo(planSync.role); // continuations (and changes when enabled)
-    bus.grantPutEventsTo(receiver.role);
-    if (config.publishChanges) bus.grantPutEventsTo(worker.role);
+    // Each role may put only the events its function publishes.
+    const putEvents = (detailType: string) =>
+      new iam.PolicyStatement({
+        actions: ['events:PutEvents'],
+        resources: [bus.eventBusArn],
+        conditions: {
+          StringEquals: { 'events:source': EVENT_SOURCE, 'events:detail-type': detailType },
+        },
+      });
+    planSync.role.addToPolicy(putEvents(MIRROR_CONTINUED));
+    receiver.role.addToPolicy(putEvents(REFRESH_REQUESTED));
 
     worker.fn.addEventSource(
       new SqsEventSource(refreshQueue, {
         batchSize: 100,
         // Coalesces bursts (a flood of webhooks for one customer) into one fetch per batch.
-        maxBatchingWindow: Duration.seconds(5),
+        maxBatchingWindow: Duration.seconds(config.batchingWindowSeconds),
         reportBatchItemFailures: true,
         maxConcurrency: Math.max(2, config.workerConcurrency),
       }),
@@ -190,10 +215,54 @@ export class PiriodMirrorStack extends Stack {
       targets: [new targets.LambdaFunction(planSync.fn, { deadLetterQueue, retryAttempts: 2 })],
     });
 
+    let publisher: MirrorFunction | undefined;
+    if (config.publishChanges) {
+      publisher = new MirrorFunction(this, 'PublishChanges', {
+        name: 'publish-changes',
+        description: 'Publishes "Customer Changed" for every write, from the table stream',
+        timeout: Duration.seconds(30),
+        memorySize: 256,
+        logRetentionDays: config.logRetentionDays,
+        environment: { EVENT_BUS_NAME: bus.eventBusName },
+      });
+      const streamArn = table.tableStreamArn as string;
+      publisher.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: [
+            'dynamodb:DescribeStream',
+            'dynamodb:GetRecords',
+            'dynamodb:GetShardIterator',
+            'dynamodb:ListStreams',
+          ],
+          resources: [streamArn],
+        }),
+      );
+      publisher.role.addToPolicy(putEvents(CUSTOMER_CHANGED));
+      deadLetterQueue.grantSendMessages(publisher.role);
+      publisher.fn.addEventSourceMapping('TableStream', {
+        eventSourceArn: streamArn,
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        // A day of retries (the stream's retention); then the batch's position goes to the
+        // dead-letter queue, where the DeadLetters alarm reports it.
+        retryAttempts: 10_000,
+        maxRecordAge: Duration.hours(24),
+        onFailure: new SqsDlq(deadLetterQueue),
+      });
+    }
+
     const url = receiver.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
 
     new Monitoring(this, 'Monitoring', {
-      functions: { planSync: planSync.fn, worker: worker.fn, receiver: receiver.fn },
+      functions: {
+        planSync: planSync.fn,
+        worker: worker.fn,
+        receiver: receiver.fn,
+        ...(publisher ? { publisher: publisher.fn } : {}),
+      },
       refreshQueue,
       deadLetterQueue,
       scheduleMinutes: config.scheduleMinutes,

@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { isSecureOrLoopbackUrl } from '../lib/loopback.js';
 
 /** Deployment parameters of the stack, from CDK context (`-c key=value`) or props. */
 export interface MirrorStackConfig {
@@ -12,7 +13,18 @@ export interface MirrorStackConfig {
   scheduleMinutes: number;
   /** Reserved concurrency of the refresh worker (bounds load on Piriod). Default 2. */
   workerConcurrency: number;
-  /** Publish "Customer Changed" events. Default false. */
+  /**
+   * Reserved concurrency of the webhook receiver: its URL is public, so a flood must not
+   * drain the account's concurrency pool. Default 10.
+   */
+  receiverConcurrency: number;
+  /**
+   * SQS batching window of the refresh worker, in seconds: how long a burst of refresh
+   * requests for one customer is coalesced before the worker runs. Part of every webhook's
+   * freshness budget. Default 1 (0–300).
+   */
+  batchingWindowSeconds: number;
+  /** Publish "Customer Changed" events (from the table's stream). Default false. */
   publishChanges: boolean;
   /** Enable a DynamoDB stream (new and old images) for downstream consumers. Default false. */
   tableStream: boolean;
@@ -20,12 +32,17 @@ export interface MirrorStackConfig {
   logRetentionDays: number;
 }
 
+/** Stands in for the workspace in a synth that will not be deployed (tests, `npm run synth`). */
+export const PLACEHOLDER_WORKSPACE = 'acc_REPLACE_ME';
+
 export const DEFAULT_CONFIG: MirrorStackConfig = {
-  workspace: 'acc_REPLACE_ME',
+  workspace: PLACEHOLDER_WORKSPACE,
   testMode: false,
   apiUrl: 'https://api.piriod.com',
   scheduleMinutes: 15,
   workerConcurrency: 2,
+  receiverConcurrency: 10,
+  batchingWindowSeconds: 1,
   publishChanges: false,
   tableStream: false,
   logRetentionDays: 30,
@@ -55,16 +72,33 @@ export function configFromContext(node: Node): MirrorStackConfig {
     }
     return n;
   };
-  const workspace = String(get('workspace') ?? DEFAULT_CONFIG.workspace);
+  const given = get('workspace');
+  if (given === undefined && !bool('synthOnly', false)) {
+    throw new Error(
+      'context workspace is required: deploy with `npm run deploy -- -c workspace=acc_…` (your Piriod workspace id); `npm run synth` synthesizes with a placeholder',
+    );
+  }
+  const workspace = String(given ?? PLACEHOLDER_WORKSPACE);
   if (!/^[A-Za-z0-9_-]+$/.test(workspace))
     throw new Error(`context workspace is not a workspace id: ${workspace}`);
+  const apiUrl = String(get('apiUrl') ?? DEFAULT_CONFIG.apiUrl);
+  if (!isSecureOrLoopbackUrl(apiUrl)) {
+    throw new Error(`context apiUrl must be an https:// URL, got ${JSON.stringify(apiUrl)}`);
+  }
   return {
     workspace,
     testMode: bool('testMode', DEFAULT_CONFIG.testMode),
-    apiUrl: String(get('apiUrl') ?? DEFAULT_CONFIG.apiUrl),
+    apiUrl,
     // The stalled-mirror alarm looks back two periods; CloudWatch alarms look back ≤ 1 day.
     scheduleMinutes: int('scheduleMinutes', DEFAULT_CONFIG.scheduleMinutes, 1, 720),
     workerConcurrency: int('workerConcurrency', DEFAULT_CONFIG.workerConcurrency, 1, 100),
+    receiverConcurrency: int('receiverConcurrency', DEFAULT_CONFIG.receiverConcurrency, 1, 1000),
+    batchingWindowSeconds: int(
+      'batchingWindowSeconds',
+      DEFAULT_CONFIG.batchingWindowSeconds,
+      0,
+      300,
+    ),
     publishChanges: bool('publishChanges', DEFAULT_CONFIG.publishChanges),
     tableStream: bool('tableStream', DEFAULT_CONFIG.tableStream),
     logRetentionDays: int('logRetentionDays', DEFAULT_CONFIG.logRetentionDays, 1, 3653),

@@ -11,11 +11,7 @@ import {
 } from '../../lib/refresh/events.js';
 import { planFullMirror } from '../../lib/refresh/plan-full-mirror.js';
 import type { MirrorContinuation, RefreshQueue } from '../../lib/refresh/ports.js';
-import {
-  piriodForLambda,
-  publishesChanges,
-  storeForLambda,
-} from '../../lib/runtime/lambda-wiring.js';
+import { piriodForLambda, storeForLambda } from '../../lib/runtime/lambda-wiring.js';
 import {
   addSummaryMetrics,
   createLogger,
@@ -67,8 +63,6 @@ export function createPlanSyncHandler(deps: () => Promise<PlanSyncDeps>) {
       {
         ...d,
         source: 'schedule',
-        onEventError: (err) =>
-          logger.error('Customer Changed publish failed', { error: err.message }),
       },
       { resume: continued.success ? continued.data.detail : undefined, deadline },
     );
@@ -106,7 +100,6 @@ export async function planSyncDepsFromEnv(
     store: storeForLambda(env),
     queue: new SqsRefreshQueue(sqsFromEnv(env), requireVariable(env, 'REFRESH_QUEUE_URL')),
     continuation: bus,
-    events: publishesChanges(env) ? bus : undefined,
     workspace: piriod.settings.workspace,
     testMode: piriod.settings.testMode,
     clock: systemClock,

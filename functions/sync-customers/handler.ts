@@ -1,15 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { EventBridgeBus, eventBridgeFromEnv } from '../../lib/aws/event-bridge-bus.js';
 import { SqsDeadLetters, sqsFromEnv } from '../../lib/aws/sqs-queues.js';
 import { requireVariable } from '../../lib/env-variables.js';
 import type { DeadLetters } from '../../lib/refresh/ports.js';
 import { processRefreshBatch } from '../../lib/refresh/process-refresh-batch.js';
-import {
-  piriodForLambda,
-  publishesChanges,
-  storeForLambda,
-} from '../../lib/runtime/lambda-wiring.js';
+import { piriodForLambda, storeForLambda } from '../../lib/runtime/lambda-wiring.js';
 import {
   addSummaryMetrics,
   createLogger,
@@ -46,8 +41,6 @@ export function createSyncCustomersHandler(deps: () => Promise<SyncCustomersDeps
     const result = await processRefreshBatch(messages, {
       ...d,
       onOutcome: (o) => logOutcome(logger, o),
-      onEventError: (err) =>
-        logger.error('could not publish Customer Changed events', { error: err.message }),
     });
     addSummaryMetrics(metrics, result.summary);
     metrics.publishStoredMetrics();
@@ -82,9 +75,6 @@ export async function syncCustomersDepsFromEnv(
     piriod: piriod.client,
     store: storeForLambda(env),
     deadLetters: new SqsDeadLetters(sqsFromEnv(env), requireVariable(env, 'DEAD_LETTER_QUEUE_URL')),
-    events: publishesChanges(env)
-      ? new EventBridgeBus(eventBridgeFromEnv(env), requireVariable(env, 'EVENT_BUS_NAME'))
-      : undefined,
     workspace: piriod.settings.workspace,
     testMode: piriod.settings.testMode,
     concurrency: piriod.settings.concurrency,

@@ -1,4 +1,4 @@
-import { loadPiriodSettings, loadStoreConfig, optionalVariable } from '../config.js';
+import { loadPiriodSettings, loadStoreConfig } from '../config.js';
 import { type AttemptInfo, PiriodClient } from '../piriod/client.js';
 import { createDocumentClient } from '../store/dynamodb-client.js';
 import { DynamoCustomerStore } from '../store/dynamodb-customer-store.js';
@@ -33,9 +33,4 @@ export function storeForLambda(env: Env): DynamoCustomerStore {
   const config = loadStoreConfig(env);
   const client = createDocumentClient({ endpoint: config.endpoint, region: config.region });
   return new DynamoCustomerStore({ client, tableName: config.tableName });
-}
-
-/** Whether this deployment publishes "Customer Changed" events (`PUBLISH_CHANGES=true`). */
-export function publishesChanges(env: Env): boolean {
-  return optionalVariable(env, 'PUBLISH_CHANGES') === 'true';
 }

@@ -9,10 +9,25 @@ import { sleep } from '../concurrency/sleep.js';
 import { toStoreError } from './errors.js';
 import { INDEXES, KEY_ATTRIBUTES, PARTITION_KEY } from './table-definition.js';
 
+/** Options of the customers table beyond its fixed schema. */
+export interface TableOptions {
+  /**
+   * A stream of new and old images, as the stack enables for "Customer Changed" events and
+   * downstream consumers. Default off.
+   */
+  stream?: boolean;
+}
+
 /** The `CreateTable` request for the customers table: on-demand, the shared key schema and indexes. */
-export function createTableInput(tableName: string): CreateTableCommandInput {
+export function createTableInput(
+  tableName: string,
+  options: TableOptions = {},
+): CreateTableCommandInput {
   return {
     TableName: tableName,
+    ...(options.stream
+      ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } }
+      : {}),
     BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: KEY_ATTRIBUTES.map((name) => ({
       AttributeName: name,
@@ -38,11 +53,11 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
 export async function ensureTable(
   client: DynamoDBDocumentClient,
   tableName: string,
-  options: { timeoutMs?: number } = {},
+  options: TableOptions & { timeoutMs?: number } = {},
 ): Promise<'created' | 'exists'> {
   let outcome: 'created' | 'exists' = 'created';
   try {
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
+    await client.send(new CreateTableCommand(createTableInput(tableName, options)));
   } catch (err) {
     if (!(err instanceof ResourceInUseException))
       throw toStoreError(err, tableName, 'create the table');

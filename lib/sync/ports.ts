@@ -18,16 +18,16 @@ export interface CustomerChange {
   contentHash?: string;
 }
 
-/** Where "Customer Changed" events go (EventBridge in AWS); optional per deployment. */
+/**
+ * Where "Customer Changed" events go (EventBridge in AWS). They are derived from the table's
+ * stream by the `publish-changes` function, so every write is announced, whichever path made it.
+ */
 export interface ChangePublisher {
   publish(changes: readonly CustomerChange[]): Promise<void>;
 }
 
 /** The ports every entry point builds: where customers come from and go, and for whom. */
-export type SyncPorts = Pick<
-  SyncDeps,
-  'piriod' | 'store' | 'clock' | 'workspace' | 'testMode' | 'events'
->;
+export type SyncPorts = Pick<SyncDeps, 'piriod' | 'store' | 'clock' | 'workspace' | 'testMode'>;
 
 /** Everything a sync use case needs, passed in; nothing here reads the environment. */
 export interface SyncDeps {
@@ -40,8 +40,6 @@ export interface SyncDeps {
   testMode?: boolean;
   /** Which path of the product is syncing (stored as `syncSource`). */
   source: SyncSource;
-  /** Receives "Customer Changed" events when set. */
-  events?: ChangePublisher;
   /** Piriod requests by id in flight at once (the client also paces). Default 8. */
   concurrency?: number;
   onProgress?: (progress: Progress) => void;
@@ -49,6 +47,4 @@ export interface SyncDeps {
   onOutcome?: (outcome: CustomerOutcome) => void;
   /** Called for customers mirrored with content warnings (kept as given). */
   onWarnings?: (id: string, warnings: readonly { path: string; message: string }[]) => void;
-  /** Called when publishing "Customer Changed" events failed (the table write stands). */
-  onEventError?: (error: Error) => void;
 }

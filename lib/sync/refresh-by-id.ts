@@ -66,11 +66,6 @@ async function tombstone(
         retryable: false,
       };
     }
-    if (r === 'deleted' && deps.events) {
-      await deps.events
-        .publish([{ id, change: 'deleted' }])
-        .catch((err: Error) => deps.onEventError?.(err));
-    }
     return { id, result: r };
   } catch (err) {
     if (err instanceof StoreUnavailableError) pipeline.fatal = err;

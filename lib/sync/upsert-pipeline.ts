@@ -2,7 +2,7 @@ import { Semaphore } from '../concurrency/semaphore.js';
 import type { NormalizedCustomer } from '../customer/record.js';
 import { StoreUnavailableError } from '../store/errors.js';
 import { type CustomerOutcome, failed } from './outcome.js';
-import type { CustomerChange, SyncDeps } from './ports.js';
+import type { SyncDeps } from './ports.js';
 import { toRecord } from './record-builder.js';
 
 interface Pending {
@@ -88,7 +88,6 @@ export class UpsertPipeline {
 
   private async write(batch: Pending[]): Promise<void> {
     await this.slots.acquire();
-    const changes: CustomerChange[] = [];
     try {
       if (this.fatal) {
         for (const p of batch) this.settle(p, failed(p.customer.id, this.fatal));
@@ -120,21 +119,10 @@ export class UpsertPipeline {
           this.settle(pending, failed(record.id, r ?? new Error('no write result')));
           return;
         }
-        if (r === 'created' || r === 'updated') {
-          changes.push({
-            id: record.id,
-            change: r,
-            updated: record.updated,
-            contentHash: record.contentHash,
-          });
-        }
         this.settle(pending, { id: record.id, result: r as 'created' });
       });
     } finally {
       this.slots.release();
-    }
-    if (changes.length > 0 && this.deps.events) {
-      await this.deps.events.publish(changes).catch((err: Error) => this.deps.onEventError?.(err));
     }
   }
 

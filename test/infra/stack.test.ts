@@ -1,17 +1,23 @@
 import { execFileSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { App } from 'aws-cdk-lib';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/app.js';
 import { INDEXES } from '../../lib/store/table-definition.js';
 import { synthApp } from '../support/synth.js';
+
+const require = createRequire(import.meta.url);
 
 let template: Template;
 let assemblyDir: string;
 
 beforeAll(() => {
-  const synth = synthApp();
+  // Change events on, so all four functions are bundled and checked.
+  const synth = synthApp({ publishChanges: 'true' });
   template = synth.template;
   assemblyDir = synth.assembly.directory;
 });
@@ -64,6 +70,7 @@ describe('the functions', () => {
     const fns = resources('AWS::Lambda::Function');
     expect(fns.map(([id]) => id.replace(/Function.*/, '')).sort()).toEqual([
       'PlanSync',
+      'PublishChanges',
       'ReceiveWebhook',
       'SyncCustomers',
     ]);
@@ -74,19 +81,46 @@ describe('the functions', () => {
       expect(fn.Properties.LoggingConfig).toMatchObject({ LogFormat: 'JSON' });
     }
     const groups = resources('AWS::Logs::LogGroup');
-    expect(groups).toHaveLength(3);
+    expect(groups).toHaveLength(4);
     for (const [, g] of groups) expect(g.Properties.RetentionInDays).toBe(30);
   });
 
-  it('gives the worker reserved concurrency and a partial-batch SQS source', () => {
+  it('gives the worker reserved concurrency and a partial-batch SQS source with a 1 s window', () => {
     const [, worker] = functionByName('SyncCustomers');
     expect(worker.Properties.ReservedConcurrentExecutions).toBe(2);
     expect(worker.Properties.Timeout).toBe(60);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('RefreshQueue'), 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BatchSize: 100,
-      MaximumBatchingWindowInSeconds: 5,
+      MaximumBatchingWindowInSeconds: 1,
     });
+  });
+
+  it('bounds the public webhook receiver with reserved concurrency (default 10)', () => {
+    expect(functionByName('ReceiveWebhook')[1].Properties.ReservedConcurrentExecutions).toBe(10);
+  });
+
+  it('publishes "Customer Changed" from the table stream, retrying and dead-lettering positions', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('CustomersTable'), 'StreamArn'] },
+      FunctionName: { Ref: Match.stringLikeRegexp('PublishChanges') },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      StartingPosition: 'TRIM_HORIZON',
+      DestinationConfig: {
+        OnFailure: {
+          Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterQueue'), 'Arn'] },
+        },
+      },
+    });
+    for (const name of ['SyncCustomers', 'PlanSync']) {
+      const vars = functionByName(name)[1].Properties.Environment.Variables;
+      expect(vars).not.toHaveProperty('PUBLISH_CHANGES');
+    }
   });
 
   it('lets one planner run at a time for up to 15 minutes', () => {
@@ -131,6 +165,30 @@ describe('least-privilege grants', () => {
     policyOf(fn)
       .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]))
       .sort();
+
+  it('lets each role put only the events its function publishes', () => {
+    const puts = (fn: string) =>
+      policyOf(fn)
+        .filter((st) => String(st.Action) === 'events:PutEvents')
+        .map((st) => (st as unknown as { Condition: unknown }).Condition);
+    const only = (detailType: string) => [
+      { StringEquals: { 'events:source': 'piriod.mirror', 'events:detail-type': detailType } },
+    ];
+    expect(puts('ReceiveWebhook')).toEqual(only('Customer Refresh Requested'));
+    expect(puts('PlanSync')).toEqual(only('Full Mirror Continued'));
+    expect(puts('PublishChanges')).toEqual(only('Customer Changed'));
+    expect(puts('SyncCustomers')).toEqual([]);
+  });
+
+  it('lets the change publisher read only the table stream', () => {
+    const stream = policyOf('PublishChanges').filter((st) =>
+      String(st.Action).includes('dynamodb'),
+    );
+    expect(stream).toHaveLength(1);
+    expect(stream[0]?.Resource).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/CustomersTable/), 'StreamArn'],
+    });
+  });
 
   it('gives each function only the actions it uses', () => {
     expect(actions('ReceiveWebhook')).toEqual(
@@ -216,7 +274,9 @@ describe('monitoring', () => {
         'Errors',
         'Errors',
         'Errors',
+        'Errors',
         'MirrorCompleted',
+        'Throttles',
         'Throttles',
         'Throttles',
         'Throttles',
@@ -232,6 +292,49 @@ describe('monitoring', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.hasOutput('*', { Value: { Ref: Match.stringLikeRegexp('AlarmTopic') } });
+  });
+
+  it('can deliver every alarm: each action topic lets CloudWatch publish and use its key', () => {
+    const alarms = resources('AWS::CloudWatch::Alarm');
+    const topics = template.findResources('AWS::SNS::Topic');
+    const policies = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
+    const keys = template.findResources('AWS::KMS::Key');
+    const ownAlarms = {
+      StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+      ArnLike: { 'aws:SourceArn': expect.anything() },
+    };
+    const allowsCloudWatch = (statements: Record<string, unknown>[], actions: string[]) =>
+      statements.some(
+        (st) =>
+          st.Effect === 'Allow' &&
+          JSON.stringify(st.Principal) ===
+            JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }) &&
+          actions.every((a) => ([] as unknown[]).concat(st.Action).includes(a)) &&
+          expect.objectContaining(ownAlarms).asymmetricMatch(st.Condition),
+      );
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const [name, alarm] of alarms) {
+      const actions = [...alarm.Properties.AlarmActions, ...(alarm.Properties.OKActions ?? [])];
+      expect(actions.length, name).toBeGreaterThan(0);
+      for (const action of actions as { Ref: string }[]) {
+        const topic = topics[action.Ref];
+        expect(topic, `${name} → ${action.Ref} is a topic of the stack`).toBeDefined();
+        const statements = policies
+          .filter((p) =>
+            (p.Properties.Topics as { Ref: string }[]).some((t) => t.Ref === action.Ref),
+          )
+          .flatMap((p) => p.Properties.PolicyDocument.Statement);
+        expect(allowsCloudWatch(statements, ['sns:Publish']), `${name}: topic policy`).toBe(true);
+        const keyRef = (topic?.Properties.KmsMasterKeyId as { 'Fn::GetAtt': string[] })[
+          'Fn::GetAtt'
+        ][0] as string;
+        const keyStatements = keys[keyRef]?.Properties.KeyPolicy.Statement;
+        expect(
+          allowsCloudWatch(keyStatements, ['kms:Decrypt', 'kms:GenerateDataKey*']),
+          `${name}: key policy`,
+        ).toBe(true);
+      }
+    }
   });
 });
 
@@ -254,17 +357,21 @@ describe('the synthesized bundles', () => {
       expect(out.trim()).toBe('function');
     }
     console.info(`bundle sizes (KB): ${JSON.stringify(sizes)}`);
-    expect(Object.keys(sizes)).toHaveLength(3);
+    expect(Object.keys(sizes)).toHaveLength(4);
   });
 });
 
 describe('stack parameters', () => {
   it('takes schedule, concurrency, test mode, change events and stream from context', () => {
+    const { template: off } = synthApp({ 'aws:cdk:bundling-stacks': [] });
+    expect(Object.keys(off.findResources('AWS::Lambda::Function'))).toHaveLength(3);
+    expect(JSON.stringify(off.toJSON())).not.toContain('StreamSpecification');
+
     const { template: t } = synthApp({
       scheduleMinutes: 5,
       workerConcurrency: 4,
+      receiverConcurrency: 3,
       testMode: 'true',
-      publishChanges: 'true',
       tableStream: 'true',
       'aws:cdk:bundling-stacks': [],
     });
@@ -274,14 +381,45 @@ describe('stack parameters', () => {
       Environment: {
         Variables: Match.objectLike({
           PIRIOD_TEST_MODE: 'true',
-          PUBLISH_CHANGES: 'true',
           PIRIOD_WORKSPACE: 'acc_test',
         }),
       },
     });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'Verifies Piriod webhooks and requests refreshes',
+      ReservedConcurrentExecutions: 3,
+    });
     t.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
     });
+  });
+
+  it('refuses to synthesize for deployment without a workspace; a synth-only run warns', () => {
+    expect(() => buildApp(new App({ context: {} }))).toThrow(
+      /context workspace is required: deploy with `npm run deploy -- -c workspace=acc_…`/,
+    );
+    const { stack } = buildApp(
+      new App({ context: { synthOnly: 'true', 'aws:cdk:bundling-stacks': [] } }),
+    );
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue());
+    expect(JSON.stringify(warnings)).toContain('placeholder workspace acc_REPLACE_ME');
+  });
+
+  it('refuses a plain-http Piriod URL', () => {
+    expect(() =>
+      synthApp({ apiUrl: 'http://api.piriod.com', 'aws:cdk:bundling-stacks': [] }),
+    ).toThrow(/context apiUrl must be an https:\/\/ URL/);
+  });
+
+  it('carries every feature flag aws-cdk-lib recommends for this version in cdk.json', () => {
+    const recommended = JSON.parse(
+      readFileSync(require.resolve('aws-cdk-lib/recommended-feature-flags.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    const context = JSON.parse(readFileSync('cdk.json', 'utf8')).context as Record<string, unknown>;
+    expect(Object.keys(recommended).length).toBeGreaterThan(50);
+    for (const [flag, value] of Object.entries(recommended)) {
+      expect(context[flag], flag).toEqual(value);
+    }
   });
 
   it('rejects a malformed parameter with the context key in the message', () => {

@@ -109,7 +109,6 @@ describe('scenario 6: credentials', () => {
         piriod,
         store: t.store,
         deadLetters: dlq,
-        events: bus,
         workspace: sandbox.workspace,
         concurrency: 4,
         clock: systemClock,

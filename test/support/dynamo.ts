@@ -21,12 +21,15 @@ export interface TestTable {
 }
 
 /** Creates a uniquely named customers table for one test file. */
-export async function createTestTable(prefix = 'test'): Promise<TestTable> {
+export async function createTestTable(
+  prefix = 'test',
+  options: { stream?: boolean } = {},
+): Promise<TestTable> {
   const endpoint = inject('dynamoEndpoint');
   const tableName = `${prefix}-${randomUUID().slice(0, 8)}`;
   const client = createDocumentClient({ endpoint });
   const counter = countCalls(client);
-  await ensureTable(client, tableName);
+  await ensureTable(client, tableName, options);
   counter.reset();
   const store = new DynamoCustomerStore({ client, tableName });
   return {

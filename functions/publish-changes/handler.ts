@@ -1,0 +1,69 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { EventBridgeBus, eventBridgeFromEnv } from '../../lib/aws/event-bridge-bus.js';
+import {
+  factsOf,
+  publishChanges,
+  type StreamImage,
+  type TableChangeRecord,
+} from '../../lib/changes/publish-changes.js';
+import { requireVariable } from '../../lib/env-variables.js';
+import { createLogger, createMetrics } from '../../lib/runtime/observability.js';
+import { once } from '../../lib/runtime/once.js';
+import type { ChangePublisher } from '../../lib/sync/ports.js';
+
+/** What the change publisher needs; built from the environment in AWS, injected in tests. */
+export interface PublishChangesDeps {
+  publisher: ChangePublisher;
+}
+
+const logger = createLogger('publish-changes');
+const metrics = createMetrics('publish-changes');
+
+/**
+ * The table stream's consumer: one "Customer Changed" event per write, whichever path wrote
+ * it. A failed publish reports the first unpublished record as a batch item failure, so the
+ * stream redelivers from there; nothing is acknowledged before its event is out.
+ */
+export function createPublishChangesHandler(deps: () => Promise<PublishChangesDeps>) {
+  return async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> => {
+    if (context) logger.addContext(context);
+    try {
+      const records: TableChangeRecord[] = event.Records.map((r) => ({
+        sequenceNumber: r.dynamodb?.SequenceNumber ?? '',
+        eventName: r.eventName ?? '',
+        newImage: factsOf(r.dynamodb?.NewImage as StreamImage | undefined),
+        oldImage: factsOf(r.dynamodb?.OldImage as StreamImage | undefined),
+      }));
+      const { publisher } = await deps();
+      const result = await publishChanges(records, publisher);
+      metrics.addMetric('ChangesPublished', MetricUnit.Count, result.published);
+      if (result.failedFrom === undefined) {
+        logger.info('changes published', { records: records.length, published: result.published });
+        return { batchItemFailures: [] };
+      }
+      logger.error('could not publish Customer Changed; the stream will redeliver', {
+        published: result.published,
+        failedFrom: result.failedFrom,
+        error: result.error?.message,
+      });
+      return { batchItemFailures: [{ itemIdentifier: result.failedFrom }] };
+    } finally {
+      metrics.publishStoredMetrics();
+      logger.resetKeys();
+    }
+  };
+}
+
+/** Real dependencies from the stack's environment (built once per cold start below). */
+export async function publishChangesDepsFromEnv(
+  env: Record<string, string | undefined>,
+): Promise<PublishChangesDeps> {
+  return {
+    publisher: new EventBridgeBus(eventBridgeFromEnv(env), requireVariable(env, 'EVENT_BUS_NAME')),
+  };
+}
+
+export const handler = createPublishChangesHandler(
+  once(() => publishChangesDepsFromEnv(process.env)),
+);

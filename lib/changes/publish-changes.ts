@@ -1,0 +1,96 @@
+import type { ChangePublisher, CustomerChange } from '../sync/ports.js';
+
+/** The few attributes of an item that a change event is made of. */
+export interface ItemFacts {
+  id?: string;
+  updated?: string;
+  contentHash?: string;
+  deleted?: boolean;
+}
+
+/** One record of the table's stream. */
+export interface TableChangeRecord {
+  /** Position in the shard; what a partial-batch failure reports. */
+  sequenceNumber: string;
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE' | string;
+  newImage?: ItemFacts;
+  oldImage?: ItemFacts;
+}
+
+/** A stream image's attribute values, as DynamoDB sends them (`{"S": …}`, `{"BOOL": …}`). */
+export type StreamImage = Record<string, { S?: string; BOOL?: boolean } | undefined>;
+
+/**
+ * Reads only the attributes a change event needs from a stream image: no full unmarshalling,
+ * so no item content (however odd) can make the publisher fail.
+ */
+export function factsOf(image: StreamImage | undefined): ItemFacts | undefined {
+  if (!image) return undefined;
+  return {
+    id: image.id?.S,
+    updated: image.updated?.S,
+    contentHash: image.contentHash?.S,
+    deleted: image.deleted?.BOOL === true,
+  };
+}
+
+/** What was published, and where the stream must resume if not everything was. */
+export interface PublishChangesResult {
+  published: number;
+  /** Sequence number of the first record not published; Lambda retries from there. */
+  failedFrom?: string;
+  error?: Error;
+}
+
+/** `PutEvents` takes 10 entries per call. */
+const CHUNK = 10;
+
+/**
+ * The "Customer Changed" event a table write means, or `undefined` for a record that is not a
+ * change (a removal: the product never deletes items). Every write the product makes is a
+ * change by the write rule, so: a new item → `created`; an item that became a tombstone →
+ * `deleted`; any other modification (including a tombstone that came back) → `updated`.
+ * Only ids and facts go out, never personal data.
+ */
+export function changeOf(record: TableChangeRecord): CustomerChange | undefined {
+  const item = record.newImage;
+  if (!item || typeof item.id !== 'string') return undefined;
+  let change: CustomerChange['change'];
+  if (record.eventName === 'INSERT') change = 'created';
+  else if (record.eventName === 'MODIFY')
+    change = item.deleted === true && record.oldImage?.deleted !== true ? 'deleted' : 'updated';
+  else return undefined;
+  return {
+    id: item.id,
+    change,
+    ...(typeof item.updated === 'string' ? { updated: item.updated } : {}),
+    ...(typeof item.contentHash === 'string' ? { contentHash: item.contentHash } : {}),
+  };
+}
+
+/**
+ * Publishes one "Customer Changed" per write, in stream order, 10 per call. On the first call
+ * that fails it stops and reports the first record of that call, so the stream delivers it
+ * and everything after it again: at least once, never lost (a retried call may repeat events
+ * EventBridge had accepted; consumers key on `id` and `contentHash`).
+ */
+export async function publishChanges(
+  records: readonly TableChangeRecord[],
+  publisher: ChangePublisher,
+): Promise<PublishChangesResult> {
+  const pending = records.flatMap((r) => {
+    const change = changeOf(r);
+    return change ? [{ change, sequenceNumber: r.sequenceNumber }] : [];
+  });
+  let published = 0;
+  for (let i = 0; i < pending.length; i += CHUNK) {
+    const chunk = pending.slice(i, i + CHUNK);
+    try {
+      await publisher.publish(chunk.map((p) => p.change));
+    } catch (err) {
+      return { published, failedFrom: chunk[0]?.sequenceNumber, error: err as Error };
+    }
+    published += chunk.length;
+  }
+  return { published };
+}

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createPublishChangesHandler,
+  publishChangesDepsFromEnv,
+} from '../../../functions/publish-changes/handler.js';
+import { PiriodClient } from '../../../lib/piriod/index.js';
+import { type Sandbox, startSandbox } from '../../../lib/sandbox/index.js';
+import { mirrorAll, syncCustomers, systemClock } from '../../../lib/sync/index.js';
+import { createTestTable, type TestTable } from '../../support/dynamo.js';
+import { defaultAnswer, type FakeAwsResponse, startFakeAws } from '../../support/fake-aws.js';
+import { readTableStream } from '../../support/table-stream.js';
+
+let sandbox: Sandbox;
+let t: TestTable;
+let aws: Awaited<ReturnType<typeof startFakeAws>>;
+/** Set to make the fake EventBridge fail every call. */
+let eventBridgeDown = false;
+/** The "Customer Changed" entries EventBridge accepted, in order. */
+const accepted: { DetailType: string; Detail: string }[] = [];
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ customers: 6, seed: 21 });
+  t = await createTestTable('changes', { stream: true });
+  aws = await startFakeAws((r): FakeAwsResponse => {
+    if (eventBridgeDown) return { status: 500, body: { __type: 'InternalException' } };
+    accepted.push(...(r.body.Entries as typeof accepted));
+    return defaultAnswer(r);
+  });
+});
+afterAll(async () => {
+  await sandbox.close();
+  await aws.close();
+  await t.drop();
+});
+
+const deps = () => ({
+  piriod: new PiriodClient({
+    baseUrl: sandbox.url,
+    token: sandbox.token,
+    workspace: sandbox.workspace,
+    pace: { requestsPerSecond: 0 },
+  }),
+  store: t.store,
+  clock: systemClock,
+  workspace: sandbox.workspace,
+});
+
+/** The "Customer Changed" details EventBridge accepted, in order. */
+const published = () =>
+  accepted.map((e) => {
+    expect(e.DetailType).toBe('Customer Changed');
+    return JSON.parse(e.Detail) as { id: string; change: string };
+  });
+
+describe('"Customer Changed" from the table stream', () => {
+  it('announces every write, whichever path made it, and survives an EventBridge outage', async () => {
+    const ids = sandbox.customers().map((c) => c.id);
+    const [edited, removed] = ids as [string, string];
+    await mirrorAll({ ...deps(), source: 'schedule' }); // 6 created by the full mirror
+    sandbox.editCustomer(edited, { manager: 'New Manager' });
+    sandbox.deleteCustomer(removed);
+    sandbox.corruptCustomer(removed, {}); // removed or archived, Piriod's choice
+    await syncCustomers([edited, removed], { ...deps(), source: 'event' });
+    await mirrorAll({ ...deps(), source: 'schedule' }); // unchanged: no write, no event
+
+    const records = await readTableStream(t);
+    const env = { EVENT_BUS_NAME: 'bus', AWS_ENDPOINT_URL_EVENTBRIDGE: aws.url };
+    const handler = createPublishChangesHandler(() => publishChangesDepsFromEnv(env));
+
+    eventBridgeDown = true;
+    const failed = await handler({ Records: records });
+    expect(failed.batchItemFailures).toEqual([
+      { itemIdentifier: records[0]?.dynamodb?.SequenceNumber },
+    ]);
+    expect(published()).toEqual([]);
+
+    eventBridgeDown = false; // the stream redelivers from the reported record
+    expect(await handler({ Records: records })).toEqual({ batchItemFailures: [] });
+
+    const events = published();
+    expect(
+      events
+        .filter((e) => e.change === 'created')
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual([...ids].sort());
+    const wasRemoved = sandbox.getCustomer(removed) === undefined;
+    expect(events.slice(6)).toEqual([
+      expect.objectContaining({ id: edited, change: 'updated' }),
+      expect.objectContaining({ id: removed, change: wasRemoved ? 'deleted' : 'updated' }),
+    ]);
+    expect(events).toHaveLength(records.length);
+    for (const e of events) {
+      expect(Object.keys(e).sort()).toEqual(['change', 'contentHash', 'id', 'updated']);
+    }
+  });
+});
