@@ -40,7 +40,9 @@ const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 export function parseJsonLosslessly(text: string): unknown {
   if (!MAYBE_UNSAFE.test(text)) return JSON.parse(text);
   // Rewrite each unsafe integer as a string carrying a per-call marker, then revive it.
-  const marker = `\u0000lossless-${Math.random().toString(36).slice(2)}:`;
+  const nonce = `lossless-${Math.random().toString(36).slice(2)}:`;
+  // In the text the NUL is an escape (raw control characters are not JSON); parsed, it is one.
+  const marker = `\u0000${nonce}`;
   let out = '';
   let last = 0;
   let found = false;
@@ -58,7 +60,7 @@ export function parseJsonLosslessly(text: string): unknown {
     if (!m) continue;
     const token = m[0];
     if (/^-?\d+$/.test(token) && !Number.isSafeInteger(Number(token))) {
-      out += `${text.slice(last, i)}"${marker}${token}"`;
+      out += `${text.slice(last, i)}"\\u0000${nonce}${token}"`;
       last = i + token.length;
       found = true;
     }

