@@ -11,10 +11,11 @@ import { SANDBOX_HELP, sandboxCommand } from './commands/sandbox.js';
 import { printSummary, SYNC_HELP, syncCommand } from './commands/sync.js';
 import { VERIFY_HELP, verifyCommand } from './commands/verify.js';
 import { EXIT, UsageError } from './errors.js';
-import { type Io, processIo } from './io.js';
+import { cliSecrets, type Io, processIo } from './io.js';
 import { silenceNodeVersionWarning } from './quiet-warnings.js';
 
-const HELP = `Usage: npm run --silent mirror -- <command> [options]
+const HELP = `Usage: piriod-mirror <command> [options]
+  (in a clone: npx piriod-mirror <command>, or npm run --silent mirror -- <command>)
 
 Mirror Piriod customers into a DynamoDB table and query them.
 
@@ -100,10 +101,14 @@ function reportError(err: unknown, io: Io): number {
   return EXIT.failed;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+/**
+ * Runs the CLI with this process's arguments, environment and stdio, and sets the exit
+ * code. The token is scrubbed from all output in the same trimmed form the client sends.
+ */
+export function runFromProcess(): void {
   silenceNodeVersionWarning();
   const env = process.env;
-  const io = processIo(() => [env.PIRIOD_API_TOKEN ?? ''].filter(Boolean));
+  const io = processIo(() => cliSecrets(env));
   runCli(process.argv.slice(2), env, io).then(
     (code) => {
       process.exitCode = code;
@@ -114,3 +119,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     },
   );
 }
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) runFromProcess();

@@ -10,7 +10,7 @@ import { DynamoCustomerStore } from '../store/dynamodb-customer-store.js';
 import { systemClock } from '../sync/ports.js';
 import { printSummary, runSync } from './commands/sync.js';
 import { EXIT } from './errors.js';
-import { type Io, processIo } from './io.js';
+import { cliSecrets, type Io, processIo } from './io.js';
 import { runCli } from './main.js';
 import { silenceNodeVersionWarning } from './quiet-warnings.js';
 
@@ -123,7 +123,7 @@ async function take<T>(it: AsyncIterable<T>, n: number): Promise<T[]> {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   silenceNodeVersionWarning();
   const env = process.env;
-  const io = processIo(() => [env.PIRIOD_API_TOKEN ?? ''].filter(Boolean));
+  const io = processIo(() => cliSecrets(env));
   start(env, io).then(
     (code) => {
       process.exitCode = code;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../lib/local/dynamodb-local.js';
 import { type Sandbox, startSandbox } from '../../../lib/sandbox/index.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
-import { cliEnv, runMirror } from '../../support/run-cli.js';
+import { cliEnv, runMirror, runNpm } from '../../support/run-cli.js';
 
 let sandbox: Sandbox;
 let t: TestTable;
@@ -181,5 +181,13 @@ describe('piriod-mirror get, query, verify, create-table', () => {
       expect(run.code, cmd).toBe(0);
       expect(run.stdout).toMatch(/^Usage: piriod-mirror /);
     }
+  });
+
+  it('runs as the piriod-mirror executable that package.json names (npx piriod-mirror)', async () => {
+    const run = await runNpm(['exec', '--', 'piriod-mirror', 'get', 'cus_NOTSTORED'], env);
+    expect(run).toMatchObject({ code: 1 });
+    const help = await runNpm(['exec', '--', 'piriod-mirror', '--help'], env);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: piriod-mirror <command>/);
   });
 });

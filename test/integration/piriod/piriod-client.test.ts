@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidCustomerIdError } from '../../../lib/customer/index.js';
 import { freePort } from '../../../lib/local/dynamodb-local.js';
@@ -180,6 +182,65 @@ describe('PiriodClient errors', () => {
     for (const err of errors) {
       expect(err.message).not.toContain(token);
       expect(JSON.stringify(err)).not.toContain(token);
+    }
+  });
+
+  it('treats a next URL whose page is not a number as a malformed listing, not NaN', async () => {
+    const server = createServer((req, res) => {
+      const next = `http://${req.headers.host}/customers/?page=two&page_size=100`;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ count: 200, next, previous: null, results: [] }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const piriod = client({
+        baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      });
+      const pages: unknown[] = [];
+      const err = await (async () => {
+        for await (const page of piriod.listCustomers()) pages.push(page);
+      })().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PiriodMalformedResponseError);
+      expect((err as Error).message).toBe(
+        'Piriod listing\'s next URL has page="two", not a page number',
+      );
+      expect(pages).toEqual([]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('re-reads a rotated token once on 401 and carries on; a token that stays wrong is rejected', async () => {
+    const original = sandbox.token;
+    let stored = original;
+    let refreshes = 0;
+    const tokens = {
+      get: async () => stored,
+      refresh: async () => {
+        refreshes++;
+        return stored;
+      },
+    };
+    const piriod = client({ token: tokens });
+    const [id] = sandbox.customers().map((c) => c.id) as [string];
+    await piriod.getCustomer(id);
+    try {
+      stored = sandbox.rotateToken('sk_test_rotated');
+      // The cached value is stale until refresh() reads the stored one.
+      let cached = original;
+      tokens.get = async () => cached;
+      tokens.refresh = async () => {
+        refreshes++;
+        cached = stored;
+        return cached;
+      };
+      await expect(piriod.getCustomer(id)).resolves.toMatchObject({ id });
+      expect(refreshes).toBe(1);
+      sandbox.rotateToken('sk_test_someone_else');
+      await expect(piriod.getCustomer(id)).rejects.toBeInstanceOf(PiriodCredentialsError);
+      expect(refreshes).toBe(2);
+    } finally {
+      sandbox.rotateToken(original);
     }
   });
 });
