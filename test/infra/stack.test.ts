@@ -318,14 +318,14 @@ describe('monitoring', () => {
       expect(actions.length, name).toBeGreaterThan(0);
       for (const action of actions as { Ref: string }[]) {
         const topic = topics[action.Ref];
-        expect(topic, `${name} → ${action.Ref} is a topic of the stack`).toBeDefined();
+        if (!topic) throw new Error(`${name} → ${action.Ref} is not a topic of the stack`);
         const statements = policies
           .filter((p) =>
             (p.Properties.Topics as { Ref: string }[]).some((t) => t.Ref === action.Ref),
           )
           .flatMap((p) => p.Properties.PolicyDocument.Statement);
         expect(allowsCloudWatch(statements, ['sns:Publish']), `${name}: topic policy`).toBe(true);
-        const keyRef = (topic?.Properties.KmsMasterKeyId as { 'Fn::GetAtt': string[] })[
+        const keyRef = (topic.Properties.KmsMasterKeyId as { 'Fn::GetAtt': string[] })[
           'Fn::GetAtt'
         ][0] as string;
         const keyStatements = keys[keyRef]?.Properties.KeyPolicy.Statement;
