@@ -76,6 +76,8 @@ export interface CustomerPage {
   results: unknown[];
   /** Page number of the next page, or `undefined` on the last one. */
   nextPage: number | undefined;
+  /** Piriod's `next` link, as given (on Piriod's origin). */
+  nextUrl?: URL;
 }
 
 /** The subset of the Piriod API the mirror reads. */
@@ -91,6 +93,8 @@ export interface ListOptions {
   startPage?: number;
   /** Page size, at most 100 (Piriod's maximum). Default 100. */
   pageSize?: number;
+  /** Pages fetched ahead of the consumer, at most. Default: the pace's concurrency. */
+  prefetch?: number;
 }
 
 /**
@@ -110,6 +114,7 @@ export class PiriodClient implements PiriodReader {
   private readonly timeoutMs: number;
   private readonly retry: RetryPolicy;
   private readonly pacer: Pacer;
+  private readonly prefetch: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
@@ -129,7 +134,9 @@ export class PiriodClient implements PiriodReader {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? sleep;
     this.random = options.random ?? Math.random;
-    this.pacer = new Pacer({ ...DEFAULT_PACE, ...options.pace }, this.now, this.sleep);
+    const pace = { ...DEFAULT_PACE, ...options.pace };
+    this.pacer = new Pacer(pace, this.now, this.sleep);
+    this.prefetch = pace.concurrency;
   }
 
   async getCustomer(id: string): Promise<unknown> {
@@ -145,20 +152,69 @@ export class PiriodClient implements PiriodReader {
     return body;
   }
 
+  /**
+   * Pages of `GET /customers/`, in order. Once the first page's `count` tells how many pages
+   * there are, the following ones are fetched ahead, up to `prefetch` at once, within the
+   * client's pace (requests/s and concurrency): a page of 100 that takes Piriod 300 ms no
+   * longer makes the listing wait 300 ms per page. Pages are still yielded in order, so a
+   * consumer that stops between pages knows everything before that page was handed over;
+   * memory is bounded by the prefetch window. A prefetched page that answers 404 (Piriod's
+   * "Invalid page.") means the listing shrank while it ran: the listing ends there (the
+   * sweep and the by-id fallback catch what page shifts move).
+   */
   async *listCustomers(options: ListOptions = {}): AsyncGenerator<CustomerPage> {
     const pageSize = Math.min(100, Math.max(1, options.pageSize ?? 100));
-    let page = Math.max(1, options.startPage ?? 1);
-    let url: URL | undefined = new URL(`customers/?page=${page}&page_size=${pageSize}`, this.base);
-    while (url) {
-      const body = await this.request(url);
-      const envelope = parseEnvelope(body, url);
-      const next: URL | undefined =
-        envelope.next === null ? undefined : this.followable(envelope.next, url);
-      const nextPage = next ? pageOf(next, page) : undefined;
-      yield { page, count: envelope.count, results: envelope.results, nextPage };
-      url = next;
-      page = nextPage ?? page + 1;
+    const start = Math.max(1, options.startPage ?? 1);
+    const window = Math.max(1, options.prefetch ?? this.prefetch);
+    const urlOf = (page: number) =>
+      new URL(`customers/?page=${page}&page_size=${pageSize}`, this.base);
+    const fetched = new Map<number, Promise<CustomerPage | 'gone'>>();
+    const launch = (page: number, url: URL) => {
+      const p = this.fetchPage(page, url).catch((err: unknown) => {
+        if (err instanceof PiriodNotFoundError && page > start) return 'gone' as const;
+        throw err;
+      });
+      p.catch(() => {}); // surfaced when the consumer reaches this page, not before
+      fetched.set(page, p);
+    };
+    launch(start, urlOf(start));
+    let position = start;
+    let lastPage = start;
+    let launchedUpTo = start;
+    for (;;) {
+      for (let p = launchedUpTo + 1; p <= Math.min(lastPage, position + window - 1); p++) {
+        launch(p, urlOf(p));
+        launchedUpTo = p;
+      }
+      const current = await (fetched.get(position) as Promise<CustomerPage | 'gone'>);
+      fetched.delete(position);
+      if (current === 'gone') return;
+      if (current.count !== undefined) {
+        lastPage = Math.max(lastPage, Math.ceil(current.count / pageSize));
+      }
+      yield current;
+      if (current.nextPage === undefined) return;
+      if (current.nextPage !== position + 1 || !fetched.has(current.nextPage)) {
+        // Piriod's next link is the authority: follow it when it points elsewhere.
+        if (current.nextPage !== position + 1) fetched.clear();
+        if (!fetched.has(current.nextPage)) launch(current.nextPage, current.nextUrl as URL);
+        launchedUpTo = Math.max(launchedUpTo, current.nextPage);
+        lastPage = Math.max(lastPage, current.nextPage);
+      }
+      position = current.nextPage;
     }
+  }
+
+  private async fetchPage(page: number, url: URL): Promise<CustomerPage> {
+    const envelope = parseEnvelope(await this.request(url), url);
+    const next = envelope.next === null ? undefined : this.followable(envelope.next, url);
+    return {
+      page,
+      count: envelope.count,
+      results: envelope.results,
+      nextPage: next ? pageOf(next, page) : undefined,
+      nextUrl: next,
+    };
   }
 
   /** `next` is a full URL; follow it only on Piriod's own origin so the token never leaks. */

@@ -32,6 +32,8 @@ export interface SandboxStats {
   get: number;
   write: number;
   byStatus: Record<string, number>;
+  /** Most requests the sandbox was answering at the same moment. */
+  maxInFlight: number;
 }
 
 /** A running simulated Piriod API. */
@@ -159,7 +161,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
   };
 
+  let inFlight = 0;
   const server = createServer((req, res) => {
+    stats.maxInFlight = Math.max(stats.maxInFlight, ++inFlight);
+    res.once('close', () => inFlight--);
     handle(req, res).catch((err) => {
       if (!res.headersSent) send(res, 500, { detail: `sandbox error: ${(err as Error).message}` });
     });
@@ -358,7 +363,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 }
 
 function emptyStats(): SandboxStats {
-  return { requests: 0, list: 0, get: 0, write: 0, byStatus: {} };
+  return { requests: 0, list: 0, get: 0, write: 0, byStatus: {}, maxInFlight: 0 };
 }
 
 function send(

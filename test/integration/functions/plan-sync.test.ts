@@ -39,7 +39,9 @@ function deps(queue: MemoryRefreshQueue, bus: MemoryBus): PlanSyncDeps {
     baseUrl: sandbox.url,
     token: sandbox.token,
     workspace: sandbox.workspace,
-    pace: { requestsPerSecond: 0, concurrency: 8 },
+    // One request at a time: the simulated clock charges 10 s per page served, a model of
+    // time that holds only when pages are fetched one after another (no prefetch).
+    pace: { requestsPerSecond: 0, concurrency: 1 },
   });
   return { piriod, store: t.store, queue, continuation: bus, workspace: sandbox.workspace, clock };
 }

@@ -9,13 +9,12 @@ import { type Sandbox, startSandbox } from '../../../lib/sandbox/index.js';
 import { systemClock } from '../../../lib/sync/index.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { refreshEventBody, sqsEvent } from '../../support/events.js';
-import { lambdaContext, MemoryBus, MemoryDeadLetters } from '../../support/fakes.js';
+import { lambdaContext, MemoryDeadLetters } from '../../support/fakes.js';
 import { scanTable } from '../../support/oracle.js';
 
 let sandbox: Sandbox;
 let t: TestTable;
 let dlq: MemoryDeadLetters;
-let bus: MemoryBus;
 let ids: string[];
 
 function handler(overrides: Partial<SyncCustomersDeps> = {}) {
@@ -49,7 +48,6 @@ afterAll(async () => {
 });
 beforeEach(() => {
   dlq = new MemoryDeadLetters();
-  bus = new MemoryBus();
   sandbox.resetStats();
 });
 

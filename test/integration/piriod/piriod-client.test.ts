@@ -243,4 +243,50 @@ describe('PiriodClient errors', () => {
       sandbox.rotateToken(original);
     }
   });
+
+  it('fetches listing pages ahead, within the pace, and still yields them in order', async () => {
+    sandbox.setFaults({ latencyMs: 20 });
+    try {
+      const pages: number[] = [];
+      for await (const page of client({
+        pace: { requestsPerSecond: 0, concurrency: 4 },
+      }).listCustomers()) {
+        pages.push(page.page);
+      }
+      expect(pages).toEqual([1, 2, 3]);
+      expect(sandbox.stats().list).toBe(3);
+      expect(sandbox.stats().maxInFlight).toBe(2); // pages 2 and 3 together, never more than the pace allows
+      sandbox.resetStats();
+      for await (const _ of client({
+        pace: { requestsPerSecond: 0, concurrency: 1 },
+      }).listCustomers()) {
+      }
+      expect(sandbox.stats().maxInFlight).toBe(1);
+    } finally {
+      sandbox.setFaults({ latencyMs: 0 });
+    }
+  });
+
+  it('ends the listing where a prefetched page no longer exists (the listing shrank)', async () => {
+    const gone = sandbox
+      .customers()
+      .slice(150)
+      .map((c) => c.id);
+    const seen: string[] = [];
+    try {
+      sandbox.onListPage((page) => {
+        // Page 3 was asked for on the strength of page 1's count; it may now be beyond the end.
+        if (page === 2) for (const id of gone) sandbox.deleteCustomer(id);
+      });
+      for await (const page of client({
+        pace: { requestsPerSecond: 0, concurrency: 4 },
+      }).listCustomers()) {
+        for (const c of page.results) seen.push((c as { id: string }).id);
+      }
+    } finally {
+      sandbox.onListPage(undefined);
+    }
+    expect(seen.length).toBeLessThanOrEqual(230);
+    expect(seen.length).toBeGreaterThanOrEqual(100);
+  });
 });
