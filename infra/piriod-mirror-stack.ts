@@ -72,7 +72,12 @@ export class PiriodMirrorStack extends Stack {
         ...(index.sortKey
           ? { sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING } }
           : {}),
-        projectionType: dynamodb.ProjectionType.ALL,
+        ...(index.include
+          ? {
+              projectionType: dynamodb.ProjectionType.INCLUDE,
+              nonKeyAttributes: [...index.include],
+            }
+          : { projectionType: dynamodb.ProjectionType.ALL }),
       })),
     });
 

@@ -71,6 +71,7 @@ export const customerRecordSchema = z.object({
   created: opt(utc),
   updated: opt(utc),
   workspace: text,
+  versionShard: z.string().check(z.regex(/^.+#[0-9a-f]{2}$/)),
   syncedAt: utc,
   fetchedAt: utc,
   syncSource: z.enum(['schedule', 'event', 'webhook', 'cli']),

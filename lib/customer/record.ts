@@ -54,6 +54,11 @@ export type SyncSource = 'schedule' | 'event' | 'webhook' | 'cli';
 /** Sync metadata stored beside every customer. */
 export interface SyncMetadata {
   workspace: string;
+  /**
+   * Partition key of the narrow version index: `<workspace>#<shard>` (16 shards by id), so
+   * a full mirror learns what is stored for a fraction of a read unit per customer.
+   */
+  versionShard: string;
   /** When this item was last written by the mirror. */
   syncedAt: string;
   /** When the data in this item was read from Piriod; orders equal-`updated` versions. */

@@ -11,6 +11,19 @@ export interface MirrorScope {
   testMode?: boolean;
 }
 
+/**
+ * What the table holds for the customers of one scope, read once per full mirror from the
+ * narrow version index (eventually consistent; the conditional writes guard against a stale
+ * entry). Tombstones are in it (a customer that comes back must revive its tombstone).
+ */
+export interface VersionSnapshot {
+  /** The stored version of `id`, or `undefined` when the snapshot does not hold it. */
+  get(id: string): StoredVersion | undefined;
+  /** Ids of the customers in scope that are not tombstones. */
+  liveIds(): string[];
+  readonly size: number;
+}
+
 /** Result of writing one customer by the write rule. */
 export type UpsertResult = 'created' | 'updated' | 'unchanged' | 'stale';
 
@@ -40,4 +53,6 @@ export interface CustomerStore {
    * tombstones, customers it cannot see.
    */
   liveIds(scope?: MirrorScope): AsyncIterable<string[]>;
+  /** Reads the versions of every customer in `scope` at once (see {@link VersionSnapshot}). */
+  versionSnapshot(scope: MirrorScope): Promise<VersionSnapshot>;
 }

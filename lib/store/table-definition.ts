@@ -8,6 +8,8 @@ export interface IndexDefinition {
   name: string;
   partitionKey: string;
   sortKey?: string;
+  /** Projected non-key attributes (`INCLUDE`); absent: the whole item (`ALL`). */
+  include?: readonly string[];
 }
 
 /** Partition key: the Piriod customer id. */
@@ -22,13 +24,32 @@ export const STATUS_INDEX: IndexDefinition = {
   sortKey: 'updated',
 };
 
-/** All indexes; each projects the whole item, since queries return whole customers. */
-export const INDEXES: readonly IndexDefinition[] = [EMAIL_INDEX, TAX_ID_INDEX, STATUS_INDEX];
+/**
+ * The narrow version index a full mirror reads instead of the items: per workspace shard,
+ * every customer's id and write-rule fields (~150 bytes an entry, eventually consistent), so
+ * learning that nothing changed costs ~0.02 read units per customer instead of 1.
+ */
+export const VERSION_INDEX: IndexDefinition = {
+  name: 'by-version-shard',
+  partitionKey: 'versionShard',
+  sortKey: 'id',
+  include: ['updated', 'contentHash', 'fetchedAt', 'deleted', 'deletedAt', 'testMode'],
+};
+
+/** All indexes. The query indexes project the whole item, since queries return whole customers. */
+export const INDEXES: readonly IndexDefinition[] = [
+  EMAIL_INDEX,
+  TAX_ID_INDEX,
+  STATUS_INDEX,
+  VERSION_INDEX,
+];
 
 /** Every key attribute is a string. */
 export const KEY_ATTRIBUTES: readonly string[] = [
-  PARTITION_KEY,
-  ...new Set(INDEXES.flatMap((i) => (i.sortKey ? [i.partitionKey, i.sortKey] : [i.partitionKey]))),
+  ...new Set([
+    PARTITION_KEY,
+    ...INDEXES.flatMap((i) => (i.sortKey ? [i.partitionKey, i.sortKey] : [i.partitionKey])),
+  ]),
 ];
 
 /** Default table name for local runs. */

@@ -1,5 +1,6 @@
 import { InvalidCustomerError, isValidCustomerId, wireIdOf } from '../customer/errors.js';
 import { normalizeCustomer } from '../customer/normalize.js';
+import type { VersionSnapshot } from '../store/customer-store.js';
 import { RunAbortedError } from './errors.js';
 import { type CustomerOutcome, failed, type SyncSummary, Tally } from './outcome.js';
 import type { SyncDeps } from './ports.js';
@@ -40,9 +41,11 @@ export interface MirrorResult {
 /**
  * Full mirror: pages through `GET /customers/`; each listed customer that passes the full
  * schema is upserted straight from the page (no extra API call), anything else is fetched by
- * id. Afterwards, table ids the listing did not return are checked by id. Memory stays flat:
- * pages are processed as they arrive and writes apply backpressure; only the set of listed
- * ids is kept, for the sweep.
+ * id. What the table holds is read once, up front, from the narrow version index (a fraction
+ * of a read unit per customer) rather than per page; afterwards, live customers of that
+ * snapshot the listing did not return are checked by id. Memory: pages are processed as they
+ * arrive and writes apply backpressure; the snapshot (packed, ~200 bytes a customer) and the
+ * set of listed ids are kept for the run.
  *
  * @throws RunAbortedError when credentials are rejected, DynamoDB is unreachable, or a page
  *   cannot be read after retries; `partial` counts what was really written.
@@ -52,7 +55,14 @@ export async function mirrorAll(
   options: MirrorOptions = {},
 ): Promise<MirrorResult> {
   const tally = new Tally();
-  const pipeline = new UpsertPipeline(deps);
+  const scope = { workspace: deps.workspace, testMode: deps.testMode };
+  let snapshot: VersionSnapshot;
+  try {
+    snapshot = await deps.store.versionSnapshot(scope);
+  } catch (err) {
+    throw new RunAbortedError(err as Error, tally.summary());
+  }
+  const pipeline = new UpsertPipeline(deps, { snapshot });
   const seen = new Set<string>();
   const inFlight = new Set<Promise<void>>();
   let total: number | undefined;
@@ -128,12 +138,10 @@ export async function mirrorAll(
       // A resumed run saw only the later pages: list every id again (cheap, no writes) so
       // the sweep does not mistake customers on earlier pages for vanished ones.
       const listed = (options.startPage ?? 1) > 1 ? await listAllIds(deps) : seen;
-      for await (const ids of deps.store.liveIds({
-        workspace: deps.workspace,
-        testMode: deps.testMode,
-      })) {
-        const vanished = ids.filter((id) => !listed.has(id));
-        if (vanished.length === 0) continue;
+      // Live customers the run's version snapshot holds that the listing did not return.
+      const gone = snapshot.liveIds().filter((id) => !listed.has(id));
+      for (let i = 0; i < gone.length; i += 100) {
+        const vanished = gone.slice(i, i + 100);
         if (options.handOff) {
           await options.handOff(vanished);
           handedOff += vanished.length;

@@ -5,6 +5,7 @@ import {
   SCHEMA_VERSION,
   type SyncSource,
 } from '../customer/record.js';
+import { versionShardOf } from '../store/version-shard.js';
 
 /** Adds sync metadata to a normalized customer, making the table item. */
 export function toRecord(
@@ -14,6 +15,7 @@ export function toRecord(
   return {
     ...customer,
     workspace: meta.workspace,
+    versionShard: versionShardOf(meta.workspace, customer.id),
     syncedAt: meta.syncedAt,
     fetchedAt: meta.fetchedAt,
     syncSource: meta.source,

@@ -1,6 +1,8 @@
 import { Semaphore } from '../concurrency/semaphore.js';
 import type { NormalizedCustomer } from '../customer/record.js';
+import type { VersionSnapshot } from '../store/customer-store.js';
 import { StoreUnavailableError } from '../store/errors.js';
+import type { StoredVersion } from '../store/write-rule.js';
 import { type CustomerOutcome, failed } from './outcome.js';
 import type { SyncDeps } from './ports.js';
 import { toRecord } from './record-builder.js';
@@ -19,6 +21,11 @@ export interface PipelineOptions {
   parallelBatches?: number;
   /** Submitted but unwritten customers before `waitForRoom` holds producers back. Default 1000. */
   maxPending?: number;
+  /**
+   * Stored versions read once for the whole run (a full mirror): no per-batch read at all.
+   * A customer it lacks is taken as absent; the conditional write finds out otherwise.
+   */
+  snapshot?: VersionSnapshot;
 }
 
 /**
@@ -35,6 +42,7 @@ export class UpsertPipeline {
   private readonly slots: Semaphore;
   private readonly maxPending: number;
   private readonly all = new Set<Promise<unknown>>();
+  private readonly snapshot: VersionSnapshot | undefined;
   /** Set when the table became unusable; producers should stop. */
   fatal: Error | undefined;
 
@@ -45,6 +53,7 @@ export class UpsertPipeline {
     this.batchSize = options.batchSize ?? 100;
     this.slots = new Semaphore(options.parallelBatches ?? 4);
     this.maxPending = options.maxPending ?? 1000;
+    this.snapshot = options.snapshot;
   }
 
   /** Queues a customer for the write rule; resolves with its outcome once written or judged. */
@@ -104,7 +113,7 @@ export class UpsertPipeline {
       );
       let results: Map<string, string | Error>;
       try {
-        const known = await this.deps.store.readVersions(records.map((r) => r.id));
+        const known = await this.knownVersions(records.map((r) => r.id));
         results = await this.deps.store.upsertMany(records, known);
       } catch (err) {
         if (err instanceof StoreUnavailableError) this.fatal = err;
@@ -124,6 +133,17 @@ export class UpsertPipeline {
     } finally {
       this.slots.release();
     }
+  }
+
+  private async knownVersions(ids: string[]): Promise<Map<string, StoredVersion>> {
+    const snapshot = this.snapshot;
+    if (!snapshot) return this.deps.store.readVersions(ids);
+    const known = new Map<string, StoredVersion>();
+    for (const id of ids) {
+      const v = snapshot.get(id);
+      if (v) known.set(id, v);
+    }
+    return known;
   }
 
   private settle(p: Pending, outcome: CustomerOutcome): void {

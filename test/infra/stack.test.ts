@@ -33,7 +33,7 @@ const functionByName = (name: string) => {
 };
 
 describe('the customers table', () => {
-  it('is on-demand with the shared key schema and the three indexes', () => {
+  it('is on-demand with the shared key schema, the three query indexes and the narrow version index', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       BillingMode: 'PAY_PER_REQUEST',
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
@@ -44,7 +44,9 @@ describe('the customers table', () => {
             { AttributeName: i.partitionKey, KeyType: 'HASH' },
             ...(i.sortKey ? [{ AttributeName: i.sortKey, KeyType: 'RANGE' }] : []),
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: i.include
+            ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...i.include] }
+            : { ProjectionType: 'ALL' },
         }),
       ),
     });

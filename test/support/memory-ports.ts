@@ -6,8 +6,19 @@ import type {
   MirrorScope,
   TombstoneResult,
   UpsertResult,
+  VersionSnapshot,
 } from '../../lib/store/customer-store.js';
+import { PackedVersions } from '../../lib/store/packed-versions.js';
 import { decideWrite, type StoredVersion } from '../../lib/store/write-rule.js';
+
+/** The real store's scope rule: the workspace, and the mode unless the item has none. */
+function inScope(item: CustomerRecord, scope: MirrorScope | undefined): boolean {
+  if (!scope) return true;
+  if (item.workspace !== scope.workspace) return false;
+  return (
+    scope.testMode === undefined || item.testMode === undefined || item.testMode === scope.testMode
+  );
+}
 
 /** An in-memory CustomerStore applying the same write rule, for fast unit tests of use cases. */
 export class MemoryStore implements CustomerStore {
@@ -53,9 +64,17 @@ export class MemoryStore implements CustomerStore {
 
   async *liveIds(scope?: MirrorScope): AsyncGenerator<string[]> {
     const ids = [...this.items.values()]
-      .filter((i) => !i.deleted && (!scope || i.workspace === scope.workspace))
+      .filter((i) => !i.deleted && inScope(i, scope))
       .map((i) => i.id);
     if (ids.length) yield ids;
+  }
+
+  async versionSnapshot(scope: MirrorScope): Promise<VersionSnapshot> {
+    const snapshot = new PackedVersions();
+    for (const item of this.items.values()) {
+      if (inScope(item, scope)) snapshot.add(item as StoredVersion);
+    }
+    return snapshot;
   }
 }
 

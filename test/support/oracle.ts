@@ -4,7 +4,15 @@ import type { CustomerRecord, NormalizedCustomer } from '../../lib/customer/reco
 import type { Sandbox } from '../../lib/sandbox/index.js';
 import type { TestTable } from './dynamo.js';
 
-const META = ['workspace', 'syncedAt', 'fetchedAt', 'syncSource', 'contentHash', 'schemaVersion'];
+const META = [
+  'workspace',
+  'versionShard',
+  'syncedAt',
+  'fetchedAt',
+  'syncSource',
+  'contentHash',
+  'schemaVersion',
+];
 
 /** Every item of the table, by id. */
 export async function scanTable(t: TestTable): Promise<Map<string, CustomerRecord>> {

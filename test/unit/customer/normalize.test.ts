@@ -217,6 +217,7 @@ describe('customerRecordSchema', () => {
   const { customer } = normalizeCustomer(fixture('older-shape-customer.json'));
   const meta = {
     workspace: 'acc_1',
+    versionShard: 'acc_1#0a',
     syncedAt: '2026-01-01T00:00:00.000Z',
     fetchedAt: '2026-01-01T00:00:00.000Z',
     syncSource: 'cli',

@@ -1,0 +1,42 @@
+import type { VersionSnapshot } from './customer-store.js';
+import type { StoredVersion } from './write-rule.js';
+
+const SEP = '\t';
+
+/**
+ * A {@link VersionSnapshot} that keeps each version as one packed string, so 50,000 of them
+ * hold a few megabytes rather than tens (one small object per customer costs far more).
+ */
+export class PackedVersions implements VersionSnapshot {
+  private readonly packed = new Map<string, string>();
+
+  add(v: StoredVersion): void {
+    const fields = [v.updated ?? '', v.contentHash ?? '', v.fetchedAt ?? '', v.deletedAt ?? ''];
+    this.packed.set(v.id, `${v.deleted ? '1' : '0'}${fields.join(SEP)}`);
+  }
+
+  get(id: string): StoredVersion | undefined {
+    const p = this.packed.get(id);
+    if (p === undefined) return undefined;
+    const [updated, contentHash, fetchedAt, deletedAt] = p.slice(1).split(SEP);
+    const v: StoredVersion = { id };
+    if (updated) v.updated = updated;
+    if (contentHash) v.contentHash = contentHash;
+    if (fetchedAt) v.fetchedAt = fetchedAt;
+    if (p[0] === '1') v.deleted = true;
+    if (deletedAt) v.deletedAt = deletedAt;
+    // Entries come from the version index, so the item is in it.
+    v.versionShard = 'indexed';
+    return v;
+  }
+
+  liveIds(): string[] {
+    const ids: string[] = [];
+    for (const [id, p] of this.packed) if (p[0] !== '1') ids.push(id);
+    return ids;
+  }
+
+  get size(): number {
+    return this.packed.size;
+  }
+}
