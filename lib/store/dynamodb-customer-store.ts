@@ -144,8 +144,9 @@ export class DynamoCustomerStore implements CustomerStore {
       const decision = decideWrite(current, record);
       if (decision === 'unchanged' || decision === 'stale') {
         if (current && !current.versionShard) await this.addToVersionIndex(record);
-        // Losing a race to a concurrent writer counts as stale, whatever it wrote.
-        return round > 0 ? 'stale' : decision;
+        // After a lost conditional write, the re-read version decides: the same version
+        // (written by another writer, or missing from a snapshot) is unchanged, else stale.
+        return decision;
       }
       const item = { ...record };
       delete item.deleted;

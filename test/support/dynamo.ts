@@ -15,6 +15,8 @@ export interface TestTable {
   client: DynamoDBDocumentClient;
   store: DynamoCustomerStore;
   calls: CallCounts;
+  /** Read and write units DynamoDB Local reported consumed since the last reset. */
+  capacity: { readUnits: number; writeUnits: number; conditionalFailures: number };
   writes(): number;
   resetCalls(): void;
   drop(): Promise<void>;
@@ -38,6 +40,7 @@ export async function createTestTable(
     client,
     store,
     calls: counter.calls,
+    capacity: counter.capacity,
     writes: counter.writes,
     resetCalls: counter.reset,
     drop: async () => {

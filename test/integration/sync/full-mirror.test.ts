@@ -1,3 +1,4 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../../lib/sandbox/index.js';
 import { mirrorAll } from '../../../lib/sync/index.js';
@@ -54,6 +55,41 @@ describe('full mirror against the sandbox and DynamoDB Local', () => {
     const result = await mirrorAll(deps());
     expect(result.summary.unchanged).toBe(CUSTOMERS - 5);
     expect(result.summary.created + result.summary.updated).toBe(0);
+    expect(t.writes()).toBe(0);
+  });
+
+  it('reads what is stored from the narrow version index once: no item reads, no scan', async () => {
+    t.resetCalls();
+    const result = await mirrorAll(deps());
+    expect(result.summary.unchanged).toBe(CUSTOMERS - 5);
+    expect(t.calls.BatchGetItemCommand ?? 0).toBe(0);
+    expect(t.calls.ScanCommand ?? 0).toBe(0);
+    expect(t.calls.QueryCommand).toBeGreaterThanOrEqual(16); // one per version shard, paged
+    expect(t.writes()).toBe(0);
+    // DynamoDB Local prices reads like DynamoDB: index entries are ~150 bytes, eventually consistent.
+    expect(t.capacity.readUnits / CUSTOMERS).toBeLessThanOrEqual(0.05);
+    expect(t.capacity.readUnits).toBeGreaterThan(0);
+  });
+
+  it('adds items written before the version index to it on their next unchanged run', async () => {
+    const id = sandbox.customers()[7]?.id as string;
+    await t.client.send(
+      new UpdateCommand({
+        TableName: t.tableName,
+        Key: { id },
+        UpdateExpression: 'REMOVE versionShard',
+      }),
+    );
+    t.resetCalls();
+    const first = await mirrorAll(deps());
+    expect(first.summary.unchanged).toBe(CUSTOMERS - 5);
+    // Tried as new (one failed conditional put), then joined to the index by one small update.
+    expect(t.calls.PutItemCommand).toBe(1);
+    expect(t.capacity.conditionalFailures).toBe(1);
+    expect(t.calls.UpdateItemCommand).toBe(1);
+    expect((await scanTable(t)).get(id)?.versionShard).toMatch(/^acc_sandbox#[0-9a-f]{2}$/);
+    t.resetCalls();
+    await mirrorAll(deps());
     expect(t.writes()).toBe(0);
   });
 
