@@ -1,9 +1,9 @@
 /**
  * One measured mirror run in its own process, so its peak RSS is its own: reads the target
  * from the environment, optionally warms up (BENCH_WARMUP_TABLE), runs a full mirror (or a
- * refresh of the ids in BENCH_IDS), and prints one
- * JSON line with seconds, the summary, DynamoDB call counts (SDK middleware on the real
- * client) and the process's peak RSS.
+ * refresh of the ids in BENCH_IDS), and prints one JSON line with seconds, the summary,
+ * DynamoDB call counts and consumed capacity (SDK middleware on the real client) and the
+ * process's peak RSS. BENCH_RPS and BENCH_CONCURRENCY set the client's pace.
  */
 import { PiriodClient } from '../lib/piriod/client.js';
 import { countCalls } from '../lib/store/call-counter.js';
@@ -56,6 +56,9 @@ process.stdout.write(
     summary: { ...summary, failed: summary.failed.length },
     writes,
     reads: counter.calls.BatchGetItemCommand ?? 0,
+    readUnits: counter.capacity.readUnits,
+    writeUnits: counter.capacity.writeUnits,
+    conditionalFailures: counter.capacity.conditionalFailures,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
   })}\n`,
 );
