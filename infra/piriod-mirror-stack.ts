@@ -24,6 +24,7 @@ import {
   MIRROR_CONTINUED,
   REFRESH_REQUESTED,
 } from '../lib/refresh/event-names.js';
+import { BUS_RULES, REFRESH_QUEUE, WORKER_TIMEOUT_SECONDS } from '../lib/refresh/routing.js';
 import { INDEXES, PARTITION_KEY } from '../lib/store/table-definition.js';
 import { MirrorFunction } from './mirror-function.js';
 import { Monitoring } from './monitoring.js';
@@ -35,9 +36,9 @@ export interface PiriodMirrorStackProps extends StackProps {
 }
 
 /** Worker timeout; the queue's visibility timeout is sized from it. */
-const WORKER_TIMEOUT = Duration.seconds(60);
+const WORKER_TIMEOUT = Duration.seconds(WORKER_TIMEOUT_SECONDS);
 /** Redeliveries before SQS moves a message to the dead-letter queue itself. */
-export const MAX_RECEIVE_COUNT = 5;
+export const MAX_RECEIVE_COUNT = REFRESH_QUEUE.maxReceiveCount;
 
 /**
  * The whole product in one stack: the customers table, the custom event bus and its rules,
@@ -97,8 +98,7 @@ export class PiriodMirrorStack extends Stack {
         'This is the dead-letter queue itself; its messages are inspected and redriven by hand.',
     });
     const refreshQueue = new sqs.Queue(this, 'RefreshQueue', {
-      // AWS's guidance for Lambda event sources: at least six times the function timeout.
-      visibilityTimeout: Duration.seconds(WORKER_TIMEOUT.toSeconds() * 6),
+      visibilityTimeout: Duration.seconds(REFRESH_QUEUE.visibilityTimeoutSeconds),
       retentionPeriod: Duration.days(4),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -194,7 +194,7 @@ export class PiriodMirrorStack extends Stack {
 
     worker.fn.addEventSource(
       new SqsEventSource(refreshQueue, {
-        batchSize: 100,
+        batchSize: REFRESH_QUEUE.batchSize,
         // Coalesces bursts (a flood of webhooks for one customer) into one fetch per batch.
         maxBatchingWindow: Duration.seconds(config.batchingWindowSeconds),
         reportBatchItemFailures: true,
@@ -202,18 +202,19 @@ export class PiriodMirrorStack extends Stack {
       }),
     );
 
-    new events.Rule(this, 'RefreshRequestedRule', {
-      eventBus: bus,
-      description: 'Customer Refresh Requested → refresh queue',
-      eventPattern: { source: [EVENT_SOURCE], detailType: [REFRESH_REQUESTED] },
-      targets: [new targets.SqsQueue(refreshQueue, { deadLetterQueue })],
-    });
-    new events.Rule(this, 'ContinuationRule', {
-      eventBus: bus,
-      description: 'Full Mirror Continued → plan-sync',
-      eventPattern: { source: [EVENT_SOURCE], detailType: [MIRROR_CONTINUED] },
-      targets: [new targets.LambdaFunction(planSync.fn, { deadLetterQueue, retryAttempts: 2 })],
-    });
+    // The bus's rules come from the definition the dev runtime routes by as well.
+    const targetOf = {
+      'refresh-queue': new targets.SqsQueue(refreshQueue, { deadLetterQueue }),
+      'plan-sync': new targets.LambdaFunction(planSync.fn, { deadLetterQueue, retryAttempts: 2 }),
+    };
+    for (const rule of BUS_RULES) {
+      new events.Rule(this, rule.id, {
+        eventBus: bus,
+        description: rule.description,
+        eventPattern: { source: rule.pattern.source, detailType: rule.pattern['detail-type'] },
+        targets: [targetOf[rule.target]],
+      });
+    }
     const schedule = new events.Rule(this, 'ScheduleRule', {
       description: 'Full mirror of Piriod customers',
       schedule: events.Schedule.rate(Duration.minutes(config.scheduleMinutes)),

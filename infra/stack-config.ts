@@ -1,5 +1,6 @@
 import type { Node } from 'constructs';
 import { isSecureOrLoopbackUrl } from '../lib/loopback.js';
+import { REFRESH_QUEUE } from '../lib/refresh/routing.js';
 
 /** Deployment parameters of the stack, from CDK context (`-c key=value`) or props. */
 export interface MirrorStackConfig {
@@ -42,7 +43,7 @@ export const DEFAULT_CONFIG: MirrorStackConfig = {
   scheduleMinutes: 15,
   workerConcurrency: 2,
   receiverConcurrency: 10,
-  batchingWindowSeconds: 1,
+  batchingWindowSeconds: REFRESH_QUEUE.batchingWindowSeconds,
   publishChanges: false,
   tableStream: false,
   logRetentionDays: 30,

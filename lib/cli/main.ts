@@ -7,6 +7,7 @@ import { RunAbortedError } from '../sync/errors.js';
 import { CREATE_TABLE_HELP, createTableCommand } from './commands/create-table.js';
 import { GET_HELP, getCommand } from './commands/get.js';
 import { QUERY_HELP, queryCommand } from './commands/query.js';
+import { REQUEST_REFRESH_HELP, requestRefreshCommand } from './commands/request-refresh.js';
 import { SANDBOX_HELP, sandboxCommand } from './commands/sandbox.js';
 import { printSummary, SYNC_HELP, syncCommand } from './commands/sync.js';
 import { VERIFY_HELP, verifyCommand } from './commands/verify.js';
@@ -26,6 +27,7 @@ Commands:
                           print matching customers as JSON lines
   create-table            create the table with the stack's key schema and indexes
   verify [--json]         report drift between Piriod and the table, without writing
+  request-refresh ID…     put "Customer Refresh Requested" on the bus (EVENT_BUS_NAME)
   sandbox [--port N] [--customers N]
                           run the simulated Piriod API
 
@@ -41,6 +43,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   query: { run: queryCommand, help: QUERY_HELP },
   'create-table': { run: createTableCommand, help: CREATE_TABLE_HELP },
   verify: { run: verifyCommand, help: VERIFY_HELP },
+  'request-refresh': { run: requestRefreshCommand, help: REQUEST_REFRESH_HELP },
   sandbox: { run: (argv, _env, io) => sandboxCommand(argv, io), help: SANDBOX_HELP },
 };
 

@@ -1,6 +1,7 @@
 export { NO_FAULTS, type SandboxFaults } from './faults.js';
 export {
   type Sandbox,
+  type SandboxChange,
   type SandboxOptions,
   type SandboxStats,
   startSandbox,

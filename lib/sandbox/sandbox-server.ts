@@ -36,6 +36,12 @@ export interface SandboxStats {
   maxInFlight: number;
 }
 
+/** A change to a sandbox customer, as a Piriod webhook would report it. */
+export interface SandboxChange {
+  event: 'customer.created' | 'customer.updated' | 'customer.deleted';
+  id: string;
+}
+
 /** A running simulated Piriod API. */
 export interface Sandbox {
   readonly url: string;
@@ -68,6 +74,11 @@ export interface Sandbox {
   rotateToken(next: string): string;
   /** Called after each listing page is served, before the next request. */
   onListPage(hook: ((page: number) => void) | undefined): void;
+  /**
+   * Called after every create, update and delete (API or test helpers), as Piriod calls its
+   * webhooks; the dev runtime sends a signed webhook from here.
+   */
+  onChange(listener: ((change: SandboxChange) => void) | undefined): void;
   close(): Promise<void>;
 }
 
@@ -100,6 +111,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let generated = data.size;
   let stats = emptyStats();
   let pageHook: ((page: number) => void) | undefined;
+  let changeListener: ((change: SandboxChange) => void) | undefined;
+  const changed = (event: SandboxChange['event'], id: string) => changeListener?.({ event, id });
   const failing = new Map<string, number>();
 
   const nextUpdated = (previous: unknown): string => {
@@ -115,6 +128,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const c = { ...base, created: now, updated: now, ...patch } as SandboxCustomer;
       data.set(c.id, c);
       invalidate();
+      changed('customer.created', c.id);
       return c;
     },
     edit(id: string, patch?: Record<string, unknown>): SandboxCustomer {
@@ -127,6 +141,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         },
       };
       Object.assign(c, change, { updated: nextUpdated(c.updated) });
+      changed('customer.updated', id);
       return c;
     },
     remove(id: string): 'archived' | 'removed' {
@@ -135,10 +150,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const sales = (c.aggregations as { sales?: number } | undefined)?.sales ?? 0;
       if (sales > 0 && c.status !== 'archived') {
         Object.assign(c, { status: 'archived', updated: nextUpdated(c.updated) });
+        changed('customer.updated', id);
         return 'archived';
       }
       data.delete(id);
       invalidate();
+      changed('customer.deleted', id);
       return 'removed';
     },
   };
@@ -350,6 +367,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     rotateToken: (next) => {
       token = next;
       return token;
+    },
+    onChange: (listener) => {
+      changeListener = listener;
     },
     onListPage: (hook) => {
       pageHook = hook;

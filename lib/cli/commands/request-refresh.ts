@@ -1,0 +1,63 @@
+import { EventBridgeBus, eventBridgeFromEnv } from '../../aws/event-bridge-bus.js';
+import { isValidCustomerId } from '../../customer/errors.js';
+import { requireVariable } from '../../env-variables.js';
+import { parse } from '../args.js';
+import { EXIT, UsageError } from '../errors.js';
+import type { Io } from '../io.js';
+
+export const REQUEST_REFRESH_HELP = `Usage: piriod-mirror request-refresh ID… [--json]
+
+Puts "Customer Refresh Requested" on the configured bus (EVENT_BUS_NAME): 1–100 ids per
+event, batched beyond that. In AWS, the stack's EventBusName output (credentials and region
+from the usual AWS settings); locally, the bus of \`npm run dev\`, which prints the
+AWS_ENDPOINT_URL_EVENTBRIDGE and EVENT_BUS_NAME to use. Every id is checked first: a bad one
+stops the command with exit 2 and nothing is sent.
+
+  --json   print {"requested": n, "events": n, "bus": "…"} on stdout
+`;
+
+/** `request-refresh ID…`. */
+export async function requestRefreshCommand(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  io: Io,
+): Promise<number> {
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' } }, 'request-refresh');
+  if (values.help) {
+    io.out(REQUEST_REFRESH_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) {
+    throw new UsageError(
+      'request-refresh: expected one or more customer ids (see `piriod-mirror request-refresh --help`)',
+    );
+  }
+  const invalid = positionals.filter((id) => !isValidCustomerId(id));
+  if (invalid.length > 0) {
+    const shown = invalid
+      .slice(0, 3)
+      .map((id) => JSON.stringify(id.length > 40 ? `${id.slice(0, 40)}…` : id));
+    throw new UsageError(
+      `request-refresh: ${invalid.length} id${invalid.length === 1 ? ' is' : 's are'} not Piriod customer ids (${shown.join(', ')}); nothing was sent`,
+    );
+  }
+  const ids = [...new Set(positionals)];
+  const busName = requireVariable(env, 'EVENT_BUS_NAME');
+  try {
+    await new EventBridgeBus(eventBridgeFromEnv(env), busName).request(ids, 'event');
+  } catch (err) {
+    const e = err as Error;
+    io.err(`piriod-mirror: could not put the refresh request on ${busName}: ${e.message}\n`);
+    // Missing AWS credentials or region is a configuration error, like a missing token.
+    return /Credential|Region is missing/i.test(`${e.name} ${e.message}`)
+      ? EXIT.usage
+      : EXIT.failed;
+  }
+  const events = Math.ceil(ids.length / 100);
+  if (values.json) io.out(`${JSON.stringify({ requested: ids.length, events, bus: busName })}\n`);
+  else
+    io.out(
+      `Requested a refresh of ${ids.length} customer${ids.length === 1 ? '' : 's'} in ${events} event${events === 1 ? '' : 's'} on ${busName}.\n`,
+    );
+  return EXIT.ok;
+}

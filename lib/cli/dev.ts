@@ -1,0 +1,220 @@
+import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { EventBridgeBus, eventBridgeFromEnv } from '../aws/event-bridge-bus.js';
+import { loadStoreConfig } from '../config.js';
+import { type DevRuntime, type Hop, startDevRuntime } from '../dev/dev-runtime.js';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../local/dynamodb-local.js';
+import { type Sandbox, startSandbox } from '../sandbox/sandbox-server.js';
+import { ensureTable } from '../store/create-table.js';
+import { createDocumentClient } from '../store/dynamodb-client.js';
+import { intFlag, parse } from './args.js';
+import { EXIT } from './errors.js';
+import { cliSecrets, type Io, processIo } from './io.js';
+import { silenceNodeVersionWarning } from './quiet-warnings.js';
+
+type Env = Record<string, string | undefined>;
+
+export const DEV_HELP = `Usage: npm run dev [-- --demo] [--json] [--interval SECONDS] [--customers N]
+
+Runs the serverless flow on this machine with the handler modules Lambda runs:
+receive-webhook behind a local URL, a local bus with the stack's rules, a local refresh
+queue with the stack's SQS settings feeding sync-customers, a dead-letter queue, and
+plan-sync on a schedule. Without PIRIOD_API_TOKEN it starts DynamoDB Local and the sandbox,
+whose every change is sent to the receiver as a signed webhook. Each hop is printed as it
+happens; Ctrl-C stops everything.
+
+  --demo            edit customers in the sandbox, report webhook → table latency, send a
+                    poison request and show it in the dead-letter queue, then exit
+  --json            print hops as JSON lines
+  --interval S      plan-sync schedule in seconds (default 300)
+  --customers N     sandbox customers (default 200)
+`;
+
+/** Customers the demo edits. */
+const DEMO_EDITS = 20;
+/** How long the demo waits for a change to reach the table. */
+const DEMO_TIMEOUT_MS = 30_000;
+
+/** `npm run dev`: the local serverless flow, or `--demo` for a scripted run. */
+export async function dev(argv: string[], env: Env, io: Io): Promise<number> {
+  const { values } = parse(
+    argv,
+    {
+      demo: { type: 'boolean' },
+      json: { type: 'boolean' },
+      interval: { type: 'string' },
+      customers: { type: 'string' },
+    },
+    'dev',
+    false,
+  );
+  if (values.help) {
+    io.out(DEV_HELP);
+    return EXIT.ok;
+  }
+  const intervalMs = intFlag(values.interval, 'interval', 300, 1) * 1000;
+  const customers = intFlag(values.customers, 'customers', 200, 1);
+  const started = Date.now();
+  const print = (hop: Hop) => {
+    const at = ((Date.now() - started) / 1000).toFixed(1);
+    io.err(
+      values.json
+        ? `${JSON.stringify({ at: Number(at), ...hop })}\n`
+        : `+${at}s ${describe(hop)}\n`,
+    );
+  };
+
+  const resources: { db?: LocalDynamoDb; sandbox?: Sandbox; runtime?: DevRuntime } = {};
+  const stop = async () => {
+    await resources.runtime?.close();
+    await resources.sandbox?.close();
+    await resources.db?.stop();
+  };
+  const onSignal = () => {
+    io.err('\nstopping…\n');
+    stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    let functionEnv: Env;
+    const secret =
+      env.PIRIOD_WEBHOOK_SECRET?.trim() || `whsecret_dev_${randomBytes(8).toString('hex')}`;
+    if (env.PIRIOD_API_TOKEN?.trim() && !values.demo) {
+      io.err('PIRIOD_API_TOKEN is set: the local flow reads your Piriod account.\n');
+      functionEnv = { ...env };
+    } else {
+      io.err('Starting DynamoDB Local (Java)… ');
+      resources.db = await startLocalDynamoDb();
+      io.err(`ready.\n`);
+      resources.sandbox = await startSandbox({ customers, faults: { latencyMs: 20 } });
+      const { tableName } = loadStoreConfig(env);
+      await ensureTable(createDocumentClient({ endpoint: resources.db.endpoint }), tableName);
+      functionEnv = {
+        PIRIOD_API_URL: resources.sandbox.url,
+        PIRIOD_API_TOKEN: resources.sandbox.token,
+        PIRIOD_WORKSPACE: resources.sandbox.workspace,
+        CUSTOMERS_TABLE: tableName,
+        AWS_ENDPOINT_URL_DYNAMODB: resources.db.endpoint,
+      };
+      io.err(
+        `Sandbox with ${customers} customers on ${resources.sandbox.url}; table ${tableName}.\n`,
+      );
+    }
+    resources.runtime = await startDevRuntime({
+      env: functionEnv,
+      sandbox: resources.sandbox,
+      webhookSecret: secret,
+      planSyncIntervalMs: values.demo ? 0 : intervalMs,
+      onHop: print,
+    });
+    const runtime = resources.runtime;
+    io.err(
+      `Webhook receiver: ${runtime.webhookUrl}\n` +
+        `Request refreshes from another terminal:\n` +
+        `  AWS_ENDPOINT_URL_EVENTBRIDGE=${runtime.cliEnv.AWS_ENDPOINT_URL_EVENTBRIDGE} EVENT_BUS_NAME=${runtime.cliEnv.EVENT_BUS_NAME} \\\n` +
+        `    npm run --silent mirror -- request-refresh cus_…\n\nInitial full mirror (plan-sync):\n`,
+    );
+    await runtime.runPlanSync();
+    if (!values.demo) {
+      io.err(`\nWatching. plan-sync runs every ${intervalMs / 1000} s. Ctrl-C stops.\n`);
+      await new Promise<never>(() => {});
+    }
+    return await demo(runtime, resources.sandbox as Sandbox, io);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await stop();
+  }
+}
+
+/** The scripted demo: edits through the sandbox's API, latency to the table, one poison. */
+async function demo(runtime: DevRuntime, sandbox: Sandbox, io: Io): Promise<number> {
+  io.err(`\nDemo: editing ${DEMO_EDITS} customers through the sandbox's API…\n`);
+  const ids = sandbox
+    .customers()
+    .slice(0, DEMO_EDITS)
+    .map((c) => c.id);
+  const latencies: number[] = [];
+  const late: string[] = [];
+  await Promise.all(
+    ids.map(async (id, i) => {
+      const written = runtime.nextWrite(id);
+      const sent = Date.now();
+      const res = await fetch(`${sandbox.url}/customers/${id}/`, {
+        method: 'PATCH',
+        headers: {
+          authorization: `Token ${sandbox.token}`,
+          'x-simple-workspace': sandbox.workspace,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ manager: `Demo Manager ${i}` }),
+      });
+      await res.arrayBuffer();
+      const outcome = await Promise.race([
+        written,
+        new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), DEMO_TIMEOUT_MS).unref()),
+      ]);
+      if (outcome === 'updated') latencies.push(Date.now() - sent);
+      else late.push(`${id} (${outcome})`);
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))];
+  io.out(
+    `\nwebhook → table: ${latencies.length}/${ids.length} changes arrived; p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms\n`,
+  );
+  io.err('\nSending one poison refresh request (an invalid id)…\n');
+  const poison = '../not-a-customer';
+  const bus = new EventBridgeBus(
+    eventBridgeFromEnv(runtime.cliEnv),
+    runtime.cliEnv.EVENT_BUS_NAME as string,
+  );
+  await bus.request([poison], 'event');
+  await runtime.drained();
+  const dead = runtime.deadLetters().find((m) => m.body.includes(poison));
+  io.out(
+    dead
+      ? `dead-letter queue: ${JSON.stringify({ reason: dead.reason, customerId: dead.customerId })}\n`
+      : 'dead-letter queue: the poison request did not arrive\n',
+  );
+  if (late.length > 0) io.out(`not in the table in time: ${late.join(', ')}\n`);
+  return late.length === 0 && dead ? EXIT.ok : EXIT.failed;
+}
+
+function describe(hop: Hop): string {
+  switch (hop.hop) {
+    case 'webhook':
+      return `webhook answered ${hop.status} in ${hop.ms} ms`;
+    case 'bus':
+      return `bus: "${hop.detailType}"${hop.ids ? ` [${hop.ids.join(', ')}]` : ''} → ${hop.routedTo.join(', ') || '(no rule)'}`;
+    case 'queue':
+      return `queue: batch of ${hop.messages} after ${hop.waitedMs} ms`;
+    case 'worker':
+      return `  ${hop.customerId}: ${hop.outcome} (${hop.source})`;
+    case 'batch-done':
+      return `worker: batch of ${hop.messages} done in ${hop.ms} ms${hop.retried ? `, ${hop.retried} to retry` : ''}`;
+    case 'dead-letter':
+      return `dead-letter queue: ${hop.customerId ?? '(no id)'} — ${hop.reason}`;
+    case 'plan-sync': {
+      const r = hop.report;
+      return `plan-sync (${hop.trigger}): ${r.completed ? 'done' : `continues at page ${r.nextPage}`}, ${r.synced} synced, ${r.created} created, ${r.updated} updated, ${r.failed} failed`;
+    }
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  silenceNodeVersionWarning();
+  const env = process.env;
+  const io = processIo(() => cliSecrets(env));
+  dev(process.argv.slice(2), env, io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      io.err(`piriod-mirror dev: ${(err as Error).message}\n`);
+      process.exitCode = EXIT.failed;
+    },
+  );
+}

@@ -1,0 +1,268 @@
+import { createPlanSyncHandler, planSyncDepsFromEnv } from '../../functions/plan-sync/handler.js';
+import {
+  createReceiveWebhookHandler,
+  receiveWebhookDepsFromEnv,
+} from '../../functions/receive-webhook/handler.js';
+import {
+  createSyncCustomersHandler,
+  syncCustomersDepsFromEnv,
+} from '../../functions/sync-customers/handler.js';
+import { REFRESH_QUEUE, WORKER_TIMEOUT_SECONDS } from '../refresh/routing.js';
+import type { Sandbox } from '../sandbox/index.js';
+import { sendWebhook } from '../sandbox/webhook-sender.js';
+import { localContext, serveFunctionUrl } from './function-url.js';
+import { type BusEvent, startLocalAws } from './local-aws.js';
+import { LocalQueue, type LocalQueueSettings } from './local-queue.js';
+import { observedStore, type WriteOutcome } from './observed-store.js';
+
+type Env = Record<string, string | undefined>;
+
+/** One hop of the flow, as the terminal shows it. */
+export type Hop =
+  | { hop: 'webhook'; status: number; ms: number; event?: string; customerId?: string }
+  | { hop: 'bus'; detailType: string; routedTo: string[]; ids?: string[] }
+  | { hop: 'queue'; messages: number; waitedMs: number }
+  | { hop: 'worker'; customerId: string; outcome: WriteOutcome; source: string }
+  | { hop: 'batch-done'; messages: number; retried: number; ms: number }
+  | { hop: 'dead-letter'; reason: string; customerId?: string; body: string }
+  | { hop: 'plan-sync'; trigger: 'schedule' | 'continuation'; report: Record<string, unknown> };
+
+/** Options of {@link startDevRuntime}. */
+export interface DevRuntimeOptions {
+  /** Where Piriod and the table are: PIRIOD_*, CUSTOMERS_TABLE, AWS_ENDPOINT_URL_DYNAMODB… */
+  env: Env;
+  /** The sandbox, when running against it: its changes are sent as signed webhooks. */
+  sandbox?: Sandbox;
+  /** The webhook signing secret shared by sender and receiver. */
+  webhookSecret: string;
+  /** Scheduled full mirror every this many ms; 0 for none. */
+  planSyncIntervalMs: number;
+  /** plan-sync's Lambda timeout (its time budget is derived from it, as in AWS). */
+  planSyncTimeoutMs?: number;
+  /** Overrides of the stack's queue settings (tests shorten the visibility timeout). */
+  queue?: Partial<LocalQueueSettings>;
+  onHop?: (hop: Hop) => void;
+}
+
+/** A running local serverless flow. */
+export interface DevRuntime {
+  webhookUrl: string;
+  /** The environment the CLI needs to put events on this runtime's bus. */
+  cliEnv: Env;
+  deadLetters(): { body: string; reason?: string; customerId?: string }[];
+  /** Resolves with the outcome of the next write of `id` (created, updated, deleted…). */
+  nextWrite(id: string): Promise<WriteOutcome>;
+  /** Runs plan-sync now, as the schedule would, and then every continuation it asks for. */
+  runPlanSync(): Promise<Record<string, unknown>[]>;
+  /** Resolves once the refresh queue is empty and idle. */
+  drained(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole serverless flow on one machine, with the handler modules Lambda runs:
+ * `receive-webhook` behind a local Function URL, a local bus routing by the stack's rules, a
+ * local refresh queue with the stack's SQS settings feeding `sync-customers`, a dead-letter
+ * queue, and `plan-sync` on a schedule and on continuation events. The functions reach the
+ * bus and the queues through the official SDK clients, pointed at a local endpoint.
+ */
+export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRuntime> {
+  const hop = options.onHop ?? (() => {});
+  const writeWaiters = new Map<string, ((o: WriteOutcome) => void)[]>();
+  let currentSource = 'event';
+  const onWrite = (id: string, outcome: WriteOutcome) => {
+    hop({ hop: 'worker', customerId: id, outcome, source: currentSource });
+    const waiters = writeWaiters.get(id);
+    if (waiters) {
+      writeWaiters.delete(id);
+      for (const w of waiters) w(outcome);
+    }
+  };
+
+  const settings: LocalQueueSettings = {
+    batchSize: REFRESH_QUEUE.batchSize,
+    batchingWindowMs: REFRESH_QUEUE.batchingWindowSeconds * 1000,
+    visibilityTimeoutMs: REFRESH_QUEUE.visibilityTimeoutSeconds * 1000,
+    maxReceiveCount: REFRESH_QUEUE.maxReceiveCount,
+    ...options.queue,
+  };
+  const dlq = new LocalQueue('dead-letter-queue', settings, undefined, undefined, (e) => {
+    if (e.type !== 'sent') return;
+    const { reason = '(no reason)', customerId } = e.message.attributes;
+    hop({
+      hop: 'dead-letter',
+      reason,
+      body: e.message.body,
+      ...(customerId ? { customerId } : {}),
+    });
+  });
+  const queues: Record<string, LocalQueue> = { 'dead-letter-queue': dlq };
+  let worker:
+    | ((
+        e: Parameters<ReturnType<typeof createSyncCustomersHandler>>[0],
+      ) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>)
+    | undefined;
+  const refreshQueue = new LocalQueue(
+    'refresh-queue',
+    settings,
+    (event) => (worker as NonNullable<typeof worker>)(event),
+    (message, reason) => {
+      // SQS's redrive keeps the body and attributes; the local one also says why.
+      dlq.send(message.body, { ...message.attributes, reason });
+    },
+    (e) => {
+      if (e.type === 'batch') hop({ hop: 'queue', messages: e.messages, waitedMs: e.waitedMs });
+      if (e.type === 'settled')
+        hop({ hop: 'batch-done', messages: e.messages, retried: e.failed, ms: e.ms });
+    },
+  );
+  queues['refresh-queue'] = refreshQueue;
+
+  let planSyncChain: Promise<unknown> = Promise.resolve();
+  const planReports: Record<string, unknown>[] = [];
+  let invokePlanSync: (event: unknown, trigger: 'schedule' | 'continuation') => Promise<unknown> =
+    async () => undefined;
+  const pendingContinuations = new Set<Promise<unknown>>();
+  const aws = await startLocalAws({
+    queues,
+    targets: {
+      'refresh-queue': (event: BusEvent) => {
+        refreshQueue.send(JSON.stringify(event));
+      },
+      'plan-sync': (event: BusEvent) => {
+        // Asynchronous, as EventBridge invokes a function target.
+        const p = invokePlanSync(event, 'continuation').finally(() =>
+          pendingContinuations.delete(p),
+        );
+        pendingContinuations.add(p);
+      },
+    },
+    onEvent: (event, matched) => {
+      const detail = event.detail as { customerId?: string; customerIds?: string[] };
+      const ids = detail.customerIds ?? (detail.customerId ? [detail.customerId] : undefined);
+      hop({
+        hop: 'bus',
+        detailType: event['detail-type'],
+        routedTo: matched.map((r) => r.target),
+        ...(ids ? { ids } : {}),
+      });
+    },
+  });
+
+  const env: Env = {
+    ...options.env,
+    PIRIOD_WEBHOOK_SECRET: options.webhookSecret,
+    AWS_ENDPOINT_URL_SQS: aws.url,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: aws.url,
+    EVENT_BUS_NAME: aws.busName,
+    REFRESH_QUEUE_URL: aws.queueUrl('refresh-queue'),
+    DEAD_LETTER_QUEUE_URL: aws.queueUrl('dead-letter-queue'),
+  };
+
+  const workerDeps = await syncCustomersDepsFromEnv(env);
+  const workerHandler = createSyncCustomersHandler(async () => ({
+    ...workerDeps,
+    store: observedStore(workerDeps.store, onWrite),
+  }));
+  worker = async (event) => {
+    currentSource = 'worker';
+    return workerHandler(event, localContext('sync-customers', WORKER_TIMEOUT_SECONDS * 1000));
+  };
+
+  const planDeps = await planSyncDepsFromEnv(env);
+  const planHandler = createPlanSyncHandler(async () => ({
+    ...planDeps,
+    store: observedStore(planDeps.store, (id, outcome) => {
+      if (outcome !== 'unchanged') onWrite(id, outcome);
+    }),
+  }));
+  invokePlanSync = (event, trigger) => {
+    // One planner at a time (reserved concurrency 1).
+    const run = planSyncChain.then(async () => {
+      currentSource = 'schedule';
+      const report = await planHandler(
+        event,
+        localContext('plan-sync', options.planSyncTimeoutMs ?? 15 * 60_000),
+      );
+      planReports.push(report);
+      hop({ hop: 'plan-sync', trigger, report });
+      return report;
+    });
+    planSyncChain = run.catch(() => {});
+    return run;
+  };
+
+  const receiverDeps = await receiveWebhookDepsFromEnv(env);
+  const receiver = createReceiveWebhookHandler(async () => receiverDeps);
+  const url = await serveFunctionUrl(
+    async (event, context) => {
+      const res = await receiver(event, context);
+      return res;
+    },
+    (status, ms) => hop({ hop: 'webhook', status, ms }),
+  );
+
+  options.sandbox?.onChange((change) => {
+    void sendWebhook(url.url, options.webhookSecret, {
+      event: change.event,
+      object_id: change.id,
+    }).catch(() => {});
+  });
+
+  const timer =
+    options.planSyncIntervalMs > 0
+      ? setInterval(() => {
+          void invokePlanSync(scheduledEvent(), 'schedule').catch(() => {});
+        }, options.planSyncIntervalMs)
+      : undefined;
+
+  return {
+    webhookUrl: url.url,
+    cliEnv: {
+      AWS_ENDPOINT_URL_EVENTBRIDGE: aws.url,
+      EVENT_BUS_NAME: aws.busName,
+    },
+    deadLetters: () =>
+      dlq.peek().map((m) => ({
+        body: m.body,
+        reason: m.attributes.reason,
+        customerId: m.attributes.customerId,
+      })),
+    nextWrite: (id) =>
+      new Promise((resolve) => {
+        const list = writeWaiters.get(id) ?? [];
+        list.push(resolve);
+        writeWaiters.set(id, list);
+      }),
+    runPlanSync: async () => {
+      const before = planReports.length;
+      await invokePlanSync(scheduledEvent(), 'schedule');
+      while (pendingContinuations.size > 0) await Promise.all([...pendingContinuations]);
+      return planReports.slice(before);
+    },
+    drained: () => refreshQueue.idle(),
+    close: async () => {
+      clearInterval(timer);
+      options.sandbox?.onChange(undefined);
+      refreshQueue.close();
+      dlq.close();
+      await Promise.allSettled([planSyncChain, ...pendingContinuations]);
+      await url.close();
+      await aws.close();
+    },
+  };
+}
+
+function scheduledEvent() {
+  return {
+    version: '0',
+    id: crypto.randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '000000000000',
+    time: new Date().toISOString(),
+    region: 'us-east-1',
+    resources: ['arn:aws:events:us-east-1:000000000000:rule/local-schedule'],
+    detail: {},
+  };
+}

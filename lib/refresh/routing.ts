@@ -1,0 +1,63 @@
+import { EVENT_SOURCE, MIRROR_CONTINUED, REFRESH_REQUESTED } from './event-names.js';
+
+/**
+ * How the stack's custom bus routes events, and how the refresh queue behaves: one
+ * definition used by the CDK stack (`infra/`) and by the local dev runtime (`npm run dev`),
+ * so the two can never drift apart.
+ */
+
+/** An EventBridge event pattern over exact values of top-level fields. */
+export interface EventPattern {
+  source: string[];
+  'detail-type': string[];
+}
+
+/** A rule of the custom bus: which events go to which of the product's targets. */
+export interface BusRule {
+  id: string;
+  description: string;
+  pattern: EventPattern;
+  target: 'refresh-queue' | 'plan-sync';
+}
+
+/** The custom bus's rules. */
+export const BUS_RULES: readonly BusRule[] = [
+  {
+    id: 'RefreshRequestedRule',
+    description: 'Customer Refresh Requested → refresh queue',
+    pattern: { source: [EVENT_SOURCE], 'detail-type': [REFRESH_REQUESTED] },
+    target: 'refresh-queue',
+  },
+  {
+    id: 'ContinuationRule',
+    description: 'Full Mirror Continued → plan-sync',
+    pattern: { source: [EVENT_SOURCE], 'detail-type': [MIRROR_CONTINUED] },
+    target: 'plan-sync',
+  },
+];
+
+/** Whether an event (`source`, `detail-type`) matches a pattern, as EventBridge decides it. */
+export function matchesPattern(
+  event: { source?: unknown; 'detail-type'?: unknown },
+  pattern: EventPattern,
+): boolean {
+  return (
+    pattern.source.includes(String(event.source)) &&
+    pattern['detail-type'].includes(String(event['detail-type']))
+  );
+}
+
+/** Timeout of the refresh worker (`sync-customers`), in seconds. */
+export const WORKER_TIMEOUT_SECONDS = 60;
+
+/** The refresh queue and its event source mapping. */
+export const REFRESH_QUEUE = {
+  /** Messages per worker invocation (SQS → Lambda batch size). */
+  batchSize: 100,
+  /** Default batching window in seconds (a stack setting, `batchingWindowSeconds`). */
+  batchingWindowSeconds: 1,
+  /** AWS's guidance for Lambda event sources: at least six times the function timeout. */
+  visibilityTimeoutSeconds: WORKER_TIMEOUT_SECONDS * 6,
+  /** Deliveries before SQS moves a message to the dead-letter queue itself. */
+  maxReceiveCount: 5,
+} as const;
