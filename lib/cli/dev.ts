@@ -186,13 +186,13 @@ async function demo(runtime: DevRuntime, sandbox: Sandbox, io: Io): Promise<numb
 function describe(hop: Hop): string {
   switch (hop.hop) {
     case 'webhook':
-      return `webhook answered ${hop.status} in ${hop.ms} ms`;
+      return `webhook ${hop.customerId ?? ''} answered ${hop.status} in ${hop.ms} ms${hop.error ? ` (${hop.error})` : ''}`;
     case 'bus':
       return `bus: "${hop.detailType}"${hop.ids ? ` [${hop.ids.join(', ')}]` : ''} → ${hop.routedTo.join(', ') || '(no rule)'}`;
     case 'queue':
       return `queue: batch of ${hop.messages} after ${hop.waitedMs} ms`;
     case 'worker':
-      return `  ${hop.customerId}: ${hop.outcome} (${hop.source})`;
+      return `worker: ${hop.customerId} ${hop.outcome}`;
     case 'batch-done':
       return `worker: batch of ${hop.messages} done in ${hop.ms} ms${hop.retried ? `, ${hop.retried} to retry` : ''}`;
     case 'dead-letter':

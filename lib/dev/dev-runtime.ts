@@ -19,10 +19,10 @@ type Env = Record<string, string | undefined>;
 
 /** One hop of the flow, as the terminal shows it. */
 export type Hop =
-  | { hop: 'webhook'; status: number; ms: number; event?: string; customerId?: string }
+  | { hop: 'webhook'; status: number; ms: number; customerId?: string; error?: string }
   | { hop: 'bus'; detailType: string; routedTo: string[]; ids?: string[] }
   | { hop: 'queue'; messages: number; waitedMs: number }
-  | { hop: 'worker'; customerId: string; outcome: WriteOutcome; source: string }
+  | { hop: 'worker'; customerId: string; outcome: WriteOutcome }
   | { hop: 'batch-done'; messages: number; retried: number; ms: number }
   | { hop: 'dead-letter'; reason: string; customerId?: string; body: string }
   | { hop: 'plan-sync'; trigger: 'schedule' | 'continuation'; report: Record<string, unknown> };
@@ -69,14 +69,16 @@ export interface DevRuntime {
 export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRuntime> {
   const hop = options.onHop ?? (() => {});
   const writeWaiters = new Map<string, ((o: WriteOutcome) => void)[]>();
-  let currentSource = 'event';
-  const onWrite = (id: string, outcome: WriteOutcome) => {
-    hop({ hop: 'worker', customerId: id, outcome, source: currentSource });
+  const resolveWaiters = (id: string, outcome: WriteOutcome) => {
     const waiters = writeWaiters.get(id);
     if (waiters) {
       writeWaiters.delete(id);
       for (const w of waiters) w(outcome);
     }
+  };
+  const onWrite = (id: string, outcome: WriteOutcome) => {
+    hop({ hop: 'worker', customerId: id, outcome });
+    resolveWaiters(id, outcome);
   };
 
   const settings: LocalQueueSettings = {
@@ -165,21 +167,18 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
     store: observedStore(workerDeps.store, onWrite),
   }));
   worker = async (event) => {
-    currentSource = 'worker';
     return workerHandler(event, localContext('sync-customers', WORKER_TIMEOUT_SECONDS * 1000));
   };
 
   const planDeps = await planSyncDepsFromEnv(env);
   const planHandler = createPlanSyncHandler(async () => ({
     ...planDeps,
-    store: observedStore(planDeps.store, (id, outcome) => {
-      if (outcome !== 'unchanged') onWrite(id, outcome);
-    }),
+    // A full mirror reports its totals (the plan-sync hop); writes still resolve waiters.
+    store: observedStore(planDeps.store, (id, outcome) => resolveWaiters(id, outcome)),
   }));
   invokePlanSync = (event, trigger) => {
     // One planner at a time (reserved concurrency 1).
     const run = planSyncChain.then(async () => {
-      currentSource = 'schedule';
       const report = await planHandler(
         event,
         localContext('plan-sync', options.planSyncTimeoutMs ?? 15 * 60_000),
@@ -194,13 +193,21 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
 
   const receiverDeps = await receiveWebhookDepsFromEnv(env);
   const receiver = createReceiveWebhookHandler(async () => receiverDeps);
-  const url = await serveFunctionUrl(
-    async (event, context) => {
-      const res = await receiver(event, context);
-      return res;
-    },
-    (status, ms) => hop({ hop: 'webhook', status, ms }),
-  );
+  const url = await serveFunctionUrl(receiver, (result, ms) => {
+    let said: { customerId?: string; error?: string } = {};
+    try {
+      said = JSON.parse(String(result.body ?? '{}'));
+    } catch {
+      // not JSON: nothing more to show
+    }
+    hop({
+      hop: 'webhook',
+      status: result.statusCode ?? 200,
+      ms,
+      ...(said.customerId ? { customerId: said.customerId } : {}),
+      ...(said.error ? { error: said.error } : {}),
+    });
+  });
 
   options.sandbox?.onChange((change) => {
     void sendWebhook(url.url, options.webhookSecret, {

@@ -38,7 +38,7 @@ type UrlHandler = (
  */
 export async function serveFunctionUrl(
   handler: UrlHandler,
-  onRequest: (status: number, ms: number) => void = () => {},
+  onRequest: (result: APIGatewayProxyStructuredResultV2, ms: number) => void = () => {},
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer(async (req, res) => {
     const started = Date.now();
@@ -92,7 +92,7 @@ export async function serveFunctionUrl(
     const status = result.statusCode ?? 200;
     res.writeHead(status, (result.headers ?? {}) as Record<string, string>);
     res.end(result.body ?? '');
-    onRequest(status, Date.now() - started);
+    onRequest(result, Date.now() - started);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return {
