@@ -625,6 +625,7 @@ function renderTable(r: Record<string, any>): string {
   lines.push(
     `| normalizeCustomer | ${n.microsPerCustomer} µs/customer | ${n.ratioToJsonParse} × JSON.parse (${n.jsonParseMicrosPerCustomer} µs) | |`,
   );
+  // biome-ignore lint/suspicious/noExplicitAny: results is free-form JSON built above.
   for (const [name, s] of Object.entries<any>(r.coldStart)) {
     lines.push(
       `| cold start ${name} | ${s.sizeKb} KB, ${s.importMs} ms | **${s.ratioToFloor}** × SDK floor (${s.floorSizeKb} KB, ${s.floorImportMs} ms); ${s.ratioToEmptyModule} × empty module | ≤ 1.25 ${mark(s.met)} |`,

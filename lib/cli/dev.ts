@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
 import { EventBridgeBus, eventBridgeFromEnv } from '../aws/event-bridge-bus.js';
 import { loadStoreConfig } from '../config.js';
 import { type DevRuntime, type Hop, startDevRuntime } from '../dev/dev-runtime.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../local/dynamodb-local.js';
+import { patchCustomer } from '../sandbox/sandbox-client.js';
 import { type Sandbox, startSandbox } from '../sandbox/sandbox-server.js';
 import { ensureTable } from '../store/create-table.js';
 import { createDocumentClient } from '../store/dynamodb-client.js';
 import { intFlag, parse } from './args.js';
+import { isEntryPoint, runWithProcess } from './entry-point.js';
 import { EXIT } from './errors.js';
-import { cliSecrets, type Io, processIo } from './io.js';
-import { silenceNodeVersionWarning } from './quiet-warnings.js';
+import type { Io } from './io.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -141,16 +141,7 @@ async function demo(runtime: DevRuntime, sandbox: Sandbox, io: Io): Promise<numb
     ids.map(async (id, i) => {
       const written = runtime.nextWrite(id);
       const sent = Date.now();
-      const res = await fetch(`${sandbox.url}/customers/${id}/`, {
-        method: 'PATCH',
-        headers: {
-          authorization: `Token ${sandbox.token}`,
-          'x-simple-workspace': sandbox.workspace,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify({ manager: `Demo Manager ${i}` }),
-      });
-      await res.arrayBuffer();
+      await patchCustomer(sandbox, id, { manager: `Demo Manager ${i}` });
       const outcome = await Promise.race([
         written,
         new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), DEMO_TIMEOUT_MS).unref()),
@@ -204,17 +195,4 @@ function describe(hop: Hop): string {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  silenceNodeVersionWarning();
-  const env = process.env;
-  const io = processIo(() => cliSecrets(env));
-  dev(process.argv.slice(2), env, io).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err) => {
-      io.err(`piriod-mirror dev: ${(err as Error).message}\n`);
-      process.exitCode = EXIT.failed;
-    },
-  );
-}
+if (isEntryPoint(import.meta.url)) runWithProcess('piriod-mirror dev', dev);

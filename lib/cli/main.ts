@@ -1,4 +1,3 @@
-import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../config.js';
 import { InvalidCustomerIdError } from '../customer/errors.js';
 import { PiriodCredentialsError, PiriodError } from '../piriod/errors.js';
@@ -11,9 +10,9 @@ import { REQUEST_REFRESH_HELP, requestRefreshCommand } from './commands/request-
 import { SANDBOX_HELP, sandboxCommand } from './commands/sandbox.js';
 import { printSummary, SYNC_HELP, syncCommand } from './commands/sync.js';
 import { VERIFY_HELP, verifyCommand } from './commands/verify.js';
+import { isEntryPoint, runWithProcess } from './entry-point.js';
 import { EXIT, UsageError } from './errors.js';
-import { cliSecrets, type Io, processIo } from './io.js';
-import { silenceNodeVersionWarning } from './quiet-warnings.js';
+import type { Io } from './io.js';
 
 const HELP = `Usage: piriod-mirror <command> [options]
   (in a clone: npx piriod-mirror <command>, or npm run --silent mirror -- <command>)
@@ -104,23 +103,9 @@ function reportError(err: unknown, io: Io): number {
   return EXIT.failed;
 }
 
-/**
- * Runs the CLI with this process's arguments, environment and stdio, and sets the exit
- * code. The token is scrubbed from all output in the same trimmed form the client sends.
- */
+/** Runs the CLI with this process's arguments, environment and stdio (`bin/piriod-mirror.mjs`). */
 export function runFromProcess(): void {
-  silenceNodeVersionWarning();
-  const env = process.env;
-  const io = processIo(() => cliSecrets(env));
-  runCli(process.argv.slice(2), env, io).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err) => {
-      io.err(`piriod-mirror: ${(err as Error).message}\n`);
-      process.exitCode = EXIT.failed;
-    },
-  );
+  runWithProcess('piriod-mirror', runCli);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) runFromProcess();
+if (isEntryPoint(import.meta.url)) runFromProcess();

@@ -1,4 +1,3 @@
-import { pathToFileURL } from 'node:url';
 import { loadStoreConfig } from '../config.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../local/dynamodb-local.js';
 import { PiriodClient } from '../piriod/client.js';
@@ -9,10 +8,10 @@ import { createDocumentClient } from '../store/dynamodb-client.js';
 import { DynamoCustomerStore } from '../store/dynamodb-customer-store.js';
 import { systemClock } from '../sync/ports.js';
 import { printSummary, runSync } from './commands/sync.js';
+import { isEntryPoint, runWithProcess } from './entry-point.js';
 import { EXIT } from './errors.js';
-import { cliSecrets, type Io, processIo } from './io.js';
+import type { Io } from './io.js';
 import { runCli } from './main.js';
-import { silenceNodeVersionWarning } from './quiet-warnings.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -100,6 +99,7 @@ export async function start(env: Env, io: Io): Promise<number> {
         '  npm run --silent mirror -- sandbox --customers 5000      # a sandbox to point the CLI at\n' +
         '  npm run --silent mirror -- sync --json                   # mirror with PIRIOD_* set\n' +
         '  npm run --silent mirror -- query --status active         # JSON lines\n' +
+        '  npm run dev -- --demo                                    # webhook → bus → queue → table, locally\n' +
         '  PIRIOD_API_TOKEN=sk_live_… PIRIOD_WORKSPACE=acc_… npm start  # your real account\n' +
         '  npm test · npm run bench · npm run synth\n',
     );
@@ -120,17 +120,5 @@ async function take<T>(it: AsyncIterable<T>, n: number): Promise<T[]> {
   return out;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  silenceNodeVersionWarning();
-  const env = process.env;
-  const io = processIo(() => cliSecrets(env));
-  start(env, io).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err) => {
-      io.err(`piriod-mirror: ${(err as Error).message}\n`);
-      process.exitCode = EXIT.failed;
-    },
-  );
-}
+if (isEntryPoint(import.meta.url))
+  runWithProcess('piriod-mirror', (_argv, env, io) => start(env, io));

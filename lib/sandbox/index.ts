@@ -1,4 +1,5 @@
 export { NO_FAULTS, type SandboxFaults } from './faults.js';
+export { patchCustomer } from './sandbox-client.js';
 export {
   type Sandbox,
   type SandboxChange,

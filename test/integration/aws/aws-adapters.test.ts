@@ -234,15 +234,11 @@ describe('EventBridge bus (official EventBridge client)', () => {
 describe('secrets (Powertools Parameters over the official Secrets Manager client)', () => {
   const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:piriod-token-AbCdEf';
 
-  async function secretsFake(values: { current: string }) {
-    return fake((r) => ({
+  /** A token source over a local Secrets Manager holding `values.current`. */
+  async function tokenFromSecretsManager(values: { current: string }) {
+    const f = await fake((r) => ({
       body: { ARN: r.body.SecretId, Name: 'piriod-token', SecretString: values.current },
     }));
-  }
-
-  it('reads the secret by ARN once and serves it from the cache', async () => {
-    const values = { current: 'sk_live_one' };
-    const f = await secretsFake(values);
     const env = { PIRIOD_API_TOKEN_SECRET_ARN: ARN, AWS_ENDPOINT_URL_SECRETS_MANAGER: f.url };
     const token = secretSource(env, {
       name: 'PIRIOD_API_TOKEN',
@@ -250,6 +246,12 @@ describe('secrets (Powertools Parameters over the official Secrets Manager clien
       read: secretsManagerReader(env),
       minRefreshMs: 0,
     });
+    return { f, token };
+  }
+
+  it('reads the secret by ARN once and serves it from the cache', async () => {
+    const values = { current: 'sk_live_one' };
+    const { f, token } = await tokenFromSecretsManager(values);
     expect(await token.get()).toBe('sk_live_one');
     expect(await token.get()).toBe('sk_live_one');
     expect(f.requests.map((r) => [r.target, r.body.SecretId])).toEqual([
@@ -259,14 +261,7 @@ describe('secrets (Powertools Parameters over the official Secrets Manager clien
 
   it('re-reads a rotated secret on refresh, bypassing the cache, and caches the new value', async () => {
     const values = { current: 'sk_live_one' };
-    const f = await secretsFake(values);
-    const env = { PIRIOD_API_TOKEN_SECRET_ARN: ARN, AWS_ENDPOINT_URL_SECRETS_MANAGER: f.url };
-    const token = secretSource(env, {
-      name: 'PIRIOD_API_TOKEN',
-      arnVar: 'PIRIOD_API_TOKEN_SECRET_ARN',
-      read: secretsManagerReader(env),
-      minRefreshMs: 0,
-    });
+    const { f, token } = await tokenFromSecretsManager(values);
     expect(await token.get()).toBe('sk_live_one');
     values.current = 'sk_live_two';
     expect(await token.get()).toBe('sk_live_one'); // cached, within its max age

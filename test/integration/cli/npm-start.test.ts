@@ -17,5 +17,6 @@ describe('npm start without a token', () => {
       'get cus_01H8XYZ123ABC → <string> (Chile), updated 2023-11-07T05:31:56Z',
     );
     expect(run.stdout).toContain('Go further:');
-  });
+    // A JVM start and 3,000 writes: give a loaded 2-core CI machine room.
+  }, 180_000);
 });

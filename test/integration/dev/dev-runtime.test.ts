@@ -1,7 +1,12 @@
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type DevRuntime, type Hop, startDevRuntime } from '../../../lib/dev/dev-runtime.js';
-import { type Sandbox, sendWebhook, startSandbox } from '../../../lib/sandbox/index.js';
+import {
+  patchCustomer,
+  type Sandbox,
+  sendWebhook,
+  startSandbox,
+} from '../../../lib/sandbox/index.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { runMirror } from '../../support/run-cli.js';
 
@@ -89,21 +94,11 @@ describe('npm run dev: the serverless flow on one machine', () => {
     const rt = await start();
     const id = sandbox.customers()[1]?.id as string;
     const written = rt.nextWrite(id);
-    const res = await fetch(`${sandbox.url}/customers/${id}/`, {
-      method: 'PATCH',
-      headers: {
-        authorization: `Token ${sandbox.token}`,
-        'x-simple-workspace': sandbox.workspace,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ manager: 'Edited Through The Webhook' }),
-    });
-    expect(res.status).toBe(200);
-    const patched = (await res.json()) as { updated: string };
+    const patched = await patchCustomer(sandbox, id, { manager: 'Edited Through The Webhook' });
     expect(await written).toBe('updated');
     expect(await stored(id)).toMatchObject({
       manager: 'Edited Through The Webhook',
-      updated: new Date(patched.updated).toISOString(),
+      updated: new Date(String(patched.updated)).toISOString(),
       syncSource: 'webhook',
     });
     const path = hops.map((h) => h.hop);

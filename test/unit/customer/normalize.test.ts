@@ -2,23 +2,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   contentHash,
-  InvalidCustomerError,
   normalizeCustomer,
   parseCustomerRecord,
 } from '../../../lib/customer/index.js';
+import { rejectionOf } from '../../support/customers.js';
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`../../fixtures/piriod/${name}`, import.meta.url), 'utf8'));
-
-function invalid(wire: unknown): InvalidCustomerError {
-  try {
-    normalizeCustomer(wire);
-  } catch (err) {
-    if (err instanceof InvalidCustomerError) return err;
-    throw err;
-  }
-  throw new Error('expected the customer to be rejected');
-}
 
 describe('normalizeCustomer on the API page example', () => {
   const { customer, warnings } = normalizeCustomer(fixture('seed-customer.json'));
@@ -134,7 +124,7 @@ describe('normalizeCustomer leniency on content rules', () => {
 
 describe('normalizeCustomer rejections', () => {
   it('rejects a customer without id or name, naming both', () => {
-    const err = invalid({ address: 'x' });
+    const err = rejectionOf({ address: 'x' });
     expect(err.issues).toEqual([
       { path: 'id', message: 'is required' },
       { path: 'name', message: 'is required' },
@@ -150,7 +140,7 @@ describe('normalizeCustomer rejections', () => {
       contacts: [{ id: 'con_1', invoicing: 1 }],
       state: true,
     };
-    const err = invalid(wire);
+    const err = rejectionOf(wire);
     expect(err.customerId).toBe('cus_01H8XYZ123ABC');
     const paths = err.issues.map((i) => i.path).sort();
     expect(paths).toEqual(['aggregations.sales', 'contacts.0.invoicing', 'send_invoices', 'state']);
@@ -163,18 +153,18 @@ describe('normalizeCustomer rejections', () => {
   it('rejects unparseable timestamps with their paths', () => {
     const wire = { ...fixture('seed-customer.json'), updated: 'last tuesday' };
     wire.contacts[0].created = '2023-02-30T00:00:00Z';
-    const err = invalid(wire);
+    const err = rejectionOf(wire);
     expect(err.issues.map((i) => i.path)).toEqual(['contacts.0.created', 'updated']);
   });
 
   it('rejects an empty name after trimming', () => {
-    expect(invalid({ id: 'cus_1', name: '   ' }).issues).toEqual([
+    expect(rejectionOf({ id: 'cus_1', name: '   ' }).issues).toEqual([
       { path: 'name', message: 'is empty' },
     ]);
   });
 
   it('rejects records too large for a DynamoDB item', () => {
-    const err = invalid({ id: 'cus_big', name: 'Big', address: 'x'.repeat(1_000_000) });
+    const err = rejectionOf({ id: 'cus_big', name: 'Big', address: 'x'.repeat(1_000_000) });
     expect(err.issues[0]?.path).toBe('(customer)');
     expect(err.issues[0]?.message).toMatch(/over the .* DynamoDB item/);
   });
@@ -182,13 +172,13 @@ describe('normalizeCustomer rejections', () => {
   it('rejects metadata nested deeper than DynamoDB allows', () => {
     let deep: Record<string, unknown> = { leaf: true };
     for (let i = 0; i < 40; i++) deep = { nested: deep };
-    expect(invalid({ id: 'cus_deep', name: 'Deep', metadata: deep }).issues[0]?.path).toBe(
+    expect(rejectionOf({ id: 'cus_deep', name: 'Deep', metadata: deep }).issues[0]?.path).toBe(
       'metadata',
     );
   });
 
   it('rejects lone surrogates that cannot be stored as UTF-8', () => {
-    expect(invalid({ id: 'cus_u', name: 'bad \ud800 text' }).issues).toEqual([
+    expect(rejectionOf({ id: 'cus_u', name: 'bad \ud800 text' }).issues).toEqual([
       { path: 'name', message: 'contains a lone UTF-16 surrogate (not valid UTF-8)' },
     ]);
   });

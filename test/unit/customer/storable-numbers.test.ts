@@ -1,22 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { InvalidCustomerError, normalizeCustomer } from '../../../lib/customer/index.js';
+import { normalizeCustomer } from '../../../lib/customer/index.js';
 import { LosslessNumber, parseJsonLosslessly } from '../../../lib/customer/lossless-number.js';
+import { rejectionOf } from '../../support/customers.js';
 
 const text = readFileSync(
   new URL('../../fixtures/piriod/big-numbers-customer.json', import.meta.url),
   'utf8',
 );
-
-function rejection(wire: unknown): InvalidCustomerError {
-  try {
-    normalizeCustomer(wire);
-  } catch (err) {
-    if (err instanceof InvalidCustomerError) return err;
-    throw err;
-  }
-  throw new Error('expected the customer to be rejected');
-}
 
 describe('numbers JavaScript or DynamoDB cannot hold exactly', () => {
   it('parses integers beyond 2^53 with their exact text, and nothing else differently', () => {
@@ -56,7 +47,7 @@ describe('numbers JavaScript or DynamoDB cannot hold exactly', () => {
     const wire = parseJsonLosslessly(
       text.replace('"sales": 1500000', '"sales": 12345678901234567890'),
     ) as Record<string, unknown>;
-    const err = rejection({
+    const err = rejectionOf({
       ...wire,
       aggregations: { ...(wire.aggregations as object), balance: 1e300 },
     });
@@ -76,7 +67,7 @@ describe('numbers JavaScript or DynamoDB cannot hold exactly', () => {
 
   it('reports index keys over DynamoDB’s key size limits with the field path', () => {
     const wire = JSON.parse(text);
-    const err = rejection({
+    const err = rejectionOf({
       ...wire,
       email: `${'a'.repeat(2100)}@example.com`,
       status: 's'.repeat(2049),
