@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { ConfigError } from './env-variables.js';
 import { isSecureOrLoopbackUrl } from './loopback.js';
+import { DEFAULT_TABLE_NAME } from './store/table-definition.js';
 
 /**
  * Configuration from the environment. Every loader validates what it needs and throws a
@@ -115,7 +116,7 @@ export interface StoreConfig {
 export function loadStoreConfig(env: Env): StoreConfig {
   const e = parse(storeEnv, env);
   return {
-    tableName: e.CUSTOMERS_TABLE ?? 'piriod-customers',
+    tableName: e.CUSTOMERS_TABLE ?? DEFAULT_TABLE_NAME,
     endpoint: e.AWS_ENDPOINT_URL_DYNAMODB,
     region: e.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || undefined,
   };

@@ -12,9 +12,10 @@ import type { SyncDeps } from './ports.js';
 import type { UpsertPipeline } from './upsert-pipeline.js';
 
 /**
- * The core of `syncCustomer`: fetch one customer by id, normalize, and hand it to the write
- * pipeline; a 404 becomes a tombstone when the customer is in the table. Resolves once the
- * fetch is done, with the outcome still pending on the write, so fetching and writing overlap.
+ * Refreshes one customer by id (the core of `syncCustomers`): fetch, normalize, and hand it
+ * to the write pipeline; a 404 becomes a tombstone when the customer is in the table.
+ * Resolves once the fetch is done, with the outcome still pending on the write, so fetching
+ * and writing overlap.
  *
  * @throws PiriodCredentialsError — no other customer can succeed either, so the run stops.
  */
