@@ -3,7 +3,8 @@
  * from the environment, optionally warms up (BENCH_WARMUP_TABLE), runs a full mirror (or a
  * refresh of the ids in BENCH_IDS), and prints one JSON line with seconds, the summary,
  * DynamoDB call counts and consumed capacity (SDK middleware on the real client) and the
- * process's peak RSS. BENCH_RPS and BENCH_CONCURRENCY set the client's pace.
+ * process's peak RSS. BENCH_RPS and BENCH_CONCURRENCY set the client's pace; BENCH_METER=0
+ * skips asking DynamoDB for consumed capacity (a pure timing run).
  */
 import { PiriodClient } from '../lib/piriod/client.js';
 import { countCalls } from '../lib/store/call-counter.js';
@@ -15,7 +16,7 @@ import { syncCustomers } from '../lib/sync/sync-customers.js';
 
 const env = process.env;
 const client = createDocumentClient({ endpoint: env.AWS_ENDPOINT_URL_DYNAMODB });
-const counter = countCalls(client);
+const counter = countCalls(client, { meterCapacity: env.BENCH_METER !== '0' });
 const concurrency = Number(env.BENCH_CONCURRENCY ?? 8);
 const piriod = new PiriodClient({
   baseUrl: env.PIRIOD_API_URL as string,
