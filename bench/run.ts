@@ -38,11 +38,11 @@ const SIZE = quick
       cold: 1000,
       refresh: 100,
       changes: 30,
-      scale: [300, 1000, 2000],
+      scale: [200, 600, 1200],
       norm: 2000,
       coldRuns: 2,
       webhook: 300,
-      warm: 500,
+      warm: 300,
     }
   : {
       cold: 10_000,
@@ -274,7 +274,7 @@ log(`  reference: ${Math.round(putsPerSecond)} conditional puts/s`);
     const table = await newTable();
     const r = await mirrorInChild(sandbox, table);
     // DynamoDB Local slows down as a table grows: the reference is measured at this size.
-    const refAtSize = await rawPutRate(Math.min(2000, n), table);
+    const refAtSize = await rawPutRate(Math.min(quick ? 300 : 2000, n), table);
     await sandbox.close();
     await dropTable(table);
     rows.push({
@@ -365,7 +365,8 @@ log(`  reference: ${Math.round(putsPerSecond)} conditional puts/s`);
     return out;
   };
   // Lambda runs Node 24: measure with it too (BENCH_NODE24, else the npm package node@24).
-  const node24 = process.env.BENCH_NODE24 ?? findNode24();
+  // The quick run stays under a minute by skipping Node 24 unless a binary is given.
+  const node24 = process.env.BENCH_NODE24 ?? (quick ? undefined : findNode24());
   const runtimes = [process.execPath, ...(node24 ? [node24] : [])];
   const importTime = (file: string, node: string) => {
     const t0 = performance.now();
