@@ -98,7 +98,6 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
       ...(customerId ? { customerId } : {}),
     });
   });
-  const queues: Record<string, LocalQueue> = { 'dead-letter-queue': dlq };
   let worker:
     | ((
         e: Parameters<ReturnType<typeof createSyncCustomersHandler>>[0],
@@ -118,7 +117,7 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
         hop({ hop: 'batch-done', messages: e.messages, retried: e.failed, ms: e.ms });
     },
   );
-  queues['refresh-queue'] = refreshQueue;
+  const queues = { 'dead-letter-queue': dlq, 'refresh-queue': refreshQueue };
 
   let planSyncChain: Promise<unknown> = Promise.resolve();
   const planReports: Record<string, unknown>[] = [];

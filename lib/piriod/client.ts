@@ -193,15 +193,19 @@ export class PiriodClient implements PiriodReader {
         lastPage = Math.max(lastPage, Math.ceil(current.count / pageSize));
       }
       yield current;
-      if (current.nextPage === undefined) return;
-      if (current.nextPage !== position + 1 || !fetched.has(current.nextPage)) {
-        // Piriod's next link is the authority: follow it when it points elsewhere.
-        if (current.nextPage !== position + 1) fetched.clear();
-        if (!fetched.has(current.nextPage)) launch(current.nextPage, current.nextUrl as URL);
-        launchedUpTo = Math.max(launchedUpTo, current.nextPage);
-        lastPage = Math.max(lastPage, current.nextPage);
+      const next = current.nextPage;
+      if (next === undefined) return;
+      if (next !== position + 1) {
+        // Piriod's next link is the authority: pages fetched ahead on a guess are dropped.
+        fetched.clear();
+        launchedUpTo = next - 1;
       }
-      position = current.nextPage;
+      if (!fetched.has(next)) {
+        launch(next, current.nextUrl as URL);
+        launchedUpTo = Math.max(launchedUpTo, next);
+      }
+      lastPage = Math.max(lastPage, next);
+      position = next;
     }
   }
 

@@ -200,7 +200,7 @@ export class DynamoCustomerStore implements CustomerStore {
    * units), keeping the scope's mode and items without a mode.
    */
   async versionSnapshot(scope: MirrorScope): Promise<VersionSnapshot> {
-    const snapshot = new PackedVersions();
+    const snapshot = new PackedVersions(scope.workspace);
     const names = Object.fromEntries(
       ['versionShard', 'id', ...(VERSION_INDEX.include ?? [])].map((f) => [`#${f}`, f]),
     );

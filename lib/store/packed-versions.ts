@@ -1,4 +1,5 @@
 import type { VersionSnapshot } from './customer-store.js';
+import { versionShardOf } from './version-shard.js';
 import type { StoredVersion } from './write-rule.js';
 
 const SEP = '\t';
@@ -9,6 +10,9 @@ const SEP = '\t';
  */
 export class PackedVersions implements VersionSnapshot {
   private readonly packed = new Map<string, string>();
+
+  /** @param workspace the workspace whose index shards the versions were read from. */
+  constructor(private readonly workspace: string) {}
 
   add(v: StoredVersion): void {
     const fields = [v.updated ?? '', v.contentHash ?? '', v.fetchedAt ?? '', v.deletedAt ?? ''];
@@ -25,8 +29,8 @@ export class PackedVersions implements VersionSnapshot {
     if (fetchedAt) v.fetchedAt = fetchedAt;
     if (p[0] === '1') v.deleted = true;
     if (deletedAt) v.deletedAt = deletedAt;
-    // Entries come from the version index, so the item is in it.
-    v.versionShard = 'indexed';
+    // Entries come from the version index, so the item is in it, under its derived key.
+    v.versionShard = versionShardOf(this.workspace, id);
     return v;
   }
 

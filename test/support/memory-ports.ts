@@ -70,7 +70,7 @@ export class MemoryStore implements CustomerStore {
   }
 
   async versionSnapshot(scope: MirrorScope): Promise<VersionSnapshot> {
-    const snapshot = new PackedVersions();
+    const snapshot = new PackedVersions(scope.workspace);
     for (const item of this.items.values()) {
       if (inScope(item, scope)) snapshot.add(item as StoredVersion);
     }
