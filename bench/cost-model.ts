@@ -54,7 +54,7 @@ export interface Deployment {
   scheduleMinutes: number;
   /** Share of customers that change in a day (each change: one webhook). */
   changedPerDay: number;
-  memoryMb: { planSync: number; worker: number; receiver: number };
+  memoryMb: { fullMirror: number; worker: number; receiver: number };
   /** From the synthesized stack. */
   alarms: number;
   secrets: number;
@@ -115,10 +115,10 @@ export function monthlyCost(m: MeasuredUnits, d: Deployment, p = PRICES): Monthl
       basis: `${m.storedBytesPerCustomer} bytes/customer, table and indexes`,
     },
     {
-      item: 'Lambda plan-sync',
+      item: 'Lambda full-mirror',
       monthly:
-        runs * (gbS(d.memoryMb.planSync, runSeconds) * p.lambdaArmGbSecond + p.lambdaRequest),
-      basis: `${Math.round(runs)} runs × ${round(runSeconds)} s at ${d.memoryMb.planSync} MB`,
+        runs * (gbS(d.memoryMb.fullMirror, runSeconds) * p.lambdaArmGbSecond + p.lambdaRequest),
+      basis: `${Math.round(runs)} runs × ${round(runSeconds)} s at ${d.memoryMb.fullMirror} MB`,
     },
     {
       item: 'Lambda sync-customers and receive-webhook',

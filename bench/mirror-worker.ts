@@ -7,12 +7,12 @@
  * skips asking DynamoDB for consumed capacity (a pure timing run).
  */
 import { PiriodClient } from '../lib/piriod/client.js';
+import { systemClock } from '../lib/ports.js';
 import { countCalls } from '../lib/store/call-counter.js';
 import { createDocumentClient } from '../lib/store/dynamodb-client.js';
 import { DynamoCustomerStore } from '../lib/store/dynamodb-customer-store.js';
-import { mirrorAll } from '../lib/sync/mirror-all.js';
-import { systemClock } from '../lib/sync/ports.js';
-import { syncCustomers } from '../lib/sync/sync-customers.js';
+import { mirrorAll } from '../lib/use-cases/mirror-all.js';
+import { syncCustomers } from '../lib/use-cases/sync-customers.js';
 
 const env = process.env;
 const client = createDocumentClient({ endpoint: env.AWS_ENDPOINT_URL_DYNAMODB });

@@ -28,7 +28,7 @@ import { countCalls } from '../lib/store/call-counter.js';
 import { ensureTable } from '../lib/store/create-table.js';
 import { createDocumentClient } from '../lib/store/dynamodb-client.js';
 import { INDEXES } from '../lib/store/table-definition.js';
-import { toRecord } from '../lib/sync/record-builder.js';
+import { toRecord } from '../lib/use-cases/record-builder.js';
 import { type Deployment, type MeasuredUnits, monthlyCost, PRICES } from './cost-model.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -526,7 +526,7 @@ log(`  reference: ${Math.round(putsPerSecond)} conditional puts/s`);
     scheduleMinutes: 15,
     changedPerDay: 0.01,
     memoryMb: {
-      planSync: memory('PlanSync'),
+      fullMirror: memory('FullMirror'),
       worker: memory('SyncCustomers'),
       receiver: memory('ReceiveWebhook'),
     },
@@ -534,7 +534,7 @@ log(`  reference: ${Math.round(putsPerSecond)} conditional puts/s`);
     secrets: count('AWS::SecretsManager::Secret'),
     kmsKeys: count('AWS::KMS::Key'),
     dashboards: count('AWS::CloudWatch::Dashboard'),
-    // plan-sync: 6 outcomes, PiriodLatency, handedOff, MirrorCompleted; sync-customers: 6 + PiriodLatency.
+    // full-mirror: 6 outcomes, PiriodLatency, handedOff, MirrorCompleted; sync-customers: 6 + PiriodLatency.
     customMetrics: 16,
     // Five pollers, a 20 s long poll each, all month.
     idlePollsPerMonth: 5 * 3 * 60 * 24 * 30,

@@ -12,7 +12,7 @@ import { METRICS_NAMESPACE } from '../lib/runtime/observability.js';
 /** Props of {@link Monitoring}. */
 export interface MonitoringProps {
   functions: {
-    planSync: lambda.IFunction;
+    fullMirror: lambda.IFunction;
     worker: lambda.IFunction;
     receiver: lambda.IFunction;
     /** The "Customer Changed" stream consumer, when the deployment publishes changes. */
@@ -74,7 +74,7 @@ export class Monitoring extends Construct {
       return name;
     };
 
-    const { planSync, worker, receiver, publisher } = props.functions;
+    const { fullMirror, worker, receiver, publisher } = props.functions;
     alarm(
       'DeadLetters',
       props.deadLetterQueue
@@ -101,7 +101,7 @@ export class Monitoring extends Construct {
         }),
     );
     for (const [name, fn] of Object.entries({
-      PlanSync: planSync,
+      FullMirror: fullMirror,
       SyncCustomers: worker,
       ReceiveWebhook: receiver,
       ...(publisher ? { PublishChanges: publisher } : {}),
@@ -132,7 +132,7 @@ export class Monitoring extends Construct {
     const completed = new cloudwatch.Metric({
       namespace: METRICS_NAMESPACE,
       metricName: 'MirrorCompleted',
-      dimensionsMap: { service: 'plan-sync' },
+      dimensionsMap: { service: 'full-mirror' },
       statistic: 'Sum',
       period: Duration.minutes(props.scheduleMinutes * 2),
     });
@@ -160,8 +160,8 @@ export class Monitoring extends Construct {
     });
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({
-        title: 'Full mirror outcomes (plan-sync)',
-        left: OUTCOMES.map((o) => outcome('plan-sync', o)),
+        title: 'Full mirror outcomes (full-mirror)',
+        left: OUTCOMES.map((o) => outcome('full-mirror', o)),
         width: 12,
       }),
       new cloudwatch.GraphWidget({
@@ -171,7 +171,7 @@ export class Monitoring extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'Piriod latency (ms)',
-        left: ['plan-sync', 'sync-customers'].map(
+        left: ['full-mirror', 'sync-customers'].map(
           (s) =>
             new cloudwatch.Metric({
               namespace: METRICS_NAMESPACE,
@@ -193,7 +193,7 @@ export class Monitoring extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'Function errors',
-        left: [planSync.metricErrors(), worker.metricErrors(), receiver.metricErrors()],
+        left: [fullMirror.metricErrors(), worker.metricErrors(), receiver.metricErrors()],
         width: 8,
       }),
     );

@@ -23,8 +23,8 @@ import {
   EVENT_SOURCE,
   MIRROR_CONTINUED,
   REFRESH_REQUESTED,
-} from '../lib/refresh/event-names.js';
-import { BUS_RULES, REFRESH_QUEUE, WORKER_TIMEOUT_SECONDS } from '../lib/refresh/routing.js';
+} from '../lib/messages/event-names.js';
+import { BUS_RULES, REFRESH_QUEUE, WORKER_TIMEOUT_SECONDS } from '../lib/messages/routing.js';
 import { INDEXES, PARTITION_KEY } from '../lib/store/table-definition.js';
 import { MirrorFunction } from './mirror-function.js';
 import { Monitoring } from './monitoring.js';
@@ -132,8 +132,8 @@ export class PiriodMirrorStack extends Stack {
       POWERTOOLS_METRICS_NAMESPACE: 'PiriodMirror',
     };
 
-    const planSync = new MirrorFunction(this, 'PlanSync', {
-      name: 'plan-sync',
+    const fullMirror = new MirrorFunction(this, 'FullMirror', {
+      name: 'full-mirror',
       description: 'Scheduled full mirror of Piriod customers',
       timeout: Duration.minutes(15),
       memorySize: 1024,
@@ -171,14 +171,14 @@ export class PiriodMirrorStack extends Stack {
         actions: actions.map((a) => `dynamodb:${a}`),
         resources: [table.tableArn],
       });
-    planSync.role.addToPolicy(
+    fullMirror.role.addToPolicy(
       tableActions(['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'Scan']),
     );
     worker.role.addToPolicy(tableActions(['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem']));
-    apiToken.grantRead(planSync.role);
+    apiToken.grantRead(fullMirror.role);
     apiToken.grantRead(worker.role);
     webhookSecret.grantRead(receiver.role);
-    refreshQueue.grantSendMessages(planSync.role);
+    refreshQueue.grantSendMessages(fullMirror.role);
     deadLetterQueue.grantSendMessages(worker.role);
     // Each role may put only the events its function publishes.
     const putEvents = (detailType: string) =>
@@ -189,7 +189,7 @@ export class PiriodMirrorStack extends Stack {
           StringEquals: { 'events:source': EVENT_SOURCE, 'events:detail-type': detailType },
         },
       });
-    planSync.role.addToPolicy(putEvents(MIRROR_CONTINUED));
+    fullMirror.role.addToPolicy(putEvents(MIRROR_CONTINUED));
     receiver.role.addToPolicy(putEvents(REFRESH_REQUESTED));
 
     worker.fn.addEventSource(
@@ -205,7 +205,10 @@ export class PiriodMirrorStack extends Stack {
     // The bus's rules come from the definition the dev runtime routes by as well.
     const targetOf = {
       'refresh-queue': new targets.SqsQueue(refreshQueue, { deadLetterQueue }),
-      'plan-sync': new targets.LambdaFunction(planSync.fn, { deadLetterQueue, retryAttempts: 2 }),
+      'full-mirror': new targets.LambdaFunction(fullMirror.fn, {
+        deadLetterQueue,
+        retryAttempts: 2,
+      }),
     };
     for (const rule of BUS_RULES) {
       new events.Rule(this, rule.id, {
@@ -218,7 +221,7 @@ export class PiriodMirrorStack extends Stack {
     const schedule = new events.Rule(this, 'ScheduleRule', {
       description: 'Full mirror of Piriod customers',
       schedule: events.Schedule.rate(Duration.minutes(config.scheduleMinutes)),
-      targets: [new targets.LambdaFunction(planSync.fn, { deadLetterQueue, retryAttempts: 2 })],
+      targets: [new targets.LambdaFunction(fullMirror.fn, { deadLetterQueue, retryAttempts: 2 })],
     });
 
     let publisher: MirrorFunction | undefined;
@@ -264,7 +267,7 @@ export class PiriodMirrorStack extends Stack {
 
     new Monitoring(this, 'Monitoring', {
       functions: {
-        planSync: planSync.fn,
+        fullMirror: fullMirror.fn,
         worker: worker.fn,
         receiver: receiver.fn,
         ...(publisher ? { publisher: publisher.fn } : {}),

@@ -1,6 +1,6 @@
 import type { Node } from 'constructs';
 import { isSecureOrLoopbackUrl } from '../lib/loopback.js';
-import { REFRESH_QUEUE } from '../lib/refresh/routing.js';
+import { REFRESH_QUEUE } from '../lib/messages/routing.js';
 
 /** Deployment parameters of the stack, from CDK context (`-c key=value`) or props. */
 export interface MirrorStackConfig {

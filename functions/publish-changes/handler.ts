@@ -1,16 +1,16 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { EventBridgeBus, eventBridgeFromEnv } from '../../lib/aws/event-bridge-bus.js';
+import { requireVariable } from '../../lib/env-variables.js';
+import type { ChangePublisher } from '../../lib/ports.js';
+import { createLogger, createMetrics } from '../../lib/runtime/observability.js';
+import { once } from '../../lib/runtime/once.js';
 import {
   factsOf,
   publishChanges,
   type StreamImage,
   type TableChangeRecord,
-} from '../../lib/changes/publish-changes.js';
-import { requireVariable } from '../../lib/env-variables.js';
-import { createLogger, createMetrics } from '../../lib/runtime/observability.js';
-import { once } from '../../lib/runtime/once.js';
-import type { ChangePublisher } from '../../lib/sync/ports.js';
+} from '../../lib/use-cases/publish-changes.js';
 
 /** What the change publisher needs; built from the environment in AWS, injected in tests. */
 export interface PublishChangesDeps {

@@ -8,7 +8,7 @@ import { requireVariable } from '../../lib/env-variables.js';
 import { createLogger } from '../../lib/runtime/observability.js';
 import { once } from '../../lib/runtime/once.js';
 import { webhookSecretSource } from '../../lib/runtime/secrets.js';
-import { type ReceiveWebhookPorts, receiveWebhook } from '../../lib/webhook/receive-webhook.js';
+import { type ReceiveWebhookPorts, receiveWebhook } from '../../lib/use-cases/receive-webhook.js';
 
 /** What the receiver needs; built from the environment in AWS, injected in tests. */
 export type ReceiveWebhookDeps = ReceiveWebhookPorts;

@@ -2,8 +2,8 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { SqsDeadLetters, sqsFromEnv } from '../../lib/aws/sqs-queues.js';
 import { requireVariable } from '../../lib/env-variables.js';
-import type { DeadLetters } from '../../lib/refresh/ports.js';
-import { processRefreshBatch } from '../../lib/refresh/process-refresh-batch.js';
+import type { DeadLetters } from '../../lib/ports.js';
+import { systemClock } from '../../lib/ports.js';
 import { piriodForLambda, storeForLambda } from '../../lib/runtime/lambda-wiring.js';
 import {
   addSummaryMetrics,
@@ -13,7 +13,8 @@ import {
   piriodLatencyRecorder,
 } from '../../lib/runtime/observability.js';
 import { once } from '../../lib/runtime/once.js';
-import { type SyncPorts, systemClock } from '../../lib/sync/ports.js';
+import { processRefreshBatch } from '../../lib/use-cases/process-refresh-batch.js';
+import type { SyncPorts } from '../../lib/use-cases/sync-deps.js';
 
 /** What the refresh worker needs; built from the environment in AWS, injected in tests. */
 export interface SyncCustomersDeps extends SyncPorts {

@@ -10,9 +10,14 @@ import {
   MIRROR_CONTINUED,
   REFRESH_REQUESTED,
   WEBHOOK_RESOURCE,
-} from '../refresh/event-names.js';
-import type { ContinuationState, MirrorContinuation, RefreshRequests } from '../refresh/ports.js';
-import type { ChangePublisher, CustomerChange } from '../sync/ports.js';
+} from '../messages/event-names.js';
+import type {
+  ChangePublisher,
+  ContinuationState,
+  CustomerChange,
+  MirrorContinuation,
+  RefreshRequests,
+} from '../ports.js';
 import { endpointFromEnv, sdkClientConfig } from './sdk-config.js';
 
 /** Rounds of `PutEvents` for entries EventBridge failed one by one (the SDK retries whole calls). */

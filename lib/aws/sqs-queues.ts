@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { sleep as realSleep } from '../concurrency/sleep.js';
 import type { SyncSource } from '../customer/record.js';
-import type { DeadLetterReason, DeadLetters, RefreshQueue } from '../refresh/ports.js';
+import type { DeadLetterReason, DeadLetters, RefreshQueue } from '../ports.js';
 import { endpointFromEnv, sdkClientConfig } from './sdk-config.js';
 
 /** Rounds of `SendMessageBatch` for entries SQS failed one by one (the SDK retries whole calls). */

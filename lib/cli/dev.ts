@@ -19,14 +19,14 @@ export const DEV_HELP = `Usage: npm run dev [-- --demo] [--json] [--interval SEC
 Runs the serverless flow on this machine with the handler modules Lambda runs:
 receive-webhook behind a local URL, a local bus with the stack's rules, a local refresh
 queue with the stack's SQS settings feeding sync-customers, a dead-letter queue, and
-plan-sync on a schedule. Without PIRIOD_API_TOKEN it starts DynamoDB Local and the sandbox,
+full-mirror on a schedule. Without PIRIOD_API_TOKEN it starts DynamoDB Local and the sandbox,
 whose every change is sent to the receiver as a signed webhook. Each hop is printed as it
 happens; Ctrl-C stops everything.
 
   --demo            edit customers in the sandbox, report webhook → table latency, send a
                     poison request and show it in the dead-letter queue, then exit
   --json            print hops as JSON lines
-  --interval S      plan-sync schedule in seconds (default 300)
+  --interval S      full-mirror schedule in seconds (default 300)
   --customers N     sandbox customers (default 200)
 `;
 
@@ -105,7 +105,7 @@ export async function dev(argv: string[], env: Env, io: Io): Promise<number> {
       env: functionEnv,
       sandbox: resources.sandbox,
       webhookSecret: secret,
-      planSyncIntervalMs: values.demo ? 0 : intervalMs,
+      fullMirrorIntervalMs: values.demo ? 0 : intervalMs,
       onHop: print,
     });
     const runtime = resources.runtime;
@@ -113,11 +113,11 @@ export async function dev(argv: string[], env: Env, io: Io): Promise<number> {
       `Webhook receiver: ${runtime.webhookUrl}\n` +
         `Request refreshes from another terminal:\n` +
         `  AWS_ENDPOINT_URL_EVENTBRIDGE=${runtime.cliEnv.AWS_ENDPOINT_URL_EVENTBRIDGE} EVENT_BUS_NAME=${runtime.cliEnv.EVENT_BUS_NAME} \\\n` +
-        `    npm run --silent mirror -- request-refresh cus_…\n\nInitial full mirror (plan-sync):\n`,
+        `    npm run --silent mirror -- request-refresh cus_…\n\nInitial full mirror (full-mirror):\n`,
     );
-    await runtime.runPlanSync();
+    await runtime.runFullMirror();
     if (!values.demo) {
-      io.err(`\nWatching. plan-sync runs every ${intervalMs / 1000} s. Ctrl-C stops.\n`);
+      io.err(`\nWatching. full-mirror runs every ${intervalMs / 1000} s. Ctrl-C stops.\n`);
       await new Promise<never>(() => {});
     }
     return await demo(runtime, resources.sandbox as Sandbox, io);
@@ -188,9 +188,9 @@ function describe(hop: Hop): string {
       return `worker: batch of ${hop.messages} done in ${hop.ms} ms${hop.retried ? `, ${hop.retried} to retry` : ''}`;
     case 'dead-letter':
       return `dead-letter queue: ${hop.customerId ?? '(no id)'} — ${hop.reason}`;
-    case 'plan-sync': {
+    case 'full-mirror': {
       const r = hop.report;
-      return `plan-sync (${hop.trigger}): ${r.completed ? 'done' : `continues at page ${r.nextPage}`}, ${r.synced} synced, ${r.created} created, ${r.updated} updated, ${r.failed} failed`;
+      return `full-mirror (${hop.trigger}): ${r.completed ? 'done' : `continues at page ${r.nextPage}`}, ${r.synced} synced, ${r.created} created, ${r.updated} updated, ${r.failed} failed`;
     }
   }
 }

@@ -2,7 +2,7 @@ import { ConfigError } from '../config.js';
 import { InvalidCustomerIdError } from '../customer/errors.js';
 import { PiriodCredentialsError, PiriodError } from '../piriod/errors.js';
 import { StoreError, StoreUnavailableError, TableNotFoundError } from '../store/errors.js';
-import { RunAbortedError } from '../sync/errors.js';
+import { RunAbortedError } from '../use-cases/errors.js';
 import { CREATE_TABLE_HELP, createTableCommand } from './commands/create-table.js';
 import { GET_HELP, getCommand } from './commands/get.js';
 import { QUERY_HELP, queryCommand } from './commands/query.js';

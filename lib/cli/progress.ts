@@ -1,4 +1,4 @@
-import type { Progress } from '../sync/outcome.js';
+import type { Progress } from '../use-cases/outcome.js';
 import type { Io } from './io.js';
 
 /**

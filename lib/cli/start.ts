@@ -1,12 +1,12 @@
 import { loadStoreConfig } from '../config.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../local/dynamodb-local.js';
 import { PiriodClient } from '../piriod/client.js';
+import { systemClock } from '../ports.js';
 import { type Sandbox, startSandbox } from '../sandbox/sandbox-server.js';
 import { ensureTable } from '../store/create-table.js';
 import { CustomerQueries } from '../store/customer-queries.js';
 import { createDocumentClient } from '../store/dynamodb-client.js';
 import { DynamoCustomerStore } from '../store/dynamodb-customer-store.js';
-import { systemClock } from '../sync/ports.js';
 import { printSummary, runSync } from './commands/sync.js';
 import { isEntryPoint, runWithProcess } from './entry-point.js';
 import { EXIT } from './errors.js';

@@ -6,11 +6,11 @@ import {
   type StoreConfig,
 } from '../config.js';
 import { PiriodClient } from '../piriod/client.js';
+import { systemClock } from '../ports.js';
 import { checkTable } from '../store/create-table.js';
 import { CustomerQueries } from '../store/customer-queries.js';
 import { createDocumentClient } from '../store/dynamodb-client.js';
 import { DynamoCustomerStore } from '../store/dynamodb-customer-store.js';
-import { systemClock } from '../sync/ports.js';
 
 type Env = Record<string, string | undefined>;
 

@@ -1,4 +1,7 @@
-import { createPlanSyncHandler, planSyncDepsFromEnv } from '../../functions/plan-sync/handler.js';
+import {
+  createFullMirrorHandler,
+  fullMirrorDepsFromEnv,
+} from '../../functions/full-mirror/handler.js';
 import {
   createReceiveWebhookHandler,
   receiveWebhookDepsFromEnv,
@@ -7,7 +10,7 @@ import {
   createSyncCustomersHandler,
   syncCustomersDepsFromEnv,
 } from '../../functions/sync-customers/handler.js';
-import { REFRESH_QUEUE, WORKER_TIMEOUT_SECONDS } from '../refresh/routing.js';
+import { REFRESH_QUEUE, WORKER_TIMEOUT_SECONDS } from '../messages/routing.js';
 import type { Sandbox } from '../sandbox/index.js';
 import { sendWebhook } from '../sandbox/webhook-sender.js';
 import { localContext, serveFunctionUrl } from './function-url.js';
@@ -25,7 +28,7 @@ export type Hop =
   | { hop: 'worker'; customerId: string; outcome: WriteOutcome }
   | { hop: 'batch-done'; messages: number; retried: number; ms: number }
   | { hop: 'dead-letter'; reason: string; customerId?: string; body: string }
-  | { hop: 'plan-sync'; trigger: 'schedule' | 'continuation'; report: Record<string, unknown> };
+  | { hop: 'full-mirror'; trigger: 'schedule' | 'continuation'; report: Record<string, unknown> };
 
 /** Options of {@link startDevRuntime}. */
 export interface DevRuntimeOptions {
@@ -36,9 +39,9 @@ export interface DevRuntimeOptions {
   /** The webhook signing secret shared by sender and receiver. */
   webhookSecret: string;
   /** Scheduled full mirror every this many ms; 0 for none. */
-  planSyncIntervalMs: number;
-  /** plan-sync's Lambda timeout (its time budget is derived from it, as in AWS). */
-  planSyncTimeoutMs?: number;
+  fullMirrorIntervalMs: number;
+  /** full-mirror's Lambda timeout (its time budget is derived from it, as in AWS). */
+  fullMirrorTimeoutMs?: number;
   /** Overrides of the stack's queue settings (tests shorten the visibility timeout). */
   queue?: Partial<LocalQueueSettings>;
   onHop?: (hop: Hop) => void;
@@ -52,8 +55,8 @@ export interface DevRuntime {
   deadLetters(): { body: string; reason?: string; customerId?: string }[];
   /** Resolves with the outcome of the next write of `id` (created, updated, deleted…). */
   nextWrite(id: string): Promise<WriteOutcome>;
-  /** Runs plan-sync now, as the schedule would, and then every continuation it asks for. */
-  runPlanSync(): Promise<Record<string, unknown>[]>;
+  /** Runs full-mirror now, as the schedule would, and then every continuation it asks for. */
+  runFullMirror(): Promise<Record<string, unknown>[]>;
   /** Resolves once the refresh queue is empty and idle. */
   drained(): Promise<void>;
   close(): Promise<void>;
@@ -63,7 +66,7 @@ export interface DevRuntime {
  * The whole serverless flow on one machine, with the handler modules Lambda runs:
  * `receive-webhook` behind a local Function URL, a local bus routing by the stack's rules, a
  * local refresh queue with the stack's SQS settings feeding `sync-customers`, a dead-letter
- * queue, and `plan-sync` on a schedule and on continuation events. The functions reach the
+ * queue, and `full-mirror` on a schedule and on continuation events. The functions reach the
  * bus and the queues through the official SDK clients, pointed at a local endpoint.
  */
 export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRuntime> {
@@ -119,9 +122,9 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
   );
   const queues = { 'dead-letter-queue': dlq, 'refresh-queue': refreshQueue };
 
-  let planSyncChain: Promise<unknown> = Promise.resolve();
+  let fullMirrorChain: Promise<unknown> = Promise.resolve();
   const planReports: Record<string, unknown>[] = [];
-  let invokePlanSync: (event: unknown, trigger: 'schedule' | 'continuation') => Promise<unknown> =
+  let invokeFullMirror: (event: unknown, trigger: 'schedule' | 'continuation') => Promise<unknown> =
     async () => undefined;
   const pendingContinuations = new Set<Promise<unknown>>();
   const aws = await startLocalAws({
@@ -130,9 +133,9 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
       'refresh-queue': (event: BusEvent) => {
         refreshQueue.send(JSON.stringify(event));
       },
-      'plan-sync': (event: BusEvent) => {
+      'full-mirror': (event: BusEvent) => {
         // Asynchronous, as EventBridge invokes a function target.
-        const p = invokePlanSync(event, 'continuation').finally(() =>
+        const p = invokeFullMirror(event, 'continuation').finally(() =>
           pendingContinuations.delete(p),
         );
         pendingContinuations.add(p);
@@ -169,24 +172,24 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
     return workerHandler(event, localContext('sync-customers', WORKER_TIMEOUT_SECONDS * 1000));
   };
 
-  const planDeps = await planSyncDepsFromEnv(env);
-  const planHandler = createPlanSyncHandler(async () => ({
-    ...planDeps,
-    // A full mirror reports its totals (the plan-sync hop); writes still resolve waiters.
-    store: observedStore(planDeps.store, (id, outcome) => resolveWaiters(id, outcome)),
+  const mirrorDeps = await fullMirrorDepsFromEnv(env);
+  const mirrorHandler = createFullMirrorHandler(async () => ({
+    ...mirrorDeps,
+    // A full mirror reports its totals (the full-mirror hop); writes still resolve waiters.
+    store: observedStore(mirrorDeps.store, (id, outcome) => resolveWaiters(id, outcome)),
   }));
-  invokePlanSync = (event, trigger) => {
+  invokeFullMirror = (event, trigger) => {
     // One planner at a time (reserved concurrency 1).
-    const run = planSyncChain.then(async () => {
-      const report = await planHandler(
+    const run = fullMirrorChain.then(async () => {
+      const report = await mirrorHandler(
         event,
-        localContext('plan-sync', options.planSyncTimeoutMs ?? 15 * 60_000),
+        localContext('full-mirror', options.fullMirrorTimeoutMs ?? 15 * 60_000),
       );
       planReports.push(report);
-      hop({ hop: 'plan-sync', trigger, report });
+      hop({ hop: 'full-mirror', trigger, report });
       return report;
     });
-    planSyncChain = run.catch(() => {});
+    fullMirrorChain = run.catch(() => {});
     return run;
   };
 
@@ -216,10 +219,10 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
   });
 
   const timer =
-    options.planSyncIntervalMs > 0
+    options.fullMirrorIntervalMs > 0
       ? setInterval(() => {
-          void invokePlanSync(scheduledEvent(), 'schedule').catch(() => {});
-        }, options.planSyncIntervalMs)
+          void invokeFullMirror(scheduledEvent(), 'schedule').catch(() => {});
+        }, options.fullMirrorIntervalMs)
       : undefined;
 
   return {
@@ -240,9 +243,9 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
         list.push(resolve);
         writeWaiters.set(id, list);
       }),
-    runPlanSync: async () => {
+    runFullMirror: async () => {
       const before = planReports.length;
-      await invokePlanSync(scheduledEvent(), 'schedule');
+      await invokeFullMirror(scheduledEvent(), 'schedule');
       while (pendingContinuations.size > 0) await Promise.all([...pendingContinuations]);
       return planReports.slice(before);
     },
@@ -252,7 +255,7 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
       options.sandbox?.onChange(undefined);
       refreshQueue.close();
       dlq.close();
-      await Promise.allSettled([planSyncChain, ...pendingContinuations]);
+      await Promise.allSettled([fullMirrorChain, ...pendingContinuations]);
       await url.close();
       await aws.close();
     },

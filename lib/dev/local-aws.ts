@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BUS_RULES, type BusRule, matchesPattern } from '../refresh/routing.js';
+import { BUS_RULES, type BusRule, matchesPattern } from '../messages/routing.js';
 import type { LocalQueue } from './local-queue.js';
 
 /** An event as the bus delivers it to a rule's target. */

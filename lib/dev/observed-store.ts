@@ -1,4 +1,4 @@
-import type { CustomerStore, TombstoneResult, UpsertResult } from '../store/customer-store.js';
+import type { CustomerStore, TombstoneResult, UpsertResult } from '../ports.js';
 
 /** What happened to one customer's item. */
 export type WriteOutcome = UpsertResult | TombstoneResult | 'failed';

@@ -1,6 +1,7 @@
 import { sleep } from '../concurrency/sleep.js';
 import { InvalidCustomerIdError, isValidCustomerId } from '../customer/errors.js';
 import { parseJsonLosslessly } from '../customer/lossless-number.js';
+import type { CustomerPage, ListOptions, PiriodReader, TokenSource } from '../ports.js';
 import {
   isRetryable,
   PiriodBadRequestError,
@@ -48,17 +49,6 @@ export interface PiriodClientOptions {
   onAttempt?: (attempt: AttemptInfo) => void;
 }
 
-/**
- * Where a rotating token comes from (a Secrets Manager secret in AWS). Piriod invalidates
- * the old token the moment a new one is generated, so a 401 may only mean "re-read me".
- */
-export interface TokenSource {
-  /** The current token (may be cached for a bounded time). */
-  get(): Promise<string>;
-  /** Re-reads the token, bypassing any cache. */
-  refresh(): Promise<string>;
-}
-
 /** What one HTTP attempt did. */
 export interface AttemptInfo {
   path: string;
@@ -66,35 +56,6 @@ export interface AttemptInfo {
   status: number | undefined;
   durationMs: number;
   error: string | undefined;
-}
-
-/** One page of `GET /customers/`. Entries are raw wire objects, not yet validated. */
-export interface CustomerPage {
-  page: number;
-  /** Total customers Piriod reported for the listing. */
-  count: number | undefined;
-  results: unknown[];
-  /** Page number of the next page, or `undefined` on the last one. */
-  nextPage: number | undefined;
-  /** Piriod's `next` link, as given (on Piriod's origin). */
-  nextUrl?: URL;
-}
-
-/** The subset of the Piriod API the mirror reads. */
-export interface PiriodReader {
-  /** `GET /customers/{id}/`: the raw wire customer. */
-  getCustomer(id: string): Promise<unknown>;
-  /** `GET /customers/?page=…`, page after page until `next` is null. */
-  listCustomers(options?: ListOptions): AsyncIterable<CustomerPage>;
-}
-
-export interface ListOptions {
-  /** First page to read (1-based); lets a cut-short run resume. Default 1. */
-  startPage?: number;
-  /** Page size, at most 100 (Piriod's maximum). Default 100. */
-  pageSize?: number;
-  /** Pages fetched ahead of the consumer, at most. Default: the pace's concurrency. */
-  prefetch?: number;
 }
 
 /**

@@ -1,10 +1,8 @@
+export type { CustomerPage, ListOptions, PiriodReader, TokenSource } from '../ports.js';
 export {
   type AttemptInfo,
-  type CustomerPage,
-  type ListOptions,
   PiriodClient,
   type PiriodClientOptions,
-  type PiriodReader,
 } from './client.js';
 export {
   isRetryable,

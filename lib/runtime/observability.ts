@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AttemptInfo } from '../piriod/client.js';
-import type { CustomerOutcome, SyncSummary } from '../sync/outcome.js';
+import type { CustomerOutcome, SyncSummary } from '../use-cases/outcome.js';
 
 /** CloudWatch namespace of the product's metrics. */
 export const METRICS_NAMESPACE = 'PiriodMirror';

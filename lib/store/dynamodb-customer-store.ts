@@ -11,18 +11,18 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { sleep } from '../concurrency/sleep.js';
 import type { CustomerRecord, SyncSource } from '../customer/record.js';
+import { decideWrite, type StoredVersion } from '../customer/write-rule.js';
 import type {
   CustomerStore,
   MirrorScope,
   TombstoneResult,
   UpsertResult,
   VersionSnapshot,
-} from './customer-store.js';
+} from '../ports.js';
 import { StoreError, toStoreError } from './errors.js';
 import { PackedVersions } from './packed-versions.js';
 import { VERSION_INDEX } from './table-definition.js';
 import { versionShardOf, versionShardsOf } from './version-shard.js';
-import { decideWrite, type StoredVersion } from './write-rule.js';
 
 /** Options of {@link DynamoCustomerStore}. */
 export interface DynamoCustomerStoreOptions {

@@ -1,12 +1,19 @@
-export { type CallCounter, countCalls } from './call-counter.js';
-export { checkTable, createTableInput, ensureTable } from './create-table.js';
-export { CustomerQueries, type QueryOptions, type StatusQueryOptions } from './customer-queries.js';
+export {
+  decideWrite,
+  type IncomingVersion,
+  type StoredVersion,
+  type WriteDecision,
+} from '../customer/write-rule.js';
 export type {
   CustomerStore,
   MirrorScope,
   TombstoneResult,
   UpsertResult,
-} from './customer-store.js';
+  VersionSnapshot,
+} from '../ports.js';
+export { type CallCounter, countCalls } from './call-counter.js';
+export { checkTable, createTableInput, ensureTable } from './create-table.js';
+export { CustomerQueries, type QueryOptions, type StatusQueryOptions } from './customer-queries.js';
 export { createDocumentClient, type DocumentClientOptions } from './dynamodb-client.js';
 export { DynamoCustomerStore, type DynamoCustomerStoreOptions } from './dynamodb-customer-store.js';
 export { StoreError, StoreUnavailableError, TableNotFoundError, toStoreError } from './errors.js';
@@ -20,9 +27,3 @@ export {
   STATUS_INDEX,
   TAX_ID_INDEX,
 } from './table-definition.js';
-export {
-  decideWrite,
-  type IncomingVersion,
-  type StoredVersion,
-  type WriteDecision,
-} from './write-rule.js';

@@ -1,6 +1,6 @@
-import type { VersionSnapshot } from './customer-store.js';
+import type { StoredVersion } from '../customer/write-rule.js';
+import type { VersionSnapshot } from '../ports.js';
 import { versionShardOf } from './version-shard.js';
-import type { StoredVersion } from './write-rule.js';
 
 const SEP = '\t';
 

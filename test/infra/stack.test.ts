@@ -71,7 +71,7 @@ describe('the functions', () => {
   it('run nodejs24.x on arm64 with ESM handlers and their own log groups with retention', () => {
     const fns = resources('AWS::Lambda::Function');
     expect(fns.map(([id]) => id.replace(/Function.*/, '')).sort()).toEqual([
-      'PlanSync',
+      'FullMirror',
       'PublishChanges',
       'ReceiveWebhook',
       'SyncCustomers',
@@ -119,14 +119,14 @@ describe('the functions', () => {
         },
       },
     });
-    for (const name of ['SyncCustomers', 'PlanSync']) {
+    for (const name of ['SyncCustomers', 'FullMirror']) {
       const vars = functionByName(name)[1].Properties.Environment.Variables;
       expect(vars).not.toHaveProperty('PUBLISH_CHANGES');
     }
   });
 
   it('lets one planner run at a time for up to 15 minutes', () => {
-    const [, planner] = functionByName('PlanSync');
+    const [, planner] = functionByName('FullMirror');
     expect(planner.Properties.ReservedConcurrentExecutions).toBe(1);
     expect(planner.Properties.Timeout).toBe(900);
   });
@@ -137,7 +137,7 @@ describe('the functions', () => {
       expect(env).not.toHaveProperty('PIRIOD_API_TOKEN');
       expect(env).not.toHaveProperty('PIRIOD_WEBHOOK_SECRET');
     }
-    expect(functionByName('PlanSync')[1].Properties.Environment.Variables).toHaveProperty(
+    expect(functionByName('FullMirror')[1].Properties.Environment.Variables).toHaveProperty(
       'PIRIOD_API_TOKEN_SECRET_ARN',
     );
     expect(functionByName('ReceiveWebhook')[1].Properties.Environment.Variables).toHaveProperty(
@@ -177,7 +177,7 @@ describe('least-privilege grants', () => {
       { StringEquals: { 'events:source': 'piriod.mirror', 'events:detail-type': detailType } },
     ];
     expect(puts('ReceiveWebhook')).toEqual(only('Customer Refresh Requested'));
-    expect(puts('PlanSync')).toEqual(only('Full Mirror Continued'));
+    expect(puts('FullMirror')).toEqual(only('Full Mirror Continued'));
     expect(puts('PublishChanges')).toEqual(only('Customer Changed'));
     expect(puts('SyncCustomers')).toEqual([]);
   });
@@ -214,7 +214,7 @@ describe('least-privilege grants', () => {
     expect(worker).not.toContain('dynamodb:DeleteItem');
     expect(worker).not.toContain('dynamodb:Scan');
     expect(worker).not.toContain('events:PutEvents');
-    const planner = actions('PlanSync');
+    const planner = actions('FullMirror');
     expect(planner).toEqual(
       expect.arrayContaining(['dynamodb:Scan', 'sqs:SendMessage', 'events:PutEvents']),
     );
@@ -222,7 +222,7 @@ describe('least-privilege grants', () => {
   });
 
   it('grants table actions on the table only, not its indexes', () => {
-    for (const fn of ['PlanSync', 'SyncCustomers']) {
+    for (const fn of ['FullMirror', 'SyncCustomers']) {
       const dynamo = policyOf(fn).filter((s) => String(s.Action).includes('dynamodb:'));
       expect(JSON.stringify(dynamo)).not.toContain('/index/');
     }
@@ -242,7 +242,7 @@ describe('events and queues', () => {
     });
   });
 
-  it('schedules plan-sync every 15 minutes by default, and routes continuations to it', () => {
+  it('schedules full-mirror every 15 minutes by default, and routes continuations to it', () => {
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)' });
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['piriod.mirror'], 'detail-type': ['Full Mirror Continued'] },

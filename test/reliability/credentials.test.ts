@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PiriodClient } from '../../lib/piriod/index.js';
 import { type Sandbox, startSandbox } from '../../lib/sandbox/index.js';
-import { systemClock } from '../../lib/sync/index.js';
+import { systemClock } from '../../lib/use-cases/index.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { refreshEventBody, sqsEvent } from '../support/events.js';
 import {
@@ -94,7 +94,7 @@ describe('scenario 6: credentials', () => {
       const { createSyncCustomersHandler } = await import(
         '../../functions/sync-customers/handler.js'
       );
-      const { createPlanSyncHandler } = await import('../../functions/plan-sync/handler.js');
+      const { createFullMirrorHandler } = await import('../../functions/full-mirror/handler.js');
       const piriod = new PiriodClient({
         baseUrl: sandbox.url,
         token: TOKEN,
@@ -126,7 +126,7 @@ describe('scenario 6: credentials', () => {
         sqsEvent(['{"customerId":"cus_x"}']),
         lambdaContext(),
       );
-      await createPlanSyncHandler(async () => ({
+      await createFullMirrorHandler(async () => ({
         ...deps,
         queue: new MemoryRefreshQueue(),
         continuation: bus,

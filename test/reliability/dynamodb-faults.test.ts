@@ -5,7 +5,7 @@ import {
   DynamoCustomerStore,
   StoreUnavailableError,
 } from '../../lib/store/index.js';
-import { mirrorAll, RunAbortedError } from '../../lib/sync/index.js';
+import { mirrorAll, RunAbortedError } from '../../lib/use-cases/index.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { startDynamoProxy } from '../support/dynamo-proxy.js';
 import { scanTable } from '../support/oracle.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../lib/sandbox/index.js';
-import { mirrorAll, syncCustomers } from '../../lib/sync/index.js';
+import { mirrorAll, syncCustomers } from '../../lib/use-cases/index.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { scanTable } from '../support/oracle.js';
 import { expectMirroredOrReported, fastClient, SCALE, scenarioDeps } from '../support/scenario.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReceiveWebhookHandler } from '../../functions/receive-webhook/handler.js';
 import { createSyncCustomersHandler } from '../../functions/sync-customers/handler.js';
 import { type Sandbox, startSandbox } from '../../lib/sandbox/index.js';
-import { mirrorAll, systemClock } from '../../lib/sync/index.js';
+import { mirrorAll, systemClock } from '../../lib/use-cases/index.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { functionUrlEvent, refreshEventBody, signedWebhook, sqsEvent } from '../support/events.js';
 import { fixedSecret, lambdaContext, MemoryBus, MemoryDeadLetters } from '../support/fakes.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareInstants, toUtcIso } from '../../lib/customer/index.js';
 import type { CustomerPage, ListOptions, PiriodReader } from '../../lib/piriod/index.js';
 import { type Sandbox, startSandbox } from '../../lib/sandbox/index.js';
-import { mirrorAll, syncCustomers } from '../../lib/sync/index.js';
+import { mirrorAll, syncCustomers } from '../../lib/use-cases/index.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { scanTable } from '../support/oracle.js';
 import { expectWholeItems, fastClient, SCALE, scenarioDeps } from '../support/scenario.js';

@@ -1,14 +1,15 @@
 import type { Context } from 'aws-lambda';
 import type { SyncSource } from '../../lib/customer/record.js';
 import type {
+  ChangePublisher,
   ContinuationState,
+  CustomerChange,
   DeadLetterReason,
   DeadLetters,
   MirrorContinuation,
   RefreshQueue,
   RefreshRequests,
-} from '../../lib/refresh/ports.js';
-import type { ChangePublisher, CustomerChange } from '../../lib/sync/ports.js';
+} from '../../lib/ports.js';
 
 /** In-memory dead-letter queue: keeps what was sent, with its reason. */
 export class MemoryDeadLetters implements DeadLetters {
@@ -18,7 +19,7 @@ export class MemoryDeadLetters implements DeadLetters {
   }
 }
 
-/** In-memory refresh queue: the bare-detail messages plan-sync sends, with their source. */
+/** In-memory refresh queue: the bare-detail messages full-mirror sends, with their source. */
 export class MemoryRefreshQueue implements RefreshQueue {
   readonly messages: { body: string; syncSource: SyncSource }[] = [];
   async sendRefreshes(ids: readonly string[], source: SyncSource): Promise<void> {

@@ -1,15 +1,17 @@
 import type { CustomerRecord, SyncSource } from '../../lib/customer/record.js';
-import type { CustomerPage, ListOptions, PiriodReader } from '../../lib/piriod/client.js';
+import { decideWrite, type StoredVersion } from '../../lib/customer/write-rule.js';
 import { PiriodNotFoundError } from '../../lib/piriod/errors.js';
 import type {
+  CustomerPage,
   CustomerStore,
+  ListOptions,
   MirrorScope,
+  PiriodReader,
   TombstoneResult,
   UpsertResult,
   VersionSnapshot,
-} from '../../lib/store/customer-store.js';
+} from '../../lib/ports.js';
 import { PackedVersions } from '../../lib/store/packed-versions.js';
-import { decideWrite, type StoredVersion } from '../../lib/store/write-rule.js';
 
 /** The real store's scope rule: the workspace, and the mode unless the item has none. */
 function inScope(item: CustomerRecord, scope: MirrorScope | undefined): boolean {

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { contentHash, parseCustomerRecord } from '../../lib/customer/index.js';
 import { PiriodClient, type PiriodClientOptions } from '../../lib/piriod/index.js';
 import type { Sandbox } from '../../lib/sandbox/index.js';
-import { type SyncDeps, type SyncSummary, systemClock } from '../../lib/sync/index.js';
+import { type SyncDeps, type SyncSummary, systemClock } from '../../lib/use-cases/index.js';
 import type { TestTable } from './dynamo.js';
 import { customerPart, expectedMirror, scanTable } from './oracle.js';
 

@@ -1,7 +1,7 @@
-import { mirrorAll } from '../../sync/mirror-all.js';
-import type { SyncSummary } from '../../sync/outcome.js';
-import type { SyncDeps } from '../../sync/ports.js';
-import { syncCustomers } from '../../sync/sync-customers.js';
+import { mirrorAll } from '../../use-cases/mirror-all.js';
+import type { SyncSummary } from '../../use-cases/outcome.js';
+import { syncCustomers } from '../../use-cases/sync-customers.js';
+import type { SyncDeps } from '../../use-cases/sync-deps.js';
 import { parse } from '../args.js';
 import { EXIT } from '../errors.js';
 import type { Io } from '../io.js';

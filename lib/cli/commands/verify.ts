@@ -1,4 +1,4 @@
-import { verifyMirror } from '../../sync/verify-mirror.js';
+import { verifyMirror } from '../../use-cases/verify-mirror.js';
 import { parse } from '../args.js';
 import { EXIT } from '../errors.js';
 import type { Io } from '../io.js';

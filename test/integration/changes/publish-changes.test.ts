@@ -5,7 +5,7 @@ import {
 } from '../../../functions/publish-changes/handler.js';
 import { PiriodClient } from '../../../lib/piriod/index.js';
 import { type Sandbox, startSandbox } from '../../../lib/sandbox/index.js';
-import { mirrorAll, syncCustomers, systemClock } from '../../../lib/sync/index.js';
+import { mirrorAll, syncCustomers, systemClock } from '../../../lib/use-cases/index.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { defaultAnswer, type FakeAwsResponse, startFakeAws } from '../../support/fake-aws.js';
 import { readTableStream } from '../../support/table-stream.js';

@@ -55,7 +55,7 @@ async function start(extra: Partial<Parameters<typeof startDevRuntime>[0]> = {},
     },
     sandbox,
     webhookSecret: SECRET,
-    planSyncIntervalMs: 0,
+    fullMirrorIntervalMs: 0,
     onHop: (h) => {
       hops.push(h);
       for (const listener of hopListeners) listener(h);
@@ -71,10 +71,10 @@ const stored = async (id: string) =>
 describe('npm run dev: the serverless flow on one machine', () => {
   it('completes a full mirror with a tiny time budget through continuation events', async () => {
     // 10.3 s of Lambda time leaves 0.3 s of budget after the 10 s safety margin.
-    const rt = await start({ planSyncTimeoutMs: 10_300 });
+    const rt = await start({ fullMirrorTimeoutMs: 10_300 });
     sandbox.setFaults({ latencyMs: 40 });
     try {
-      const reports = await rt.runPlanSync();
+      const reports = await rt.runFullMirror();
       expect(reports.length).toBeGreaterThan(1);
       expect(reports.at(-1)).toMatchObject({ completed: true });
       expect(reports.slice(0, -1).every((r) => r.completed === false)).toBe(true);
@@ -84,7 +84,7 @@ describe('npm run dev: the serverless flow on one machine', () => {
     const continuations = hops.filter(
       (h) => h.hop === 'bus' && h.detailType === 'Full Mirror Continued',
     );
-    expect(continuations).toHaveLength(hops.filter((h) => h.hop === 'plan-sync').length - 1);
+    expect(continuations).toHaveLength(hops.filter((h) => h.hop === 'full-mirror').length - 1);
     for (const c of sandbox.customers().slice(0, 300)) {
       expect((await stored(c.id))?.updated, c.id).toBeDefined();
     }

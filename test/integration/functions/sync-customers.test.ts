@@ -3,10 +3,10 @@ import {
   createSyncCustomersHandler,
   type SyncCustomersDeps,
 } from '../../../functions/sync-customers/handler.js';
+import { WEBHOOK_RESOURCE } from '../../../lib/messages/events.js';
 import { PiriodClient } from '../../../lib/piriod/index.js';
-import { WEBHOOK_RESOURCE } from '../../../lib/refresh/events.js';
 import { type Sandbox, startSandbox } from '../../../lib/sandbox/index.js';
-import { systemClock } from '../../../lib/sync/index.js';
+import { systemClock } from '../../../lib/use-cases/index.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { refreshEventBody, sqsEvent } from '../../support/events.js';
 import { lambdaContext, MemoryDeadLetters } from '../../support/fakes.js';
@@ -100,7 +100,7 @@ describe('sync-customers handler', () => {
     expect(items.get(good)?.syncSource).toBe('event');
   });
 
-  it('records the trigger: webhook events and plan-sync hand-offs', async () => {
+  it('records the trigger: webhook events and full-mirror hand-offs', async () => {
     const [a, b] = ids.slice(10, 12) as [string, string];
     await handler()(
       sqsEvent([

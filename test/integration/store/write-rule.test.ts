@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { normalizeCustomer } from '../../../lib/customer/index.js';
 import type { CustomerRecord } from '../../../lib/customer/record.js';
 import { CustomerQueries } from '../../../lib/store/index.js';
-import { toRecord } from '../../../lib/sync/index.js';
+import { toRecord } from '../../../lib/use-cases/index.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 
 let t: TestTable;

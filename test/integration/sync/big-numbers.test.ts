@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PiriodClient } from '../../../lib/piriod/index.js';
-import { syncCustomers, systemClock } from '../../../lib/sync/index.js';
+import { syncCustomers, systemClock } from '../../../lib/use-cases/index.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 
 // Piriod's own bytes, numbers beyond 2^53 included (the sandbox serializes with

@@ -20,7 +20,7 @@ const deployment: Deployment = {
   customers: 10_000,
   scheduleMinutes: 15,
   changedPerDay: 0.01,
-  memoryMb: { planSync: 1024, worker: 512, receiver: 256 },
+  memoryMb: { fullMirror: 1024, worker: 512, receiver: 256 },
   alarms: 11,
   secrets: 2,
   kmsKeys: 1,
@@ -37,9 +37,9 @@ describe('the cost model', () => {
     expect(reads?.monthly).toBeCloseTo(576_000 * PRICES.dynamoDbReadRequestUnit, 4);
   });
 
-  it('prices plan-sync by GB-seconds of each run plus its request', () => {
+  it('prices full-mirror by GB-seconds of each run plus its request', () => {
     const cost = monthlyCost(measured, deployment);
-    const lambda = cost.variable.find((l) => l.item === 'Lambda plan-sync');
+    const lambda = cost.variable.find((l) => l.item === 'Lambda full-mirror');
     const runSeconds = 1 + 0.0006 * 10_000;
     expect(lambda?.monthly).toBeCloseTo(
       2880 * (1 * runSeconds * PRICES.lambdaArmGbSecond + PRICES.lambdaRequest),

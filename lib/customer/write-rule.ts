@@ -1,4 +1,4 @@
-import { compareInstants } from '../customer/timestamp.js';
+import { compareInstants } from './timestamp.js';
 
 /** What the table holds for a customer, as far as the write rule needs it. */
 export interface StoredVersion {

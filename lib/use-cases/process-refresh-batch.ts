@@ -1,12 +1,16 @@
 import { InvalidCustomerIdError } from '../customer/errors.js';
 import type { SyncSource } from '../customer/record.js';
+import {
+  isBadMessage,
+  parseRefreshMessage,
+  type RefreshMessage,
+} from '../messages/parse-refresh-message.js';
 import { PiriodCredentialsError } from '../piriod/errors.js';
-import { RunAbortedError } from '../sync/errors.js';
-import { type CustomerOutcome, type SyncSummary, Tally } from '../sync/outcome.js';
-import type { SyncDeps } from '../sync/ports.js';
-import { syncCustomers } from '../sync/sync-customers.js';
-import { isBadMessage, parseRefreshMessage, type RefreshMessage } from './parse-refresh-message.js';
-import type { DeadLetters } from './ports.js';
+import type { DeadLetters } from '../ports.js';
+import { RunAbortedError } from './errors.js';
+import { type CustomerOutcome, type SyncSummary, Tally } from './outcome.js';
+import { syncCustomers } from './sync-customers.js';
+import type { SyncDeps } from './sync-deps.js';
 
 /** One SQS message of the refresh queue. */
 export interface QueueMessage {

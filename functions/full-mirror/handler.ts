@@ -8,9 +8,9 @@ import {
   continuationDetailSchema,
   EVENT_SOURCE,
   MIRROR_CONTINUED,
-} from '../../lib/refresh/events.js';
-import { planFullMirror } from '../../lib/refresh/plan-full-mirror.js';
-import type { MirrorContinuation, RefreshQueue } from '../../lib/refresh/ports.js';
+} from '../../lib/messages/events.js';
+import type { MirrorContinuation, RefreshQueue } from '../../lib/ports.js';
+import { systemClock } from '../../lib/ports.js';
 import { piriodForLambda, storeForLambda } from '../../lib/runtime/lambda-wiring.js';
 import {
   addSummaryMetrics,
@@ -19,10 +19,11 @@ import {
   piriodLatencyRecorder,
 } from '../../lib/runtime/observability.js';
 import { once } from '../../lib/runtime/once.js';
-import { type SyncPorts, systemClock } from '../../lib/sync/ports.js';
+import { runScheduledMirror } from '../../lib/use-cases/scheduled-mirror.js';
+import type { SyncPorts } from '../../lib/use-cases/sync-deps.js';
 
 /** What the planner needs; built from the environment in AWS, injected in tests. */
-export interface PlanSyncDeps extends SyncPorts {
+export interface FullMirrorDeps extends SyncPorts {
   queue: RefreshQueue;
   continuation: MirrorContinuation;
 }
@@ -39,27 +40,27 @@ const continuationEvent = z.object({
   detail: continuationDetailSchema,
 });
 
-const logger = createLogger('plan-sync');
-const metrics = createMetrics('plan-sync');
+const logger = createLogger('full-mirror');
+const metrics = createMetrics('full-mirror');
 
 /**
  * The scheduled full mirror. Works against a time budget derived from the remaining
  * invocation time; when it runs out, it stops between pages and puts a continuation event on
  * the bus, which invokes it again from the next page.
  */
-export function createPlanSyncHandler(deps: () => Promise<PlanSyncDeps>) {
+export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
   return async (event: unknown, context: Context) => {
     logger.addContext(context);
     const continued = continuationEvent.safeParse(event);
     if (!continued.success && !scheduledEvent.safeParse(event).success) {
       throw new Error(
-        'plan-sync expects an EventBridge "Scheduled Event" or a "Full Mirror Continued" event',
+        'full-mirror expects an EventBridge "Scheduled Event" or a "Full Mirror Continued" event',
       );
     }
     const d = await deps();
     const remaining = context.getRemainingTimeInMillis();
     const deadline = d.clock.now().getTime() + remaining - safetyMarginMs(remaining);
-    const result = await planFullMirror(
+    const result = await runScheduledMirror(
       {
         ...d,
         source: 'schedule',
@@ -90,9 +91,9 @@ export function createPlanSyncHandler(deps: () => Promise<PlanSyncDeps>) {
 }
 
 /** Real dependencies from the stack's environment (built once per cold start below). */
-export async function planSyncDepsFromEnv(
+export async function fullMirrorDepsFromEnv(
   env: Record<string, string | undefined>,
-): Promise<PlanSyncDeps> {
+): Promise<FullMirrorDeps> {
   const piriod = await piriodForLambda(env, piriodLatencyRecorder(metrics));
   const bus = new EventBridgeBus(eventBridgeFromEnv(env), requireVariable(env, 'EVENT_BUS_NAME'));
   return {
@@ -106,4 +107,4 @@ export async function planSyncDepsFromEnv(
   };
 }
 
-export const handler = createPlanSyncHandler(once(() => planSyncDepsFromEnv(process.env)));
+export const handler = createFullMirrorHandler(once(() => fullMirrorDepsFromEnv(process.env)));

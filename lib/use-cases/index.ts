@@ -1,4 +1,4 @@
-export { forEachConcurrent } from './concurrency.js';
+export { type ChangePublisher, type Clock, type CustomerChange, systemClock } from '../ports.js';
 export { RunAbortedError } from './errors.js';
 export { type MirrorOptions, type MirrorResult, mirrorAll } from './mirror-all.js';
 export {
@@ -9,15 +9,8 @@ export {
   type SyncSummary,
   Tally,
 } from './outcome.js';
-export {
-  type ChangePublisher,
-  type Clock,
-  type CustomerChange,
-  type SyncDeps,
-  type SyncPorts,
-  systemClock,
-} from './ports.js';
 export { toRecord } from './record-builder.js';
 export { type SyncCustomersResult, syncCustomers } from './sync-customers.js';
+export type { SyncDeps, SyncPorts } from './sync-deps.js';
 export { UpsertPipeline } from './upsert-pipeline.js';
 export { type DriftReport, verifyMirror } from './verify-mirror.js';

@@ -1,9 +1,9 @@
-import { type MirrorResult, mirrorAll } from '../sync/mirror-all.js';
-import type { SyncDeps } from '../sync/ports.js';
-import type { ContinuationState, MirrorContinuation, RefreshQueue } from './ports.js';
+import type { ContinuationState, MirrorContinuation, RefreshQueue } from '../ports.js';
+import { type MirrorResult, mirrorAll } from './mirror-all.js';
+import type { SyncDeps } from './sync-deps.js';
 
-/** Options of {@link planFullMirror}. */
-export interface PlanOptions {
+/** Options of {@link runScheduledMirror}. */
+export interface ScheduledMirrorOptions {
   /** Where this invocation starts; a fresh cycle when absent. */
   resume?: ContinuationState;
   /** Epoch ms by which this invocation must stop starting new pages. */
@@ -11,7 +11,7 @@ export interface PlanOptions {
 }
 
 /** What one scheduled invocation did. */
-export interface PlanResult extends MirrorResult {
+export interface ScheduledMirrorResult extends MirrorResult {
   /** Set when the rest of the cycle was handed to a later invocation. */
   continuedAt: ContinuationState | undefined;
 }
@@ -22,10 +22,10 @@ export interface PlanResult extends MirrorResult {
  * queue; when the time budget runs out, stop between pages (every write is whole, so the
  * table stays consistent) and hand the rest on as a continuation.
  */
-export async function planFullMirror(
+export async function runScheduledMirror(
   deps: SyncDeps & { queue: RefreshQueue; continuation: MirrorContinuation },
-  options: PlanOptions,
-): Promise<PlanResult> {
+  options: ScheduledMirrorOptions,
+): Promise<ScheduledMirrorResult> {
   const state: ContinuationState = options.resume ?? {
     startPage: 1,
     cycleStartedAt: deps.clock.now().toISOString(),

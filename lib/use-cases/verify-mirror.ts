@@ -1,13 +1,13 @@
+import { forEachConcurrent } from '../concurrency/pool.js';
 import { contentHash } from '../customer/content-hash.js';
 import { InvalidCustomerError, wireIdOf } from '../customer/errors.js';
 import { normalizeCustomer } from '../customer/normalize.js';
 import type { NormalizedCustomer } from '../customer/record.js';
+import type { StoredVersion } from '../customer/write-rule.js';
+import { decideWrite } from '../customer/write-rule.js';
 import { PiriodNotFoundError } from '../piriod/errors.js';
-import type { StoredVersion } from '../store/write-rule.js';
-import { decideWrite } from '../store/write-rule.js';
-import { forEachConcurrent } from './concurrency.js';
 import { Tally } from './outcome.js';
-import type { SyncDeps } from './ports.js';
+import type { SyncDeps } from './sync-deps.js';
 
 /** The drift report of `verify` (a contract). */
 export interface DriftReport {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRefreshMessage } from '../../../lib/refresh/parse-refresh-message.js';
+import { parseRefreshMessage } from '../../../lib/messages/parse-refresh-message.js';
 
 const event = (detail: unknown, extra: Record<string, unknown> = {}) =>
   JSON.stringify({

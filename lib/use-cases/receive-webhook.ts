@@ -4,7 +4,7 @@ import {
   topLevelKeyOrder,
   verifyWebhookSignature,
 } from '../piriod/signature.js';
-import type { RefreshRequests } from '../refresh/ports.js';
+import type { RefreshableSecret, RefreshRequests } from '../ports.js';
 
 /** Largest body accepted; Piriod's notifications are a few dozen bytes. */
 export const MAX_WEBHOOK_BYTES = 64 * 1024;
@@ -33,7 +33,7 @@ export interface WebhookResponse {
 
 /** The receiver's ports: the signing secret (re-readable after a rotation) and the bus. */
 export interface ReceiveWebhookPorts {
-  secret: { get(): Promise<string>; refresh(): Promise<string> };
+  secret: RefreshableSecret;
   requests: RefreshRequests;
 }
 

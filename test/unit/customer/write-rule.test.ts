@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideWrite } from '../../../lib/store/write-rule.js';
+import { decideWrite } from '../../../lib/customer/write-rule.js';
 
 const stored = {
   id: 'cus_1',

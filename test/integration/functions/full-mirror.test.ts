@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlanSyncHandler, type PlanSyncDeps } from '../../../functions/plan-sync/handler.js';
+import {
+  createFullMirrorHandler,
+  type FullMirrorDeps,
+} from '../../../functions/full-mirror/handler.js';
 import { createSyncCustomersHandler } from '../../../functions/sync-customers/handler.js';
+import { EVENT_SOURCE, MIRROR_CONTINUED } from '../../../lib/messages/events.js';
 import { PiriodClient } from '../../../lib/piriod/index.js';
-import { EVENT_SOURCE, MIRROR_CONTINUED } from '../../../lib/refresh/events.js';
 import { type Sandbox, startSandbox } from '../../../lib/sandbox/index.js';
-import type { Clock } from '../../../lib/sync/index.js';
+import type { Clock } from '../../../lib/use-cases/index.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { fixture, sqsEvent } from '../../support/events.js';
 import {
@@ -34,7 +37,7 @@ afterAll(async () => {
   await t.drop();
 });
 
-function deps(queue: MemoryRefreshQueue, bus: MemoryBus): PlanSyncDeps {
+function deps(queue: MemoryRefreshQueue, bus: MemoryBus): FullMirrorDeps {
   const piriod = new PiriodClient({
     baseUrl: sandbox.url,
     token: sandbox.token,
@@ -50,7 +53,7 @@ function deps(queue: MemoryRefreshQueue, bus: MemoryBus): PlanSyncDeps {
 async function cycle(remainingMs: number) {
   const queue = new MemoryRefreshQueue();
   const bus = new MemoryBus();
-  const handler = createPlanSyncHandler(async () => deps(queue, bus));
+  const handler = createFullMirrorHandler(async () => deps(queue, bus));
   const reports = [await handler(fixture('scheduled-event.json'), lambdaContext(remainingMs))];
   while (bus.continuations.length > 0) {
     const detail = bus.continuations.shift();
@@ -84,7 +87,7 @@ async function drainQueue(queue: MemoryRefreshQueue) {
   return dlq;
 }
 
-describe('plan-sync handler', () => {
+describe('full-mirror handler', () => {
   it('works within its time budget, continues across invocations and ends consistent', async () => {
     // 60 s left, 20% margin → 48 s of budget → 5 pages of 10 s per invocation.
     const { reports, queue } = await cycle(60_000);
@@ -127,7 +130,7 @@ describe('plan-sync handler', () => {
   });
 
   it('rejects an event that is neither the schedule nor a continuation', async () => {
-    const handler = createPlanSyncHandler(async () =>
+    const handler = createFullMirrorHandler(async () =>
       deps(new MemoryRefreshQueue(), new MemoryBus()),
     );
     await expect(handler({ hello: 'world' }, lambdaContext())).rejects.toThrow(

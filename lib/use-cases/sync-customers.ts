@@ -1,7 +1,7 @@
 import { RunAbortedError } from './errors.js';
 import { type CustomerOutcome, type SyncSummary, Tally } from './outcome.js';
-import type { SyncDeps } from './ports.js';
 import { refreshEach } from './refresh-by-id.js';
+import type { SyncDeps } from './sync-deps.js';
 import { UpsertPipeline } from './upsert-pipeline.js';
 
 /** Result of {@link syncCustomers}: one outcome per distinct id, and their summary. */

@@ -1,3 +1,4 @@
+import { forEachConcurrent } from '../concurrency/pool.js';
 import {
   InvalidCustomerError,
   InvalidCustomerIdError,
@@ -6,9 +7,8 @@ import {
 import { normalizeCustomer } from '../customer/normalize.js';
 import { PiriodCredentialsError, PiriodNotFoundError } from '../piriod/errors.js';
 import { StoreUnavailableError } from '../store/errors.js';
-import { forEachConcurrent } from './concurrency.js';
 import { type CustomerOutcome, failed } from './outcome.js';
-import type { SyncDeps } from './ports.js';
+import type { SyncDeps } from './sync-deps.js';
 import type { UpsertPipeline } from './upsert-pipeline.js';
 
 /**

@@ -1,4 +1,4 @@
-// SDK floor of plan-sync: constructs the same AWS SDK and Powertools clients, nothing else.
+// SDK floor of full-mirror: constructs the same AWS SDK and Powertools clients, nothing else.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';

@@ -17,7 +17,7 @@ export interface BusRule {
   id: string;
   description: string;
   pattern: EventPattern;
-  target: 'refresh-queue' | 'plan-sync';
+  target: 'refresh-queue' | 'full-mirror';
 }
 
 /** The custom bus's rules. */
@@ -30,9 +30,9 @@ export const BUS_RULES: readonly BusRule[] = [
   },
   {
     id: 'ContinuationRule',
-    description: 'Full Mirror Continued → plan-sync',
+    description: 'Full Mirror Continued → full-mirror',
     pattern: { source: [EVENT_SOURCE], 'detail-type': [MIRROR_CONTINUED] },
-    target: 'plan-sync',
+    target: 'full-mirror',
   },
 ];
 

@@ -1,4 +1,4 @@
-import type { ChangePublisher, CustomerChange } from '../sync/ports.js';
+import type { ChangePublisher, CustomerChange } from '../ports.js';
 
 /** The few attributes of an item that a change event is made of. */
 export interface ItemFacts {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mirrorAll, type SyncDeps, syncCustomers } from '../../../lib/sync/index.js';
+import { mirrorAll, type SyncDeps, syncCustomers } from '../../../lib/use-cases/index.js';
 import { MemoryPiriod, MemoryStore } from '../../support/memory-ports.js';
 
 const customer = (n: number, extra: Record<string, unknown> = {}) => ({

@@ -1,30 +1,6 @@
 import type { SyncSource } from '../customer/record.js';
-import type { PiriodReader } from '../piriod/client.js';
-import type { CustomerStore } from '../store/customer-store.js';
+import type { Clock, CustomerStore, PiriodReader } from '../ports.js';
 import type { CustomerOutcome, Progress } from './outcome.js';
-
-/** The time source; injected so tests control it. */
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };
-
-/** The "Customer Changed" event's detail: ids and facts, never personal data. */
-export interface CustomerChange {
-  id: string;
-  change: 'created' | 'updated' | 'deleted';
-  updated?: string;
-  contentHash?: string;
-}
-
-/**
- * Where "Customer Changed" events go (EventBridge in AWS). They are derived from the table's
- * stream by the `publish-changes` function, so every write is announced, whichever path made it.
- */
-export interface ChangePublisher {
-  publish(changes: readonly CustomerChange[]): Promise<void>;
-}
 
 /** The ports every entry point builds: where customers come from and go, and for whom. */
 export type SyncPorts = Pick<SyncDeps, 'piriod' | 'store' | 'clock' | 'workspace' | 'testMode'>;

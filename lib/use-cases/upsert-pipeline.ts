@@ -1,11 +1,11 @@
 import { Semaphore } from '../concurrency/semaphore.js';
 import type { NormalizedCustomer } from '../customer/record.js';
-import type { VersionSnapshot } from '../store/customer-store.js';
+import type { StoredVersion } from '../customer/write-rule.js';
+import type { VersionSnapshot } from '../ports.js';
 import { StoreUnavailableError } from '../store/errors.js';
-import type { StoredVersion } from '../store/write-rule.js';
 import { type CustomerOutcome, failed } from './outcome.js';
-import type { SyncDeps } from './ports.js';
 import { toRecord } from './record-builder.js';
+import type { SyncDeps } from './sync-deps.js';
 
 interface Pending {
   customer: NormalizedCustomer;

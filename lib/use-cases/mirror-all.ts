@@ -1,10 +1,10 @@
 import { InvalidCustomerError, isValidCustomerId, wireIdOf } from '../customer/errors.js';
 import { normalizeCustomer } from '../customer/normalize.js';
-import type { VersionSnapshot } from '../store/customer-store.js';
+import type { VersionSnapshot } from '../ports.js';
 import { RunAbortedError } from './errors.js';
 import { type CustomerOutcome, failed, type SyncSummary, Tally } from './outcome.js';
-import type { SyncDeps } from './ports.js';
 import { refreshEach } from './refresh-by-id.js';
+import type { SyncDeps } from './sync-deps.js';
 import { UpsertPipeline } from './upsert-pipeline.js';
 
 /** Options of {@link mirrorAll}. */

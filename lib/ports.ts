@@ -1,0 +1,178 @@
+/**
+ * The ports: every interface through which the use cases reach the outside world — Piriod,
+ * the customers table, the bus, the queues, secrets and the clock. Adapters (`lib/piriod`,
+ * `lib/store`, `lib/aws`) implement them; tests use in-memory ones (`test/support`).
+ * Nothing here has behaviour but {@link systemClock}.
+ */
+import type { CustomerRecord, SyncSource } from './customer/record.js';
+import type { StoredVersion } from './customer/write-rule.js';
+
+// Time
+
+/** The time source; injected so tests control it. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+// Piriod
+
+/** One page of `GET /customers/`. Entries are raw wire objects, not yet validated. */
+export interface CustomerPage {
+  page: number;
+  /** Total customers Piriod reported for the listing. */
+  count: number | undefined;
+  results: unknown[];
+  /** Page number of the next page, or `undefined` on the last one. */
+  nextPage: number | undefined;
+  /** Piriod's `next` link, as given (on Piriod's origin). */
+  nextUrl?: URL;
+}
+
+/** The subset of the Piriod API the mirror reads. */
+export interface PiriodReader {
+  /** `GET /customers/{id}/`: the raw wire customer. */
+  getCustomer(id: string): Promise<unknown>;
+  /** `GET /customers/?page=…`, page after page until `next` is null. */
+  listCustomers(options?: ListOptions): AsyncIterable<CustomerPage>;
+}
+
+export interface ListOptions {
+  /** First page to read (1-based); lets a cut-short run resume. Default 1. */
+  startPage?: number;
+  /** Page size, at most 100 (Piriod's maximum). Default 100. */
+  pageSize?: number;
+  /** Pages fetched ahead of the consumer, at most. Default: the pace's concurrency. */
+  prefetch?: number;
+}
+
+/**
+ * Where a rotating token comes from (a Secrets Manager secret in AWS). Piriod invalidates
+ * the old token the moment a new one is generated, so a 401 may only mean "re-read me".
+ */
+export interface TokenSource {
+  /** The current token (may be cached for a bounded time). */
+  get(): Promise<string>;
+  /** Re-reads the token, bypassing any cache. */
+  refresh(): Promise<string>;
+}
+
+/**
+ * A secret that can be re-read after a rotation (a Secrets Manager secret in AWS), e.g. the
+ * webhook's signing secret.
+ */
+export type RefreshableSecret = TokenSource;
+
+// The customers table
+
+/** Which customers a mirror is responsible for. */
+export interface MirrorScope {
+  workspace: string;
+  /**
+   * Test-mode or live data (Piriod serves each only with or without `x-piriod-test-mode`).
+   * Items without a `testMode` attribute belong to either.
+   */
+  testMode?: boolean;
+}
+
+/**
+ * What the table holds for the customers of one scope, read once per full mirror from the
+ * narrow version index (eventually consistent; the conditional writes guard against a stale
+ * entry). Tombstones are in it (a customer that comes back must revive its tombstone).
+ */
+export interface VersionSnapshot {
+  /** The stored version of `id`, or `undefined` when the snapshot does not hold it. */
+  get(id: string): StoredVersion | undefined;
+  /** Ids of the customers in scope that are not tombstones. */
+  liveIds(): string[];
+  readonly size: number;
+}
+
+/** Result of writing one customer by the write rule. */
+export type UpsertResult = 'created' | 'updated' | 'unchanged' | 'stale';
+
+/** Result of recording that Piriod no longer has a customer. */
+export type TombstoneResult = 'deleted' | 'unchanged' | 'absent' | 'stale';
+
+/**
+ * The port the sync use cases write through. The DynamoDB adapter is the real one; tests may
+ * use an in-memory one.
+ */
+export interface CustomerStore {
+  /** Reads the write-rule fields of many customers at once; absent ids are missing from the map. */
+  readVersions(ids: readonly string[]): Promise<Map<string, StoredVersion>>;
+  /**
+   * Writes each record whose decision (against `known`, the versions read before) is a
+   * write, conditionally, so a concurrent newer write is never overwritten.
+   */
+  upsertMany(
+    records: readonly CustomerRecord[],
+    known: Map<string, StoredVersion>,
+  ): Promise<Map<string, UpsertResult | Error>>;
+  /** Marks a customer deleted (keeping its last data) unless it was fetched after `observedAt`. */
+  tombstone(id: string, observedAt: string, source: SyncSource): Promise<TombstoneResult>;
+  /**
+   * Pages through the ids of customers that are not tombstones — within `scope` when given
+   * (a workspace, and test or live mode), so a mirror never re-checks, and so never
+   * tombstones, customers it cannot see.
+   */
+  liveIds(scope?: MirrorScope): AsyncIterable<string[]>;
+  /** Reads the versions of every customer in `scope` at once (see {@link VersionSnapshot}). */
+  versionSnapshot(scope: MirrorScope): Promise<VersionSnapshot>;
+}
+
+// The bus and the queues
+
+/** The "Customer Changed" event's detail: ids and facts, never personal data. */
+export interface CustomerChange {
+  id: string;
+  change: 'created' | 'updated' | 'deleted';
+  updated?: string;
+  contentHash?: string;
+}
+
+/**
+ * Where "Customer Changed" events go (EventBridge in AWS). They are derived from the table's
+ * stream by the `publish-changes` function, so every write is announced, whichever path made it.
+ */
+export interface ChangePublisher {
+  publish(changes: readonly CustomerChange[]): Promise<void>;
+}
+
+/** Sends refresh requests straight to the refresh queue (full-mirror's hand-off). */
+export interface RefreshQueue {
+  /** One message per id (`{"customerId": …}`), in batches of 10, failed entries retried. */
+  sendRefreshes(ids: readonly string[], source: SyncSource): Promise<void>;
+}
+
+/** Why a message went to the dead-letter queue, as message attributes. */
+export interface DeadLetterReason {
+  reason: string;
+  customerId?: string;
+}
+
+/** The dead-letter queue, for permanent failures with their reason. */
+export interface DeadLetters {
+  /** Sends the original message body with `reason` (and `customerId`) attributes. */
+  send(body: string, why: DeadLetterReason): Promise<void>;
+}
+
+/** Puts "Customer Refresh Requested" events on the stack's bus. */
+export interface RefreshRequests {
+  request(ids: readonly string[], origin: 'webhook' | 'event'): Promise<void>;
+}
+
+/** Continues a full mirror that ran out of time in a later invocation. */
+export interface MirrorContinuation {
+  continueFrom(state: ContinuationState): Promise<void>;
+}
+
+/** Where a cut-short full mirror resumes. */
+export interface ContinuationState {
+  startPage: number;
+  /** When this mirror cycle began (ISO), for logs and the sweep. */
+  cycleStartedAt: string;
+  /** How many invocations this cycle has used so far. */
+  invocation: number;
+}

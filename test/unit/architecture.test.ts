@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { importsOf, ROOT, roomOf, sourceFiles } from '../support/import-graph.js';
+
+/**
+ * The rooms of the code and their layers, as the README's Development map draws them: a
+ * room imports only from rooms of a lower layer (and from itself), so no import runs back
+ * up and no two rooms form a circle.
+ */
+const LAYERS: Record<string, number> = {
+  'lib/concurrency': 0,
+  'lib/env-variables.ts': 0,
+  'lib/loopback.ts': 0,
+  'lib/customer': 0,
+  'lib/ports.ts': 1,
+  'lib/messages': 1,
+  'lib/piriod': 2,
+  'lib/aws': 2,
+  'lib/store': 3,
+  'lib/config.ts': 4,
+  'lib/use-cases': 4,
+  'lib/sandbox': 4,
+  'lib/local': 4,
+  'lib/runtime': 5,
+  functions: 6,
+  infra: 6,
+  'lib/dev': 7,
+  'lib/cli': 8,
+};
+
+/**
+ * What the use cases may take from adapter rooms: error types they decide on and pure rules
+ * of Piriod's and the table's formats — never a client or an SDK.
+ */
+const USE_CASE_IMPORTS_FROM_ADAPTERS = new Set([
+  'lib/piriod/errors.ts',
+  'lib/piriod/signature.ts',
+  'lib/store/errors.ts',
+  'lib/store/version-shard.ts',
+]);
+
+const edges = importsOf(sourceFiles(['lib', 'functions', 'infra']));
+
+describe('the structure of the code', () => {
+  it('puts every file in a room with a layer', () => {
+    const rooms = new Set(sourceFiles(['lib', 'functions', 'infra']).map(roomOf));
+    expect([...rooms].filter((r) => LAYERS[r] === undefined)).toEqual([]);
+  });
+
+  it('has no import that runs back up a layer or sideways into another room', () => {
+    const upward = edges
+      .filter((e) => roomOf(e.from) !== roomOf(e.to))
+      .filter((e) => (LAYERS[roomOf(e.to)] ?? 99) >= (LAYERS[roomOf(e.from)] ?? -1))
+      .map((e) => `${e.from} → ${e.to}`);
+    expect(upward).toEqual([]);
+  });
+
+  it('has no circle between rooms', () => {
+    const next = new Map<string, Set<string>>();
+    for (const e of edges) {
+      const [a, b] = [roomOf(e.from), roomOf(e.to)];
+      if (a !== b) next.set(a, (next.get(a) ?? new Set()).add(b));
+    }
+    const circles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (room: string, path: string[]) => {
+      if (state.get(room) === 'done') return;
+      if (state.get(room) === 'open') {
+        circles.push([...path.slice(path.indexOf(room)), room].join(' → '));
+        return;
+      }
+      state.set(room, 'open');
+      for (const n of next.get(room) ?? []) visit(n, [...path, room]);
+      state.set(room, 'done');
+    };
+    for (const room of next.keys()) visit(room, []);
+    expect(circles).toEqual([]);
+  });
+
+  it('keeps the use cases off adapters: only error types and pure format rules', () => {
+    const reaching = edges
+      .filter((e) => roomOf(e.from) === 'lib/use-cases')
+      .filter((e) => ['lib/piriod', 'lib/store', 'lib/aws'].includes(roomOf(e.to)))
+      .filter((e) => !USE_CASE_IMPORTS_FROM_ADAPTERS.has(e.to))
+      .map((e) => `${e.from} → ${e.to}`);
+    expect(reaching).toEqual([]);
+  });
+
+  it('keeps process.env out of the use cases, the ports and the adapters', () => {
+    // Only entry points (functions' last lines, the CLI, dev) hand the environment over.
+    const readers = sourceFiles(['lib'])
+      .filter((f) => (LAYERS[roomOf(f)] ?? 99) <= LAYERS['lib/use-cases']!)
+      .filter((f) => codeOf(f).includes('process.env'));
+    expect(readers).toEqual([]);
+  });
+});
+
+/** A file's text without its comments (which may well mention `process.env`). */
+function codeOf(file: string): string {
+  return readFileSync(join(ROOT, file), 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
+}
