@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { flagValue } from '../lib/env-variables.js';
 import { isSecureOrLoopbackUrl } from '../lib/loopback.js';
 import { REFRESH_QUEUE } from '../lib/messages/routing.js';
 
@@ -58,8 +59,8 @@ export function configFromContext(node: Node): MirrorStackConfig {
   const bool = (key: string, fallback: boolean) => {
     const v = get(key);
     if (v === undefined) return fallback;
-    if (v === true || v === 'true') return true;
-    if (v === false || v === 'false') return false;
+    const flag = flagValue(v);
+    if (flag !== undefined) return flag;
     throw new Error(`context ${key} must be true or false, got ${JSON.stringify(v)}`);
   };
   const int = (key: string, fallback: number, min: number, max: number) => {

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { ConfigError } from './env-variables.js';
+import { ConfigError, FLAG_SPELLINGS, flagValue } from './env-variables.js';
 import { isSecureOrLoopbackUrl } from './loopback.js';
 import { DEFAULT_TABLE_NAME } from './store/table-definition.js';
 
@@ -14,7 +14,7 @@ export { ConfigError, optionalVariable, requireVariable } from './env-variables.
 
 type Env = Record<string, string | undefined>;
 
-const boolFlag = z.optional(z.enum(['true', 'false', '1', '0', '']));
+const boolFlag = z.optional(z.enum([...Object.keys(FLAG_SPELLINGS), '']));
 const positiveInt = z.optional(z.string().check(z.regex(/^\d+$/, 'must be a whole number')));
 
 const piriodEnv = z.object({
@@ -68,7 +68,7 @@ export function loadPiriodSettings(env: Env): PiriodSettings {
   return {
     baseUrl: e.PIRIOD_API_URL ?? 'https://api.piriod.com',
     workspace,
-    testMode: e.PIRIOD_TEST_MODE === 'true' || e.PIRIOD_TEST_MODE === '1',
+    testMode: flagValue(e.PIRIOD_TEST_MODE) ?? false,
     timeoutMs: int(e.PIRIOD_TIMEOUT_MS, 10_000),
     maxAttempts: Math.max(1, int(e.PIRIOD_MAX_ATTEMPTS, 5)),
     requestsPerSecond: int(e.PIRIOD_REQUESTS_PER_SECOND, 20),

@@ -26,3 +26,19 @@ export function optionalVariable(env: Env, name: string): string | undefined {
   const v = env[name]?.trim();
   return v ? v : undefined;
 }
+
+/** The spellings a yes/no setting accepts (environment variables and CDK context alike). */
+export const FLAG_SPELLINGS: Readonly<Record<string, boolean>> = {
+  true: true,
+  false: false,
+  '1': true,
+  '0': false,
+};
+
+/** A yes/no setting's value: a boolean, or one of {@link FLAG_SPELLINGS}; `undefined` otherwise. */
+export function flagValue(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  return typeof value === 'string' && Object.hasOwn(FLAG_SPELLINGS, value)
+    ? FLAG_SPELLINGS[value]
+    : undefined;
+}

@@ -1,9 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { EventBridgeBus, eventBridgeFromEnv } from '../../lib/aws/event-bridge-bus.js';
-import { SqsRefreshQueue, sqsFromEnv } from '../../lib/aws/sqs-queues.js';
-import { requireVariable } from '../../lib/env-variables.js';
+import { busFromEnv } from '../../lib/compose/bus.js';
+import { piriodForLambda } from '../../lib/compose/piriod.js';
+import { refreshQueueFromEnv } from '../../lib/compose/queues.js';
+import { tableFromEnv } from '../../lib/compose/table.js';
 import {
   continuationDetailSchema,
   EVENT_SOURCE,
@@ -11,7 +12,6 @@ import {
 } from '../../lib/messages/events.js';
 import type { MirrorContinuation, RefreshQueue } from '../../lib/ports.js';
 import { systemClock } from '../../lib/ports.js';
-import { piriodForLambda, storeForLambda } from '../../lib/runtime/lambda-wiring.js';
 import {
   addSummaryMetrics,
   createLogger,
@@ -19,6 +19,9 @@ import {
   piriodLatencyRecorder,
 } from '../../lib/runtime/observability.js';
 import { once } from '../../lib/runtime/once.js';
+import { reporting } from '../../lib/runtime/reporting.js';
+import { RunAbortedError } from '../../lib/use-cases/errors.js';
+import type { SyncSummary } from '../../lib/use-cases/outcome.js';
 import { runScheduledMirror } from '../../lib/use-cases/scheduled-mirror.js';
 import type { SyncPorts } from '../../lib/use-cases/sync-deps.js';
 
@@ -49,8 +52,7 @@ const metrics = createMetrics('full-mirror');
  * the bus, which invokes it again from the next page.
  */
 export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
-  return async (event: unknown, context: Context) => {
-    logger.addContext(context);
+  return reporting({ logger, metrics }, async (event: unknown, context: Context) => {
     const continued = continuationEvent.safeParse(event);
     if (!continued.success && !scheduledEvent.safeParse(event).success) {
       throw new Error(
@@ -60,17 +62,24 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
     const d = await deps();
     const remaining = context.getRemainingTimeInMillis();
     const deadline = d.clock.now().getTime() + remaining - safetyMarginMs(remaining);
-    const result = await runScheduledMirror(
-      {
-        ...d,
-        source: 'schedule',
-      },
-      { resume: continued.success ? continued.data.detail : undefined, deadline },
-    );
+    let result: Awaited<ReturnType<typeof runScheduledMirror>>;
+    try {
+      result = await runScheduledMirror(
+        { ...d, source: 'schedule' },
+        { resume: continued.success ? continued.data.detail : undefined, deadline },
+      );
+    } catch (err) {
+      if (err instanceof RunAbortedError) {
+        // What was written before the abort still counts, and the abort itself is a metric.
+        addSummaryMetrics(metrics, err.partial);
+        metrics.addMetric('MirrorAborted', MetricUnit.Count, 1);
+        logger.error('full mirror aborted', { ...countsOf(err.partial), reason: err.message });
+      }
+      throw err;
+    }
     addSummaryMetrics(metrics, result.summary);
     metrics.addMetric('handedOff', MetricUnit.Count, result.handedOff);
     if (result.completed) metrics.addMetric('MirrorCompleted', MetricUnit.Count, 1);
-    metrics.publishStoredMetrics();
     for (const f of result.summary.failed)
       logger.warn('customer not mirrored', { customerId: f.id, reason: f.reason });
     const report = {
@@ -78,15 +87,22 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
       nextPage: result.nextPage,
       listed: result.listed,
       handedOff: result.handedOff,
-      synced: result.summary.synced,
-      created: result.summary.created,
-      updated: result.summary.updated,
-      unchanged: result.summary.unchanged,
-      deleted: result.summary.deleted,
-      failed: result.summary.failed.length,
+      ...countsOf(result.summary),
     };
     logger.info(result.completed ? 'full mirror done' : 'full mirror continues', report);
     return report;
+  });
+}
+
+/** The counts of a summary as the report and the log lines carry them. */
+function countsOf(s: SyncSummary) {
+  return {
+    synced: s.synced,
+    created: s.created,
+    updated: s.updated,
+    unchanged: s.unchanged,
+    deleted: s.deleted,
+    failed: s.failed.length,
   };
 }
 
@@ -95,12 +111,11 @@ export async function fullMirrorDepsFromEnv(
   env: Record<string, string | undefined>,
 ): Promise<FullMirrorDeps> {
   const piriod = await piriodForLambda(env, piriodLatencyRecorder(metrics));
-  const bus = new EventBridgeBus(eventBridgeFromEnv(env), requireVariable(env, 'EVENT_BUS_NAME'));
   return {
     piriod: piriod.client,
-    store: storeForLambda(env),
-    queue: new SqsRefreshQueue(sqsFromEnv(env), requireVariable(env, 'REFRESH_QUEUE_URL')),
-    continuation: bus,
+    store: tableFromEnv(env).store,
+    queue: refreshQueueFromEnv(env),
+    continuation: busFromEnv(env),
     workspace: piriod.settings.workspace,
     testMode: piriod.settings.testMode,
     clock: systemClock,

@@ -1,16 +1,12 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { EventBridgeBus, eventBridgeFromEnv } from '../../lib/aws/event-bridge-bus.js';
-import { requireVariable } from '../../lib/env-variables.js';
+import { busFromEnv } from '../../lib/compose/bus.js';
+import { tableChangesOf } from '../../lib/messages/table-stream.js';
 import type { ChangePublisher } from '../../lib/ports.js';
 import { createLogger, createMetrics } from '../../lib/runtime/observability.js';
 import { once } from '../../lib/runtime/once.js';
-import {
-  factsOf,
-  publishChanges,
-  type StreamImage,
-  type TableChangeRecord,
-} from '../../lib/use-cases/publish-changes.js';
+import { reporting } from '../../lib/runtime/reporting.js';
+import { publishChanges } from '../../lib/use-cases/publish-changes.js';
 
 /** What the change publisher needs; built from the environment in AWS, injected in tests. */
 export interface PublishChangesDeps {
@@ -26,15 +22,10 @@ const metrics = createMetrics('publish-changes');
  * stream redelivers from there; nothing is acknowledged before its event is out.
  */
 export function createPublishChangesHandler(deps: () => Promise<PublishChangesDeps>) {
-  return async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> => {
-    if (context) logger.addContext(context);
-    try {
-      const records: TableChangeRecord[] = event.Records.map((r) => ({
-        sequenceNumber: r.dynamodb?.SequenceNumber ?? '',
-        eventName: r.eventName ?? '',
-        newImage: factsOf(r.dynamodb?.NewImage as StreamImage | undefined),
-        oldImage: factsOf(r.dynamodb?.OldImage as StreamImage | undefined),
-      }));
+  return reporting(
+    { logger, metrics },
+    async (event: DynamoDBStreamEvent, _context?: Context): Promise<DynamoDBBatchResponse> => {
+      const records = tableChangesOf(event.Records);
       const { publisher } = await deps();
       const result = await publishChanges(records, publisher);
       metrics.addMetric('ChangesPublished', MetricUnit.Count, result.published);
@@ -48,11 +39,8 @@ export function createPublishChangesHandler(deps: () => Promise<PublishChangesDe
         error: result.error?.message,
       });
       return { batchItemFailures: [{ itemIdentifier: result.failedFrom }] };
-    } finally {
-      metrics.publishStoredMetrics();
-      logger.resetKeys();
-    }
-  };
+    },
+  );
 }
 
 /** Real dependencies from the stack's environment (built once per cold start below). */
@@ -60,7 +48,7 @@ export async function publishChangesDepsFromEnv(
   env: Record<string, string | undefined>,
 ): Promise<PublishChangesDeps> {
   return {
-    publisher: new EventBridgeBus(eventBridgeFromEnv(env), requireVariable(env, 'EVENT_BUS_NAME')),
+    publisher: busFromEnv(env),
   };
 }
 

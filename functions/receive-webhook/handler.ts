@@ -3,11 +3,11 @@ import type {
   Context,
   LambdaFunctionURLEvent,
 } from 'aws-lambda';
-import { EventBridgeBus, eventBridgeFromEnv } from '../../lib/aws/event-bridge-bus.js';
-import { requireVariable } from '../../lib/env-variables.js';
+import { busFromEnv } from '../../lib/compose/bus.js';
+import { webhookSecretSource } from '../../lib/compose/secrets.js';
 import { createLogger } from '../../lib/runtime/observability.js';
 import { once } from '../../lib/runtime/once.js';
-import { webhookSecretSource } from '../../lib/runtime/secrets.js';
+import { reporting } from '../../lib/runtime/reporting.js';
 import { type ReceiveWebhookPorts, receiveWebhook } from '../../lib/use-cases/receive-webhook.js';
 
 /** What the receiver needs; built from the environment in AWS, injected in tests. */
@@ -17,12 +17,12 @@ const logger = createLogger('receive-webhook');
 
 /** The Piriod webhook receiver behind a Function URL (payload format 2.0). */
 export function createReceiveWebhookHandler(deps: () => Promise<ReceiveWebhookDeps>) {
-  return async (
-    event: LambdaFunctionURLEvent,
-    context?: Context,
-  ): Promise<APIGatewayProxyStructuredResultV2> => {
-    if (context) logger.addContext(context);
-    try {
+  return reporting(
+    { logger },
+    async (
+      event: LambdaFunctionURLEvent,
+      _context?: Context,
+    ): Promise<APIGatewayProxyStructuredResultV2> => {
       const res = await receiveWebhook(
         {
           method: event.requestContext?.http?.method ?? 'GET',
@@ -43,10 +43,8 @@ export function createReceiveWebhookHandler(deps: () => Promise<ReceiveWebhookDe
       else if (res.statusCode >= 400) logger.warn('webhook', fields);
       else logger.info('webhook', fields);
       return { statusCode: res.statusCode, headers: res.headers, body: res.body };
-    } finally {
-      logger.resetKeys();
-    }
-  };
+    },
+  );
 }
 
 /** Real dependencies from the stack's environment (built once per cold start below). */
@@ -55,7 +53,7 @@ export async function receiveWebhookDepsFromEnv(
 ): Promise<ReceiveWebhookDeps> {
   return {
     secret: webhookSecretSource(env),
-    requests: new EventBridgeBus(eventBridgeFromEnv(env), requireVariable(env, 'EVENT_BUS_NAME')),
+    requests: busFromEnv(env),
   };
 }
 

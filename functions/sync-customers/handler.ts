@@ -1,10 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { SqsDeadLetters, sqsFromEnv } from '../../lib/aws/sqs-queues.js';
-import { requireVariable } from '../../lib/env-variables.js';
+import { piriodForLambda } from '../../lib/compose/piriod.js';
+import { deadLettersFromEnv } from '../../lib/compose/queues.js';
+import { tableFromEnv } from '../../lib/compose/table.js';
 import type { DeadLetters } from '../../lib/ports.js';
 import { systemClock } from '../../lib/ports.js';
-import { piriodForLambda, storeForLambda } from '../../lib/runtime/lambda-wiring.js';
 import {
   addSummaryMetrics,
   createLogger,
@@ -13,6 +13,7 @@ import {
   piriodLatencyRecorder,
 } from '../../lib/runtime/observability.js';
 import { once } from '../../lib/runtime/once.js';
+import { reporting } from '../../lib/runtime/reporting.js';
 import { processRefreshBatch } from '../../lib/use-cases/process-refresh-batch.js';
 import type { SyncPorts } from '../../lib/use-cases/sync-deps.js';
 
@@ -31,8 +32,7 @@ const metrics = createMetrics('sync-customers');
  * failures go to the dead-letter queue with their reason.
  */
 export function createSyncCustomersHandler(deps: () => Promise<SyncCustomersDeps>) {
-  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    logger.addContext(context);
+  return reporting({ logger, metrics }, async (event: SQSEvent, context: Context) => {
     const d = await deps();
     const messages = event.Records.map((r) => ({
       messageId: r.messageId,
@@ -44,14 +44,13 @@ export function createSyncCustomersHandler(deps: () => Promise<SyncCustomersDeps
       onOutcome: (o) => logOutcome(logger, o),
     });
     addSummaryMetrics(metrics, result.summary);
-    metrics.publishStoredMetrics();
     logger.info('batch done', {
       messages: messages.length,
       retried: result.retry.size,
       deadLettered: result.deadLettered,
       ...countsOf(result.summary),
     });
-    return processPartialResponse(
+    const response: SQSBatchResponse = await processPartialResponse(
       event,
       async (record: { messageId: string }) => {
         if (result.retry.has(record.messageId))
@@ -60,7 +59,8 @@ export function createSyncCustomersHandler(deps: () => Promise<SyncCustomersDeps
       new BatchProcessor(EventType.SQS),
       { context, throwOnFullBatchFailure: false },
     );
-  };
+    return response;
+  });
 }
 
 function countsOf(s: { synced: number; created: number; updated: number; failed: unknown[] }) {
@@ -74,8 +74,8 @@ export async function syncCustomersDepsFromEnv(
   const piriod = await piriodForLambda(env, piriodLatencyRecorder(metrics));
   return {
     piriod: piriod.client,
-    store: storeForLambda(env),
-    deadLetters: new SqsDeadLetters(sqsFromEnv(env), requireVariable(env, 'DEAD_LETTER_QUEUE_URL')),
+    store: tableFromEnv(env).store,
+    deadLetters: deadLettersFromEnv(env),
     workspace: piriod.settings.workspace,
     testMode: piriod.settings.testMode,
     concurrency: piriod.settings.concurrency,

@@ -18,10 +18,11 @@ import type {
   MirrorContinuation,
   RefreshRequests,
 } from '../ports.js';
+import { EntriesFailed, retryFailedEntries } from './failed-entries.js';
 import { endpointFromEnv, sdkClientConfig } from './sdk-config.js';
 
 /** Rounds of `PutEvents` for entries EventBridge failed one by one (the SDK retries whole calls). */
-const ENTRY_ROUNDS = 4;
+const ENTRY_ATTEMPTS = 4;
 
 /** EventBridge kept failing some entries; `failed` counts them, the message names the codes. */
 export class PutEventsError extends Error {
@@ -39,7 +40,7 @@ export class PutEventsError extends Error {
  * events for downstream consumers, and full-mirror continuations, through the official
  * EventBridge client. `PutEvents` takes 10 entries per call. A call that fails as a whole is
  * retried by the SDK; entries EventBridge fails one by one (`FailedEntryCount`) are sent again
- * alone, up to {@link ENTRY_ROUNDS} rounds, so accepted entries are never published twice;
+ * alone, up to {@link ENTRY_ATTEMPTS} rounds, so accepted entries are never published twice;
  * what still fails makes the call throw, so nothing is dropped silently.
  */
 export class EventBridgeBus implements RefreshRequests, ChangePublisher, MirrorContinuation {
@@ -89,26 +90,32 @@ export class EventBridgeBus implements RefreshRequests, ChangePublisher, MirrorC
 
   private async putBatch(batch: PutEventsRequestEntry[]): Promise<void> {
     let pending = batch;
-    for (let round = 1; ; round++) {
-      const out = await this.client.send(new PutEventsCommand({ Entries: pending }));
-      if (!out.FailedEntryCount) return;
-      // Results answer in request order; only those with an ErrorCode failed.
-      const results = out.Entries ?? [];
-      const failed = pending.filter((_, k) => results[k]?.ErrorCode);
-      const codes = [...new Set(results.map((r) => r.ErrorCode).filter(Boolean))].join(', ');
-      const summary = `EventBridge rejected ${out.FailedEntryCount} of ${pending.length} events`;
-      if (results.length !== pending.length) {
-        // Without per-entry results a retry could publish accepted events twice.
-        throw new PutEventsError(`${summary} and did not say which`, out.FailedEntryCount);
-      }
-      const permanent = results.some((r) => r.ErrorCode && !TRANSIENT.test(r.ErrorCode));
-      if (permanent || round >= ENTRY_ROUNDS) {
-        const after = permanent ? '' : ` after ${round} attempts`;
-        throw new PutEventsError(`${summary}${after} (${codes})`, failed.length);
-      }
-      pending = failed;
-      await this.sleep(Math.random() * 100 * 2 ** round);
-    }
+    await retryFailedEntries<{ summary: string; codes: string; failed: number }>(
+      async () => {
+        const out = await this.client.send(new PutEventsCommand({ Entries: pending }));
+        if (!out.FailedEntryCount) return;
+        // Results answer in request order; only those with an ErrorCode failed.
+        const results = out.Entries ?? [];
+        const summary = `EventBridge rejected ${out.FailedEntryCount} of ${pending.length} events`;
+        if (results.length !== pending.length) {
+          // Without per-entry results a retry could publish accepted events twice.
+          throw new PutEventsError(`${summary} and did not say which`, out.FailedEntryCount);
+        }
+        const codes = [...new Set(results.map((r) => r.ErrorCode).filter(Boolean))].join(', ');
+        pending = pending.filter((_, k) => results[k]?.ErrorCode);
+        const transient = results.every((r) => !r.ErrorCode || TRANSIENT.test(r.ErrorCode));
+        throw new EntriesFailed({ summary, codes, failed: pending.length }, transient);
+      },
+      {
+        maxAttempts: ENTRY_ATTEMPTS,
+        sleep: this.sleep,
+        giveUp: (d, attempts, transient) =>
+          new PutEventsError(
+            `${d.summary}${transient ? ` after ${attempts} attempts` : ''} (${d.codes})`,
+            d.failed,
+          ),
+      },
+    );
   }
 }
 

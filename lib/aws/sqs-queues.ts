@@ -7,10 +7,11 @@ import {
 import { sleep as realSleep } from '../concurrency/sleep.js';
 import type { SyncSource } from '../customer/record.js';
 import type { DeadLetterReason, DeadLetters, RefreshQueue } from '../ports.js';
+import { EntriesFailed, retryFailedEntries } from './failed-entries.js';
 import { endpointFromEnv, sdkClientConfig } from './sdk-config.js';
 
 /** Rounds of `SendMessageBatch` for entries SQS failed one by one (the SDK retries whole calls). */
-const ENTRY_ROUNDS = 5;
+const ENTRY_ATTEMPTS = 5;
 /** SQS message attribute values are strings; keep reasons readable and bounded. */
 const MAX_REASON = 1000;
 
@@ -49,25 +50,31 @@ export class SqsRefreshQueue implements RefreshQueue {
       MessageBody: JSON.stringify({ customerId: id }),
       MessageAttributes: { syncSource: { DataType: 'String', StringValue: source } },
     }));
-    for (let round = 1; ; round++) {
-      const out = await this.client.send(
-        new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }),
-      );
-      const failed = new Map((out.Failed ?? []).map((f) => [f.Id, f]));
-      if (failed.size === 0) return;
-      entries = entries.filter((e) => failed.has(e.Id));
-      const senderFault = [...failed.values()].some((f) => f.SenderFault);
-      if (senderFault || round >= ENTRY_ROUNDS) {
+    await retryFailedEntries<{ lost: string[]; codes: string }>(
+      async () => {
+        const out = await this.client.send(
+          new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }),
+        );
+        const failed = new Map((out.Failed ?? []).map((f) => [f.Id, f]));
+        if (failed.size === 0) return;
+        entries = entries.filter((e) => failed.has(e.Id));
         const lost = entries.map((e) => ids[Number(e.Id)] as string);
         const codes = [...failed.values()].map((f) => f.Code ?? f.Message).join(', ');
-        const why = senderFault ? 'as malformed (sender fault)' : `after ${round} attempts`;
-        throw new SendRefreshesError(
-          `SQS refused refresh messages for ${lost.join(', ')} ${why} (${codes})`,
-          lost,
-        );
-      }
-      await this.sleep(Math.random() * 100 * 2 ** round);
-    }
+        const senderFault = [...failed.values()].some((f) => f.SenderFault);
+        throw new EntriesFailed({ lost, codes }, !senderFault);
+      },
+      {
+        maxAttempts: ENTRY_ATTEMPTS,
+        sleep: this.sleep,
+        giveUp: ({ lost, codes }, attempts, transient) => {
+          const why = transient ? `after ${attempts} attempts` : 'as malformed (sender fault)';
+          return new SendRefreshesError(
+            `SQS refused refresh messages for ${lost.join(', ')} ${why} (${codes})`,
+            lost,
+          );
+        },
+      },
+    );
   }
 }
 

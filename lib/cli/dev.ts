@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { EventBridgeBus, eventBridgeFromEnv } from '../aws/event-bridge-bus.js';
+import { busFromEnv } from '../compose/bus.js';
+import { customerTable } from '../compose/table.js';
 import { loadStoreConfig } from '../config.js';
 import { type DevRuntime, type Hop, startDevRuntime } from '../dev/dev-runtime.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../local/dynamodb-local.js';
 import { patchCustomer } from '../sandbox/sandbox-client.js';
 import { type Sandbox, startSandbox } from '../sandbox/sandbox-server.js';
 import { ensureTable } from '../store/create-table.js';
-import { createDocumentClient } from '../store/dynamodb-client.js';
 import { intFlag, parse } from './args.js';
 import { isEntryPoint, runWithProcess } from './entry-point.js';
 import { EXIT } from './errors.js';
@@ -88,8 +88,9 @@ export async function dev(argv: string[], env: Env, io: Io): Promise<number> {
       resources.db = await startLocalDynamoDb();
       io.err(`ready.\n`);
       resources.sandbox = await startSandbox({ customers, faults: { latencyMs: 20 } });
-      const { tableName } = loadStoreConfig(env);
-      await ensureTable(createDocumentClient({ endpoint: resources.db.endpoint }), tableName);
+      const table = customerTable({ ...loadStoreConfig(env), endpoint: resources.db.endpoint });
+      const { tableName } = table.config;
+      await ensureTable(table.client, tableName);
       functionEnv = {
         PIRIOD_API_URL: resources.sandbox.url,
         PIRIOD_API_TOKEN: resources.sandbox.token,
@@ -158,11 +159,7 @@ async function demo(runtime: DevRuntime, sandbox: Sandbox, io: Io): Promise<numb
   );
   io.err('\nSending one poison refresh request (an invalid id)…\n');
   const poison = '../not-a-customer';
-  const bus = new EventBridgeBus(
-    eventBridgeFromEnv(runtime.cliEnv),
-    runtime.cliEnv.EVENT_BUS_NAME as string,
-  );
-  await bus.request([poison], 'event');
+  await busFromEnv(runtime.cliEnv).request([poison], 'event');
   await runtime.drained();
   const dead = runtime.deadLetters().find((m) => m.body.includes(poison));
   io.out(

@@ -1,12 +1,10 @@
+import { piriodFromEnv } from '../compose/piriod.js';
+import { customerTable } from '../compose/table.js';
 import { loadStoreConfig } from '../config.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../local/dynamodb-local.js';
-import { PiriodClient } from '../piriod/client.js';
 import { systemClock } from '../ports.js';
 import { type Sandbox, startSandbox } from '../sandbox/sandbox-server.js';
 import { ensureTable } from '../store/create-table.js';
-import { CustomerQueries } from '../store/customer-queries.js';
-import { createDocumentClient } from '../store/dynamodb-client.js';
-import { DynamoCustomerStore } from '../store/dynamodb-customer-store.js';
 import { printSummary, runSync } from './commands/sync.js';
 import { isEntryPoint, runWithProcess } from './entry-point.js';
 import { EXIT } from './errors.js';
@@ -50,16 +48,17 @@ export async function start(env: Env, io: Io): Promise<number> {
     const sandbox = resources.sandbox;
     io.err(`Piriod sandbox with ${DEMO_CUSTOMERS} customers on ${sandbox.url}\n`);
 
-    const { tableName } = loadStoreConfig(env);
-    const client = createDocumentClient({ endpoint: resources.db.endpoint });
-    await ensureTable(client, tableName);
+    // The demo builds through the same configuration and composition as a real run.
+    const table = customerTable({ ...loadStoreConfig(env), endpoint: resources.db.endpoint });
+    const { tableName } = table.config;
+    await ensureTable(table.client, tableName);
     io.err(`Table ${tableName} created.\n\nFull mirror:\n`);
-    const piriod = new PiriodClient({
-      baseUrl: sandbox.url,
-      token: sandbox.token,
-      workspace: sandbox.workspace,
+    const { client: piriod } = piriodFromEnv({
+      PIRIOD_API_URL: sandbox.url,
+      PIRIOD_API_TOKEN: sandbox.token,
+      PIRIOD_WORKSPACE: sandbox.workspace,
     });
-    const store = new DynamoCustomerStore({ client, tableName });
+    const store = table.store;
     const started = Date.now();
     const summary = await runSync(
       { piriod, store, clock: systemClock, workspace: sandbox.workspace, source: 'cli' },
@@ -74,7 +73,7 @@ export async function start(env: Env, io: Io): Promise<number> {
         `${stats.requests} Piriod requests (${(stats.requests / DEMO_CUSTOMERS).toFixed(3)} per customer).\n`,
     );
 
-    const queries = new CustomerQueries({ client, tableName });
+    const { queries } = table;
     const first = <T>(it: AsyncIterable<T>, n: number) => take(it, n);
     io.out('\nSample queries:\n');
     const seed = await queries.get('cus_01H8XYZ123ABC');

@@ -9,12 +9,13 @@ export {
 export { type Normalized, normalizeCustomer } from './normalize.js';
 export {
   type CustomerRecord,
+  customerRecordSchema,
   type NormalizedContact,
   type NormalizedCustomer,
+  parseCustomerRecord,
   SCHEMA_VERSION,
   type SyncMetadata,
   type SyncSource,
 } from './record.js';
-export { customerRecordSchema, parseCustomerRecord } from './record-schema.js';
 export { compareInstants, instantKey, toUtcIso } from './timestamp.js';
 export { type WireCustomer, wireCustomerSchema } from './wire-schema.js';

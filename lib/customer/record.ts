@@ -1,77 +1,128 @@
-/**
- * The normalized customer: the table's item schema (see "The table" in the architecture
- * contract) minus sync metadata. Absent attributes are omitted, never null or empty.
- */
-export interface NormalizedCustomer {
-  id: string;
-  name: string;
-  address?: string;
-  country?: {
-    id?: string;
-    name?: string;
-    code?: string;
-    hasRegulation?: boolean;
-    currencies?: string[];
-  };
-  state?: { id?: string | number; name?: string; country?: string };
-  currency?: string;
-  email?: string;
-  phone?: string;
-  website?: string;
-  zipCode?: string;
-  manager?: string;
-  reference?: string;
-  taxId?: string;
-  taxSettings?: Record<string, unknown>;
-  metadata?: Record<string, unknown>;
-  sendInvoices?: boolean;
-  sendCollections?: boolean;
-  sendVouchers?: boolean;
-  status?: string;
-  contacts?: NormalizedContact[];
-  sources?: string[];
-  aggregations?: { sales?: number; salesCurrentPeriod?: number; balance?: number };
-  testMode?: boolean;
-  created?: string;
-  updated?: string;
-}
+import * as z from 'zod/mini';
+import { toUtcIso } from './timestamp.js';
 
-export interface NormalizedContact {
-  id?: string;
-  name?: string;
-  email?: string;
-  phone?: string;
-  orgunit?: string;
-  invoicing?: boolean;
-  collections?: boolean;
-  created?: string;
-  updated?: string;
-}
+export { SCHEMA_VERSION } from './schema-version.js';
+
+/*
+ * The table's item schema, written once as zod schemas; the TypeScript types are inferred
+ * from them, so the item type and what the tests (and downstream readers) hold each stored
+ * item to cannot drift. Absent attributes are absent, never null or empty; timestamps are
+ * UTC with `Z`. The README's "The table" section documents each attribute.
+ */
+
+const text = z.string().check(z.minLength(1));
+const utc = z
+  .string()
+  .check(z.refine((v) => v.endsWith('Z') && toUtcIso(v) === v, 'must be UTC ISO-8601 with Z'));
+const opt = <T extends z.core.SomeType>(s: T) => z.optional(s);
+
+/** The normalized customer: the item minus sync metadata. */
+export const normalizedCustomerSchema = z.object({
+  id: text,
+  name: text,
+  address: opt(text),
+  country: opt(
+    z.object({
+      id: opt(text),
+      name: opt(text),
+      code: opt(text),
+      hasRegulation: opt(z.boolean()),
+      currencies: opt(z.array(text)),
+    }),
+  ),
+  state: opt(
+    z.object({ id: opt(z.union([text, z.number()])), name: opt(text), country: opt(text) }),
+  ),
+  currency: opt(text),
+  email: opt(text),
+  phone: opt(text),
+  website: opt(text),
+  zipCode: opt(text),
+  manager: opt(text),
+  reference: opt(text),
+  taxId: opt(text),
+  taxSettings: opt(z.record(z.string(), z.unknown())),
+  metadata: opt(z.record(z.string(), z.unknown())),
+  sendInvoices: opt(z.boolean()),
+  sendCollections: opt(z.boolean()),
+  sendVouchers: opt(z.boolean()),
+  status: opt(text),
+  contacts: opt(
+    z.array(
+      z.object({
+        id: opt(text),
+        name: opt(text),
+        email: opt(text),
+        phone: opt(text),
+        orgunit: opt(text),
+        invoicing: opt(z.boolean()),
+        collections: opt(z.boolean()),
+        created: opt(utc),
+        updated: opt(utc),
+      }),
+    ),
+  ),
+  sources: opt(z.array(text)),
+  aggregations: opt(
+    z.object({
+      sales: opt(z.number()),
+      salesCurrentPeriod: opt(z.number()),
+      balance: opt(z.number()),
+    }),
+  ),
+  testMode: opt(z.boolean()),
+  created: opt(utc),
+  updated: opt(utc),
+});
 
 /** Which path of the product wrote an item. */
-export type SyncSource = 'schedule' | 'event' | 'webhook' | 'cli';
+export const syncSourceSchema = z.enum(['schedule', 'event', 'webhook', 'cli']);
 
 /** Sync metadata stored beside every customer. */
-export interface SyncMetadata {
-  workspace: string;
+export const syncMetadataSchema = z.object({
+  workspace: text,
   /**
    * Partition key of the narrow version index: `<workspace>#<shard>` (16 shards by id), so
    * a full mirror learns what is stored for a fraction of a read unit per customer.
    */
-  versionShard: string;
+  versionShard: z.string().check(z.regex(/^.+#[0-9a-f]{2}$/)),
   /** When this item was last written by the mirror. */
-  syncedAt: string;
+  syncedAt: utc,
   /** When the data in this item was read from Piriod; orders equal-`updated` versions. */
-  fetchedAt: string;
-  syncSource: SyncSource;
-  contentHash: string;
-  schemaVersion: number;
-  deleted?: true;
-  deletedAt?: string;
-}
+  fetchedAt: utc,
+  syncSource: syncSourceSchema,
+  contentHash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  schemaVersion: z.number(),
+  deleted: opt(z.literal(true)),
+  deletedAt: opt(utc),
+});
 
 /** One item of the customers table. */
-export type CustomerRecord = NormalizedCustomer & SyncMetadata;
+export const customerRecordSchema = z.extend(normalizedCustomerSchema, syncMetadataSchema.shape);
 
-/** Version of the item schema written by this code; bumped when the item shape changes. */
-export const SCHEMA_VERSION = 1;
+/** The normalized customer: the table's item schema minus sync metadata. */
+export type NormalizedCustomer = z.infer<typeof normalizedCustomerSchema>;
+/** One contact of a customer. */
+export type NormalizedContact = NonNullable<NormalizedCustomer['contacts']>[number];
+/** Which path of the product wrote an item. */
+export type SyncSource = z.infer<typeof syncSourceSchema>;
+/** Sync metadata stored beside every customer. */
+export type SyncMetadata = z.infer<typeof syncMetadataSchema>;
+/** One item of the customers table. */
+export type CustomerRecord = z.infer<typeof customerRecordSchema>;
+
+/**
+ * Checks an item read from the table against the item schema.
+ *
+ * @returns the record, or the failing paths.
+ */
+export function parseCustomerRecord(
+  item: unknown,
+): { ok: true; record: CustomerRecord } | { ok: false; issues: string[] } {
+  const r = customerRecordSchema.safeParse(item);
+  if (r.success) return { ok: true, record: r.data };
+  return {
+    ok: false,
+    issues: r.error.issues.map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`),
+  };
+}

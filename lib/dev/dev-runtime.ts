@@ -10,6 +10,7 @@ import {
   createSyncCustomersHandler,
   syncCustomersDepsFromEnv,
 } from '../../functions/sync-customers/handler.js';
+import { LOCAL_REGION } from '../aws/sdk-config.js';
 import { REFRESH_QUEUE, WORKER_TIMEOUT_SECONDS } from '../messages/routing.js';
 import type { Sandbox } from '../sandbox/index.js';
 import { sendWebhook } from '../sandbox/webhook-sender.js';
@@ -270,7 +271,7 @@ function scheduledEvent() {
     source: 'aws.events',
     account: '000000000000',
     time: new Date().toISOString(),
-    region: 'us-east-1',
+    region: LOCAL_REGION,
     resources: ['arn:aws:events:us-east-1:000000000000:rule/local-schedule'],
     detail: {},
   };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LOCAL_REGION } from '../aws/sdk-config.js';
 import { BUS_RULES, type BusRule, matchesPattern } from '../messages/routing.js';
 import type { LocalQueue } from './local-queue.js';
 
@@ -75,7 +76,7 @@ export async function startLocalAws(options: {
           source: String(e.Source),
           account: ACCOUNT,
           time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-          region: 'us-east-1',
+          region: LOCAL_REGION,
           resources: (e.Resources as string[] | undefined) ?? [],
           detail,
         };

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { LOCAL_REGION } from '../aws/sdk-config.js';
 
-/** SQS behaviour the worker depends on, from the stack's settings (`lib/refresh/routing.ts`). */
+/** SQS behaviour the worker depends on, from the stack's settings (`lib/messages/routing.ts`). */
 export interface LocalQueueSettings {
   batchSize: number;
   batchingWindowMs: number;
@@ -183,7 +184,7 @@ export class LocalQueue {
       md5OfBody: md5(m.body),
       eventSource: 'aws:sqs',
       eventSourceARN: `arn:aws:sqs:us-east-1:000000000000:${this.name}`,
-      awsRegion: 'us-east-1',
+      awsRegion: LOCAL_REGION,
     };
   }
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, retry } from '../concurrency/retry.js';
 import { sleep } from '../concurrency/sleep.js';
 import { InvalidCustomerIdError, isValidCustomerId } from '../customer/errors.js';
 import { parseJsonLosslessly } from '../customer/lossless-number.js';
@@ -16,12 +17,7 @@ import {
   PiriodTimeoutError,
 } from './errors.js';
 import { DEFAULT_PACE, type PaceOptions, Pacer } from './pacer.js';
-import {
-  backoffDelay,
-  DEFAULT_RETRY_POLICY,
-  parseRetryAfter,
-  type RetryPolicy,
-} from './retry-policy.js';
+import { parseRetryAfter } from './retry-after.js';
 
 /** Connection and behaviour settings of a {@link PiriodClient}. */
 export interface PiriodClientOptions {
@@ -201,31 +197,33 @@ export class PiriodClient implements PiriodReader {
 
   private async request(url: URL, customerId?: string): Promise<unknown> {
     let reread = false;
-    for (let attempt = 1; ; attempt++) {
+    const once = async (attempt: number) => {
       const token = await this.tokens.get();
       this.seenTokens.add(token);
       try {
         return await this.pacer.run(() => this.attempt(url, attempt, token, customerId));
       } catch (err) {
-        if (err instanceof PiriodCredentialsError && !reread) {
-          // A rotated token: re-read it once, bypassing the cache, before calling it permanent.
-          reread = true;
-          const fresh = await this.tokens.refresh();
-          if (fresh !== token) {
-            attempt--;
-            continue;
-          }
-        }
-        if (!isRetryable(err) || attempt >= this.retry.maxAttempts) {
-          if (isRetryable(err)) {
-            (err as Error).message += ` (gave up after ${attempt} attempts)`;
-          }
-          throw err;
-        }
-        const retryAfter = err instanceof PiriodRetryAfterError ? err.retryAfterMs : undefined;
-        await this.sleep(backoffDelay(this.retry, attempt, this.random, retryAfter));
+        if (!(err instanceof PiriodCredentialsError) || reread) throw err;
+        // A rotated token: re-read it once, bypassing the cache, before calling it permanent.
+        // The attempt with the fresh token is the same attempt, not a retry.
+        reread = true;
+        const fresh = await this.tokens.refresh();
+        if (fresh === token) throw err;
+        this.seenTokens.add(fresh);
+        return await this.pacer.run(() => this.attempt(url, attempt, fresh, customerId));
       }
-    }
+    };
+    return retry(once, {
+      policy: this.retry,
+      retryable: isRetryable,
+      retryAfterMs: (err) => (err instanceof PiriodRetryAfterError ? err.retryAfterMs : undefined),
+      giveUp: (err, attempts) => {
+        if (isRetryable(err)) (err as Error).message += ` (gave up after ${attempts} attempts)`;
+        return err;
+      },
+      sleep: this.sleep,
+      random: this.random,
+    });
   }
 
   private async attempt(

@@ -18,12 +18,7 @@ export {
   PiriodTimeoutError,
 } from './errors.js';
 export { DEFAULT_PACE, type PaceOptions, Pacer } from './pacer.js';
-export {
-  backoffDelay,
-  DEFAULT_RETRY_POLICY,
-  parseRetryAfter,
-  type RetryPolicy,
-} from './retry-policy.js';
+export { parseRetryAfter } from './retry-after.js';
 export {
   pythonStr,
   topLevelKeyOrder,

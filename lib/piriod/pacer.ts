@@ -1,4 +1,4 @@
-import { Semaphore } from '../concurrency/semaphore.js';
+import { Semaphore } from '../concurrency/pool.js';
 import { sleep as realSleep } from '../concurrency/sleep.js';
 
 /** Client-side pacing so a full mirror never hammers Piriod. */

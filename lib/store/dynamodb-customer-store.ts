@@ -9,6 +9,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { forEachConcurrent } from '../concurrency/pool.js';
+import { retry } from '../concurrency/retry.js';
 import { sleep } from '../concurrency/sleep.js';
 import type { CustomerRecord, SyncSource } from '../customer/record.js';
 import { decideWrite, type StoredVersion } from '../customer/write-rule.js';
@@ -53,6 +55,15 @@ const GUARDED = ['updated', 'contentHash', 'fetchedAt', 'deleted'] as const;
  * within about as many rounds as there are concurrent writers of the same customer.
  */
 const MAX_RACE_ROUNDS = 32;
+/** BatchGetItem rounds for keys DynamoDB left unprocessed (throttling): 100 ms doubling to 2 s. */
+const UNPROCESSED_KEYS_RETRY = { maxAttempts: 9, baseDelayMs: 100, maxDelayMs: 2_000 };
+
+/** A BatchGetItem round left keys unprocessed; the next round asks for them again. */
+class KeysLeft extends Error {
+  constructor(readonly count: number) {
+    super(`${count} keys unprocessed`);
+  }
+}
 
 /**
  * The customers table in DynamoDB, written by the write rule: versions are read in batches
@@ -80,37 +91,40 @@ export class DynamoCustomerStore implements CustomerStore {
     const unique = [...new Set(ids)];
     for (let i = 0; i < unique.length; i += 100) {
       let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => ({ id }));
-      for (let attempt = 0; keys.length > 0; attempt++) {
-        if (attempt > 0) {
-          if (attempt > 8) {
-            throw new StoreError(
-              `DynamoDB left ${keys.length} keys unprocessed after retries`,
-              true,
-            );
-          }
-          await this.sleep(Math.floor(Math.random() * Math.min(2000, 50 * 2 ** attempt)));
-        }
-        const out = await this.send('read versions', () =>
-          this.client.send(
-            new BatchGetCommand({
-              RequestItems: {
-                [this.table]: {
-                  Keys: keys,
-                  ConsistentRead: true,
-                  ProjectionExpression: VERSION_FIELDS.map((f) => `#${f}`).join(', '),
-                  ExpressionAttributeNames: Object.fromEntries(
-                    VERSION_FIELDS.map((f) => [`#${f}`, f]),
-                  ),
+      await retry(
+        async () => {
+          const out = await this.send('read versions', () =>
+            this.client.send(
+              new BatchGetCommand({
+                RequestItems: {
+                  [this.table]: {
+                    Keys: keys,
+                    ConsistentRead: true,
+                    ProjectionExpression: VERSION_FIELDS.map((f) => `#${f}`).join(', '),
+                    ExpressionAttributeNames: Object.fromEntries(
+                      VERSION_FIELDS.map((f) => [`#${f}`, f]),
+                    ),
+                  },
                 },
-              },
-            }),
-          ),
-        );
-        for (const item of out.Responses?.[this.table] ?? []) {
-          found.set(item.id as string, item as StoredVersion);
-        }
-        keys = (out.UnprocessedKeys?.[this.table]?.Keys as Record<string, unknown>[]) ?? [];
-      }
+              }),
+            ),
+          );
+          for (const item of out.Responses?.[this.table] ?? []) {
+            found.set(item.id as string, item as StoredVersion);
+          }
+          keys = (out.UnprocessedKeys?.[this.table]?.Keys as Record<string, unknown>[]) ?? [];
+          if (keys.length > 0) throw new KeysLeft(keys.length);
+        },
+        {
+          policy: UNPROCESSED_KEYS_RETRY,
+          retryable: (err) => err instanceof KeysLeft,
+          giveUp: (err) =>
+            err instanceof KeysLeft
+              ? new StoreError(`DynamoDB left ${err.count} keys unprocessed after retries`, true)
+              : err,
+          sleep: this.sleep,
+        },
+      );
     }
     return found;
   }
@@ -120,18 +134,13 @@ export class DynamoCustomerStore implements CustomerStore {
     known: Map<string, StoredVersion>,
   ): Promise<Map<string, UpsertResult | Error>> {
     const results = new Map<string, UpsertResult | Error>();
-    let next = 0;
-    const worker = async () => {
-      while (next < records.length) {
-        const record = records[next++] as CustomerRecord;
-        try {
-          results.set(record.id, await this.upsertOne(record, known.get(record.id)));
-        } catch (err) {
-          results.set(record.id, toStoreError(err, this.table, `write customer ${record.id}`));
-        }
+    await forEachConcurrent(records, this.concurrency, async (record) => {
+      try {
+        results.set(record.id, await this.upsertOne(record, known.get(record.id)));
+      } catch (err) {
+        results.set(record.id, toStoreError(err, this.table, `write customer ${record.id}`));
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, records.length) }, worker));
+    });
     return results;
   }
 
@@ -140,36 +149,46 @@ export class DynamoCustomerStore implements CustomerStore {
     stored: StoredVersion | undefined,
   ): Promise<UpsertResult> {
     let current = stored;
-    for (let round = 0; round < MAX_RACE_ROUNDS; round++) {
-      const decision = decideWrite(current, record);
-      if (decision === 'unchanged' || decision === 'stale') {
-        if (current && !current.versionShard) await this.addToVersionIndex(record);
-        // After a lost conditional write, the re-read version decides: the same version
-        // (written by another writer, or missing from a snapshot) is unchanged, else stale.
-        return decision;
-      }
-      const item = { ...record };
-      delete item.deleted;
-      delete item.deletedAt;
-      try {
-        await this.client.send(
-          new PutCommand({
-            TableName: this.table,
-            Item: item,
-            ...guard(current),
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        );
-        return decision === 'create' ? 'created' : 'updated';
-      } catch (err) {
-        if (!(err instanceof ConditionalCheckFailedException)) throw err;
-        current = err.Item ? pickVersion(unmarshall(err.Item)) : await this.readOne(record.id);
-      }
-    }
-    // Never claim "stale" for a version that was still winning: let the caller retry it.
-    throw new StoreError(
-      `customer ${record.id} lost ${MAX_RACE_ROUNDS} conditional-write races to concurrent writers; retry later`,
-      true,
+    return retry(
+      async () => {
+        const decision = decideWrite(current, record);
+        if (decision === 'unchanged' || decision === 'stale') {
+          if (current && !current.versionShard) await this.addToVersionIndex(record);
+          // After a lost conditional write, the re-read version decides: the same version
+          // (written by another writer, or missing from a snapshot) is unchanged, else stale.
+          return decision;
+        }
+        const item = { ...record };
+        delete item.deleted;
+        delete item.deletedAt;
+        try {
+          await this.client.send(
+            new PutCommand({
+              TableName: this.table,
+              Item: item,
+              ...guard(current),
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            }),
+          );
+          return decision === 'create' ? 'created' : 'updated';
+        } catch (err) {
+          if (!(err instanceof ConditionalCheckFailedException)) throw err;
+          current = err.Item ? pickVersion(unmarshall(err.Item)) : await this.readOne(record.id);
+          throw err; // another writer won this round: decide again against what it wrote
+        }
+      },
+      {
+        policy: { maxAttempts: MAX_RACE_ROUNDS, baseDelayMs: 0 },
+        retryable: (err) => err instanceof ConditionalCheckFailedException,
+        // Never claim "stale" for a version that was still winning: let the caller retry it.
+        giveUp: (err) =>
+          err instanceof ConditionalCheckFailedException
+            ? new StoreError(
+                `customer ${record.id} lost ${MAX_RACE_ROUNDS} conditional-write races to concurrent writers; retry later`,
+                true,
+              )
+            : err,
+      },
     );
   }
 

@@ -1,38 +1,5 @@
+import type { TableChangeRecord } from '../messages/table-stream.js';
 import type { ChangePublisher, CustomerChange } from '../ports.js';
-
-/** The few attributes of an item that a change event is made of. */
-export interface ItemFacts {
-  id?: string;
-  updated?: string;
-  contentHash?: string;
-  deleted?: boolean;
-}
-
-/** One record of the table's stream. */
-export interface TableChangeRecord {
-  /** Position in the shard; what a partial-batch failure reports. */
-  sequenceNumber: string;
-  eventName: 'INSERT' | 'MODIFY' | 'REMOVE' | string;
-  newImage?: ItemFacts;
-  oldImage?: ItemFacts;
-}
-
-/** A stream image's attribute values, as DynamoDB sends them (`{"S": …}`, `{"BOOL": …}`). */
-export type StreamImage = Record<string, { S?: string; BOOL?: boolean } | undefined>;
-
-/**
- * Reads only the attributes a change event needs from a stream image: no full unmarshalling,
- * so no item content (however odd) can make the publisher fail.
- */
-export function factsOf(image: StreamImage | undefined): ItemFacts | undefined {
-  if (!image) return undefined;
-  return {
-    id: image.id?.S,
-    updated: image.updated?.S,
-    contentHash: image.contentHash?.S,
-    deleted: image.deleted?.BOOL === true,
-  };
-}
 
 /** What was published, and where the stream must resume if not everything was. */
 export interface PublishChangesResult {

@@ -1,10 +1,6 @@
 import { contentHash } from '../customer/content-hash.js';
-import {
-  type CustomerRecord,
-  type NormalizedCustomer,
-  SCHEMA_VERSION,
-  type SyncSource,
-} from '../customer/record.js';
+import type { CustomerRecord, NormalizedCustomer, SyncSource } from '../customer/record.js';
+import { SCHEMA_VERSION } from '../customer/schema-version.js';
 import { versionShardOf } from '../store/version-shard.js';
 
 /** Adds sync metadata to a normalized customer, making the table item. */

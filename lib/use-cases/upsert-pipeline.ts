@@ -1,4 +1,4 @@
-import { Semaphore } from '../concurrency/semaphore.js';
+import { Semaphore } from '../concurrency/pool.js';
 import type { NormalizedCustomer } from '../customer/record.js';
 import type { StoredVersion } from '../customer/write-rule.js';
 import type { VersionSnapshot } from '../ports.js';

@@ -2,6 +2,7 @@ import type { CustomerRecord, SyncSource } from '../../lib/customer/record.js';
 import { decideWrite, type StoredVersion } from '../../lib/customer/write-rule.js';
 import { PiriodNotFoundError } from '../../lib/piriod/errors.js';
 import type {
+  Clock,
   CustomerPage,
   CustomerStore,
   ListOptions,
@@ -111,4 +112,19 @@ export class MemoryPiriod implements PiriodReader {
       if (last) return;
     }
   }
+}
+
+/**
+ * A clock of the test's own: starts at `startIso` and moves `stepMs` forward on every
+ * reading, so timestamps are distinct and predictable and no test shares time with another.
+ */
+export function steppingClock(startIso = '2026-01-01T00:00:00Z', stepMs = 1000): Clock {
+  let now = Date.parse(startIso);
+  return {
+    now: () => {
+      const at = new Date(now);
+      now += stepMs;
+      return at;
+    },
+  };
 }

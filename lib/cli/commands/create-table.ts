@@ -1,8 +1,8 @@
+import { tableFromEnv } from '../../compose/table.js';
 import { ensureTable } from '../../store/create-table.js';
 import { parse } from '../args.js';
 import { EXIT } from '../errors.js';
 import type { Io } from '../io.js';
-import { tableFromEnv } from '../wiring.js';
 
 export const CREATE_TABLE_HELP = `Usage: piriod-mirror create-table
 

@@ -1,7 +1,7 @@
+import { tableFromEnv } from '../../compose/table.js';
 import { parse } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { tableFromEnv } from '../wiring.js';
 
 export const GET_HELP = `Usage: piriod-mirror get ID
 

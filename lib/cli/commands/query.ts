@@ -1,8 +1,8 @@
+import { tableFromEnv } from '../../compose/table.js';
 import { toUtcIso } from '../../customer/timestamp.js';
 import { parse } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { tableFromEnv } from '../wiring.js';
 
 export const QUERY_HELP = `Usage: piriod-mirror query --email E | --tax-id T | --status S [--updated-after ISO]
 

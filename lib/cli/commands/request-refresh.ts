@@ -1,4 +1,4 @@
-import { EventBridgeBus, eventBridgeFromEnv } from '../../aws/event-bridge-bus.js';
+import { busFromEnv } from '../../compose/bus.js';
 import { isValidCustomerId } from '../../customer/errors.js';
 import { requireVariable } from '../../env-variables.js';
 import { parse } from '../args.js';
@@ -44,7 +44,7 @@ export async function requestRefreshCommand(
   const ids = [...new Set(positionals)];
   const busName = requireVariable(env, 'EVENT_BUS_NAME');
   try {
-    await new EventBridgeBus(eventBridgeFromEnv(env), busName).request(ids, 'event');
+    await busFromEnv(env).request(ids, 'event');
   } catch (err) {
     const e = err as Error;
     io.err(`piriod-mirror: could not put the refresh request on ${busName}: ${e.message}\n`);

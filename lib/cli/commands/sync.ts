@@ -1,3 +1,4 @@
+import { syncPortsFromEnv } from '../../compose/sync-ports.js';
 import { mirrorAll } from '../../use-cases/mirror-all.js';
 import type { SyncSummary } from '../../use-cases/outcome.js';
 import { syncCustomers } from '../../use-cases/sync-customers.js';
@@ -6,7 +7,6 @@ import { parse } from '../args.js';
 import { EXIT } from '../errors.js';
 import type { Io } from '../io.js';
 import { progressReporter } from '../progress.js';
-import { syncPortsFromEnv } from '../wiring.js';
 
 export const SYNC_HELP = `Usage: piriod-mirror sync [ID…] [--json]
 

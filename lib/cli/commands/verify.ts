@@ -1,9 +1,9 @@
+import { syncPortsFromEnv } from '../../compose/sync-ports.js';
 import { verifyMirror } from '../../use-cases/verify-mirror.js';
 import { parse } from '../args.js';
 import { EXIT } from '../errors.js';
 import type { Io } from '../io.js';
 import { progressReporter } from '../progress.js';
-import { syncPortsFromEnv } from '../wiring.js';
 
 export const VERIFY_HELP = `Usage: piriod-mirror verify [--json]
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { forEachConcurrent } from '../../lib/concurrency/pool.js';
-import { Semaphore } from '../../lib/concurrency/semaphore.js';
-import { Pacer } from '../../lib/piriod/pacer.js';
+import { forEachConcurrent, Semaphore } from '../../../lib/concurrency/pool.js';
+import { Pacer } from '../../../lib/piriod/pacer.js';
 
 const flush = () => new Promise((r) => setImmediate(r));
 

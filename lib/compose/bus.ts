@@ -1,0 +1,10 @@
+/** Composition: the stack's event bus. Its own module, so the functions that only publish bundle no other client. */
+import { EventBridgeBus, eventBridgeFromEnv } from '../aws/event-bridge-bus.js';
+import { requireVariable } from '../env-variables.js';
+
+type Env = Record<string, string | undefined>;
+
+/** The stack's event bus (`EVENT_BUS_NAME`): refresh requests, changes, continuations. */
+export function busFromEnv(env: Env): EventBridgeBus {
+  return new EventBridgeBus(eventBridgeFromEnv(env), requireVariable(env, 'EVENT_BUS_NAME'));
+}

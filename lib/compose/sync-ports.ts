@@ -1,0 +1,28 @@
+/** Composition: everything a CLI `sync` or `verify` run needs. */
+import { systemClock } from '../ports.js';
+import { checkTable } from '../store/create-table.js';
+import { piriodFromEnv } from './piriod.js';
+import { tableFromEnv } from './table.js';
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * The ports of a full mirror or a verify run from the environment, after checking that the
+ * table is there and reachable, so a wrong endpoint or table stops the run before any work.
+ */
+export async function syncPortsFromEnv(env: Env) {
+  const piriod = piriodFromEnv(env);
+  const table = tableFromEnv(env);
+  await checkTable(table.client, table.config.tableName);
+  return {
+    tableName: table.config.tableName,
+    deps: {
+      piriod: piriod.client,
+      store: table.store,
+      clock: systemClock,
+      workspace: piriod.settings.workspace,
+      testMode: piriod.settings.testMode,
+      concurrency: piriod.settings.concurrency,
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/** Composition: the customers table (document client, store, queries). */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { loadStoreConfig, type StoreConfig } from '../config.js';
+import { CustomerQueries } from '../store/customer-queries.js';
+import { createDocumentClient } from '../store/dynamodb-client.js';
+import { DynamoCustomerStore } from '../store/dynamodb-customer-store.js';
+
+type Env = Record<string, string | undefined>;
+
+/** The table side: document client, the write-rule store and the typed queries. */
+export interface CustomerTable {
+  config: StoreConfig;
+  client: DynamoDBDocumentClient;
+  store: DynamoCustomerStore;
+  queries: CustomerQueries;
+}
+
+/** The customers table as `config` places it. */
+export function customerTable(config: StoreConfig): CustomerTable {
+  const client = createDocumentClient({ endpoint: config.endpoint, region: config.region });
+  return {
+    config,
+    client,
+    store: new DynamoCustomerStore({ client, tableName: config.tableName }),
+    queries: new CustomerQueries({ client, tableName: config.tableName }),
+  };
+}
+
+/** The table from `CUSTOMERS_TABLE`, `AWS_ENDPOINT_URL_DYNAMODB` and `AWS_REGION`. */
+export function tableFromEnv(env: Env): CustomerTable {
+  return customerTable(loadStoreConfig(env));
+}

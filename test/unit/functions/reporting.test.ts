@@ -1,0 +1,174 @@
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { PiriodCredentialsError } from '../../../lib/piriod/errors.js';
+import type { CustomerPage } from '../../../lib/ports.js';
+import { StoreUnavailableError } from '../../../lib/store/errors.js';
+import { fixture, functionUrlEvent, sqsEvent } from '../../support/events.js';
+import { fixedSecret, lambdaContext, MemoryBus, MemoryRefreshQueue } from '../../support/fakes.js';
+import { MemoryPiriod, MemoryStore } from '../../support/memory-ports.js';
+
+/*
+ * What an operator sees when an invocation fails: the handlers' real Powertools logger and
+ * metrics, writing JSON lines and EMF to stdout as in Lambda (the suite silences them
+ * elsewhere; here they are switched on before the handlers load).
+ */
+process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+
+let handlers: {
+  fullMirror: typeof import('../../../functions/full-mirror/handler.js');
+  syncCustomers: typeof import('../../../functions/sync-customers/handler.js');
+  receiveWebhook: typeof import('../../../functions/receive-webhook/handler.js');
+  publishChanges: typeof import('../../../functions/publish-changes/handler.js');
+};
+beforeAll(async () => {
+  handlers = {
+    fullMirror: await import('../../../functions/full-mirror/handler.js'),
+    syncCustomers: await import('../../../functions/sync-customers/handler.js'),
+    receiveWebhook: await import('../../../functions/receive-webhook/handler.js'),
+    publishChanges: await import('../../../functions/publish-changes/handler.js'),
+  };
+});
+
+/** The JSON lines written to stdout and stderr (warnings and errors) while `run` runs. */
+async function stdoutOf(run: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+  let text = '';
+  const capture = (chunk: unknown) => {
+    text += `${String(chunk)}\n`;
+    return true;
+  };
+  const spies = [
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture),
+    vi.spyOn(process.stderr, 'write').mockImplementation(capture),
+  ];
+  try {
+    await run().catch(() => {});
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** EMF documents: the metric names each one declares, with their values. */
+function metricsIn(lines: Record<string, unknown>[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const l of lines) {
+    const aws = l._aws as { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } | undefined;
+    for (const m of aws?.CloudWatchMetrics[0]?.Metrics ?? []) out[m.Name] = l[m.Name];
+  }
+  return out;
+}
+
+const REQUEST_ID = lambdaContext().awsRequestId;
+const customer = (n: number) => ({ id: `cus_${n}`, name: `Cliente ${n}` });
+const clock = { now: () => new Date('2026-11-25T12:00:00Z') };
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('a full mirror that aborts still reports', () => {
+  it('DynamoDB down: flushes MirrorAborted and InvocationFailed, logs the abort with the request id', async () => {
+    const store = new MemoryStore();
+    store.versionSnapshot = async () => {
+      throw new StoreUnavailableError('DynamoDB is unreachable (ECONNREFUSED)');
+    };
+    const handler = handlers.fullMirror.createFullMirrorHandler(async () => ({
+      piriod: new MemoryPiriod([customer(1)]),
+      store,
+      queue: new MemoryRefreshQueue(),
+      continuation: new MemoryBus(),
+      workspace: 'acc_1',
+      clock,
+    }));
+    const lines = await stdoutOf(() =>
+      handler(fixture('scheduled-event.json'), lambdaContext(60_000)),
+    );
+    expect(metricsIn(lines)).toMatchObject({ MirrorAborted: 1, InvocationFailed: 1, failed: 0 });
+    const aborted = lines.find((l) => l.message === 'full mirror aborted');
+    expect(aborted).toMatchObject({
+      level: 'ERROR',
+      function_request_id: REQUEST_ID,
+      reason: expect.stringContaining('unreachable'),
+    });
+  });
+
+  it('bad credentials mid-listing: counts what was written before the abort', async () => {
+    const piriod = new MemoryPiriod([customer(1), customer(2), customer(3)], 2);
+    const list = piriod.listCustomers.bind(piriod);
+    piriod.listCustomers = async function* (o) {
+      for await (const page of list(o) as AsyncIterable<CustomerPage>) {
+        if (page.page === 2) throw new PiriodCredentialsError('Piriod rejected the token (401)');
+        yield page;
+      }
+    };
+    const handler = handlers.fullMirror.createFullMirrorHandler(async () => ({
+      piriod,
+      store: new MemoryStore(),
+      queue: new MemoryRefreshQueue(),
+      continuation: new MemoryBus(),
+      workspace: 'acc_1',
+      clock,
+    }));
+    const lines = await stdoutOf(() =>
+      handler(fixture('scheduled-event.json'), lambdaContext(60_000)),
+    );
+    expect(metricsIn(lines)).toMatchObject({ MirrorAborted: 1, created: 2 });
+    expect(lines.find((l) => l.message === 'full mirror aborted')).toMatchObject({
+      created: 2,
+      reason: expect.stringContaining('401'),
+    });
+  });
+
+  it('a cold start that cannot build its clients: logged and counted, not silent', async () => {
+    const handler = handlers.fullMirror.createFullMirrorHandler(async () => {
+      throw new Error('PIRIOD_WORKSPACE is not set');
+    });
+    const lines = await stdoutOf(() =>
+      handler(fixture('scheduled-event.json'), lambdaContext(60_000)),
+    );
+    expect(metricsIn(lines)).toMatchObject({ InvocationFailed: 1 });
+    expect(lines.find((l) => l.message === 'invocation failed')).toMatchObject({
+      level: 'ERROR',
+      function_request_id: REQUEST_ID,
+      error: expect.objectContaining({ message: 'PIRIOD_WORKSPACE is not set' }),
+    });
+  });
+});
+
+describe('the other handlers report on failure too', () => {
+  it('sync-customers: a cold start whose secret cannot be read leaves a metric and a log line', async () => {
+    const handler = handlers.syncCustomers.createSyncCustomersHandler(async () => {
+      throw new Error('could not read PIRIOD_API_TOKEN_SECRET_ARN: AccessDeniedException');
+    });
+    const lines = await stdoutOf(() =>
+      handler(sqsEvent(['{"customerId":"cus_1"}']), lambdaContext()),
+    );
+    expect(metricsIn(lines)).toMatchObject({ InvocationFailed: 1 });
+    expect(lines.find((l) => l.message === 'invocation failed')).toMatchObject({
+      function_request_id: REQUEST_ID,
+      error: expect.objectContaining({ message: expect.stringContaining('AccessDenied') }),
+    });
+  });
+
+  it('publish-changes: flushes even when its dependencies cannot be built', async () => {
+    const handler = handlers.publishChanges.createPublishChangesHandler(async () => {
+      throw new Error('EVENT_BUS_NAME is not set');
+    });
+    const lines = await stdoutOf(() => handler({ Records: [] }, lambdaContext()));
+    expect(metricsIn(lines)).toMatchObject({ InvocationFailed: 1 });
+  });
+
+  it('receive-webhook: every log line carries the request id', async () => {
+    const handler = handlers.receiveWebhook.createReceiveWebhookHandler(async () => ({
+      secret: fixedSecret('whsec'),
+      requests: new MemoryBus(),
+    }));
+    const lines = await stdoutOf(() =>
+      handler(functionUrlEvent({ method: 'POST', body: '{}' }), lambdaContext()),
+    );
+    const webhookLines = lines.filter((l) => l.message === 'webhook');
+    expect(webhookLines).toHaveLength(1);
+    expect(webhookLines[0]).toMatchObject({ status: 401, function_request_id: REQUEST_ID });
+  });
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { PiriodCredentialsError, PiriodServerError } from '../../../lib/piriod/errors.js';
+import { processRefreshBatch } from '../../../lib/use-cases/process-refresh-batch.js';
+import { refreshEventBody } from '../../support/events.js';
+import { MemoryDeadLetters } from '../../support/fakes.js';
+import { MemoryPiriod, MemoryStore, steppingClock } from '../../support/memory-ports.js';
+
+const customer = (n: number) => ({ id: `cus_${n}`, name: `Cliente ${n}` });
+
+function ports(piriod = new MemoryPiriod([customer(1), customer(2), customer(3)])) {
+  return {
+    piriod,
+    store: new MemoryStore(),
+    deadLetters: new MemoryDeadLetters(),
+    clock: steppingClock(),
+    workspace: 'acc_1',
+    concurrency: 2,
+  };
+}
+
+describe('processRefreshBatch with in-memory ports', () => {
+  it('refreshes each distinct customer once for the whole batch, whatever the message shape', async () => {
+    const d = ports();
+    const r = await processRefreshBatch(
+      [
+        { messageId: 'm1', body: refreshEventBody({ customerIds: ['cus_1', 'cus_2'] }) },
+        { messageId: 'm2', body: '{"customerId":"cus_2"}', attributes: { syncSource: 'schedule' } },
+        { messageId: 'm3', body: refreshEventBody({ customerId: 'cus_3' }) },
+      ],
+      d,
+    );
+    expect(r.summary).toMatchObject({ synced: 3, created: 3 });
+    expect(r.retry.size).toBe(0);
+    expect(d.piriod.requests.sort()).toEqual(['get cus_1', 'get cus_2', 'get cus_3']);
+    expect(d.store.items.get('cus_3')?.syncSource).toBe('event');
+  });
+
+  it('dead-letters a bad message and an unknown id with their reasons, and retries nothing', async () => {
+    const d = ports();
+    const r = await processRefreshBatch(
+      [
+        { messageId: 'bad', body: 'not json' },
+        { messageId: 'gone', body: '{"customerId":"cus_9"}' },
+        { messageId: 'ok', body: '{"customerId":"cus_1"}' },
+      ],
+      d,
+    );
+    expect(r.deadLettered).toBe(2);
+    expect(r.retry.size).toBe(0);
+    expect(d.deadLetters.sent.map((s) => [s.body, s.customerId])).toEqual([
+      ['not json', undefined],
+      ['{"customerId":"cus_9"}', 'cus_9'],
+    ]);
+    expect(d.deadLetters.sent[1]?.reason).toMatch(/not found/);
+  });
+
+  it('retries only the messages whose customers failed transiently', async () => {
+    const piriod = new MemoryPiriod([customer(1), customer(2)]);
+    const get = piriod.getCustomer.bind(piriod);
+    piriod.getCustomer = async (id) => {
+      if (id === 'cus_2') throw new PiriodServerError('Piriod answered 503', undefined, {});
+      return get(id);
+    };
+    const d = ports(piriod);
+    const r = await processRefreshBatch(
+      [
+        { messageId: 'm1', body: '{"customerId":"cus_1"}' },
+        { messageId: 'm2', body: '{"customerId":"cus_2"}' },
+      ],
+      d,
+    );
+    expect([...r.retry]).toEqual(['m2']);
+    expect(r.deadLettered).toBe(0);
+    expect(d.store.items.has('cus_1')).toBe(true);
+  });
+
+  it('dead-letters every message when Piriod rejects the credentials: no retry can fix them', async () => {
+    const piriod = new MemoryPiriod([customer(1)]);
+    piriod.getCustomer = async () => {
+      throw new PiriodCredentialsError('Piriod rejected the token (401)');
+    };
+    const d = ports(piriod);
+    const r = await processRefreshBatch(
+      [
+        { messageId: 'm1', body: '{"customerId":"cus_1"}' },
+        { messageId: 'm2', body: '{"customerId":"cus_2"}' },
+      ],
+      d,
+    );
+    expect(r.deadLettered).toBe(2);
+    expect(r.retry.size).toBe(0);
+    expect(d.deadLetters.sent.every((s) => /401/.test(s.reason))).toBe(true);
+  });
+});

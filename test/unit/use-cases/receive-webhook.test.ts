@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { webhookSignature } from '../../../lib/piriod/signature.js';
+import { receiveWebhook, type WebhookRequest } from '../../../lib/use-cases/receive-webhook.js';
+import { fixedSecret, MemoryBus } from '../../support/fakes.js';
+
+const SECRET = 'whsec_unit';
+
+function signed(payload: Record<string, unknown>, secret = SECRET): WebhookRequest {
+  return {
+    method: 'POST',
+    headers: { 'x-piriod-signature': webhookSignature(payload, secret) },
+    body: JSON.stringify(payload),
+  };
+}
+
+/** A secret that was rotated: the cached value is old until it is re-read. */
+function rotatedSecret(old: string, current: string) {
+  let reads = 0;
+  return {
+    get: async () => old,
+    refresh: async () => {
+      reads++;
+      return current;
+    },
+    reads: () => reads,
+  };
+}
+
+describe('receiveWebhook with in-memory ports', () => {
+  it('turns a signed customer notification into one refresh request, then answers 200', async () => {
+    const bus = new MemoryBus();
+    const res = await receiveWebhook(signed({ event: 'customer.updated', object_id: 'cus_1' }), {
+      secret: fixedSecret(SECRET),
+      requests: bus,
+    });
+    expect(res).toMatchObject({
+      statusCode: 200,
+      outcome: 'refresh-requested',
+      customerId: 'cus_1',
+    });
+    expect(bus.refreshes).toEqual([{ ids: ['cus_1'], origin: 'webhook' }]);
+  });
+
+  it('rejects a forged signature with 401 and publishes nothing', async () => {
+    const bus = new MemoryBus();
+    const res = await receiveWebhook(
+      signed({ event: 'customer.updated', object_id: 'cus_1' }, 'not-the-secret'),
+      { secret: fixedSecret(SECRET), requests: bus },
+    );
+    expect(res.statusCode).toBe(401);
+    expect(bus.refreshes).toEqual([]);
+  });
+
+  it('accepts a payload signed with a rotated secret after one re-read', async () => {
+    const bus = new MemoryBus();
+    const secret = rotatedSecret('whsec_old', SECRET);
+    const res = await receiveWebhook(signed({ event: 'customer.created', object_id: 'cus_2' }), {
+      secret,
+      requests: bus,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(secret.reads()).toBe(1);
+  });
+
+  it('ignores other signed events with 200, and answers 500 when the bus fails', async () => {
+    const bus = new MemoryBus();
+    const ignored = await receiveWebhook(signed({ event: 'invoice.paid', object_id: 'inv_1' }), {
+      secret: fixedSecret(SECRET),
+      requests: bus,
+    });
+    expect(ignored).toMatchObject({ statusCode: 200, outcome: 'ignored' });
+    bus.failRequests = true;
+    const failed = await receiveWebhook(signed({ event: 'customer.updated', object_id: 'cus_1' }), {
+      secret: fixedSecret(SECRET),
+      requests: bus,
+    });
+    expect(failed).toMatchObject({ statusCode: 500, outcome: 'publish-failed' });
+  });
+
+  it('answers 405, 413 and 400 before reading the secret', async () => {
+    let reads = 0;
+    const secret = {
+      get: async () => {
+        reads++;
+        return SECRET;
+      },
+      refresh: async () => SECRET,
+    };
+    const ports = { secret, requests: new MemoryBus() };
+    const codes = [
+      await receiveWebhook({ method: 'GET', headers: {}, body: undefined }, ports),
+      await receiveWebhook({ method: 'POST', headers: {}, body: 'x'.repeat(70_000) }, ports),
+      await receiveWebhook({ method: 'POST', headers: {}, body: '[1]' }, ports),
+      await receiveWebhook({ method: 'POST', headers: {}, body: '{"event":"x"}' }, ports),
+    ].map((r) => r.statusCode);
+    expect(codes).toEqual([405, 413, 400, 401]);
+    expect(reads).toBe(0);
+  });
+});
