@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importsOf, ROOT, roomOf, sourceFiles } from '../support/import-graph.js';
@@ -103,3 +103,28 @@ function codeOf(file: string): string {
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/^\s*\/\/.*$/gm, '');
 }
+
+describe('the README Development map', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const map = readme.slice(readme.indexOf('## Development'));
+
+  it('names every room of the code', () => {
+    const rooms = [...new Set(sourceFiles(['lib', 'functions', 'infra', 'bench']).map(roomOf))];
+    const unnamed = rooms.filter((r) => !map.includes(r.endsWith('.ts') ? r : `${r}/`));
+    expect(unnamed).toEqual([]);
+  });
+
+  it('lists the same layers the structure test enforces', () => {
+    for (const room of Object.keys(LAYERS)) expect(map).toContain(`\`${room}\``);
+  });
+
+  it('mentions only paths that exist', () => {
+    // Paths in code spans and quotes (prose such as "test/live" is not a path); `.js`
+    // specifiers name the `.ts` source.
+    const paths = [
+      ...readme.matchAll(/[`'"]\.?\/?((?:lib|functions|infra|bench|test)\/[\w./-]*\w)/g),
+    ].map((m) => (m[1] as string).replace(/\.js$/, '.ts'));
+    const missing = [...new Set(paths)].filter((p) => !existsSync(join(ROOT, p)));
+    expect(missing).toEqual([]);
+  });
+});
