@@ -2,26 +2,24 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { busFromEnv } from '../../lib/compose/bus.js';
-import { piriodForLambda } from '../../lib/compose/piriod.js';
+import { mirrorPortsForFunction } from '../../lib/compose/function-ports.js';
 import { refreshQueueFromEnv } from '../../lib/compose/queues.js';
-import { tableFromEnv } from '../../lib/compose/table.js';
 import {
   continuationDetailSchema,
   EVENT_SOURCE,
   MIRROR_CONTINUED,
 } from '../../lib/messages/events.js';
 import type { MirrorContinuation, RefreshQueue } from '../../lib/ports.js';
-import { systemClock } from '../../lib/ports.js';
 import {
   addSummaryMetrics,
   createLogger,
   createMetrics,
   piriodLatencyRecorder,
+  summaryCounts,
 } from '../../lib/runtime/observability.js';
 import { once } from '../../lib/runtime/once.js';
 import { reporting } from '../../lib/runtime/reporting.js';
 import { RunAbortedError } from '../../lib/use-cases/errors.js';
-import type { SyncSummary } from '../../lib/use-cases/outcome.js';
 import { runScheduledMirror } from '../../lib/use-cases/scheduled-mirror.js';
 import type { SyncPorts } from '../../lib/use-cases/sync-deps.js';
 
@@ -73,7 +71,7 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
         // What was written before the abort still counts, and the abort itself is a metric.
         addSummaryMetrics(metrics, err.partial);
         metrics.addMetric('MirrorAborted', MetricUnit.Count, 1);
-        logger.error('full mirror aborted', { ...countsOf(err.partial), reason: err.message });
+        logger.error('full mirror aborted', { ...summaryCounts(err.partial), reason: err.message });
       }
       throw err;
     }
@@ -87,38 +85,21 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
       nextPage: result.nextPage,
       listed: result.listed,
       handedOff: result.handedOff,
-      ...countsOf(result.summary),
+      ...summaryCounts(result.summary),
     };
     logger.info(result.completed ? 'full mirror done' : 'full mirror continues', report);
     return report;
   });
 }
 
-/** The counts of a summary as the report and the log lines carry them. */
-function countsOf(s: SyncSummary) {
-  return {
-    synced: s.synced,
-    created: s.created,
-    updated: s.updated,
-    unchanged: s.unchanged,
-    deleted: s.deleted,
-    failed: s.failed.length,
-  };
-}
-
 /** Real dependencies from the stack's environment (built once per cold start below). */
 export async function fullMirrorDepsFromEnv(
   env: Record<string, string | undefined>,
 ): Promise<FullMirrorDeps> {
-  const piriod = await piriodForLambda(env, piriodLatencyRecorder(metrics));
   return {
-    piriod: piriod.client,
-    store: tableFromEnv(env).store,
+    ...(await mirrorPortsForFunction(env, piriodLatencyRecorder(metrics))),
     queue: refreshQueueFromEnv(env),
     continuation: busFromEnv(env),
-    workspace: piriod.settings.workspace,
-    testMode: piriod.settings.testMode,
-    clock: systemClock,
   };
 }
 

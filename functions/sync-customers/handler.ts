@@ -1,16 +1,15 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { piriodForLambda } from '../../lib/compose/piriod.js';
+import { mirrorPortsForFunction } from '../../lib/compose/function-ports.js';
 import { deadLettersFromEnv } from '../../lib/compose/queues.js';
-import { tableFromEnv } from '../../lib/compose/table.js';
 import type { DeadLetters } from '../../lib/ports.js';
-import { systemClock } from '../../lib/ports.js';
 import {
   addSummaryMetrics,
   createLogger,
   createMetrics,
   logOutcome,
   piriodLatencyRecorder,
+  summaryCounts,
 } from '../../lib/runtime/observability.js';
 import { once } from '../../lib/runtime/once.js';
 import { reporting } from '../../lib/runtime/reporting.js';
@@ -48,7 +47,7 @@ export function createSyncCustomersHandler(deps: () => Promise<SyncCustomersDeps
       messages: messages.length,
       retried: result.retry.size,
       deadLettered: result.deadLettered,
-      ...countsOf(result.summary),
+      ...summaryCounts(result.summary),
     });
     const response: SQSBatchResponse = await processPartialResponse(
       event,
@@ -63,23 +62,13 @@ export function createSyncCustomersHandler(deps: () => Promise<SyncCustomersDeps
   });
 }
 
-function countsOf(s: { synced: number; created: number; updated: number; failed: unknown[] }) {
-  return { synced: s.synced, created: s.created, updated: s.updated, failed: s.failed.length };
-}
-
 /** Real dependencies from the stack's environment (built once per cold start below). */
 export async function syncCustomersDepsFromEnv(
   env: Record<string, string | undefined>,
 ): Promise<SyncCustomersDeps> {
-  const piriod = await piriodForLambda(env, piriodLatencyRecorder(metrics));
   return {
-    piriod: piriod.client,
-    store: tableFromEnv(env).store,
+    ...(await mirrorPortsForFunction(env, piriodLatencyRecorder(metrics))),
     deadLetters: deadLettersFromEnv(env),
-    workspace: piriod.settings.workspace,
-    testMode: piriod.settings.testMode,
-    concurrency: piriod.settings.concurrency,
-    clock: systemClock,
   };
 }
 

@@ -3,7 +3,7 @@ import { busFromEnv } from '../compose/bus.js';
 import { customerTable } from '../compose/table.js';
 import { loadStoreConfig } from '../config.js';
 import { type DevRuntime, type Hop, startDevRuntime } from '../dev/dev-runtime.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../local/dynamodb-local.js';
+import { startLocalDynamoDb } from '../local/dynamodb-local.js';
 import { patchCustomer } from '../sandbox/sandbox-client.js';
 import { type Sandbox, startSandbox } from '../sandbox/sandbox-server.js';
 import { ensureTable } from '../store/create-table.js';
@@ -11,6 +11,7 @@ import { intFlag, parse } from './args.js';
 import { isEntryPoint, runWithProcess } from './entry-point.js';
 import { EXIT } from './errors.js';
 import type { Io } from './io.js';
+import { LocalResources } from './local-resources.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -64,18 +65,8 @@ export async function dev(argv: string[], env: Env, io: Io): Promise<number> {
     );
   };
 
-  const resources: { db?: LocalDynamoDb; sandbox?: Sandbox; runtime?: DevRuntime } = {};
-  const stop = async () => {
-    await resources.runtime?.close();
-    await resources.sandbox?.close();
-    await resources.db?.stop();
-  };
-  const onSignal = () => {
-    io.err('\nstopping…\n');
-    stop().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const resources = new LocalResources(io, 'stopping…');
+  let sandbox: Sandbox | undefined;
   try {
     let functionEnv: Env;
     const secret =
@@ -85,31 +76,33 @@ export async function dev(argv: string[], env: Env, io: Io): Promise<number> {
       functionEnv = { ...env };
     } else {
       io.err('Starting DynamoDB Local (Java)… ');
-      resources.db = await startLocalDynamoDb();
+      const db = resources.add(await startLocalDynamoDb(), (d) => d.stop());
       io.err(`ready.\n`);
-      resources.sandbox = await startSandbox({ customers, faults: { latencyMs: 20 } });
-      const table = customerTable({ ...loadStoreConfig(env), endpoint: resources.db.endpoint });
+      sandbox = resources.add(await startSandbox({ customers, faults: { latencyMs: 20 } }), (s) =>
+        s.close(),
+      );
+      const table = customerTable({ ...loadStoreConfig(env), endpoint: db.endpoint });
       const { tableName } = table.config;
       await ensureTable(table.client, tableName);
       functionEnv = {
-        PIRIOD_API_URL: resources.sandbox.url,
-        PIRIOD_API_TOKEN: resources.sandbox.token,
-        PIRIOD_WORKSPACE: resources.sandbox.workspace,
+        PIRIOD_API_URL: sandbox.url,
+        PIRIOD_API_TOKEN: sandbox.token,
+        PIRIOD_WORKSPACE: sandbox.workspace,
         CUSTOMERS_TABLE: tableName,
-        AWS_ENDPOINT_URL_DYNAMODB: resources.db.endpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
       };
-      io.err(
-        `Sandbox with ${customers} customers on ${resources.sandbox.url}; table ${tableName}.\n`,
-      );
+      io.err(`Sandbox with ${customers} customers on ${sandbox.url}; table ${tableName}.\n`);
     }
-    resources.runtime = await startDevRuntime({
-      env: functionEnv,
-      sandbox: resources.sandbox,
-      webhookSecret: secret,
-      fullMirrorIntervalMs: values.demo ? 0 : intervalMs,
-      onHop: print,
-    });
-    const runtime = resources.runtime;
+    const runtime = resources.add(
+      await startDevRuntime({
+        env: functionEnv,
+        sandbox,
+        webhookSecret: secret,
+        fullMirrorIntervalMs: values.demo ? 0 : intervalMs,
+        onHop: print,
+      }),
+      (r) => r.close(),
+    );
     io.err(
       `Webhook receiver: ${runtime.webhookUrl}\n` +
         `Request refreshes from another terminal:\n` +
@@ -121,11 +114,9 @@ export async function dev(argv: string[], env: Env, io: Io): Promise<number> {
       io.err(`\nWatching. full-mirror runs every ${intervalMs / 1000} s. Ctrl-C stops.\n`);
       await new Promise<never>(() => {});
     }
-    return await demo(runtime, resources.sandbox as Sandbox, io);
+    return await demo(runtime, sandbox as Sandbox, io);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await stop();
+    await resources.close();
   }
 }
 

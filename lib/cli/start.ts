@@ -1,14 +1,15 @@
 import { piriodFromEnv } from '../compose/piriod.js';
 import { customerTable } from '../compose/table.js';
 import { loadStoreConfig } from '../config.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../local/dynamodb-local.js';
+import { startLocalDynamoDb } from '../local/dynamodb-local.js';
 import { systemClock } from '../ports.js';
-import { type Sandbox, startSandbox } from '../sandbox/sandbox-server.js';
+import { startSandbox } from '../sandbox/sandbox-server.js';
 import { ensureTable } from '../store/create-table.js';
 import { printSummary, runSync } from './commands/sync.js';
 import { isEntryPoint, runWithProcess } from './entry-point.js';
 import { EXIT } from './errors.js';
 import type { Io } from './io.js';
+import { LocalResources } from './local-resources.js';
 import { runCli } from './main.js';
 
 type Env = Record<string, string | undefined>;
@@ -26,30 +27,22 @@ export async function start(env: Env, io: Io): Promise<number> {
     io.err('PIRIOD_API_TOKEN is set: mirroring the real Piriod account.\n');
     return runCli(['sync'], env, io);
   }
-  const resources: { db?: LocalDynamoDb; sandbox?: Sandbox } = {};
-  const stop = async () => {
-    await resources.sandbox?.close();
-    await resources.db?.stop();
-  };
-  const onSignal = () => {
-    io.err('\ninterrupted: stopping DynamoDB Local and the sandbox…\n');
-    stop().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const resources = new LocalResources(io, 'interrupted: stopping DynamoDB Local and the sandbox…');
   try {
     io.err(
       'No PIRIOD_API_TOKEN: running the self-contained demo (DynamoDB Local + Piriod sandbox).\n',
     );
     io.err('Starting DynamoDB Local (Java)… ');
-    resources.db = await startLocalDynamoDb();
-    io.err(`ready on ${resources.db.endpoint}\n`);
-    resources.sandbox = await startSandbox({ customers: DEMO_CUSTOMERS, faults: { latencyMs: 5 } });
-    const sandbox = resources.sandbox;
+    const db = resources.add(await startLocalDynamoDb(), (d) => d.stop());
+    io.err(`ready on ${db.endpoint}\n`);
+    const sandbox = resources.add(
+      await startSandbox({ customers: DEMO_CUSTOMERS, faults: { latencyMs: 5 } }),
+      (s) => s.close(),
+    );
     io.err(`Piriod sandbox with ${DEMO_CUSTOMERS} customers on ${sandbox.url}\n`);
 
     // The demo builds through the same configuration and composition as a real run.
-    const table = customerTable({ ...loadStoreConfig(env), endpoint: resources.db.endpoint });
+    const table = customerTable({ ...loadStoreConfig(env), endpoint: db.endpoint });
     const { tableName } = table.config;
     await ensureTable(table.client, tableName);
     io.err(`Table ${tableName} created.\n\nFull mirror:\n`);
@@ -104,9 +97,7 @@ export async function start(env: Env, io: Io): Promise<number> {
     );
     return summary.failed.length > 0 ? EXIT.failed : EXIT.ok;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await stop();
+    await resources.close();
   }
 }
 

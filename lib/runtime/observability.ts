@@ -27,6 +27,18 @@ export function addSummaryMetrics(metrics: Metrics, summary: SyncSummary): void 
   metrics.addMetric('failed', MetricUnit.Count, summary.failed.length);
 }
 
+/** A summary's counts as log lines and reports carry them (failures as a count). */
+export function summaryCounts(s: SyncSummary) {
+  return {
+    synced: s.synced,
+    created: s.created,
+    updated: s.updated,
+    unchanged: s.unchanged,
+    deleted: s.deleted,
+    failed: s.failed.length,
+  };
+}
+
 /** Records Piriod latency for every HTTP attempt. */
 export function piriodLatencyRecorder(metrics: Metrics): (a: AttemptInfo) => void {
   return (a) => metrics.addMetric('PiriodLatency', MetricUnit.Milliseconds, a.durationMs);

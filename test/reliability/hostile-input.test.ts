@@ -5,7 +5,13 @@ import { type Sandbox, startSandbox } from '../../lib/sandbox/index.js';
 import { mirrorAll, systemClock } from '../../lib/use-cases/index.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { functionUrlEvent, refreshEventBody, signedWebhook, sqsEvent } from '../support/events.js';
-import { fixedSecret, lambdaContext, MemoryBus, MemoryDeadLetters } from '../support/fakes.js';
+import {
+  countingSecret,
+  fixedSecret,
+  lambdaContext,
+  MemoryBus,
+  MemoryDeadLetters,
+} from '../support/fakes.js';
 import { scanTable } from '../support/oracle.js';
 import { expectMirroredOrReported, fastClient, scenarioDeps } from '../support/scenario.js';
 
@@ -126,17 +132,7 @@ describe('scenario 5: hostile webhooks and refresh events', () => {
   });
 
   it('checks the signature header’s format before reading the secret', async () => {
-    let reads = 0;
-    const counted = {
-      get: async () => {
-        reads++;
-        return secret;
-      },
-      refresh: async () => {
-        reads++;
-        return secret;
-      },
-    };
+    const counted = countingSecret(secret);
     const handler = createReceiveWebhookHandler(async () => ({
       secret: counted,
       requests: new MemoryBus(),
@@ -147,7 +143,7 @@ describe('scenario 5: hostile webhooks and refresh events', () => {
       const res = await handler(functionUrlEvent({ body: JSON.stringify(payload), headers }));
       expect(res.statusCode).toBe(401);
     }
-    expect(reads).toBe(0);
+    expect(counted.reads()).toBe(0);
   });
 
   it('publishes a refresh only for a real customer id, whatever split of the signed characters is sent', async () => {

@@ -72,3 +72,13 @@ export function lambdaContext(remainingMs = 900_000, name = 'fn'): Context {
 export function fixedSecret(value: string) {
   return { get: async () => value, refresh: async () => value };
 }
+
+/** A secret that counts its reads (`get` and `refresh` alike): what a flood of requests costs. */
+export function countingSecret(value: string) {
+  let reads = 0;
+  const read = async () => {
+    reads++;
+    return value;
+  };
+  return { get: read, refresh: read, reads: () => reads };
+}

@@ -67,23 +67,26 @@ const clock = { now: () => new Date('2026-11-25T12:00:00Z') };
 
 afterEach(() => vi.restoreAllMocks());
 
+/** One scheduled full-mirror invocation over in-memory ports; what it wrote out. */
+function scheduledRun(piriod: MemoryPiriod, store: MemoryStore) {
+  const handler = handlers.fullMirror.createFullMirrorHandler(async () => ({
+    piriod,
+    store,
+    queue: new MemoryRefreshQueue(),
+    continuation: new MemoryBus(),
+    workspace: 'acc_1',
+    clock,
+  }));
+  return stdoutOf(() => handler(fixture('scheduled-event.json'), lambdaContext(60_000)));
+}
+
 describe('a full mirror that aborts still reports', () => {
   it('DynamoDB down: flushes MirrorAborted and InvocationFailed, logs the abort with the request id', async () => {
     const store = new MemoryStore();
     store.versionSnapshot = async () => {
       throw new StoreUnavailableError('DynamoDB is unreachable (ECONNREFUSED)');
     };
-    const handler = handlers.fullMirror.createFullMirrorHandler(async () => ({
-      piriod: new MemoryPiriod([customer(1)]),
-      store,
-      queue: new MemoryRefreshQueue(),
-      continuation: new MemoryBus(),
-      workspace: 'acc_1',
-      clock,
-    }));
-    const lines = await stdoutOf(() =>
-      handler(fixture('scheduled-event.json'), lambdaContext(60_000)),
-    );
+    const lines = await scheduledRun(new MemoryPiriod([customer(1)]), store);
     expect(metricsIn(lines)).toMatchObject({ MirrorAborted: 1, InvocationFailed: 1, failed: 0 });
     const aborted = lines.find((l) => l.message === 'full mirror aborted');
     expect(aborted).toMatchObject({
@@ -102,17 +105,7 @@ describe('a full mirror that aborts still reports', () => {
         yield page;
       }
     };
-    const handler = handlers.fullMirror.createFullMirrorHandler(async () => ({
-      piriod,
-      store: new MemoryStore(),
-      queue: new MemoryRefreshQueue(),
-      continuation: new MemoryBus(),
-      workspace: 'acc_1',
-      clock,
-    }));
-    const lines = await stdoutOf(() =>
-      handler(fixture('scheduled-event.json'), lambdaContext(60_000)),
-    );
+    const lines = await scheduledRun(piriod, new MemoryStore());
     expect(metricsIn(lines)).toMatchObject({ MirrorAborted: 1, created: 2 });
     expect(lines.find((l) => l.message === 'full mirror aborted')).toMatchObject({
       created: 2,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { webhookSignature } from '../../../lib/piriod/signature.js';
 import { receiveWebhook, type WebhookRequest } from '../../../lib/use-cases/receive-webhook.js';
-import { fixedSecret, MemoryBus } from '../../support/fakes.js';
+import { countingSecret, fixedSecret, MemoryBus } from '../../support/fakes.js';
 
 const SECRET = 'whsec_unit';
 
@@ -78,14 +78,7 @@ describe('receiveWebhook with in-memory ports', () => {
   });
 
   it('answers 405, 413 and 400 before reading the secret', async () => {
-    let reads = 0;
-    const secret = {
-      get: async () => {
-        reads++;
-        return SECRET;
-      },
-      refresh: async () => SECRET,
-    };
+    const secret = countingSecret(SECRET);
     const ports = { secret, requests: new MemoryBus() };
     const codes = [
       await receiveWebhook({ method: 'GET', headers: {}, body: undefined }, ports),
@@ -94,6 +87,6 @@ describe('receiveWebhook with in-memory ports', () => {
       await receiveWebhook({ method: 'POST', headers: {}, body: '{"event":"x"}' }, ports),
     ].map((r) => r.statusCode);
     expect(codes).toEqual([405, 413, 400, 401]);
-    expect(reads).toBe(0);
+    expect(secret.reads()).toBe(0);
   });
 });
