@@ -197,7 +197,7 @@ export class PiriodClient implements PiriodReader {
 
   private async request(url: URL, customerId?: string): Promise<unknown> {
     let reread = false;
-    const once = async (attempt: number) => {
+    const oneAttempt = async (attempt: number) => {
       const token = await this.tokens.get();
       this.seenTokens.add(token);
       try {
@@ -213,7 +213,7 @@ export class PiriodClient implements PiriodReader {
         return await this.pacer.run(() => this.attempt(url, attempt, fresh, customerId));
       }
     };
-    return retry(once, {
+    return retry(oneAttempt, {
       policy: this.retry,
       retryable: isRetryable,
       retryAfterMs: (err) => (err instanceof PiriodRetryAfterError ? err.retryAfterMs : undefined),
