@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { busFromEnv } from '../../lib/compose/bus.js';
-import { mirrorPortsForFunction } from '../../lib/compose/function-ports.js';
+import { mirrorPortsForFunction } from '../../lib/compose/mirror-ports.js';
 import { refreshQueueFromEnv } from '../../lib/compose/queues.js';
 import {
   continuationDetailSchema,
@@ -20,7 +20,10 @@ import {
 import { once } from '../../lib/runtime/once.js';
 import { reporting } from '../../lib/runtime/reporting.js';
 import { RunAbortedError } from '../../lib/use-cases/errors.js';
-import { runScheduledMirror } from '../../lib/use-cases/scheduled-mirror.js';
+import {
+  runScheduledMirror,
+  type ScheduledMirrorResult,
+} from '../../lib/use-cases/scheduled-mirror.js';
 import type { SyncPorts } from '../../lib/use-cases/sync-deps.js';
 
 /** What the planner needs; built from the environment in AWS, injected in tests. */
@@ -60,7 +63,7 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
     const d = await deps();
     const remaining = context.getRemainingTimeInMillis();
     const deadline = d.clock.now().getTime() + remaining - safetyMarginMs(remaining);
-    let result: Awaited<ReturnType<typeof runScheduledMirror>>;
+    let result: ScheduledMirrorResult;
     try {
       result = await runScheduledMirror(
         { ...d, source: 'schedule' },

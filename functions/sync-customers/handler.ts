@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { mirrorPortsForFunction } from '../../lib/compose/function-ports.js';
+import { mirrorPortsForFunction } from '../../lib/compose/mirror-ports.js';
 import { deadLettersFromEnv } from '../../lib/compose/queues.js';
 import type { DeadLetters } from '../../lib/ports.js';
 import {
@@ -31,35 +31,37 @@ const metrics = createMetrics('sync-customers');
  * failures go to the dead-letter queue with their reason.
  */
 export function createSyncCustomersHandler(deps: () => Promise<SyncCustomersDeps>) {
-  return reporting({ logger, metrics }, async (event: SQSEvent, context: Context) => {
-    const d = await deps();
-    const messages = event.Records.map((r) => ({
-      messageId: r.messageId,
-      body: r.body,
-      attributes: { syncSource: r.messageAttributes?.syncSource?.stringValue },
-    }));
-    const result = await processRefreshBatch(messages, {
-      ...d,
-      onOutcome: (o) => logOutcome(logger, o),
-    });
-    addSummaryMetrics(metrics, result.summary);
-    logger.info('batch done', {
-      messages: messages.length,
-      retried: result.retry.size,
-      deadLettered: result.deadLettered,
-      ...summaryCounts(result.summary),
-    });
-    const response: SQSBatchResponse = await processPartialResponse(
-      event,
-      async (record: { messageId: string }) => {
-        if (result.retry.has(record.messageId))
-          throw new Error('transient failure; SQS will redeliver');
-      },
-      new BatchProcessor(EventType.SQS),
-      { context, throwOnFullBatchFailure: false },
-    );
-    return response;
-  });
+  return reporting(
+    { logger, metrics },
+    async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+      const d = await deps();
+      const messages = event.Records.map((r) => ({
+        messageId: r.messageId,
+        body: r.body,
+        attributes: { syncSource: r.messageAttributes?.syncSource?.stringValue },
+      }));
+      const result = await processRefreshBatch(messages, {
+        ...d,
+        onOutcome: (o) => logOutcome(logger, o),
+      });
+      addSummaryMetrics(metrics, result.summary);
+      logger.info('batch done', {
+        messages: messages.length,
+        retried: result.retry.size,
+        deadLettered: result.deadLettered,
+        ...summaryCounts(result.summary),
+      });
+      return processPartialResponse(
+        event,
+        async (record: { messageId: string }) => {
+          if (result.retry.has(record.messageId))
+            throw new Error('transient failure; SQS will redeliver');
+        },
+        new BatchProcessor(EventType.SQS),
+        { context, throwOnFullBatchFailure: false },
+      );
+    },
+  );
 }
 
 /** Real dependencies from the stack's environment (built once per cold start below). */

@@ -1,6 +1,6 @@
 /** Composition: everything a CLI `sync` or `verify` run needs. */
-import { systemClock } from '../ports.js';
 import { checkTable } from '../store/create-table.js';
+import { mirrorPortsOf } from './mirror-ports.js';
 import { piriodFromEnv } from './piriod.js';
 import { tableFromEnv } from './table.js';
 
@@ -16,13 +16,6 @@ export async function syncPortsFromEnv(env: Env) {
   await checkTable(table.client, table.config.tableName);
   return {
     tableName: table.config.tableName,
-    deps: {
-      piriod: piriod.client,
-      store: table.store,
-      clock: systemClock,
-      workspace: piriod.settings.workspace,
-      testMode: piriod.settings.testMode,
-      concurrency: piriod.settings.concurrency,
-    },
+    deps: mirrorPortsOf(piriod, table.store),
   };
 }

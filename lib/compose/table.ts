@@ -17,13 +17,26 @@ export interface CustomerTable {
 
 /** The customers table as `config` places it. */
 export function customerTable(config: StoreConfig): CustomerTable {
-  const client = createDocumentClient({ endpoint: config.endpoint, region: config.region });
+  const client = documentClientFor(config);
   return {
     config,
     client,
     store: new DynamoCustomerStore({ client, tableName: config.tableName }),
     queries: new CustomerQueries({ client, tableName: config.tableName }),
   };
+}
+
+/** Only the write-rule store, for the functions: they never query, so they bundle no queries. */
+export function storeFromEnv(env: Env): DynamoCustomerStore {
+  const config = loadStoreConfig(env);
+  return new DynamoCustomerStore({
+    client: documentClientFor(config),
+    tableName: config.tableName,
+  });
+}
+
+function documentClientFor(config: StoreConfig): DynamoDBDocumentClient {
+  return createDocumentClient({ endpoint: config.endpoint, region: config.region });
 }
 
 /** The table from `CUSTOMERS_TABLE`, `AWS_ENDPOINT_URL_DYNAMODB` and `AWS_REGION`. */

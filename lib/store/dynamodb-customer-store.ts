@@ -9,6 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { EntriesFailed, retryFailedEntries } from '../aws/failed-entries.js';
 import { forEachConcurrent } from '../concurrency/pool.js';
 import { retry } from '../concurrency/retry.js';
 import { sleep } from '../concurrency/sleep.js';
@@ -55,15 +56,8 @@ const GUARDED = ['updated', 'contentHash', 'fetchedAt', 'deleted'] as const;
  * within about as many rounds as there are concurrent writers of the same customer.
  */
 const MAX_RACE_ROUNDS = 32;
-/** BatchGetItem rounds for keys DynamoDB left unprocessed (throttling): 100 ms doubling to 2 s. */
-const UNPROCESSED_KEYS_RETRY = { maxAttempts: 9, baseDelayMs: 100, maxDelayMs: 2_000 };
-
-/** A BatchGetItem round left keys unprocessed; the next round asks for them again. */
-class KeysLeft extends Error {
-  constructor(readonly count: number) {
-    super(`${count} keys unprocessed`);
-  }
-}
+/** BatchGetItem rounds for keys DynamoDB left unprocessed (throttling), from 100 ms apart. */
+const UNPROCESSED_KEY_ROUNDS = 9;
 
 /**
  * The customers table in DynamoDB, written by the write rule: versions are read in batches
@@ -91,7 +85,7 @@ export class DynamoCustomerStore implements CustomerStore {
     const unique = [...new Set(ids)];
     for (let i = 0; i < unique.length; i += 100) {
       let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => ({ id }));
-      await retry(
+      await retryFailedEntries<number>(
         async () => {
           const out = await this.send('read versions', () =>
             this.client.send(
@@ -113,16 +107,14 @@ export class DynamoCustomerStore implements CustomerStore {
             found.set(item.id as string, item as StoredVersion);
           }
           keys = (out.UnprocessedKeys?.[this.table]?.Keys as Record<string, unknown>[]) ?? [];
-          if (keys.length > 0) throw new KeysLeft(keys.length);
+          if (keys.length > 0) throw new EntriesFailed(keys.length, true);
         },
         {
-          policy: UNPROCESSED_KEYS_RETRY,
-          retryable: (err) => err instanceof KeysLeft,
-          giveUp: (err) =>
-            err instanceof KeysLeft
-              ? new StoreError(`DynamoDB left ${err.count} keys unprocessed after retries`, true)
-              : err,
+          maxAttempts: UNPROCESSED_KEY_ROUNDS,
+          baseDelayMs: 100,
           sleep: this.sleep,
+          giveUp: (left) =>
+            new StoreError(`DynamoDB left ${left} keys unprocessed after retries`, true),
         },
       );
     }

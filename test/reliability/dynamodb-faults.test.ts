@@ -3,9 +3,10 @@ import { type Sandbox, startSandbox } from '../../lib/sandbox/index.js';
 import {
   createDocumentClient,
   DynamoCustomerStore,
+  StoreError,
   StoreUnavailableError,
 } from '../../lib/store/index.js';
-import { mirrorAll, RunAbortedError } from '../../lib/use-cases/index.js';
+import { mirrorAll, RunAbortedError, toRecord } from '../../lib/use-cases/index.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { startDynamoProxy } from '../support/dynamo-proxy.js';
 import { scanTable } from '../support/oracle.js';
@@ -26,6 +27,17 @@ afterAll(async () => {
   await t.drop();
 });
 
+/** One stored customer to read back through the proxy. */
+const unprocessedProbe = toRecord(
+  { id: 'cus_unprocessed_probe', name: 'Probe', updated: '2026-01-01T00:00:00Z' },
+  {
+    workspace: 'acc_probe',
+    fetchedAt: '2026-01-01T00:00:01Z',
+    syncedAt: '2026-01-01T00:00:01Z',
+    source: 'cli',
+  },
+);
+
 /** A store that reaches DynamoDB Local only through the fault proxy. */
 function proxiedStore() {
   return new DynamoCustomerStore({
@@ -35,6 +47,32 @@ function proxiedStore() {
 }
 
 describe('scenario 7: DynamoDB faults', () => {
+  it('asks again for keys a BatchGetItem left unprocessed, and says so when they never come', async () => {
+    const own = await createTestTable('unprocessed-keys'); // the scenarios below count `t`
+    const store = new DynamoCustomerStore({
+      client: createDocumentClient({ endpoint: proxy.endpoint }),
+      tableName: own.tableName,
+      sleep: async () => {}, // the backoff's waits are the retry helper's business, not this test's
+    });
+    await own.store.upsertMany([unprocessedProbe], new Map());
+    proxy.leaveUnprocessed(3);
+    const found = await store.readVersions([unprocessedProbe.id]);
+    expect(found.get(unprocessedProbe.id)?.contentHash).toBe(unprocessedProbe.contentHash);
+    expect(proxy.stats().unprocessed).toBe(3);
+
+    proxy.leaveUnprocessed(100);
+    const before = proxy.stats().unprocessed;
+    const err = await store.readVersions([unprocessedProbe.id]).catch((e: StoreError) => e);
+    proxy.leaveUnprocessed(0);
+    expect(err).toBeInstanceOf(StoreError);
+    expect(err).toMatchObject({
+      retryable: true,
+      message: 'DynamoDB left 1 keys unprocessed after retries',
+    });
+    expect(proxy.stats().unprocessed - before).toBe(9);
+    await own.drop();
+  });
+
   it('retries throttling with backoff and still mirrors every customer', async () => {
     proxy.throttle(0.15);
     const result = await mirrorAll({ ...scenarioDeps(sandbox, t), store: proxiedStore() });

@@ -12,6 +12,8 @@ export async function startDynamoProxy(target: string) {
   let throttleNext = 0;
   let requests = 0;
   let throttled = 0;
+  let unprocessedNext = 0;
+  let unprocessed = 0;
   let seed = 7;
   const random = () => {
     seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -31,6 +33,21 @@ export async function startDynamoProxy(target: string) {
           JSON.stringify({
             __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
             message: 'The level of configured provisioned throughput for the table was exceeded.',
+          }),
+        );
+        return;
+      }
+      if (unprocessedNext > 0 && req.headers['x-amz-target'] === 'DynamoDB_20120810.BatchGetItem') {
+        // What DynamoDB does under throttling: a 200 that hands the keys back as unprocessed.
+        unprocessedNext--;
+        unprocessed++;
+        const { RequestItems } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        const tables = Object.keys(RequestItems);
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(
+          JSON.stringify({
+            Responses: Object.fromEntries(tables.map((t) => [t, []])),
+            UnprocessedKeys: RequestItems,
           }),
         );
         return;
@@ -61,7 +78,7 @@ export async function startDynamoProxy(target: string) {
   const port = (server.address() as AddressInfo).port;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    stats: () => ({ requests, throttled }),
+    stats: () => ({ requests, throttled, unprocessed }),
     /** Throttles this fraction of requests from now on. */
     throttle(rate: number) {
       throttleRate = rate;
@@ -69,6 +86,10 @@ export async function startDynamoProxy(target: string) {
     /** Throttles the next `n` requests. */
     throttleFor(n: number) {
       throttleNext = n;
+    },
+    /** Answers the next `n` BatchGetItem calls with every key left unprocessed. */
+    leaveUnprocessed(n: number) {
+      unprocessedNext = n;
     },
     /** Stops accepting connections (ECONNREFUSED) and drops open ones. */
     async down() {
