@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, Duration } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -197,10 +197,6 @@ export class Monitoring extends Construct {
         width: 8,
       }),
     );
-    new CfnOutput(this, 'AlarmTopicArn', {
-      value: this.topic.topicArn,
-      description: 'Subscribe to receive alarms',
-    });
   }
 }
 

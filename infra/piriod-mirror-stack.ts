@@ -24,11 +24,41 @@ import {
   MIRROR_CONTINUED,
   REFRESH_REQUESTED,
 } from '../lib/messages/event-names.js';
-import { BUS_RULES, REFRESH_QUEUE, WORKER_TIMEOUT_SECONDS } from '../lib/messages/routing.js';
+import {
+  BUS_RULES,
+  REFRESH_QUEUE,
+  refreshVisibilityTimeoutSeconds,
+  WORKER_TIMEOUT_SECONDS,
+} from '../lib/messages/routing.js';
 import { INDEXES, PARTITION_KEY } from '../lib/store/table-definition.js';
 import { MirrorFunction } from './mirror-function.js';
 import { Monitoring } from './monitoring.js';
-import { type MirrorStackConfig, PLACEHOLDER_WORKSPACE } from './stack-config.js';
+import {
+  type MirrorStackConfig,
+  PLACEHOLDER_WORKSPACE,
+  requiredAccountConcurrency,
+} from './stack-config.js';
+
+/** The stack's outputs (**contract**): operators, the docs and `doctor` rely on these names. */
+export const STACK_OUTPUTS = [
+  'TableName',
+  'TableArn',
+  'EventBusName',
+  'WebhookUrl',
+  'RefreshQueueUrl',
+  'RefreshQueueArn',
+  'DeadLetterQueueUrl',
+  'DeadLetterQueueArn',
+  'AlarmTopicArn',
+  'ApiTokenSecretArn',
+  'WebhookSecretArn',
+  'FullMirrorFunctionName',
+  'SyncCustomersFunctionName',
+  'ScheduleRuleName',
+] as const;
+
+/** One of {@link STACK_OUTPUTS}. */
+export type StackOutputName = (typeof STACK_OUTPUTS)[number];
 
 /** Props of the {@link PiriodMirrorStack}. */
 export interface PiriodMirrorStackProps extends StackProps {
@@ -53,6 +83,14 @@ export class PiriodMirrorStack extends Stack {
       Annotations.of(this).addWarningV2(
         'piriod-mirror:placeholder-workspace',
         `synthesized with the placeholder workspace ${PLACEHOLDER_WORKSPACE}: deploy with -c workspace=acc_…`,
+      );
+    }
+
+    // Reserved concurrency fails the deploy on accounts below 100 + the reservations.
+    const reserve = (n: number) => (config.reservedConcurrency ? n : undefined);
+    if (config.reservedConcurrency) {
+      Annotations.of(this).addInfo(
+        `reserves ${requiredAccountConcurrency(config) - 100} concurrent executions: the account's Lambda concurrency must be at least ${requiredAccountConcurrency(config)}; deploy with -c reservedConcurrency=false otherwise`,
       );
     }
 
@@ -98,7 +136,9 @@ export class PiriodMirrorStack extends Stack {
         'This is the dead-letter queue itself; its messages are inspected and redriven by hand.',
     });
     const refreshQueue = new sqs.Queue(this, 'RefreshQueue', {
-      visibilityTimeout: Duration.seconds(REFRESH_QUEUE.visibilityTimeoutSeconds),
+      visibilityTimeout: Duration.seconds(
+        refreshVisibilityTimeoutSeconds(config.batchingWindowSeconds),
+      ),
       retentionPeriod: Duration.days(4),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -139,7 +179,7 @@ export class PiriodMirrorStack extends Stack {
       memorySize: 1024,
       logRetentionDays: config.logRetentionDays,
       // One planner at a time: a slow cycle must not overlap the next.
-      reservedConcurrentExecutions: 1,
+      reservedConcurrentExecutions: reserve(1),
       environment: { ...piriodEnv, REFRESH_QUEUE_URL: refreshQueue.queueUrl },
     });
     const worker = new MirrorFunction(this, 'SyncCustomers', {
@@ -148,7 +188,7 @@ export class PiriodMirrorStack extends Stack {
       timeout: WORKER_TIMEOUT,
       memorySize: 512,
       logRetentionDays: config.logRetentionDays,
-      reservedConcurrentExecutions: config.workerConcurrency,
+      reservedConcurrentExecutions: reserve(config.workerConcurrency),
       environment: { ...piriodEnv, DEAD_LETTER_QUEUE_URL: deadLetterQueue.queueUrl },
     });
     const receiver = new MirrorFunction(this, 'ReceiveWebhook', {
@@ -158,7 +198,7 @@ export class PiriodMirrorStack extends Stack {
       memorySize: 256,
       logRetentionDays: config.logRetentionDays,
       // Its URL is public: a flood must not drain the account's concurrency.
-      reservedConcurrentExecutions: config.receiverConcurrency,
+      reservedConcurrentExecutions: reserve(config.receiverConcurrency),
       environment: {
         EVENT_BUS_NAME: bus.eventBusName,
         PIRIOD_WEBHOOK_SECRET_ARN: webhookSecret.secretArn,
@@ -198,7 +238,8 @@ export class PiriodMirrorStack extends Stack {
         // Coalesces bursts (a flood of webhooks for one customer) into one fetch per batch.
         maxBatchingWindow: Duration.seconds(config.batchingWindowSeconds),
         reportBatchItemFailures: true,
-        maxConcurrency: Math.max(2, config.workerConcurrency),
+        // Never above the worker's reserved concurrency: pollers beyond it only get throttled.
+        maxConcurrency: config.workerConcurrency,
       }),
     );
 
@@ -265,7 +306,7 @@ export class PiriodMirrorStack extends Stack {
 
     const url = receiver.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
 
-    new Monitoring(this, 'Monitoring', {
+    const monitoring = new Monitoring(this, 'Monitoring', {
       functions: {
         fullMirror: fullMirror.fn,
         worker: worker.fn,
@@ -277,16 +318,44 @@ export class PiriodMirrorStack extends Stack {
       scheduleMinutes: config.scheduleMinutes,
     });
 
-    new CfnOutput(this, 'WebhookUrl', {
-      value: url.url,
-      description: 'Register this URL as a webhook in Piriod',
-    });
-    new CfnOutput(this, 'TableName', { value: table.tableName });
-    new CfnOutput(this, 'EventBusName', { value: bus.eventBusName });
-    new CfnOutput(this, 'RefreshQueueUrl', { value: refreshQueue.queueUrl });
-    new CfnOutput(this, 'DeadLetterQueueUrl', { value: deadLetterQueue.queueUrl });
-    new CfnOutput(this, 'ApiTokenSecretArn', { value: apiToken.secretArn });
-    new CfnOutput(this, 'WebhookSecretArn', { value: webhookSecret.secretArn });
-    new CfnOutput(this, 'ScheduleRuleName', { value: schedule.ruleName });
+    // Stable output names: the README, the runbook and `doctor` use exactly these.
+    const outputs: Record<StackOutputName, { value: string; description: string }> = {
+      TableName: { value: table.tableName, description: 'CUSTOMERS_TABLE for the CLI' },
+      TableArn: { value: table.tableArn, description: 'The customers table' },
+      EventBusName: {
+        value: bus.eventBusName,
+        description: 'EVENT_BUS_NAME: put refresh requests here',
+      },
+      WebhookUrl: { value: url.url, description: 'Register this URL as a webhook in Piriod' },
+      RefreshQueueUrl: { value: refreshQueue.queueUrl, description: 'The refresh queue' },
+      RefreshQueueArn: { value: refreshQueue.queueArn, description: 'Redrive destination' },
+      DeadLetterQueueUrl: {
+        value: deadLetterQueue.queueUrl,
+        description: 'Dead letters, with their reason',
+      },
+      DeadLetterQueueArn: { value: deadLetterQueue.queueArn, description: 'Redrive source' },
+      AlarmTopicArn: {
+        value: monitoring.topic.topicArn,
+        description: 'Subscribe to receive alarms',
+      },
+      ApiTokenSecretArn: {
+        value: apiToken.secretArn,
+        description: 'put-secret-value the Piriod API token here',
+      },
+      WebhookSecretArn: {
+        value: webhookSecret.secretArn,
+        description: 'put-secret-value the webhook signing secret here',
+      },
+      FullMirrorFunctionName: {
+        value: fullMirror.fn.functionName,
+        description: 'Invoke to run a full mirror now',
+      },
+      SyncCustomersFunctionName: {
+        value: worker.fn.functionName,
+        description: 'The refresh worker',
+      },
+      ScheduleRuleName: { value: schedule.ruleName, description: 'The full-mirror schedule' },
+    };
+    for (const [name, output] of Object.entries(outputs)) new CfnOutput(this, name, output);
   }
 }

@@ -1,7 +1,7 @@
 import type { Node } from 'constructs';
 import { flagValue } from '../lib/env-variables.js';
 import { isSecureOrLoopbackUrl } from '../lib/loopback.js';
-import { REFRESH_QUEUE } from '../lib/messages/routing.js';
+import { MAX_BATCHING_WINDOW_SECONDS, REFRESH_QUEUE } from '../lib/messages/routing.js';
 
 /** Deployment parameters of the stack, from CDK context (`-c key=value`) or props. */
 export interface MirrorStackConfig {
@@ -13,7 +13,11 @@ export interface MirrorStackConfig {
   apiUrl: string;
   /** Minutes between full mirrors. Default 15. */
   scheduleMinutes: number;
-  /** Reserved concurrency of the refresh worker (bounds load on Piriod). Default 2. */
+  /**
+   * Concurrency of the refresh worker (bounds load on Piriod): its reserved concurrency and
+   * the SQS mapping's maximum concurrency, which must not exceed it (SQS would otherwise
+   * throttle its own pollers). At least 2, the mapping's minimum. Default 2.
+   */
   workerConcurrency: number;
   /**
    * Reserved concurrency of the webhook receiver: its URL is public, so a flood must not
@@ -26,12 +30,28 @@ export interface MirrorStackConfig {
    * freshness budget. Default 1 (0–300).
    */
   batchingWindowSeconds: number;
+  /**
+   * Reserve concurrency for the functions (full-mirror 1, the worker `workerConcurrency`, the
+   * receiver `receiverConcurrency`). Lambda keeps 100 of an account's concurrency unreserved,
+   * so this needs an account concurrency of at least 100 + their sum (113 by default); new
+   * accounts start with less. `false` reserves none: the SQS mapping's maximum concurrency
+   * and the full-mirror lease still bound the work. Default true.
+   */
+  reservedConcurrency: boolean;
   /** Publish "Customer Changed" events (from the table's stream). Default false. */
   publishChanges: boolean;
   /** Enable a DynamoDB stream (new and old images) for downstream consumers. Default false. */
   tableStream: boolean;
   /** Log retention in days. Default 30. */
   logRetentionDays: number;
+}
+
+/**
+ * The account concurrency a deployment with reserved concurrency needs: Lambda keeps 100
+ * unreserved, and the stack reserves 1 (full-mirror) + the worker's + the receiver's.
+ */
+export function requiredAccountConcurrency(config: MirrorStackConfig): number {
+  return 100 + 1 + config.workerConcurrency + config.receiverConcurrency;
 }
 
 /** Stands in for the workspace in a synth that will not be deployed (tests, `npm run synth`). */
@@ -45,6 +65,7 @@ export const DEFAULT_CONFIG: MirrorStackConfig = {
   workerConcurrency: 2,
   receiverConcurrency: 10,
   batchingWindowSeconds: REFRESH_QUEUE.batchingWindowSeconds,
+  reservedConcurrency: true,
   publishChanges: false,
   tableStream: false,
   logRetentionDays: 30,
@@ -93,14 +114,16 @@ export function configFromContext(node: Node): MirrorStackConfig {
     apiUrl,
     // The stalled-mirror alarm looks back two periods; CloudWatch alarms look back ≤ 1 day.
     scheduleMinutes: int('scheduleMinutes', DEFAULT_CONFIG.scheduleMinutes, 1, 720),
-    workerConcurrency: int('workerConcurrency', DEFAULT_CONFIG.workerConcurrency, 1, 100),
+    // The SQS mapping's maximum concurrency is at least 2 and must not exceed the worker's.
+    workerConcurrency: int('workerConcurrency', DEFAULT_CONFIG.workerConcurrency, 2, 100),
     receiverConcurrency: int('receiverConcurrency', DEFAULT_CONFIG.receiverConcurrency, 1, 1000),
     batchingWindowSeconds: int(
       'batchingWindowSeconds',
       DEFAULT_CONFIG.batchingWindowSeconds,
       0,
-      300,
+      MAX_BATCHING_WINDOW_SECONDS,
     ),
+    reservedConcurrency: bool('reservedConcurrency', DEFAULT_CONFIG.reservedConcurrency),
     publishChanges: bool('publishChanges', DEFAULT_CONFIG.publishChanges),
     tableStream: bool('tableStream', DEFAULT_CONFIG.tableStream),
     logRetentionDays: int('logRetentionDays', DEFAULT_CONFIG.logRetentionDays, 1, 3653),

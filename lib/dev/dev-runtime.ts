@@ -11,7 +11,11 @@ import {
   syncCustomersDepsFromEnv,
 } from '../../functions/sync-customers/handler.js';
 import { LOCAL_REGION } from '../aws/sdk-config.js';
-import { REFRESH_QUEUE, WORKER_TIMEOUT_SECONDS } from '../messages/routing.js';
+import {
+  REFRESH_QUEUE,
+  refreshVisibilityTimeoutSeconds,
+  WORKER_TIMEOUT_SECONDS,
+} from '../messages/routing.js';
 import type { Sandbox } from '../sandbox/index.js';
 import { sendWebhook } from '../sandbox/webhook-sender.js';
 import { localContext, serveFunctionUrl } from './function-url.js';
@@ -88,7 +92,8 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
   const settings: LocalQueueSettings = {
     batchSize: REFRESH_QUEUE.batchSize,
     batchingWindowMs: REFRESH_QUEUE.batchingWindowSeconds * 1000,
-    visibilityTimeoutMs: REFRESH_QUEUE.visibilityTimeoutSeconds * 1000,
+    visibilityTimeoutMs:
+      refreshVisibilityTimeoutSeconds(REFRESH_QUEUE.batchingWindowSeconds) * 1000,
     maxReceiveCount: REFRESH_QUEUE.maxReceiveCount,
     ...options.queue,
   };

@@ -50,14 +50,33 @@ export function matchesPattern(
 /** Timeout of the refresh worker (`sync-customers`), in seconds. */
 export const WORKER_TIMEOUT_SECONDS = 60;
 
+/** The longest SQS batching window Lambda accepts, in seconds. */
+export const MAX_BATCHING_WINDOW_SECONDS = 300;
+
 /** The refresh queue and its event source mapping. */
 export const REFRESH_QUEUE = {
   /** Messages per worker invocation (SQS → Lambda batch size). */
   batchSize: 100,
   /** Default batching window in seconds (a stack setting, `batchingWindowSeconds`). */
   batchingWindowSeconds: 1,
-  /** AWS's guidance for Lambda event sources: at least six times the function timeout. */
-  visibilityTimeoutSeconds: WORKER_TIMEOUT_SECONDS * 6,
   /** Deliveries before SQS moves a message to the dead-letter queue itself. */
   maxReceiveCount: 5,
 } as const;
+
+/**
+ * The refresh queue's visibility timeout for a batching window: AWS's guidance for Lambda
+ * event sources is at least six times the function's timeout plus the batching window, so
+ * a message a throttled or retried invocation still holds never becomes visible twice.
+ */
+export function refreshVisibilityTimeoutSeconds(batchingWindowSeconds: number): number {
+  if (
+    !Number.isInteger(batchingWindowSeconds) ||
+    batchingWindowSeconds < 0 ||
+    batchingWindowSeconds > MAX_BATCHING_WINDOW_SECONDS
+  ) {
+    throw new RangeError(
+      `batching window must be a whole number of seconds in [0, ${MAX_BATCHING_WINDOW_SECONDS}], got ${batchingWindowSeconds}`,
+    );
+  }
+  return WORKER_TIMEOUT_SECONDS * 6 + batchingWindowSeconds;
+}

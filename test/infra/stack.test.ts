@@ -256,7 +256,8 @@ describe('events and queues', () => {
     const [, dlq] = queues.find(([id]) => id.startsWith('DeadLetterQueue'))!;
     expect(dlq.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
     const [, refresh] = queues.find(([id]) => id.startsWith('RefreshQueue'))!;
-    expect(refresh.Properties.VisibilityTimeout).toBe(360);
+    // Six worker timeouts (60 s) plus the default 1 s batching window.
+    expect(refresh.Properties.VisibilityTimeout).toBe(361);
     expect(refresh.Properties.RedrivePolicy).toMatchObject({ maxReceiveCount: 5 });
     const policies = resources('AWS::SQS::QueuePolicy').map(([, p]) =>
       JSON.stringify(p.Properties.PolicyDocument),
@@ -293,7 +294,7 @@ describe('monitoring', () => {
     });
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    template.hasOutput('*', { Value: { Ref: Match.stringLikeRegexp('AlarmTopic') } });
+    template.hasOutput('AlarmTopicArn', { Value: { Ref: Match.stringLikeRegexp('AlarmTopic') } });
   });
 
   it('can deliver every alarm: each action topic lets CloudWatch publish and use its key', () => {
