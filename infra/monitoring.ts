@@ -7,7 +7,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../lib/runtime/observability.js';
+import { ALARMED_METRICS, METRICS_NAMESPACE } from '../lib/runtime/observability.js';
 
 /** Props of {@link Monitoring}. */
 export interface MonitoringProps {
@@ -146,6 +146,61 @@ export class Monitoring extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       }),
     );
+
+    // Failures a handler answers instead of throwing raise no Errors alarm: these do.
+    const failures = (service: string, metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      });
+    const anyFailure = {
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    };
+    alarm(
+      'WebhookPublishFailed',
+      failures('receive-webhook', ALARMED_METRICS.webhookPublishFailed).createAlarm(
+        this,
+        'WebhookPublishFailedAlarm',
+        {
+          alarmDescription:
+            'Verified Piriod webhooks could not be put on the bus (answered 500; Piriod retries): check EventBridge and the receiver role',
+          ...anyFailure,
+        },
+      ),
+    );
+    if (publisher) {
+      alarm(
+        'ChangesPublishFailed',
+        failures('publish-changes', ALARMED_METRICS.changesPublishFailed).createAlarm(
+          this,
+          'ChangesPublishFailedAlarm',
+          {
+            alarmDescription:
+              '"Customer Changed" events could not be published; the stream redelivers for up to 6 h, then replay-changes',
+            ...anyFailure,
+          },
+        ),
+      );
+      alarm(
+        'ChangesIteratorAge',
+        publisher
+          .metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(5) })
+          .createAlarm(this, 'ChangesIteratorAgeAlarm', {
+            alarmDescription:
+              'publish-changes is over 10 minutes behind the table stream: change events are delayed',
+            threshold: Duration.minutes(10).toMilliseconds(),
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluationPeriods: 2,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          }),
+      );
+    }
 
     const outcome = (service: string, name: string) =>
       new cloudwatch.Metric({

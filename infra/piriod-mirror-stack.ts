@@ -296,10 +296,12 @@ export class PiriodMirrorStack extends Stack {
         maxBatchingWindow: Duration.seconds(1),
         reportBatchItemFailures: true,
         bisectBatchOnError: true,
-        // A day of retries (the stream's retention); then the batch's position goes to the
-        // dead-letter queue, where the DeadLetters alarm reports it.
+        // Six hours of retries, well inside the stream's 24 h retention: the on-failure
+        // message (shard and sequence numbers only) then still points at readable records,
+        // and `replay-changes` re-publishes the window from the table. The IteratorAge and
+        // ChangesPublishFailed alarms fire within minutes, long before that.
         retryAttempts: 10_000,
-        maxRecordAge: Duration.hours(24),
+        maxRecordAge: Duration.hours(6),
         onFailure: new SqsDlq(deadLetterQueue),
       });
     }

@@ -130,6 +130,27 @@ export interface CustomerChange {
   change: 'created' | 'updated' | 'deleted';
   updated?: string;
   contentHash?: string;
+  /** Set on events `replay-changes` re-publishes from the table, not derived from the stream. */
+  replayed?: true;
+}
+
+/** A time window over `syncedAt` (ISO instants): `since` inclusive, `until` exclusive. */
+export interface SyncWindow {
+  since: string;
+  until: string;
+}
+
+/** What a "Customer Changed" replay needs of one stored item: ids and facts, no personal data. */
+export interface SyncedItemFacts {
+  id: string;
+  updated?: string;
+  contentHash?: string;
+  deleted?: boolean;
+}
+
+/** Reads the customers whose last write (`syncedAt`) falls in a window, page by page. */
+export interface SyncedItems {
+  syncedIn(window: SyncWindow): AsyncIterable<SyncedItemFacts[]>;
 }
 
 /**
@@ -137,6 +158,10 @@ export interface CustomerChange {
  * stream by the `publish-changes` function, so every write is announced, whichever path made it.
  */
 export interface ChangePublisher {
+  /**
+   * Publishes every change, or throws. An error with `unpublished` (indexes into `changes`)
+   * says which may not have gone out; without it, none may have.
+   */
   publish(changes: readonly CustomerChange[]): Promise<void>;
 }
 

@@ -3,7 +3,7 @@ import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-la
 import { busFromEnv } from '../../lib/compose/bus.js';
 import { tableChangesOf } from '../../lib/messages/table-stream.js';
 import type { ChangePublisher } from '../../lib/ports.js';
-import { createLogger, createMetrics } from '../../lib/runtime/observability.js';
+import { ALARMED_METRICS, createLogger, createMetrics } from '../../lib/runtime/observability.js';
 import { once } from '../../lib/runtime/once.js';
 import { reporting } from '../../lib/runtime/reporting.js';
 import { publishChanges } from '../../lib/use-cases/publish-changes.js';
@@ -33,6 +33,9 @@ export function createPublishChangesHandler(deps: () => Promise<PublishChangesDe
         logger.info('changes published', { records: records.length, published: result.published });
         return { batchItemFailures: [] };
       }
+      // Reported as a batch item failure, not thrown, so Lambda's Errors metric stays quiet:
+      // this count is what the alarm watches.
+      metrics.addMetric(ALARMED_METRICS.changesPublishFailed, MetricUnit.Count, 1);
       logger.error('could not publish Customer Changed; the stream will redeliver', {
         published: result.published,
         failedFrom: result.failedFrom,

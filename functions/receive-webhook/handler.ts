@@ -5,7 +5,7 @@ import type {
 } from 'aws-lambda';
 import { busFromEnv } from '../../lib/compose/bus.js';
 import { webhookSecretSource } from '../../lib/compose/secrets.js';
-import { createLogger } from '../../lib/runtime/observability.js';
+import { addWebhookMetric, createLogger, createMetrics } from '../../lib/runtime/observability.js';
 import { once } from '../../lib/runtime/once.js';
 import { reporting } from '../../lib/runtime/reporting.js';
 import { type ReceiveWebhookPorts, receiveWebhook } from '../../lib/use-cases/receive-webhook.js';
@@ -14,11 +14,12 @@ import { type ReceiveWebhookPorts, receiveWebhook } from '../../lib/use-cases/re
 export type ReceiveWebhookDeps = ReceiveWebhookPorts;
 
 const logger = createLogger('receive-webhook');
+const metrics = createMetrics('receive-webhook');
 
 /** The Piriod webhook receiver behind a Function URL (payload format 2.0). */
 export function createReceiveWebhookHandler(deps: () => Promise<ReceiveWebhookDeps>) {
   return reporting(
-    { logger },
+    { logger, metrics },
     async (
       event: LambdaFunctionURLEvent,
       _context?: Context,
@@ -39,6 +40,8 @@ export function createReceiveWebhookHandler(deps: () => Promise<ReceiveWebhookDe
         customerId: res.customerId,
         reason: res.reason,
       };
+      // A 500 from a Function URL is no Lambda error: this metric is what raises the alarm.
+      addWebhookMetric(metrics, res.outcome, res.statusCode);
       if (res.statusCode >= 500) logger.error('webhook', fields);
       else if (res.statusCode >= 400) logger.warn('webhook', fields);
       else logger.info('webhook', fields);

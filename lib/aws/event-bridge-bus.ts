@@ -24,9 +24,14 @@ import { endpointFromEnv, sdkClientConfig } from './sdk-config.js';
 /** Rounds of `PutEvents` for entries EventBridge failed one by one (the SDK retries whole calls). */
 const ENTRY_ATTEMPTS = 4;
 
-/** EventBridge kept failing some entries; `failed` counts them, the message names the codes. */
+/**
+ * EventBridge kept failing some entries; `failed` counts them, the message names the codes.
+ * `unpublished` holds the indexes (into the entries of the call that threw) of every event
+ * that may not have gone out: the failed ones and those never attempted after them.
+ */
 export class PutEventsError extends Error {
   override readonly name = 'PutEventsError';
+  unpublished: readonly number[] = [];
   constructor(
     message: string,
     readonly failed: number,
@@ -85,11 +90,23 @@ export class EventBridgeBus implements RefreshRequests, ChangePublisher, MirrorC
   }
 
   private async put(entries: PutEventsRequestEntry[]): Promise<void> {
-    for (let i = 0; i < entries.length; i += 10) await this.putBatch(entries.slice(i, i + 10));
+    for (let i = 0; i < entries.length; i += 10) {
+      try {
+        await this.putBatch(entries.slice(i, i + 10));
+      } catch (err) {
+        if (err instanceof PutEventsError) {
+          const rest = entries.slice(i + 10).map((_, k) => i + 10 + k);
+          err.unpublished = [...err.unpublished.map((k) => i + k), ...rest];
+        }
+        throw err;
+      }
+    }
   }
 
   private async putBatch(batch: PutEventsRequestEntry[]): Promise<void> {
     let pending = batch;
+    // Index of each pending entry in `batch`, so a final failure can say which did not go out.
+    let pendingIndexes = batch.map((_, k) => k);
     await retryFailedEntries<{ summary: string; codes: string; failed: number }>(
       async () => {
         const out = await this.client.send(new PutEventsCommand({ Entries: pending }));
@@ -99,9 +116,12 @@ export class EventBridgeBus implements RefreshRequests, ChangePublisher, MirrorC
         const summary = `EventBridge rejected ${out.FailedEntryCount} of ${pending.length} events`;
         if (results.length !== pending.length) {
           // Without per-entry results a retry could publish accepted events twice.
-          throw new PutEventsError(`${summary} and did not say which`, out.FailedEntryCount);
+          const err = new PutEventsError(`${summary} and did not say which`, out.FailedEntryCount);
+          err.unpublished = pendingIndexes;
+          throw err;
         }
         const codes = [...new Set(results.map((r) => r.ErrorCode).filter(Boolean))].join(', ');
+        pendingIndexes = pendingIndexes.filter((_, k) => results[k]?.ErrorCode);
         pending = pending.filter((_, k) => results[k]?.ErrorCode);
         const transient = results.every((r) => !r.ErrorCode || TRANSIENT.test(r.ErrorCode));
         throw new EntriesFailed({ summary, codes, failed: pending.length }, transient);
@@ -109,11 +129,14 @@ export class EventBridgeBus implements RefreshRequests, ChangePublisher, MirrorC
       {
         maxAttempts: ENTRY_ATTEMPTS,
         sleep: this.sleep,
-        giveUp: (d, attempts, transient) =>
-          new PutEventsError(
+        giveUp: (d, attempts, transient) => {
+          const err = new PutEventsError(
             `${d.summary}${transient ? ` after ${attempts} attempts` : ''} (${d.codes})`,
             d.failed,
-          ),
+          );
+          err.unpublished = pendingIndexes;
+          return err;
+        },
       },
     );
   }

@@ -6,6 +6,7 @@ import { RunAbortedError } from '../use-cases/errors.js';
 import { CREATE_TABLE_HELP, createTableCommand } from './commands/create-table.js';
 import { GET_HELP, getCommand } from './commands/get.js';
 import { QUERY_HELP, queryCommand } from './commands/query.js';
+import { REPLAY_CHANGES_HELP, replayChangesCommand } from './commands/replay-changes.js';
 import { REQUEST_REFRESH_HELP, requestRefreshCommand } from './commands/request-refresh.js';
 import { SANDBOX_HELP, sandboxCommand } from './commands/sandbox.js';
 import { printSummary, SYNC_HELP, syncCommand } from './commands/sync.js';
@@ -27,6 +28,8 @@ Commands:
   create-table            create the table with the stack's key schema and indexes
   verify [--json]         report drift between Piriod and the table, without writing
   request-refresh ID…     put "Customer Refresh Requested" on the bus (EVENT_BUS_NAME)
+  replay-changes --since ISO [--until ISO] [--json]
+                          re-publish "Customer Changed" for customers written in a window
   sandbox [--port N] [--customers N]
                           run the simulated Piriod API
 
@@ -43,6 +46,10 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   'create-table': { run: createTableCommand, help: CREATE_TABLE_HELP },
   verify: { run: verifyCommand, help: VERIFY_HELP },
   'request-refresh': { run: requestRefreshCommand, help: REQUEST_REFRESH_HELP },
+  'replay-changes': {
+    run: (argv, env, io) => replayChangesCommand(argv, env, io),
+    help: REPLAY_CHANGES_HELP,
+  },
   sandbox: { run: (argv, _env, io) => sandboxCommand(argv, io), help: SANDBOX_HELP },
 };
 

@@ -4,6 +4,7 @@ import { loadStoreConfig, type StoreConfig } from '../config.js';
 import { CustomerQueries } from '../store/customer-queries.js';
 import { createDocumentClient } from '../store/dynamodb-client.js';
 import { DynamoCustomerStore } from '../store/dynamodb-customer-store.js';
+import { DynamoSyncedItems } from '../store/synced-items.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -13,6 +14,8 @@ export interface CustomerTable {
   client: DynamoDBDocumentClient;
   store: DynamoCustomerStore;
   queries: CustomerQueries;
+  /** The customers written in a time window (`replay-changes`). */
+  syncedItems: DynamoSyncedItems;
 }
 
 /** The customers table as `config` places it. */
@@ -23,6 +26,7 @@ export function customerTable(config: StoreConfig): CustomerTable {
     client,
     store: new DynamoCustomerStore({ client, tableName: config.tableName }),
     queries: new CustomerQueries({ client, tableName: config.tableName }),
+    syncedItems: new DynamoSyncedItems(client, config.tableName),
   };
 }
 

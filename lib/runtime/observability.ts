@@ -6,6 +6,48 @@ import type { CustomerOutcome, SyncSummary } from '../use-cases/outcome.js';
 /** CloudWatch namespace of the product's metrics. */
 export const METRICS_NAMESPACE = 'PiriodMirror';
 
+/**
+ * Metrics that alarms watch, named once for the handlers that emit them and the stack that
+ * alarms on them (`infra/monitoring.ts`), so the two cannot drift apart.
+ */
+export const ALARMED_METRICS = {
+  /** publish-changes could not put "Customer Changed" events; the stream redelivers. */
+  changesPublishFailed: 'ChangesPublishFailed',
+  /** receive-webhook verified a notification but could not put the refresh request (500). */
+  webhookPublishFailed: 'WebhookPublishFailed',
+} as const;
+
+/** The receiver's outcome metrics: one per request, rejections by reason. */
+export const WEBHOOK_METRICS = {
+  'refresh-requested': 'WebhookAccepted',
+  ignored: 'WebhookIgnored',
+  rejected: 'WebhookRejected',
+  'publish-failed': ALARMED_METRICS.webhookPublishFailed,
+} as const;
+
+/** Why a webhook was rejected, by its HTTP status: the `reason` dimension of `WebhookRejected`. */
+const REJECTION_REASONS: Record<number, string> = {
+  400: 'malformed',
+  401: 'signature',
+  405: 'method',
+  413: 'too-large',
+};
+
+/**
+ * Counts one webhook request by outcome; a rejection carries a `reason` dimension (a small,
+ * fixed set: `malformed`, `signature`, `method`, `too-large`), never the request's content.
+ */
+export function addWebhookMetric(
+  metrics: Metrics,
+  outcome: keyof typeof WEBHOOK_METRICS,
+  statusCode: number,
+): void {
+  if (outcome === 'rejected') {
+    metrics.addDimension('reason', REJECTION_REASONS[statusCode] ?? `http-${statusCode}`);
+  }
+  metrics.addMetric(WEBHOOK_METRICS[outcome], MetricUnit.Count, 1);
+}
+
 /** The structured JSON logger of every function; never given tokens or personal data. */
 export function createLogger(serviceName: string): Logger {
   return new Logger({ serviceName });

@@ -274,6 +274,9 @@ describe('monitoring', () => {
       [
         'ApproximateAgeOfOldestMessage',
         'ApproximateNumberOfMessagesVisible',
+        'ChangesPublishFailed',
+        'IteratorAge',
+        'WebhookPublishFailed',
         'Errors',
         'Errors',
         'Errors',

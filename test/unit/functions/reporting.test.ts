@@ -2,6 +2,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PiriodCredentialsError } from '../../../lib/piriod/errors.js';
 import type { CustomerPage } from '../../../lib/ports.js';
 import { StoreUnavailableError } from '../../../lib/store/errors.js';
+import { metricsIn, stdoutOf } from '../../support/emf.js';
 import { fixture, functionUrlEvent, sqsEvent } from '../../support/events.js';
 import { fixedSecret, lambdaContext, MemoryBus, MemoryRefreshQueue } from '../../support/fakes.js';
 import { MemoryPiriod, MemoryStore } from '../../support/memory-ports.js';
@@ -28,38 +29,6 @@ beforeAll(async () => {
     publishChanges: await import('../../../functions/publish-changes/handler.js'),
   };
 });
-
-/** The JSON lines written to stdout and stderr (warnings and errors) while `run` runs. */
-async function stdoutOf(run: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
-  let text = '';
-  const capture = (chunk: unknown) => {
-    text += `${String(chunk)}\n`;
-    return true;
-  };
-  const spies = [
-    vi.spyOn(process.stdout, 'write').mockImplementation(capture),
-    vi.spyOn(process.stderr, 'write').mockImplementation(capture),
-  ];
-  try {
-    await run().catch(() => {});
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-  }
-  return text
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
-
-/** EMF documents: the metric names each one declares, with their values. */
-function metricsIn(lines: Record<string, unknown>[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const l of lines) {
-    const aws = l._aws as { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } | undefined;
-    for (const m of aws?.CloudWatchMetrics[0]?.Metrics ?? []) out[m.Name] = l[m.Name];
-  }
-  return out;
-}
 
 const REQUEST_ID = lambdaContext().awsRequestId;
 const customer = (n: number) => ({ id: `cus_${n}`, name: `Cliente ${n}` });

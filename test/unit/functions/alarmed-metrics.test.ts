@@ -1,0 +1,179 @@
+import type { DynamoDBRecord } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ChangePublisher } from '../../../lib/ports.js';
+import { type EmfMetric, emfMetrics, stdoutOf } from '../../support/emf.js';
+import { functionUrlEvent, signedWebhook } from '../../support/events.js';
+import { fixedSecret, lambdaContext, MemoryBus } from '../../support/fakes.js';
+import { synthApp } from '../../support/synth.js';
+
+/*
+ * A failure a handler answers instead of throwing (a 500 from the Function URL, a batch item
+ * failure on the stream) raises no Lambda Errors alarm. These tests run the handlers with
+ * their real Powertools metrics and check that what they emit is exactly what the stack's
+ * alarms watch: same namespace, metric name and dimensions.
+ */
+process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+
+type Alarm = {
+  Namespace?: string;
+  MetricName: string;
+  Dimensions?: { Name: string; Value: string }[];
+  AlarmDescription: string;
+};
+
+let alarms: Alarm[];
+let streamMappings: { MaximumRecordAgeInSeconds?: number }[];
+let handlers: {
+  receiveWebhook: typeof import('../../../functions/receive-webhook/handler.js');
+  publishChanges: typeof import('../../../functions/publish-changes/handler.js');
+};
+beforeAll(async () => {
+  const { template } = synthApp({ publishChanges: 'true', 'aws:cdk:bundling-stacks': [] });
+  alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+    (a) => a.Properties as Alarm,
+  );
+  streamMappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))
+    .map((m) => m.Properties)
+    .filter((p) => p.StartingPosition);
+  handlers = {
+    receiveWebhook: await import('../../../functions/receive-webhook/handler.js'),
+    publishChanges: await import('../../../functions/publish-changes/handler.js'),
+  };
+});
+
+/** The alarm on `metricName`; fails when the stack has none. */
+function alarmOn(metricName: string): Alarm {
+  const found = alarms.filter((a) => a.MetricName === metricName);
+  expect(found, `alarms on ${metricName}`).toHaveLength(1);
+  return found[0] as Alarm;
+}
+
+/** Whether an emitted metric is the one an alarm reads (CloudWatch matches all dimensions). */
+function feeds(alarm: Alarm, m: EmfMetric): boolean {
+  const dims = Object.fromEntries((alarm.Dimensions ?? []).map((d) => [d.Name, d.Value]));
+  return (
+    m.namespace === alarm.Namespace &&
+    m.name === alarm.MetricName &&
+    JSON.stringify(Object.entries(m.dimensions).sort()) ===
+      JSON.stringify(Object.entries(dims).sort())
+  );
+}
+
+const INSERT: DynamoDBRecord = {
+  eventName: 'INSERT',
+  dynamodb: {
+    SequenceNumber: '100',
+    NewImage: { id: { S: 'cus_1' }, updated: { S: '2026-11-25T12:00:00Z' } },
+  },
+};
+
+describe('alarms that watch what handlers answer instead of throwing', () => {
+  it('publish-changes: with EventBridge failing, emits the metric the ChangesPublishFailed alarm reads', async () => {
+    const failing: ChangePublisher = {
+      publish: async () => {
+        throw new Error('EventBridge: InternalFailure');
+      },
+    };
+    const handler = handlers.publishChanges.createPublishChangesHandler(async () => ({
+      publisher: failing,
+    }));
+    let answer: unknown;
+    const lines = await stdoutOf(async () => {
+      answer = await handler({ Records: [INSERT] }, lambdaContext());
+    });
+    // Answered, not thrown: Lambda's Errors metric would never see it.
+    expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: '100' }] });
+    const alarm = alarmOn('ChangesPublishFailed');
+    expect(
+      emfMetrics(lines)
+        .filter((m) => feeds(alarm, m))
+        .map((m) => m.value),
+    ).toEqual([1]);
+  });
+
+  it('publish-changes: a healthy batch emits no failure', async () => {
+    const handler = handlers.publishChanges.createPublishChangesHandler(async () => ({
+      publisher: new MemoryBus(),
+    }));
+    const lines = await stdoutOf(() => handler({ Records: [INSERT] }, lambdaContext()));
+    const alarm = alarmOn('ChangesPublishFailed');
+    expect(emfMetrics(lines).filter((m) => feeds(alarm, m))).toEqual([]);
+  });
+
+  it('receive-webhook: a notification it cannot publish answers 500 and feeds the WebhookPublishFailed alarm', async () => {
+    const bus = new MemoryBus();
+    bus.failRequests = true;
+    const handler = handlers.receiveWebhook.createReceiveWebhookHandler(async () => ({
+      secret: fixedSecret('whsecret_test'),
+      requests: bus,
+    }));
+    let status: number | undefined;
+    const lines = await stdoutOf(async () => {
+      const res = await handler(
+        signedWebhook({ event: 'customer.updated', object_id: 'cus_01H8XYZ' }, 'whsecret_test'),
+        lambdaContext(),
+      );
+      status = res.statusCode;
+    });
+    expect(status).toBe(500);
+    const alarm = alarmOn('WebhookPublishFailed');
+    expect(
+      emfMetrics(lines)
+        .filter((m) => feeds(alarm, m))
+        .map((m) => m.value),
+    ).toEqual([1]);
+  });
+
+  it('receive-webhook: counts every outcome, rejections by reason', async () => {
+    const handler = handlers.receiveWebhook.createReceiveWebhookHandler(async () => ({
+      secret: fixedSecret('whsecret_test'),
+      requests: new MemoryBus(),
+    }));
+    const cases = [
+      [
+        signedWebhook({ event: 'customer.updated', object_id: 'cus_01H8XYZ' }, 'whsecret_test'),
+        'WebhookAccepted',
+        undefined,
+      ],
+      [
+        signedWebhook({ event: 'invoice.paid', object_id: 'inv_1' }, 'whsecret_test'),
+        'WebhookIgnored',
+        undefined,
+      ],
+      [functionUrlEvent({ method: 'GET' }), 'WebhookRejected', 'method'],
+      [functionUrlEvent({ body: 'x'.repeat(70_000) }), 'WebhookRejected', 'too-large'],
+      [functionUrlEvent({ body: '[1]' }), 'WebhookRejected', 'malformed'],
+      [
+        functionUrlEvent({ body: '{"event":"customer.updated","object_id":"cus_1"}' }),
+        'WebhookRejected',
+        'signature',
+      ],
+    ] as const;
+    for (const [event, name, reason] of cases) {
+      const lines = await stdoutOf(() => handler(event, lambdaContext()));
+      const counted = emfMetrics(lines).filter((m) => m.name.startsWith('Webhook'));
+      expect(counted, name).toEqual([
+        expect.objectContaining({
+          name,
+          value: 1,
+          dimensions: { service: 'receive-webhook', ...(reason ? { reason } : {}) },
+        }),
+      ]);
+    }
+  });
+});
+
+describe('the change stream', () => {
+  it('alarms within minutes when publish-changes falls behind, not after a day', () => {
+    const alarm = alarmOn('IteratorAge') as Alarm & { Threshold: number; Period: number };
+    expect(alarm.Threshold).toBeLessThanOrEqual(15 * 60_000);
+  });
+
+  it('gives up on a failing batch after at most 6 hours, while the stream still holds its records', () => {
+    expect(streamMappings).toHaveLength(1);
+    const age = streamMappings[0]?.MaximumRecordAgeInSeconds ?? -1;
+    // -1 (or a day) would block the shard until its records are trimmed.
+    expect(age).toBeGreaterThan(0);
+    expect(age).toBeLessThanOrEqual(6 * 3600);
+  });
+});
