@@ -121,6 +121,7 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
       listed: result.listed,
       handedOff: result.handedOff,
       ...summaryCounts(result.summary),
+      ...(result.tookOverFrom ? { tookOverFrom: result.tookOverFrom } : {}),
     };
     logger.info(result.completed ? 'full mirror done' : 'full mirror continues', report);
     return report;
