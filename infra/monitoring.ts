@@ -81,7 +81,7 @@ export class Monitoring extends Construct {
         .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) })
         .createAlarm(this, 'DeadLettersAlarm', {
           alarmDescription:
-            'Customers could not be mirrored: inspect the dead-letter queue (message attribute "reason") and redrive',
+            'Customers could not be mirrored, or a full-mirror invocation failed or expired: inspect the dead-letter queue (message attribute "reason", or the Lambda failure record in the body) and redrive',
           threshold: 0,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
           evaluationPeriods: 1,
@@ -244,6 +244,14 @@ export class Monitoring extends Construct {
           props.deadLetterQueue.metricApproximateNumberOfMessagesVisible(),
         ],
         right: [props.refreshQueue.metricApproximateAgeOfOldestMessage()],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        // Skipped ticks are normal while a long cycle runs; skips with no completion are not.
+        title: 'Full mirror cycles',
+        left: ['MirrorCompleted', 'MirrorSkipped', 'MirrorAborted'].map((m) =>
+          outcome('full-mirror', m),
+        ),
         width: 8,
       }),
       new cloudwatch.GraphWidget({

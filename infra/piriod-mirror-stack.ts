@@ -67,6 +67,8 @@ export interface PiriodMirrorStackProps extends StackProps {
 
 /** Worker timeout; the queue's visibility timeout is sized from it. */
 const WORKER_TIMEOUT = Duration.seconds(WORKER_TIMEOUT_SECONDS);
+/** Lambda keeps an asynchronous event at most 6 hours. */
+const MAX_EVENT_AGE_MINUTES = 360;
 /** Redeliveries before SQS moves a message to the dead-letter queue itself. */
 export const MAX_RECEIVE_COUNT = REFRESH_QUEUE.maxReceiveCount;
 
@@ -180,8 +182,29 @@ export class PiriodMirrorStack extends Stack {
       logRetentionDays: config.logRetentionDays,
       // One planner at a time: a slow cycle must not overlap the next.
       reservedConcurrentExecutions: reserve(1),
-      environment: { ...piriodEnv, REFRESH_QUEUE_URL: refreshQueue.queueUrl },
+      environment: {
+        ...piriodEnv,
+        REFRESH_QUEUE_URL: refreshQueue.queueUrl,
+        // The cycle lease outlasts each invocation by one period (see the invoke config below).
+        FULL_MIRROR_SCHEDULE_MINUTES: String(config.scheduleMinutes),
+      },
     });
+    // Asynchronous invokes (schedule ticks, continuations): a tick older than one period is
+    // superseded by the next one, so it is dropped rather than queued for Lambda's default
+    // 6 h; one retry; and a failed or expired invocation lands in the dead-letter queue (with
+    // its alarm) instead of nowhere. Lambda sends it with the function's role: SendMessage only.
+    new lambda.EventInvokeConfig(this, 'FullMirrorInvokeConfig', {
+      function: fullMirror.fn,
+      maxEventAge: Duration.minutes(Math.min(config.scheduleMinutes, MAX_EVENT_AGE_MINUTES)),
+      retryAttempts: 1,
+      onFailure: { bind: () => ({ destination: deadLetterQueue.queueArn }) },
+    });
+    fullMirror.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['sqs:SendMessage'],
+        resources: [deadLetterQueue.queueArn],
+      }),
+    );
     const worker = new MirrorFunction(this, 'SyncCustomers', {
       name: 'sync-customers',
       description: 'Refreshes customers from the refresh queue',

@@ -122,6 +122,20 @@ export function loadStoreConfig(env: Env): StoreConfig {
   };
 }
 
+const fullMirrorEnv = z.object({ FULL_MIRROR_SCHEDULE_MINUTES: positiveInt });
+
+/** How `full-mirror` is scheduled. */
+export interface FullMirrorSchedule {
+  /** The schedule's period (`FULL_MIRROR_SCHEDULE_MINUTES`, set by the stack; default 15 min). */
+  periodMs: number;
+}
+
+/** Reads the full-mirror schedule. @throws ConfigError on a malformed value. */
+export function loadFullMirrorSchedule(env: Env): FullMirrorSchedule {
+  const e = parse(fullMirrorEnv, env);
+  return { periodMs: Math.max(1, int(e.FULL_MIRROR_SCHEDULE_MINUTES, 15)) * 60_000 };
+}
+
 function parse<T extends z.ZodMiniType>(schema: T, env: Env): z.infer<T> {
   const r = schema.safeParse(env);
   if (r.success) return r.data;

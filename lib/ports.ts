@@ -200,4 +200,56 @@ export interface ContinuationState {
   cycleStartedAt: string;
   /** How many invocations this cycle has used so far. */
   invocation: number;
+  /**
+   * The token of the cycle's lease ({@link CycleLease}): a continuation renews the lease only
+   * while it still holds this token. Absent in continuations put before leases existed.
+   */
+  lease?: string;
+}
+
+// The full-mirror cycle lease
+
+/** One cycle's claim on the lease; instants are ISO-8601 UTC strings. */
+export interface LeaseClaim {
+  /** Unique per cycle; carried by its continuations. */
+  token: string;
+  cycleStartedAt: string;
+  now: string;
+  /** Until when the claim holds unless renewed or released. */
+  expiresAt: string;
+}
+
+/** Who holds a lease that a claim could not take or renew. */
+export interface LeaseHolder {
+  cycleStartedAt?: string;
+  expiresAt?: string;
+  /** Set when that cycle completed (its lease was released). */
+  completedAt?: string;
+}
+
+/** The answer to a claim. */
+export type LeaseOutcome =
+  | {
+      held: true;
+      /** The cycle whose expired lease this claim took over (it crashed or was lost). */
+      tookOverFrom?: LeaseHolder;
+    }
+  | { held: false; holder?: LeaseHolder };
+
+/**
+ * One full-mirror cycle at a time per workspace and mode: a conditional item in the customers
+ * table. A scheduled tick takes the lease only when it is free or expired; a continuation
+ * renews it only while it still holds its token; a cycle that ends releases it.
+ */
+export interface CycleLease {
+  /** Takes the lease for a new cycle unless another cycle holds it unexpired. */
+  acquire(claim: LeaseClaim): Promise<LeaseOutcome>;
+  /** Extends the lease of a running cycle; fails when another cycle took it over. */
+  renew(claim: LeaseClaim): Promise<LeaseOutcome>;
+  /**
+   * Ends the claim at `now` so the next tick may start: `completed` after a whole cycle (its
+   * stray continuations then cannot renew), otherwise after a failed invocation (a retry of
+   * that invocation may still renew, until another cycle takes the lease).
+   */
+  release(token: string, now: string, completed: boolean): Promise<void>;
 }

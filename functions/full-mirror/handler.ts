@@ -2,14 +2,17 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { busFromEnv } from '../../lib/compose/bus.js';
-import { mirrorPortsForFunction } from '../../lib/compose/mirror-ports.js';
+import { mirrorPortsOf } from '../../lib/compose/mirror-ports.js';
+import { piriodForLambda } from '../../lib/compose/piriod.js';
 import { refreshQueueFromEnv } from '../../lib/compose/queues.js';
+import { storeAndLeaseFromEnv } from '../../lib/compose/table.js';
+import { loadFullMirrorSchedule } from '../../lib/config.js';
 import {
   continuationDetailSchema,
   EVENT_SOURCE,
   MIRROR_CONTINUED,
 } from '../../lib/messages/events.js';
-import type { MirrorContinuation, RefreshQueue } from '../../lib/ports.js';
+import type { CycleLease, MirrorContinuation, RefreshQueue } from '../../lib/ports.js';
 import {
   addSummaryMetrics,
   createLogger,
@@ -23,6 +26,7 @@ import { RunAbortedError } from '../../lib/use-cases/errors.js';
 import {
   runScheduledMirror,
   type ScheduledMirrorResult,
+  type SkippedInvocation,
 } from '../../lib/use-cases/scheduled-mirror.js';
 import type { SyncPorts } from '../../lib/use-cases/sync-deps.js';
 
@@ -30,12 +34,22 @@ import type { SyncPorts } from '../../lib/use-cases/sync-deps.js';
 export interface FullMirrorDeps extends SyncPorts {
   queue: RefreshQueue;
   continuation: MirrorContinuation;
+  /** One cycle at a time: a tick while a cycle runs is skipped. */
+  lease: CycleLease;
+  /**
+   * The schedule's period. The stack bounds the age of full-mirror's asynchronous events to
+   * it, so no continuation arrives later than that after an invocation ends: the lease is
+   * held that long past each invocation. Default 15 minutes.
+   */
+  schedulePeriodMs?: number;
 }
 
 /** Time kept back from the invocation's limit to drain writes and hand the rest on. */
 export function safetyMarginMs(remainingMs: number): number {
   return Math.max(10_000, Math.floor(remainingMs * 0.2));
 }
+
+const DEFAULT_SCHEDULE_PERIOD_MS = 15 * 60_000;
 
 const scheduledEvent = z.object({ 'detail-type': z.literal('Scheduled Event') });
 const continuationEvent = z.object({
@@ -62,12 +76,14 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
     }
     const d = await deps();
     const remaining = context.getRemainingTimeInMillis();
-    const deadline = d.clock.now().getTime() + remaining - safetyMarginMs(remaining);
-    let result: ScheduledMirrorResult;
+    const start = d.clock.now().getTime();
+    const deadline = start + remaining - safetyMarginMs(remaining);
+    const leaseUntil = start + remaining + (d.schedulePeriodMs ?? DEFAULT_SCHEDULE_PERIOD_MS);
+    let result: ScheduledMirrorResult | SkippedInvocation;
     try {
       result = await runScheduledMirror(
         { ...d, source: 'schedule' },
-        { resume: continued.success ? continued.data.detail : undefined, deadline },
+        { resume: continued.success ? continued.data.detail : undefined, deadline, leaseUntil },
       );
     } catch (err) {
       if (err instanceof RunAbortedError) {
@@ -77,6 +93,22 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
         logger.error('full mirror aborted', { ...summaryCounts(err.partial), reason: err.message });
       }
       throw err;
+    }
+    if (result.skipped) {
+      // Not an error: the running cycle covers this tick. Counted, so a cycle that keeps
+      // every tick out (a stuck lease) shows on the dashboard beside MirrorStalled.
+      metrics.addMetric('MirrorSkipped', MetricUnit.Count, 1);
+      logger.warn('full mirror skipped', { ...result.skipped });
+      return {
+        completed: false as const,
+        skipped: result.skipped.reason,
+        reason: result.skipped.message,
+      };
+    }
+    if (result.tookOverFrom) {
+      logger.warn('took over the lease of a cycle that did not finish', {
+        previousCycle: result.tookOverFrom,
+      });
     }
     addSummaryMetrics(metrics, result.summary);
     metrics.addMetric('handedOff', MetricUnit.Count, result.handedOff);
@@ -89,6 +121,7 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
       listed: result.listed,
       handedOff: result.handedOff,
       ...summaryCounts(result.summary),
+      ...(result.tookOverFrom ? { tookOverFrom: result.tookOverFrom } : {}),
     };
     logger.info(result.completed ? 'full mirror done' : 'full mirror continues', report);
     return report;
@@ -99,10 +132,14 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
 export async function fullMirrorDepsFromEnv(
   env: Record<string, string | undefined>,
 ): Promise<FullMirrorDeps> {
+  const piriod = await piriodForLambda(env, piriodLatencyRecorder(metrics));
+  const { store, lease } = storeAndLeaseFromEnv(env, piriod.settings);
   return {
-    ...(await mirrorPortsForFunction(env, piriodLatencyRecorder(metrics))),
+    ...mirrorPortsOf(piriod, store),
     queue: refreshQueueFromEnv(env),
     continuation: busFromEnv(env),
+    lease,
+    schedulePeriodMs: loadFullMirrorSchedule(env).periodMs,
   };
 }
 

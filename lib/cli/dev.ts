@@ -178,6 +178,8 @@ function describe(hop: Hop): string {
       return `dead-letter queue: ${hop.customerId ?? '(no id)'} — ${hop.reason}`;
     case 'full-mirror': {
       const r = hop.report;
+      // A tick while a cycle holds the lease: nothing ran, say why.
+      if (r.skipped) return `full-mirror (${hop.trigger}): skipped (${r.skipped}): ${r.reason}`;
       return `full-mirror (${hop.trigger}): ${r.completed ? 'done' : `continues at page ${r.nextPage}`}, ${r.synced} synced, ${r.created} created, ${r.updated} updated, ${r.failed} failed`;
     }
   }

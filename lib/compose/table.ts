@@ -1,9 +1,11 @@
 /** Composition: the customers table (document client, store, queries). */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadStoreConfig, type StoreConfig } from '../config.js';
+import type { MirrorScope } from '../ports.js';
 import { CustomerQueries } from '../store/customer-queries.js';
 import { createDocumentClient } from '../store/dynamodb-client.js';
 import { DynamoCustomerStore } from '../store/dynamodb-customer-store.js';
+import { DynamoCycleLease, fullMirrorLeaseId } from '../store/dynamodb-cycle-lease.js';
 import { DynamoSyncedItems } from '../store/synced-items.js';
 
 type Env = Record<string, string | undefined>;
@@ -37,6 +39,23 @@ export function storeFromEnv(env: Env): DynamoCustomerStore {
     client: documentClientFor(config),
     tableName: config.tableName,
   });
+}
+
+/** The write-rule store and the cycle lease of `scope` on one client, for `full-mirror`. */
+export function storeAndLeaseFromEnv(
+  env: Env,
+  scope: MirrorScope,
+): { store: DynamoCustomerStore; lease: DynamoCycleLease } {
+  const config = loadStoreConfig(env);
+  const client = documentClientFor(config);
+  return {
+    store: new DynamoCustomerStore({ client, tableName: config.tableName }),
+    lease: new DynamoCycleLease({
+      client,
+      tableName: config.tableName,
+      leaseId: fullMirrorLeaseId(scope),
+    }),
+  };
 }
 
 function documentClientFor(config: StoreConfig): DynamoDBDocumentClient {

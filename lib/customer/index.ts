@@ -17,5 +17,6 @@ export {
   type SyncMetadata,
   type SyncSource,
 } from './record.js';
+export { isReservedItemId, RESERVED_ID_MARK } from './reserved-ids.js';
 export { compareInstants, instantKey, toUtcIso } from './timestamp.js';
 export { type WireCustomer, wireCustomerSchema } from './wire-schema.js';

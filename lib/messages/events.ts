@@ -33,4 +33,6 @@ export const continuationDetailSchema = z.object({
   startPage: z.number().check(z.int(), z.gte(1)),
   cycleStartedAt: z.string(),
   invocation: z.number().check(z.int(), z.gte(1)),
+  // The cycle lease's token; absent in continuations put before leases existed.
+  lease: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
 });

@@ -6,6 +6,7 @@ import {
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import type { CustomerRecord } from '../customer/record.js';
+import { isReservedItemId } from '../customer/reserved-ids.js';
 import { compareInstants, toUtcIso } from '../customer/timestamp.js';
 import { toStoreError } from './errors.js';
 import {
@@ -47,8 +48,12 @@ export class CustomerQueries {
     this.table = options.tableName;
   }
 
-  /** The stored item, tombstones included, or `undefined`. */
+  /**
+   * The stored customer, tombstones included, or `undefined` — also for the id of a reserved
+   * item (the full-mirror lease), which is not a customer.
+   */
   async get(id: string): Promise<CustomerRecord | undefined> {
+    if (isReservedItemId(id)) return undefined;
     try {
       const out = await this.client.send(new GetCommand({ TableName: this.table, Key: { id } }));
       return out.Item as CustomerRecord | undefined;

@@ -1,3 +1,4 @@
+import { isReservedItemId } from '../customer/reserved-ids.js';
 import type { TableChangeRecord } from '../messages/table-stream.js';
 import type { ChangePublisher, CustomerChange } from '../ports.js';
 
@@ -17,11 +18,13 @@ const CHUNK = 10;
  * change (a removal: the product never deletes items). Every write the product makes is a
  * change by the write rule, so: a new item → `created`; an item that became a tombstone →
  * `deleted`; any other modification (including a tombstone that came back) → `updated`.
+ * Writes of reserved items (the full-mirror lease) are no customer's change: none.
  * Only ids and facts go out, never personal data.
  */
 export function changeOf(record: TableChangeRecord): CustomerChange | undefined {
   const item = record.newImage;
-  if (!item || typeof item.id !== 'string') return undefined;
+  // The product's own reserved items (the full-mirror lease) are not customers: no event.
+  if (!item || typeof item.id !== 'string' || isReservedItemId(item.id)) return undefined;
   let change: CustomerChange['change'];
   if (record.eventName === 'INSERT') change = 'created';
   else if (record.eventName === 'MODIFY')

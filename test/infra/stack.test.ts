@@ -131,6 +131,30 @@ describe('the functions', () => {
     expect(planner.Properties.Timeout).toBe(900);
   });
 
+  it("bounds full-mirror's asynchronous invokes: one period of age, one retry, failures dead-lettered", () => {
+    const [plannerId, planner] = functionByName('FullMirror');
+    const configs = resources('AWS::Lambda::EventInvokeConfig');
+    expect(configs).toHaveLength(1);
+    const [, config] = configs[0]!;
+    expect(config.Properties.FunctionName).toEqual({ Ref: plannerId });
+    // Throttled ticks would otherwise wait up to 6 h and start extra cycles from page 1.
+    expect(config.Properties.MaximumEventAgeInSeconds).toBeLessThanOrEqual(15 * 60);
+    expect(config.Properties.MaximumRetryAttempts).toBeLessThanOrEqual(1);
+    const dlqId = resources('AWS::SQS::Queue').find(([id]) => id.startsWith('DeadLetterQueue'))![0];
+    expect(config.Properties.DestinationConfig).toEqual({
+      OnFailure: { Destination: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
+    });
+    // Lambda delivers the failure record with the function's role: exactly SendMessage there.
+    const policy = resources('AWS::IAM::Policy').find(([id]) => id.startsWith('FullMirror'))![1];
+    const toDlq = (policy.Properties.PolicyDocument.Statement as Record<string, unknown>[]).filter(
+      (st) => JSON.stringify(st.Resource).includes(dlqId),
+    );
+    expect(toDlq).toEqual([
+      expect.objectContaining({ Action: 'sqs:SendMessage', Effect: 'Allow' }),
+    ]);
+    expect(planner.Properties.Environment.Variables.FULL_MIRROR_SCHEDULE_MINUTES).toBe('15');
+  });
+
   it('reads secrets by ARN, never as plain environment values', () => {
     for (const [, fn] of resources('AWS::Lambda::Function')) {
       const env = fn.Properties.Environment.Variables as Record<string, unknown>;
@@ -382,6 +406,12 @@ describe('stack parameters', () => {
       'aws:cdk:bundling-stacks': [],
     });
     t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
+    // full-mirror's events live one period, and its lease is sized from the same period.
+    t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumEventAgeInSeconds: 300 });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'Scheduled full mirror of Piriod customers',
+      Environment: { Variables: Match.objectLike({ FULL_MIRROR_SCHEDULE_MINUTES: '5' }) },
+    });
     t.hasResourceProperties('AWS::Lambda::Function', {
       ReservedConcurrentExecutions: 4,
       Environment: {

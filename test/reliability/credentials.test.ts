@@ -130,6 +130,7 @@ describe('scenario 6: credentials', () => {
         ...deps,
         queue: new MemoryRefreshQueue(),
         continuation: bus,
+        lease: t.lease({ workspace: sandbox.workspace }),
       }))({ 'detail-type': 'Scheduled Event' }, lambdaContext());
     } finally {
       for (const spy of spies) spy.mockRestore();

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
+import type { MirrorScope } from '../../lib/ports.js';
 import { countCalls } from '../../lib/store/call-counter.js';
+import { DynamoCycleLease, fullMirrorLeaseId } from '../../lib/store/dynamodb-cycle-lease.js';
 import { createDocumentClient, DynamoCustomerStore, ensureTable } from '../../lib/store/index.js';
 
 /** Counts of DynamoDB calls by low-level command name (`PutItemCommand`…), from SDK middleware on the real client. */
@@ -14,6 +16,8 @@ export interface TestTable {
   tableName: string;
   client: DynamoDBDocumentClient;
   store: DynamoCustomerStore;
+  /** The full-mirror cycle lease of `scope` in this table, on the counting client. */
+  lease(scope: MirrorScope): DynamoCycleLease;
   calls: CallCounts;
   /** Read and write units DynamoDB Local reported consumed since the last reset. */
   capacity: { readUnits: number; writeUnits: number; conditionalFailures: number };
@@ -39,6 +43,8 @@ export async function createTestTable(
     tableName,
     client,
     store,
+    lease: (scope) =>
+      new DynamoCycleLease({ client, tableName, leaseId: fullMirrorLeaseId(scope) }),
     calls: counter.calls,
     capacity: counter.capacity,
     writes: counter.writes,

@@ -5,6 +5,10 @@ import type {
   Clock,
   CustomerPage,
   CustomerStore,
+  CycleLease,
+  LeaseClaim,
+  LeaseHolder,
+  LeaseOutcome,
   ListOptions,
   MirrorScope,
   PiriodReader,
@@ -127,4 +131,52 @@ export function steppingClock(startIso = '2026-01-01T00:00:00Z', stepMs = 1000):
       return at;
     },
   };
+}
+
+/**
+ * An in-memory CycleLease with the DynamoDB adapter's rules: a claim takes a free or expired
+ * lease, a renewal needs the same token and an unfinished cycle, a release ends it at `now`.
+ */
+export class MemoryCycleLease implements CycleLease {
+  item: (LeaseHolder & { token?: string }) | undefined;
+  /** Every claim, renewal and release, in order: what the lease cost in writes. */
+  readonly calls: string[] = [];
+
+  async acquire(claim: LeaseClaim): Promise<LeaseOutcome> {
+    this.calls.push('acquire');
+    const old = this.item;
+    if (old?.token && !(old.expiresAt !== undefined && old.expiresAt <= claim.now)) {
+      return { held: false, holder: holderOf(old) };
+    }
+    this.item = {
+      token: claim.token,
+      cycleStartedAt: claim.cycleStartedAt,
+      expiresAt: claim.expiresAt,
+    };
+    return old?.token && !old.completedAt
+      ? { held: true, tookOverFrom: holderOf(old) }
+      : { held: true };
+  }
+
+  async renew(claim: LeaseClaim): Promise<LeaseOutcome> {
+    this.calls.push('renew');
+    const old = this.item;
+    if (!old || old.token !== claim.token || old.completedAt) {
+      return { held: false, holder: old && holderOf(old) };
+    }
+    old.expiresAt = claim.expiresAt;
+    return { held: true };
+  }
+
+  async release(token: string, now: string, completed: boolean): Promise<void> {
+    this.calls.push(completed ? 'release (completed)' : 'release (failed)');
+    if (this.item?.token !== token) return;
+    this.item.expiresAt = now;
+    if (completed) this.item.completedAt = now;
+  }
+}
+
+function holderOf(item: LeaseHolder & { token?: string }): LeaseHolder {
+  const { token: _token, ...holder } = item;
+  return holder;
 }

@@ -98,4 +98,30 @@ describe('"Customer Changed" from the table stream', () => {
       expect(Object.keys(e).sort()).toEqual(['change', 'contentHash', 'id', 'updated']);
     }
   });
+
+  it('announces nothing for the full-mirror lease, which is not a customer', async () => {
+    const own = await createTestTable('changes-lease', { stream: true });
+    try {
+      const lease = own.lease({ workspace: sandbox.workspace });
+      const claim = {
+        token: 'cycle-1',
+        cycleStartedAt: '2026-11-25T12:00:00.000Z',
+        now: '2026-11-25T12:00:00.000Z',
+        expiresAt: '2026-11-25T12:30:00.000Z',
+      };
+      await lease.acquire(claim);
+      await lease.renew({ ...claim, now: '2026-11-25T12:10:00.000Z' });
+      await lease.release('cycle-1', '2026-11-25T12:20:00.000Z', true);
+      const records = await readTableStream(own);
+      expect(records.map((r) => r.eventName)).toEqual(['INSERT', 'MODIFY', 'MODIFY']);
+
+      accepted.length = 0;
+      const env = { EVENT_BUS_NAME: 'bus', AWS_ENDPOINT_URL_EVENTBRIDGE: aws.url };
+      const handler = createPublishChangesHandler(() => publishChangesDepsFromEnv(env));
+      expect(await handler({ Records: records })).toEqual({ batchItemFailures: [] });
+      expect(accepted).toEqual([]);
+    } finally {
+      await own.drop();
+    }
+  });
 });

@@ -7,6 +7,9 @@ import { createSyncCustomersHandler } from '../../../functions/sync-customers/ha
 import { EVENT_SOURCE, MIRROR_CONTINUED } from '../../../lib/messages/events.js';
 import { PiriodClient } from '../../../lib/piriod/index.js';
 import { type Sandbox, startSandbox } from '../../../lib/sandbox/index.js';
+import { countCalls } from '../../../lib/store/call-counter.js';
+import { DynamoCycleLease, fullMirrorLeaseId } from '../../../lib/store/dynamodb-cycle-lease.js';
+import { createDocumentClient, DynamoCustomerStore } from '../../../lib/store/index.js';
 import type { Clock } from '../../../lib/use-cases/index.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { fixture, sqsEvent } from '../../support/events.js';
@@ -37,7 +40,7 @@ afterAll(async () => {
   await t.drop();
 });
 
-function deps(queue: MemoryRefreshQueue, bus: MemoryBus): FullMirrorDeps {
+function deps(queue: MemoryRefreshQueue, bus: MemoryBus, table: TestTable = t): FullMirrorDeps {
   const piriod = new PiriodClient({
     baseUrl: sandbox.url,
     token: sandbox.token,
@@ -46,7 +49,22 @@ function deps(queue: MemoryRefreshQueue, bus: MemoryBus): FullMirrorDeps {
     // time that holds only when pages are fetched one after another (no prefetch).
     pace: { requestsPerSecond: 0, concurrency: 1 },
   });
-  return { piriod, store: t.store, queue, continuation: bus, workspace: sandbox.workspace, clock };
+  return {
+    piriod,
+    store: table.store,
+    lease: table.lease({ workspace: sandbox.workspace }),
+    queue,
+    continuation: bus,
+    workspace: sandbox.workspace,
+    clock,
+  };
+}
+
+type Report = Awaited<ReturnType<ReturnType<typeof createFullMirrorHandler>>>;
+/** The report of an invocation that mirrored, or the test fails here. */
+function ran(report: Report) {
+  if ('skipped' in report) throw new Error(`expected a run, got a skip: ${report.reason}`);
+  return report;
 }
 
 /** Runs a whole cycle the way AWS would: schedule, then each continuation event. */
@@ -54,13 +72,17 @@ async function cycle(remainingMs: number) {
   const queue = new MemoryRefreshQueue();
   const bus = new MemoryBus();
   const handler = createFullMirrorHandler(async () => deps(queue, bus));
-  const reports = [await handler(fixture('scheduled-event.json'), lambdaContext(remainingMs))];
+  const reports = [ran(await handler(fixture('scheduled-event.json'), lambdaContext(remainingMs)))];
   while (bus.continuations.length > 0) {
-    const detail = bus.continuations.shift();
-    const event = { source: EVENT_SOURCE, 'detail-type': MIRROR_CONTINUED, detail };
-    reports.push(await handler(event, lambdaContext(remainingMs)));
+    reports.push(
+      ran(await handler(continuation(bus.continuations.shift()), lambdaContext(remainingMs))),
+    );
   }
   return { reports, queue };
+}
+
+function continuation(detail: unknown) {
+  return { source: EVENT_SOURCE, 'detail-type': MIRROR_CONTINUED, detail };
 }
 
 /** Drains the refresh queue through the real worker, ten messages per batch. */
@@ -127,6 +149,98 @@ describe('full-mirror handler', () => {
     await drainQueue(queue);
     const items = await scanTable(t);
     for (const id of victims) expect(items.get(id)).toMatchObject({ deleted: true });
+  });
+
+  /**
+   * Another invocation's view of the same table: its own client, so what that invocation
+   * calls and writes is counted apart.
+   */
+  function otherInvocation() {
+    const client = createDocumentClient({ endpoint: t.endpoint });
+    const counter = countCalls(client);
+    const queue = new MemoryRefreshQueue();
+    const bus = new MemoryBus();
+    const handler = createFullMirrorHandler(async () => ({
+      ...deps(queue, bus),
+      store: new DynamoCustomerStore({ client, tableName: t.tableName }),
+      lease: new DynamoCycleLease({
+        client,
+        tableName: t.tableName,
+        leaseId: fullMirrorLeaseId({ workspace: sandbox.workspace }),
+      }),
+    }));
+    return { handler, counter, queue, bus };
+  }
+
+  /** What an invocation that wrote nothing did: one rejected lease claim, nothing else. */
+  function expectNothingWritten(other: ReturnType<typeof otherInvocation>) {
+    expect(other.counter.calls).toEqual({ UpdateItemCommand: 1 });
+    expect(other.counter.capacity).toMatchObject({ writeUnits: 0, conditionalFailures: 1 });
+    expect(other.queue.messages).toEqual([]);
+    expect(other.bus.continuations).toEqual([]);
+  }
+
+  it('runs one cycle when two invocations overlap; the other ends with its reason and writes nothing', async () => {
+    const queue = new MemoryRefreshQueue();
+    const bus = new MemoryBus();
+    const handler = createFullMirrorHandler(async () => deps(queue, bus));
+    const other = otherInvocation();
+    // A second tick arrives while the first invocation is listing its first page.
+    let overlapping: Promise<Report> | undefined;
+    sandbox.onListPage(() => {
+      now += 10_000;
+      overlapping ??= other.handler(fixture('scheduled-event.json'), lambdaContext(60_000));
+    });
+    let first: Report;
+    try {
+      first = await handler(fixture('scheduled-event.json'), lambdaContext(60_000));
+    } finally {
+      sandbox.onListPage(() => {
+        now += 10_000;
+      });
+    }
+    expect(overlapping).toBeDefined();
+    expect(await overlapping).toEqual({
+      completed: false,
+      skipped: 'cycle-running',
+      reason: expect.stringMatching(/cycle started at .* holds the lease until/),
+    });
+    expectNothingWritten(other);
+
+    // A tick between two invocations of the running cycle is skipped the same way…
+    const between = otherInvocation();
+    const tick = await between.handler(fixture('scheduled-event.json'), lambdaContext(60_000));
+    expect(tick).toMatchObject({ skipped: 'cycle-running' });
+    expectNothingWritten(between);
+
+    // …and the running cycle carries on through its continuations to the end.
+    expect(ran(first).completed).toBe(false);
+    let last = ran(first);
+    while (bus.continuations.length > 0) {
+      last = ran(await handler(continuation(bus.continuations.shift()), lambdaContext(60_000)));
+    }
+    expect(last.completed).toBe(true);
+  });
+
+  it("lets the next tick take over a crashed cycle's expired lease, and stops that cycle's late continuation", async () => {
+    const lost = new MemoryBus();
+    const handler = createFullMirrorHandler(async () => deps(new MemoryRefreshQueue(), lost));
+    const crashed = ran(await handler(fixture('scheduled-event.json'), lambdaContext(60_000)));
+    expect(crashed.completed).toBe(false);
+    const stale = lost.continuations.shift(); // never delivered: the chain broke
+
+    // The lease lasts the invocation (60 s) plus one schedule period (15 min) past its start.
+    now += 17 * 60_000;
+    const { reports } = await cycle(60_000);
+    expect(reports[0]?.tookOverFrom).toMatchObject({ cycleStartedAt: stale?.cycleStartedAt });
+    expect(reports.at(-1)?.completed).toBe(true);
+
+    const late = otherInvocation();
+    expect(await late.handler(continuation(stale), lambdaContext(60_000))).toMatchObject({
+      skipped: 'cycle-superseded',
+      reason: expect.stringMatching(/lost its lease/),
+    });
+    expectNothingWritten(late);
   });
 
   it('rejects an event that is neither the schedule nor a continuation', async () => {

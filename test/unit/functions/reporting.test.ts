@@ -5,7 +5,7 @@ import { StoreUnavailableError } from '../../../lib/store/errors.js';
 import { metricsIn, stdoutOf } from '../../support/emf.js';
 import { fixture, functionUrlEvent, sqsEvent } from '../../support/events.js';
 import { fixedSecret, lambdaContext, MemoryBus, MemoryRefreshQueue } from '../../support/fakes.js';
-import { MemoryPiriod, MemoryStore } from '../../support/memory-ports.js';
+import { MemoryCycleLease, MemoryPiriod, MemoryStore } from '../../support/memory-ports.js';
 
 /*
  * What an operator sees when an invocation fails: the handlers' real Powertools logger and
@@ -37,12 +37,13 @@ const clock = { now: () => new Date('2026-11-25T12:00:00Z') };
 afterEach(() => vi.restoreAllMocks());
 
 /** One scheduled full-mirror invocation over in-memory ports; what it wrote out. */
-function scheduledRun(piriod: MemoryPiriod, store: MemoryStore) {
+function scheduledRun(piriod: MemoryPiriod, store: MemoryStore, lease = new MemoryCycleLease()) {
   const handler = handlers.fullMirror.createFullMirrorHandler(async () => ({
     piriod,
     store,
     queue: new MemoryRefreshQueue(),
     continuation: new MemoryBus(),
+    lease,
     workspace: 'acc_1',
     clock,
   }));
@@ -95,6 +96,29 @@ describe('a full mirror that aborts still reports', () => {
       function_request_id: REQUEST_ID,
       error: expect.objectContaining({ message: 'PIRIOD_WORKSPACE is not set' }),
     });
+  });
+});
+
+describe('a full-mirror tick that finds a cycle running', () => {
+  it('logs why it skipped and counts MirrorSkipped, without failing or writing', async () => {
+    const lease = new MemoryCycleLease();
+    await lease.acquire({
+      token: 'running-cycle',
+      cycleStartedAt: '2026-11-25T11:50:00.000Z',
+      now: '2026-11-25T11:50:00.000Z',
+      expiresAt: '2026-11-25T12:20:00.000Z',
+    });
+    const store = new MemoryStore();
+    const lines = await scheduledRun(new MemoryPiriod([customer(1)]), store, lease);
+    expect(metricsIn(lines)).toMatchObject({ MirrorSkipped: 1 });
+    expect(metricsIn(lines)).not.toHaveProperty('InvocationFailed');
+    expect(lines.find((l) => l.message === 'full mirror skipped')).toMatchObject({
+      level: 'WARN',
+      function_request_id: REQUEST_ID,
+      reason: 'cycle-running',
+      holder: { cycleStartedAt: '2026-11-25T11:50:00.000Z', expiresAt: '2026-11-25T12:20:00.000Z' },
+    });
+    expect(store.writes).toBe(0);
   });
 });
 

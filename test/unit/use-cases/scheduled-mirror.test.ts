@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../../lib/ports.js';
-import { runScheduledMirror } from '../../../lib/use-cases/scheduled-mirror.js';
+import {
+  runScheduledMirror,
+  type ScheduledMirrorOptions,
+  type ScheduledMirrorResult,
+  type SkippedInvocation,
+} from '../../../lib/use-cases/scheduled-mirror.js';
 import { MemoryBus, MemoryRefreshQueue } from '../../support/fakes.js';
-import { MemoryPiriod, MemoryStore } from '../../support/memory-ports.js';
+import { MemoryCycleLease, MemoryPiriod, MemoryStore } from '../../support/memory-ports.js';
 
 const customer = (n: number, extra: Record<string, unknown> = {}) => ({
   id: `cus_${n}`,
@@ -17,8 +22,20 @@ function pagedTime() {
   const advance = () => {
     now += 10_000;
   };
-  return { clock, start: now, advance };
+  return { clock, start: now, advance, set: (iso: string) => (now = Date.parse(iso)) };
 }
+
+/** A run that mirrored (not a skipped invocation), or the test fails here. */
+function ran(r: ScheduledMirrorResult | SkippedInvocation): ScheduledMirrorResult {
+  if (r.skipped) throw new Error(`expected a run, got a skip: ${r.skipped.message}`);
+  return r;
+}
+
+/** No time budget, and a lease that outlasts the test. */
+const FOREVER = {
+  deadline: Number.POSITIVE_INFINITY,
+  leaseUntil: Date.parse('2100-01-01T00:00:00Z'),
+};
 
 describe('runScheduledMirror with in-memory ports', () => {
   it('stops between pages when the budget runs out and hands the rest on as a continuation', async () => {
@@ -38,20 +55,24 @@ describe('runScheduledMirror with in-memory ports', () => {
       source: 'schedule' as const,
       queue: new MemoryRefreshQueue(),
       continuation: bus,
+      lease: new MemoryCycleLease(),
     };
-    const first = await runScheduledMirror(ports, { deadline: time.start + 15_000 });
+    const first = ran(
+      await runScheduledMirror(ports, {
+        deadline: time.start + 15_000,
+        leaseUntil: time.start + 1_800_000,
+      }),
+    );
     expect(first.completed).toBe(false);
     expect(first.continuedAt).toEqual({
       startPage: first.nextPage,
       cycleStartedAt: '2026-11-25T12:00:00.000Z',
       invocation: 2,
+      lease: expect.any(String),
     });
     expect(bus.continuations).toEqual([first.continuedAt]);
 
-    const rest = await runScheduledMirror(ports, {
-      resume: first.continuedAt,
-      deadline: Number.POSITIVE_INFINITY,
-    });
+    const rest = ran(await runScheduledMirror(ports, { resume: first.continuedAt, ...FOREVER }));
     expect(rest.completed).toBe(true);
     expect(rest.continuedAt).toBeUndefined();
     expect(bus.continuations).toHaveLength(1);
@@ -69,19 +90,144 @@ describe('runScheduledMirror with in-memory ports', () => {
       source: 'schedule' as const,
       queue,
       continuation: new MemoryBus(),
+      lease: new MemoryCycleLease(),
     };
     await runScheduledMirror(
       { ...ports, piriod: new MemoryPiriod([customer(1), customer(2)]) },
-      { deadline: Number.POSITIVE_INFINITY },
+      FOREVER,
     );
-    const r = await runScheduledMirror(
-      { ...ports, piriod: new MemoryPiriod([customer(2, { send_invoices: 'yes' })]) },
-      { deadline: Number.POSITIVE_INFINITY },
+    const r = ran(
+      await runScheduledMirror(
+        { ...ports, piriod: new MemoryPiriod([customer(2, { send_invoices: 'yes' })]) },
+        FOREVER,
+      ),
     );
     expect(r.handedOff).toBe(2);
     expect(queue.messages).toEqual([
       { body: '{"customerId":"cus_2"}', syncSource: 'schedule' },
       { body: '{"customerId":"cus_1"}', syncSource: 'schedule' },
     ]);
+  });
+});
+
+describe('runScheduledMirror: one cycle at a time (the cycle lease)', () => {
+  /** Ten customers in five pages of two; every page served costs 10 s of this test's time. */
+  function setUp() {
+    const time = pagedTime();
+    const customers = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => customer(n));
+    const piriod = new MemoryPiriod(customers, 2, time.advance);
+    const lease = new MemoryCycleLease();
+    const store = new MemoryStore();
+    const ports = (bus = new MemoryBus(), queue = new MemoryRefreshQueue()) => ({
+      piriod,
+      store,
+      clock: time.clock,
+      workspace: 'acc_1',
+      source: 'schedule' as const,
+      queue,
+      continuation: bus,
+      lease,
+    });
+    // Two pages per invocation; the lease lasts 30 min past each invocation's start.
+    const budget = (): ScheduledMirrorOptions => {
+      const at = time.clock.now().getTime();
+      return { deadline: at + 15_000, leaseUntil: at + 1_800_000 };
+    };
+    return { time, piriod, lease, store, ports, budget };
+  }
+
+  it('skips a tick while a cycle runs: the tick lists, writes and hands on nothing', async () => {
+    const { piriod, store, ports, budget } = setUp();
+    const first = ran(await runScheduledMirror(ports(), budget()));
+    expect(first.continuedAt).toBeDefined();
+    const requests = piriod.requests.length;
+    const writes = store.writes;
+
+    const bus = new MemoryBus();
+    const queue = new MemoryRefreshQueue();
+    const tick = await runScheduledMirror(ports(bus, queue), budget());
+    expect(tick.skipped).toMatchObject({
+      reason: 'cycle-running',
+      holder: { cycleStartedAt: '2026-11-25T12:00:00.000Z' },
+    });
+    expect(tick.skipped?.message).toMatch(/holds the lease until/);
+    expect(piriod.requests).toHaveLength(requests);
+    expect(store.writes).toBe(writes);
+    expect(bus.continuations).toEqual([]);
+    expect(queue.messages).toEqual([]);
+  });
+
+  it('lets a continuation renew its cycle, releases at the end, and then the next tick runs', async () => {
+    const { lease, store, ports, budget } = setUp();
+    const bus = new MemoryBus();
+    let r = ran(await runScheduledMirror(ports(bus), budget()));
+    while (r.continuedAt) {
+      r = ran(await runScheduledMirror(ports(bus), { resume: r.continuedAt, ...budget() }));
+    }
+    expect(r.completed).toBe(true);
+    expect(store.items.size).toBe(10);
+    expect(bus.continuations.length).toBeGreaterThan(0);
+    expect(lease.calls).toEqual([
+      'acquire',
+      ...bus.continuations.map(() => 'renew'),
+      'release (completed)',
+    ]);
+
+    const next = ran(await runScheduledMirror(ports(), budget()));
+    expect(next.completed).toBe(false);
+    expect(next.tookOverFrom).toBeUndefined();
+  });
+
+  it("takes over a crashed cycle's expired lease; that cycle's late continuation then stops", async () => {
+    const { time, piriod, store, ports, budget } = setUp();
+    const crashed = ran(await runScheduledMirror(ports(), budget()));
+    // The invocation that should have run crashed-cycle's continuation never did; 31 min on,
+    // its lease has expired.
+    time.set('2026-11-25T12:31:00Z');
+    const takeover = ran(await runScheduledMirror(ports(), budget()));
+    expect(takeover.tookOverFrom).toMatchObject({ cycleStartedAt: '2026-11-25T12:00:00.000Z' });
+
+    const requests = piriod.requests.length;
+    const writes = store.writes;
+    const bus = new MemoryBus();
+    const late = await runScheduledMirror(ports(bus), { resume: crashed.continuedAt, ...budget() });
+    expect(late.skipped).toMatchObject({
+      reason: 'cycle-superseded',
+      holder: { cycleStartedAt: '2026-11-25T12:31:00.000Z' },
+    });
+    expect(piriod.requests).toHaveLength(requests);
+    expect(store.writes).toBe(writes);
+    expect(bus.continuations).toEqual([]);
+  });
+
+  it('does nothing for a repeated continuation of a cycle that already completed', async () => {
+    const { piriod, ports, budget } = setUp();
+    const bus = new MemoryBus();
+    let r = ran(await runScheduledMirror(ports(bus), budget()));
+    const firstContinuation = r.continuedAt;
+    while (r.continuedAt) {
+      r = ran(await runScheduledMirror(ports(bus), { resume: r.continuedAt, ...budget() }));
+    }
+    const requests = piriod.requests.length;
+    const again = await runScheduledMirror(ports(), { resume: firstContinuation, ...budget() });
+    expect(again.skipped?.reason).toBe('cycle-completed');
+    expect(piriod.requests).toHaveLength(requests);
+  });
+
+  it('releases the lease when an invocation fails, so the next tick need not wait for its expiry', async () => {
+    const { lease, ports, budget } = setUp();
+    const failing = {
+      ...ports(),
+      queue: new MemoryRefreshQueue(),
+      continuation: {
+        continueFrom: async () => {
+          throw new Error('EventBridge unavailable');
+        },
+      },
+    };
+    await expect(runScheduledMirror(failing, budget())).rejects.toThrow(/EventBridge/);
+    expect(lease.calls).toEqual(['acquire', 'release (failed)']);
+    const next = ran(await runScheduledMirror(ports(), budget()));
+    expect(next.tookOverFrom).toMatchObject({ cycleStartedAt: '2026-11-25T12:00:00.000Z' });
   });
 });
