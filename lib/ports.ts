@@ -33,9 +33,18 @@ export interface CustomerPage {
 /** The subset of the Piriod API the mirror reads. */
 export interface PiriodReader {
   /** `GET /customers/{id}/`: the raw wire customer. */
-  getCustomer(id: string): Promise<unknown>;
+  getCustomer(id: string, options?: RequestOptions): Promise<unknown>;
   /** `GET /customers/?page=…`, page after page until `next` is null. */
   listCustomers(options?: ListOptions): AsyncIterable<CustomerPage>;
+}
+
+/** Limits of one request by id. */
+export interface RequestOptions {
+  /**
+   * Epoch ms (wall clock) by which the request must be over: an attempt that could not finish
+   * by then is not started, and no retry wait passes it (an invocation's time limit).
+   */
+  deadline?: number;
 }
 
 export interface ListOptions {

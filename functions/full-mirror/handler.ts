@@ -10,6 +10,7 @@ import {
   MIRROR_CONTINUED,
 } from '../../lib/messages/events.js';
 import type { MirrorContinuation, RefreshQueue } from '../../lib/ports.js';
+import { invocationDeadline } from '../../lib/runtime/deadline.js';
 import {
   addSummaryMetrics,
   createLogger,
@@ -32,10 +33,7 @@ export interface FullMirrorDeps extends SyncPorts {
   continuation: MirrorContinuation;
 }
 
-/** Time kept back from the invocation's limit to drain writes and hand the rest on. */
-export function safetyMarginMs(remainingMs: number): number {
-  return Math.max(10_000, Math.floor(remainingMs * 0.2));
-}
+export { safetyMarginMs } from '../../lib/runtime/deadline.js';
 
 const scheduledEvent = z.object({ 'detail-type': z.literal('Scheduled Event') });
 const continuationEvent = z.object({
@@ -61,8 +59,7 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
       );
     }
     const d = await deps();
-    const remaining = context.getRemainingTimeInMillis();
-    const deadline = d.clock.now().getTime() + remaining - safetyMarginMs(remaining);
+    const deadline = invocationDeadline(context, d.clock);
     let result: ScheduledMirrorResult;
     try {
       result = await runScheduledMirror(
