@@ -41,10 +41,11 @@ export interface PiriodReader {
 /** Limits of one request by id. */
 export interface RequestOptions {
   /**
-   * Epoch ms (wall clock) by which the request must be over: an attempt that could not finish
-   * by then is not started, and no retry wait passes it (an invocation's time limit).
+   * Ms from the call by which the request must be over (what is left of an invocation's
+   * time): an attempt that could not finish by then is not started, and no retry wait passes
+   * it. Relative, so the caller's clock and the client's need not be the same one.
    */
-  deadline?: number;
+  timeLeftMs?: number;
 }
 
 export interface ListOptions {

@@ -104,15 +104,16 @@ export class PiriodClient implements PiriodReader {
   }
 
   /**
-   * `GET /customers/{id}/`. With a `deadline`, attempts and waits are capped by the time left:
+   * `GET /customers/{id}/`. With `timeLeftMs`, attempts and waits are capped by the time left:
    * an attempt whose timeout would pass the deadline is not started, and a retry wait that
    * would leave no room for one is not taken.
    *
-   * @throws PiriodDeadlineError when not even the first attempt fits before the deadline.
+   * @throws PiriodDeadlineError when not even the first attempt fits in the time left.
    */
   async getCustomer(id: string, options: RequestOptions = {}): Promise<unknown> {
     if (!isValidCustomerId(id)) throw new InvalidCustomerIdError(id);
-    const body = await this.request(new URL(`customers/${id}/`, this.base), id, options.deadline);
+    const deadline = options.timeLeftMs === undefined ? undefined : this.now() + options.timeLeftMs;
+    const body = await this.request(new URL(`customers/${id}/`, this.base), id, deadline);
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new PiriodMalformedResponseError(
         `Piriod GET /customers/${id}/ returned ${Array.isArray(body) ? 'an array' : typeof body}, not a customer object`,

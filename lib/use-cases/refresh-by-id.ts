@@ -32,12 +32,13 @@ export async function refreshById(
   const done = (o: CustomerOutcome | Promise<CustomerOutcome>) => ({ outcome: Promise.resolve(o) });
   if (!isValidCustomerId(id)) return done(failed(id, new InvalidCustomerIdError(id)));
   // Taken before the request: the data is at least this fresh, never fresher.
-  const fetchedAt = deps.clock.now().toISOString();
+  const startedAt = deps.clock.now();
+  const fetchedAt = startedAt.toISOString();
   let wire: unknown;
   try {
     wire = await deps.piriod.getCustomer(
       id,
-      deps.deadline === undefined ? undefined : { deadline: deps.deadline },
+      deps.deadline === undefined ? undefined : { timeLeftMs: deps.deadline - startedAt.getTime() },
     );
   } catch (err) {
     if (err instanceof PiriodCredentialsError) throw err;

@@ -147,8 +147,8 @@ describe('PiriodClient errors', () => {
     }
 
     it('starts no attempt whose timeout would pass the deadline, and says the customer was not requested', async () => {
-      const { c, at } = timed(0);
-      const err = await failure(c.getCustomer('cus_01H8XYZ123ABC', { deadline: at(9_999) }));
+      const { c } = timed(0);
+      const err = await failure(c.getCustomer('cus_01H8XYZ123ABC', { timeLeftMs: 9_999 }));
       expect(err).toBeInstanceOf(PiriodDeadlineError);
       expect(err.message).toMatch(/was not requested: an attempt \(timeout 10000 ms\)/);
       expect(sandbox.stats().requests).toBe(0);
@@ -157,7 +157,7 @@ describe('PiriodClient errors', () => {
     it('caps the attempts of a slow, failing Piriod by the time left and never sleeps past the deadline', async () => {
       sandbox.setFaults({ errorRate: 1 });
       const { c, at, now } = timed(8_000);
-      const err = await failure(c.getCustomer('cus_01H8XYZ123ABC', { deadline: at(25_000) }));
+      const err = await failure(c.getCustomer('cus_01H8XYZ123ABC', { timeLeftMs: 25_000 }));
       expect(err).toBeInstanceOf(PiriodServerError);
       // 0 → 8 s, wait 0.1 s, → 16.1 s; another wait and a 10 s attempt would end past 25 s.
       expect(err.message).toMatch(
@@ -170,8 +170,8 @@ describe('PiriodClient errors', () => {
 
     it('does not wait out a Retry-After longer than the time left', async () => {
       sandbox.setFaults({ rateLimitRate: 1, retryAfterSeconds: 30 });
-      const { c, at } = timed(0);
-      const err = await failure(c.getCustomer('cus_01H8XYZ123ABC', { deadline: at(35_000) }));
+      const { c } = timed(0);
+      const err = await failure(c.getCustomer('cus_01H8XYZ123ABC', { timeLeftMs: 35_000 }));
       expect(err).toBeInstanceOf(PiriodRateLimitedError);
       expect(err.message).toMatch(/gave up after 1 attempts: no time left/);
       expect(sleeps).toEqual([]);
@@ -180,8 +180,8 @@ describe('PiriodClient errors', () => {
 
     it('still retries as usual when the deadline leaves room', async () => {
       sandbox.setFaults({ errorRate: 1 });
-      const { c, at } = timed(0);
-      const err = await failure(c.getCustomer('cus_01H8XYZ123ABC', { deadline: at(60_000) }));
+      const { c } = timed(0);
+      const err = await failure(c.getCustomer('cus_01H8XYZ123ABC', { timeLeftMs: 60_000 }));
       expect(err.message).toMatch(/gave up after 5 attempts\)$/);
       expect(sandbox.stats().get).toBe(5);
     });
