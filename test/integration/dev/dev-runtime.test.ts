@@ -1,6 +1,9 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sdkClientConfig } from '../../../lib/aws/sdk-config.js';
 import { type DevRuntime, type Hop, startDevRuntime } from '../../../lib/dev/dev-runtime.js';
+import { EVENT_SOURCE, REFRESH_REQUESTED } from '../../../lib/messages/event-names.js';
 import { REFRESH_QUEUE } from '../../../lib/messages/routing.js';
 import {
   patchCustomer,
@@ -156,6 +159,34 @@ describe('npm run dev: the serverless flow on one machine', () => {
       detail: { customerId: id },
     });
     expect(sandbox.stats().get).toBe(REFRESH_QUEUE.maxReceiveCount); // one failed GET per receive
+  });
+
+  it('dead-letters an id with control characters with a reason and an escaped customerId, never a refused SendMessage', async () => {
+    const rt = await start({ queue: { visibilityTimeoutMs: 20, batchingWindowMs: 0 } });
+    const hostile = 'cus_\u0001\u0007bad';
+    const deadLettered = nextHop((h) => h.hop === 'dead-letter');
+    const events = new EventBridgeClient(sdkClientConfig(rt.cliEnv.AWS_ENDPOINT_URL_EVENTBRIDGE));
+    await events.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: rt.cliEnv.EVENT_BUS_NAME,
+            Source: EVENT_SOURCE,
+            DetailType: REFRESH_REQUESTED,
+            Detail: JSON.stringify({ customerId: hostile }),
+          },
+        ],
+      }),
+    );
+    await deadLettered;
+    await rt.drained();
+    expect(rt.deadLetters()).toEqual([
+      {
+        body: expect.stringContaining('"customerId":"cus_\\u0001\\u0007bad"'),
+        customerId: 'cus_\\u0001\\u0007bad',
+        reason: expect.stringMatching(/^invalid customer id "cus_\\u0001\\u0007bad"/),
+      },
+    ]);
   });
 
   it('refreshes the customers request-refresh names, on the dev runtime’s bus', async () => {
