@@ -92,7 +92,8 @@ const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex
  * invisible for the visibility timeout; messages the consumer reports in
  * `batchItemFailures` (or all, when it throws) come back after it; a message received more
  * than `maxReceiveCount` times is moved to the dead-letter queue instead, with its original
- * attributes only (SQS adds no reason); messages SQS would refuse are refused. One batch at a time, like a worker with reserved concurrency 1.
+ * attributes only (SQS adds no reason); messages SQS would refuse are refused. One batch at
+ * a time, like a worker with reserved concurrency 1.
  */
 export class LocalQueue {
   private readonly messages: LocalMessage[] = [];

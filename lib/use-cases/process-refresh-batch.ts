@@ -112,7 +112,7 @@ export async function processRefreshBatch(
   }
 
   const credentials = aborted?.cause instanceof PiriodCredentialsError ? aborted.cause : undefined;
-  let notStarted = 0;
+  const notStarted = new Set<string>();
   for (const m of messages) {
     const p = parsed.get(m.messageId);
     if (!p) continue;
@@ -124,7 +124,7 @@ export async function processRefreshBatch(
         if (credentials) await toDlq(m, credentials.message, id);
         else if (aborted) transient.push({ id, reason: `not refreshed: ${aborted.message}` });
         else {
-          notStarted++;
+          notStarted.add(id);
           transient.push({ id, reason: NOT_STARTED });
         }
       } else if (o.result === 'failed') {
@@ -140,7 +140,7 @@ export async function processRefreshBatch(
     const last = ` (dead-lettered on receive ${m.receiveCount}, maxReceiveCount ${deps.maxReceiveCount})`;
     for (const t of transient) await toDlq(m, t.reason + last, t.id);
   }
-  return { retry, deadLettered, notStarted, summary: tally.summary() };
+  return { retry, deadLettered, notStarted: notStarted.size, summary: tally.summary() };
 }
 
 const NOT_STARTED =
