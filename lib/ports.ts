@@ -33,9 +33,19 @@ export interface CustomerPage {
 /** The subset of the Piriod API the mirror reads. */
 export interface PiriodReader {
   /** `GET /customers/{id}/`: the raw wire customer. */
-  getCustomer(id: string): Promise<unknown>;
+  getCustomer(id: string, options?: RequestOptions): Promise<unknown>;
   /** `GET /customers/?page=…`, page after page until `next` is null. */
   listCustomers(options?: ListOptions): AsyncIterable<CustomerPage>;
+}
+
+/** Limits of one request by id. */
+export interface RequestOptions {
+  /**
+   * Ms from the call by which the request must be over (what is left of an invocation's
+   * time): an attempt that could not finish by then is not started, and no retry wait passes
+   * it. Relative, so the caller's clock and the client's need not be the same one.
+   */
+  timeLeftMs?: number;
 }
 
 export interface ListOptions {

@@ -13,6 +13,7 @@ import {
   MIRROR_CONTINUED,
 } from '../../lib/messages/events.js';
 import type { CycleLease, MirrorContinuation, RefreshQueue } from '../../lib/ports.js';
+import { safetyMarginMs } from '../../lib/runtime/deadline.js';
 import {
   addSummaryMetrics,
   createLogger,
@@ -44,10 +45,7 @@ export interface FullMirrorDeps extends SyncPorts {
   schedulePeriodMs?: number;
 }
 
-/** Time kept back from the invocation's limit to drain writes and hand the rest on. */
-export function safetyMarginMs(remainingMs: number): number {
-  return Math.max(10_000, Math.floor(remainingMs * 0.2));
-}
+export { safetyMarginMs } from '../../lib/runtime/deadline.js';
 
 const DEFAULT_SCHEDULE_PERIOD_MS = 15 * 60_000;
 

@@ -2,7 +2,9 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mirrorPortsForFunction } from '../../lib/compose/mirror-ports.js';
 import { deadLettersFromEnv } from '../../lib/compose/queues.js';
+import { REFRESH_QUEUE } from '../../lib/messages/routing.js';
 import type { DeadLetters } from '../../lib/ports.js';
+import { invocationDeadline } from '../../lib/runtime/deadline.js';
 import {
   addSummaryMetrics,
   createLogger,
@@ -26,9 +28,11 @@ const logger = createLogger('sync-customers');
 const metrics = createMetrics('sync-customers');
 
 /**
- * The SQS refresh worker: refreshes each distinct customer of the batch once and answers
- * with `batchItemFailures` for the messages whose customers failed transiently; permanent
- * failures go to the dead-letter queue with their reason.
+ * The SQS refresh worker: refreshes each distinct customer of the batch once, against the
+ * invocation's remaining time (less a safety margin), and answers with `batchItemFailures`
+ * for the messages whose customers failed transiently or could not be started in time;
+ * permanent failures, and transient ones on a message's last receive, go to the dead-letter
+ * queue with their reason.
  */
 export function createSyncCustomersHandler(deps: () => Promise<SyncCustomersDeps>) {
   return reporting(
@@ -39,9 +43,12 @@ export function createSyncCustomersHandler(deps: () => Promise<SyncCustomersDeps
         messageId: r.messageId,
         body: r.body,
         attributes: { syncSource: r.messageAttributes?.syncSource?.stringValue },
+        receiveCount: receiveCountOf(r.attributes?.ApproximateReceiveCount),
       }));
       const result = await processRefreshBatch(messages, {
         ...d,
+        deadline: invocationDeadline(context, d.clock),
+        maxReceiveCount: REFRESH_QUEUE.maxReceiveCount,
         onOutcome: (o) => logOutcome(logger, o),
       });
       addSummaryMetrics(metrics, result.summary);
@@ -49,6 +56,7 @@ export function createSyncCustomersHandler(deps: () => Promise<SyncCustomersDeps
         messages: messages.length,
         retried: result.retry.size,
         deadLettered: result.deadLettered,
+        notStarted: result.notStarted,
         ...summaryCounts(result.summary),
       });
       return processPartialResponse(
@@ -62,6 +70,11 @@ export function createSyncCustomersHandler(deps: () => Promise<SyncCustomersDeps
       );
     },
   );
+}
+
+/** `ApproximateReceiveCount` as a number; anything garbled counts as unknown (not the last). */
+function receiveCountOf(raw: string | undefined): number | undefined {
+  return raw !== undefined && /^[1-9]\d{0,8}$/.test(raw) ? Number(raw) : undefined;
 }
 
 /** Real dependencies from the stack's environment (built once per cold start below). */

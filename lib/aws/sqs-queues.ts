@@ -9,11 +9,16 @@ import type { SyncSource } from '../customer/record.js';
 import type { DeadLetterReason, DeadLetters, RefreshQueue } from '../ports.js';
 import { EntriesFailed, retryFailedEntries } from './failed-entries.js';
 import { endpointFromEnv, sdkClientConfig } from './sdk-config.js';
+import { sqsAttributeValue } from './sqs-text.js';
 
 /** Rounds of `SendMessageBatch` for entries SQS failed one by one (the SDK retries whole calls). */
 const ENTRY_ATTEMPTS = 5;
-/** SQS message attribute values are strings; keep reasons readable and bounded. */
-const MAX_REASON = 1000;
+/** Attribute values are kept readable and bounded (in code points). */
+const MAX_ATTRIBUTE_CHARS = 1000;
+/** SQS's largest message, body and attributes (names, types and values) together, in bytes. */
+const MAX_MESSAGE_BYTES = 256 * 1024;
+/** Bytes of the attribute names and types, and a margin; a UTF-8 code point is at most 4. */
+const ATTRIBUTE_OVERHEAD_BYTES = 64;
 
 /** SQS kept refusing some refresh messages; `ids` are the customers not queued. */
 export class SendRefreshesError extends Error {
@@ -80,7 +85,10 @@ export class SqsRefreshQueue implements RefreshQueue {
 
 /**
  * The dead-letter queue over the official SQS client: the original body, with `reason` and
- * `customerId` attributes.
+ * `customerId` attributes. The values are made valid for SQS first (characters it rejects
+ * escaped, long text cut with a marker, and the reason shortened further when a large body
+ * leaves less room), so a hostile id or a long error still dead-letters with its reason
+ * instead of a rejected `SendMessage`.
  */
 export class SqsDeadLetters implements DeadLetters {
   constructor(
@@ -89,17 +97,24 @@ export class SqsDeadLetters implements DeadLetters {
   ) {}
 
   async send(body: string, why: DeadLetterReason): Promise<void> {
-    const reason =
-      why.reason.length > MAX_REASON ? `${why.reason.slice(0, MAX_REASON)}…` : why.reason;
+    const messageBody = body.length > 0 ? body : '(empty body)';
+    const customerId = why.customerId
+      ? sqsAttributeValue(why.customerId, MAX_ATTRIBUTE_CHARS)
+      : undefined;
+    const room =
+      MAX_MESSAGE_BYTES -
+      Buffer.byteLength(messageBody, 'utf8') -
+      Buffer.byteLength(customerId ?? '', 'utf8') -
+      ATTRIBUTE_OVERHEAD_BYTES;
+    const reasonChars = Math.max(1, Math.min(MAX_ATTRIBUTE_CHARS, Math.floor(room / 4)));
+    const reason = sqsAttributeValue(why.reason, reasonChars, '(no reason given)');
     await this.client.send(
       new SendMessageCommand({
         QueueUrl: this.queueUrl,
-        MessageBody: body.length > 0 ? body : '(empty body)',
+        MessageBody: messageBody,
         MessageAttributes: {
           reason: { DataType: 'String', StringValue: reason },
-          ...(why.customerId
-            ? { customerId: { DataType: 'String', StringValue: why.customerId } }
-            : {}),
+          ...(customerId ? { customerId: { DataType: 'String', StringValue: customerId } } : {}),
         },
       }),
     );

@@ -47,10 +47,17 @@ export interface RetryOptions {
   /** A floor for the next wait the failure itself asks for (an HTTP `Retry-After`). */
   retryAfterMs?: (err: unknown) => number | undefined;
   /**
-   * What to throw once no attempt is left (or the failure is permanent), from the last
-   * failure and the attempts made. Default: the last failure as it is.
+   * Whether there is time to wait `delayMs` and make another attempt (a caller's deadline).
+   * False gives up with the last failure, so no wait ever sleeps past the deadline. Default:
+   * always.
    */
-  giveUp?: (err: unknown, attempts: number) => unknown;
+  mayRetry?: (delayMs: number) => boolean;
+  /**
+   * What to throw once no attempt is left (or the failure is permanent), from the last
+   * failure and the attempts made; `outOfTime` when `mayRetry` refused the next attempt.
+   * Default: the last failure as it is.
+   */
+  giveUp?: (err: unknown, attempts: number, outOfTime: boolean) => unknown;
   /** Injected for tests. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -58,8 +65,9 @@ export interface RetryOptions {
 
 /**
  * Runs `attempt` until it resolves: a failure `retryable` says may clear waits
- * {@link backoffDelay} and tries again, up to `policy.maxAttempts` attempts in all; any other
- * failure, or the last one, goes through `giveUp` and is thrown. The one retry loop of the
+ * {@link backoffDelay} and tries again, up to `policy.maxAttempts` attempts in all, and while
+ * `mayRetry` says the wait and the next attempt still fit; any other failure, or the last
+ * one, goes through `giveUp` and is thrown. The one retry loop of the
  * project: Piriod requests, AWS entries a batch call failed one by one, DynamoDB keys left
  * unprocessed and conditional-write races all go through it.
  *
@@ -79,9 +87,12 @@ export async function retry<T>(
       return await attempt(n);
     } catch (err) {
       if (!retryable(err) || n >= policy.maxAttempts) {
-        throw options.giveUp ? options.giveUp(err, n) : err;
+        throw options.giveUp ? options.giveUp(err, n, false) : err;
       }
       const delay = backoffDelay(policy, n, random, options.retryAfterMs?.(err));
+      if (options.mayRetry && !options.mayRetry(delay)) {
+        throw options.giveUp ? options.giveUp(err, n, true) : err;
+      }
       if (delay > 0) await wait(delay);
     }
   }

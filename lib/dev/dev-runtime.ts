@@ -116,10 +116,7 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
     'refresh-queue',
     settings,
     (event) => (worker as NonNullable<typeof worker>)(event),
-    (message, reason) => {
-      // SQS's redrive keeps the body and attributes; the local one also says why.
-      dlq.send(message.body, { ...message.attributes, reason });
-    },
+    dlq,
     (e) => {
       if (e.type === 'batch') hop({ hop: 'queue', messages: e.messages, waitedMs: e.waitedMs });
       if (e.type === 'settled')

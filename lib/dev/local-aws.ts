@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { LOCAL_REGION } from '../aws/sdk-config.js';
 import { BUS_RULES, type BusRule, matchesPattern } from '../messages/routing.js';
-import type { LocalQueue } from './local-queue.js';
+import { type LocalQueue, SqsRejectedError } from './local-queue.js';
 
 /** An event as the bus delivers it to a rule's target. */
 export interface BusEvent {
@@ -89,19 +89,31 @@ export async function startLocalAws(options: {
       return { FailedEntryCount: failed, Entries: results };
     },
     'AmazonSQS.SendMessage': (body) => {
-      const sent = queueOf(body.QueueUrl).send(String(body.MessageBody), attributesOf(body));
-      return { MessageId: sent.id, MD5OfMessageBody: sent.md5 };
+      const queue = queueOf(body.QueueUrl);
+      try {
+        const sent = queue.send(String(body.MessageBody ?? ''), attributesOf(body));
+        return { MessageId: sent.id, MD5OfMessageBody: sent.md5 };
+      } catch (err) {
+        if (err instanceof SqsRejectedError) throw new LocalAwsError(err.type, err.message);
+        throw err;
+      }
     },
     'AmazonSQS.SendMessageBatch': (body) => {
       const queue = queueOf(body.QueueUrl);
       const entries = (body.Entries ?? []) as Record<string, unknown>[];
-      return {
-        Successful: entries.map((e) => {
-          const sent = queue.send(String(e.MessageBody), attributesOf(e));
-          return { Id: e.Id, MessageId: sent.id, MD5OfMessageBody: sent.md5 };
-        }),
-        Failed: [],
-      };
+      const Successful: Record<string, unknown>[] = [];
+      const Failed: Record<string, unknown>[] = [];
+      for (const e of entries) {
+        try {
+          const sent = queue.send(String(e.MessageBody ?? ''), attributesOf(e));
+          Successful.push({ Id: e.Id, MessageId: sent.id, MD5OfMessageBody: sent.md5 });
+        } catch (err) {
+          if (!(err instanceof SqsRejectedError)) throw err;
+          // As SQS: an entry it refuses fails alone, as the sender's fault.
+          Failed.push({ Id: e.Id, Code: err.type, Message: err.message, SenderFault: true });
+        }
+      }
+      return { Successful, Failed };
     },
   };
 

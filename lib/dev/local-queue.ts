@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { LOCAL_REGION } from '../aws/sdk-config.js';
+import { firstInvalidSqsCodePoint } from '../aws/sqs-text.js';
 
 /** SQS behaviour the worker depends on, from the stack's settings (`lib/messages/routing.ts`). */
 export interface LocalQueueSettings {
@@ -28,6 +29,61 @@ export type QueueEvent =
   | { type: 'settled'; messages: number; failed: number; ms: number }
   | { type: 'redriven'; message: LocalMessage };
 
+/** SQS's largest message, body and attributes together, in bytes. */
+const MAX_MESSAGE_BYTES = 256 * 1024;
+
+/** A `SendMessage` SQS would refuse; `type` is the error code SQS answers with. */
+export class SqsRejectedError extends Error {
+  override readonly name = 'SqsRejectedError';
+  constructor(
+    readonly type: 'InvalidMessageContents' | 'InvalidParameterValue' | 'MissingParameter',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Checks a message as SQS does before accepting it: a non-empty body and non-empty string
+ * attribute values, only the characters SQS allows in either, at most 10 attributes, and at
+ * most 256 KiB in all. A local queue that accepted more would hide what AWS refuses.
+ *
+ * @throws SqsRejectedError with SQS's error code.
+ */
+export function checkSqsMessage(body: string, attributes: Record<string, string>): void {
+  if (body.length === 0)
+    throw new SqsRejectedError('MissingParameter', 'The request must contain a MessageBody.');
+  const bad = firstInvalidSqsCodePoint(body);
+  if (bad !== undefined)
+    throw new SqsRejectedError(
+      'InvalidMessageContents',
+      `Invalid binary character '#x${bad.toString(16).toUpperCase()}' was found in the message body`,
+    );
+  const entries = Object.entries(attributes);
+  if (entries.length > 10)
+    throw new SqsRejectedError('InvalidParameterValue', 'Number of message attributes exceeds 10');
+  let bytes = Buffer.byteLength(body, 'utf8');
+  for (const [name, value] of entries) {
+    if (value.length === 0)
+      throw new SqsRejectedError(
+        'InvalidParameterValue',
+        `Message (user) attribute '${name}' must contain a non-empty value of type 'String'.`,
+      );
+    const invalid = firstInvalidSqsCodePoint(value);
+    if (invalid !== undefined)
+      throw new SqsRejectedError(
+        'InvalidParameterValue',
+        `Message (user) attribute '${name}' value contains invalid binary character '#x${invalid.toString(16).toUpperCase()}'.`,
+      );
+    bytes += Buffer.byteLength(name, 'utf8') + 'String'.length + Buffer.byteLength(value, 'utf8');
+  }
+  if (bytes > MAX_MESSAGE_BYTES)
+    throw new SqsRejectedError(
+      'InvalidParameterValue',
+      `Message must be shorter than ${MAX_MESSAGE_BYTES} bytes.`,
+    );
+}
+
 const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
 
 /**
@@ -35,8 +91,9 @@ const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex
  * `batchSize` messages, waiting up to the batching window for more; a delivered message is
  * invisible for the visibility timeout; messages the consumer reports in
  * `batchItemFailures` (or all, when it throws) come back after it; a message received more
- * than `maxReceiveCount` times is moved to the dead-letter queue instead; message
- * attributes are kept. One batch at a time, like a worker with reserved concurrency 1.
+ * than `maxReceiveCount` times is moved to the dead-letter queue instead, with its original
+ * attributes only (SQS adds no reason); messages SQS would refuse are refused. One batch at
+ * a time, like a worker with reserved concurrency 1.
  */
 export class LocalQueue {
   private readonly messages: LocalMessage[] = [];
@@ -49,12 +106,18 @@ export class LocalQueue {
     readonly name: string,
     private readonly settings: LocalQueueSettings,
     private readonly consumer: ((event: SQSEvent) => Promise<SQSBatchResponse>) | undefined,
-    private readonly deadLetter: ((message: LocalMessage, reason: string) => void) | undefined,
+    /** The redrive policy's dead-letter queue. */
+    private readonly deadLetterQueue: LocalQueue | undefined,
     private readonly onEvent: (e: QueueEvent) => void = () => {},
   ) {}
 
-  /** Enqueues a message (SendMessage); returns its id and the MD5 of its body. */
+  /**
+   * Enqueues a message (SendMessage); returns its id and the MD5 of its body.
+   *
+   * @throws SqsRejectedError for a message SQS would refuse ({@link checkSqsMessage}).
+   */
   send(body: string, attributes: Record<string, string> = {}): { id: string; md5: string } {
+    checkSqsMessage(body, attributes);
     const now = Date.now();
     const message = {
       messageId: randomUUID(),
@@ -119,10 +182,8 @@ export class LocalQueue {
       if (m.visibleAt > now) continue;
       if (m.receiveCount >= this.settings.maxReceiveCount) {
         this.remove(m);
-        this.deadLetter?.(
-          m,
-          `received ${m.receiveCount} times (maxReceiveCount ${this.settings.maxReceiveCount}) without success`,
-        );
+        // SQS's redrive moves the message as it is: body and original attributes, no reason.
+        this.deadLetterQueue?.send(m.body, m.attributes);
         this.onEvent({ type: 'redriven', message: m });
         continue;
       }

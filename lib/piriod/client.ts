@@ -2,11 +2,18 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy, retry } from '../concurrency/re
 import { sleep } from '../concurrency/sleep.js';
 import { InvalidCustomerIdError, isValidCustomerId } from '../customer/errors.js';
 import { parseJsonLosslessly } from '../customer/lossless-number.js';
-import type { CustomerPage, ListOptions, PiriodReader, TokenSource } from '../ports.js';
+import type {
+  CustomerPage,
+  ListOptions,
+  PiriodReader,
+  RequestOptions,
+  TokenSource,
+} from '../ports.js';
 import {
   isRetryable,
   PiriodBadRequestError,
   PiriodCredentialsError,
+  PiriodDeadlineError,
   type PiriodError,
   PiriodMalformedResponseError,
   PiriodNetworkError,
@@ -96,9 +103,17 @@ export class PiriodClient implements PiriodReader {
     this.prefetch = pace.concurrency;
   }
 
-  async getCustomer(id: string): Promise<unknown> {
+  /**
+   * `GET /customers/{id}/`. With `timeLeftMs`, attempts and waits are capped by the time left:
+   * an attempt whose timeout would pass the deadline is not started, and a retry wait that
+   * would leave no room for one is not taken.
+   *
+   * @throws PiriodDeadlineError when not even the first attempt fits in the time left.
+   */
+  async getCustomer(id: string, options: RequestOptions = {}): Promise<unknown> {
     if (!isValidCustomerId(id)) throw new InvalidCustomerIdError(id);
-    const body = await this.request(new URL(`customers/${id}/`, this.base), id);
+    const deadline = options.timeLeftMs === undefined ? undefined : this.now() + options.timeLeftMs;
+    const body = await this.request(new URL(`customers/${id}/`, this.base), id, deadline);
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new PiriodMalformedResponseError(
         `Piriod GET /customers/${id}/ returned ${Array.isArray(body) ? 'an array' : typeof body}, not a customer object`,
@@ -195,13 +210,27 @@ export class PiriodClient implements PiriodReader {
     return url;
   }
 
-  private async request(url: URL, customerId?: string): Promise<unknown> {
+  private async request(url: URL, customerId?: string, deadline?: number): Promise<unknown> {
     let reread = false;
+    // Whether a wait of `waitMs` and then a whole attempt still end before the deadline.
+    const fits = (waitMs: number) =>
+      deadline === undefined || this.now() + waitMs + this.timeoutMs <= deadline;
+    // Checked once the pacer lets the attempt start, since waiting for a turn takes time too.
+    const paced = (send: () => Promise<unknown>) =>
+      this.pacer.run(() => {
+        if (!fits(0)) {
+          const what = `Piriod GET ${url.pathname} was not requested`;
+          const why = `an attempt (timeout ${this.timeoutMs} ms) would not finish before the invocation's deadline`;
+          throw new PiriodDeadlineError(`${what}: ${why}${about(customerId)}`, { customerId });
+        }
+        return send();
+      });
+    let lastFailure: unknown;
     const oneAttempt = async (attempt: number) => {
       const token = await this.tokens.get();
       this.seenTokens.add(token);
       try {
-        return await this.pacer.run(() => this.attempt(url, attempt, token, customerId));
+        return await paced(() => this.attempt(url, attempt, token, customerId));
       } catch (err) {
         if (!(err instanceof PiriodCredentialsError) || reread) throw err;
         // A rotated token: re-read it once, bypassing the cache, before calling it permanent.
@@ -210,20 +239,40 @@ export class PiriodClient implements PiriodReader {
         const fresh = await this.tokens.refresh();
         if (fresh === token) throw err;
         this.seenTokens.add(fresh);
-        return await this.pacer.run(() => this.attempt(url, attempt, fresh, customerId));
+        return await paced(() => this.attempt(url, attempt, fresh, customerId));
       }
     };
-    return retry(oneAttempt, {
-      policy: this.retry,
-      retryable: isRetryable,
-      retryAfterMs: (err) => (err instanceof PiriodRetryAfterError ? err.retryAfterMs : undefined),
-      giveUp: (err, attempts) => {
-        if (isRetryable(err)) (err as Error).message += ` (gave up after ${attempts} attempts)`;
-        return err;
+    return retry(
+      async (attempt) => {
+        try {
+          return await oneAttempt(attempt);
+        } catch (err) {
+          if (!(err instanceof PiriodDeadlineError)) lastFailure = err;
+          throw err;
+        }
       },
-      sleep: this.sleep,
-      random: this.random,
-    });
+      {
+        policy: this.retry,
+        retryable: isRetryable,
+        retryAfterMs: (err) =>
+          err instanceof PiriodRetryAfterError ? err.retryAfterMs : undefined,
+        mayRetry: (delayMs) => fits(delayMs),
+        giveUp: (err, attempts, outOfTime) => {
+          // Out of time after real failures: report the last one Piriod gave, not the refusal.
+          const last = err instanceof PiriodDeadlineError && lastFailure ? lastFailure : err;
+          const made = last === err ? attempts : attempts - 1;
+          const noTime = outOfTime || err instanceof PiriodDeadlineError;
+          if (isRetryable(last) && !(last instanceof PiriodDeadlineError)) {
+            (last as Error).message += noTime
+              ? ` (gave up after ${made} attempts: no time left for another before the invocation's deadline)`
+              : ` (gave up after ${made} attempts)`;
+          }
+          return last;
+        },
+        sleep: this.sleep,
+        random: this.random,
+      },
+    );
   }
 
   private async attempt(

@@ -90,6 +90,15 @@ export class PiriodNetworkError extends PiriodError {
 }
 
 /**
+ * No attempt was started: one would not finish (its timeout) before the caller's deadline.
+ * Nothing was asked of Piriod, so a later invocation may simply try again.
+ */
+export class PiriodDeadlineError extends PiriodError {
+  override readonly name = 'PiriodDeadlineError';
+  readonly retryable = true;
+}
+
+/**
  * A 2xx whose body is not what Piriod sends: not JSON (a truncated or garbled body, worth a
  * retry) or JSON of the wrong shape (permanent).
  */

@@ -1,4 +1,10 @@
-export type { CustomerPage, ListOptions, PiriodReader, TokenSource } from '../ports.js';
+export type {
+  CustomerPage,
+  ListOptions,
+  PiriodReader,
+  RequestOptions,
+  TokenSource,
+} from '../ports.js';
 export {
   type AttemptInfo,
   PiriodClient,
@@ -8,6 +14,7 @@ export {
   isRetryable,
   PiriodBadRequestError,
   PiriodCredentialsError,
+  PiriodDeadlineError,
   PiriodError,
   PiriodMalformedResponseError,
   PiriodNetworkError,

@@ -17,27 +17,45 @@ export interface QueueMessage {
   messageId: string;
   body: string;
   attributes?: { syncSource?: string };
+  /** SQS's `ApproximateReceiveCount` of this delivery, when known (1 on the first). */
+  receiveCount?: number;
 }
+
+/** What the refresh worker's use case needs. */
+export type RefreshBatchDeps = Omit<SyncDeps, 'source'> & {
+  deadLetters: DeadLetters;
+  /**
+   * The refresh queue's `maxReceiveCount`: a message that fails transiently on this receive
+   * (or a later one) is dead-lettered here with its reason, since SQS's redrive would move it
+   * with no reason at all. Without it every receive counts as one more may follow.
+   */
+  maxReceiveCount?: number;
+};
 
 /** What the worker should tell SQS, and what it did. */
 export interface RefreshBatchResult {
   /** Messages to report as `batchItemFailures`: SQS retries them later. */
   retry: Set<string>;
-  /** Messages sent to the dead-letter queue with a reason. */
+  /** Dead-letter messages sent with a reason (one per failing customer of a message). */
   deadLettered: number;
+  /** Customers not started because no Piriod attempt could finish before the deadline. */
+  notStarted: number;
   summary: SyncSummary;
 }
 
 /**
  * The refresh worker's use case. Parses every message, refreshes each distinct customer once
- * for the whole batch, then settles each message: a transient failure of any of its
- * customers → retry that message; a permanent one (bad message, invalid id, unknown id,
- * schema-invalid customer, rejected credentials) → dead-letter queue with the reason, never
- * retried forever. Nothing else in the batch is retried.
+ * for the whole batch (those of messages on their last receive first), then settles each
+ * message: a transient failure of any of its customers, or a customer not started before
+ * `deps.deadline` → retry that message, unless this is its last receive, where it goes to the
+ * dead-letter queue with the last error as its reason instead; a permanent failure (bad
+ * message, invalid id, unknown id, schema-invalid customer, rejected credentials) →
+ * dead-letter queue with the reason, never retried forever. A message whose dead letter
+ * cannot be sent is retried (SQS's redrive is the backstop). Nothing else is retried.
  */
 export async function processRefreshBatch(
   messages: readonly QueueMessage[],
-  deps: Omit<SyncDeps, 'source'> & { deadLetters: DeadLetters },
+  deps: RefreshBatchDeps,
 ): Promise<RefreshBatchResult> {
   const retry = new Set<string>();
   let deadLettered = 0;
@@ -54,7 +72,10 @@ export async function processRefreshBatch(
   const parsed = new Map<string, RefreshMessage>();
   const bySource = new Map<SyncSource, string[]>();
   const claimed = new Set<string>();
-  for (const m of messages) {
+  // Messages on their last receive claim their customers first: with little time left,
+  // those are the ones a retry can no longer save.
+  const byUrgency = [...messages].sort((a, b) => (b.receiveCount ?? 0) - (a.receiveCount ?? 0));
+  for (const m of byUrgency) {
     const p = parseRefreshMessage(m.body, m.attributes);
     if (isBadMessage(p)) {
       await toDlq(m, p.reason);
@@ -78,6 +99,7 @@ export async function processRefreshBatch(
   for (const [source, ids] of bySource) {
     if (ids.length === 0 || aborted) continue;
     try {
+      // Each group has its own pipeline; the deadline in `deps` bounds them all together.
       const r = await syncCustomers(ids, { ...deps, source });
       for (const [id, o] of r.outcomes) {
         outcomes.set(id, o);
@@ -90,23 +112,47 @@ export async function processRefreshBatch(
   }
 
   const credentials = aborted?.cause instanceof PiriodCredentialsError ? aborted.cause : undefined;
+  const notStarted = new Set<string>();
   for (const m of messages) {
     const p = parsed.get(m.messageId);
     if (!p) continue;
-    let transient = false;
+    // Customers of this message that a later receive may still refresh, with why they failed.
+    const transient: { id: string; reason: string }[] = [];
     for (const id of p.ids) {
       const o = outcomes.get(id);
       if (!o) {
         if (credentials) await toDlq(m, credentials.message, id);
-        else transient = true; // not attempted: the run stopped (DynamoDB unreachable)
+        else if (aborted) transient.push({ id, reason: `not refreshed: ${aborted.message}` });
+        else {
+          notStarted.add(id);
+          transient.push({ id, reason: NOT_STARTED });
+        }
       } else if (o.result === 'failed') {
-        if (o.retryable) transient = true;
+        if (o.retryable) transient.push({ id, reason: o.reason });
         else await toDlq(m, o.reason, id);
       }
     }
-    if (transient) retry.add(m.messageId);
+    if (transient.length === 0) continue;
+    if (!isLastReceive(m, deps.maxReceiveCount)) {
+      retry.add(m.messageId);
+      continue;
+    }
+    const last = ` (dead-lettered on receive ${m.receiveCount}, maxReceiveCount ${deps.maxReceiveCount})`;
+    for (const t of transient) await toDlq(m, t.reason + last, t.id);
   }
-  return { retry, deadLettered, summary: tally.summary() };
+  return { retry, deadLettered, notStarted: notStarted.size, summary: tally.summary() };
+}
+
+const NOT_STARTED =
+  "not refreshed: no Piriod request could finish before the invocation's deadline";
+
+/** Whether SQS will not deliver this message again (its redrive would move it, reasonless). */
+function isLastReceive(m: QueueMessage, maxReceiveCount: number | undefined): boolean {
+  return (
+    maxReceiveCount !== undefined &&
+    m.receiveCount !== undefined &&
+    m.receiveCount >= maxReceiveCount
+  );
 }
 
 function shortId(id: string): string {

@@ -5,7 +5,11 @@ import {
   isValidCustomerId,
 } from '../customer/errors.js';
 import { normalizeCustomer } from '../customer/normalize.js';
-import { PiriodCredentialsError, PiriodNotFoundError } from '../piriod/errors.js';
+import {
+  PiriodCredentialsError,
+  PiriodDeadlineError,
+  PiriodNotFoundError,
+} from '../piriod/errors.js';
 import { StoreUnavailableError } from '../store/errors.js';
 import { type CustomerOutcome, failed } from './outcome.js';
 import type { SyncDeps } from './sync-deps.js';
@@ -15,7 +19,8 @@ import type { UpsertPipeline } from './upsert-pipeline.js';
  * Refreshes one customer by id (the core of `syncCustomers`): fetch, normalize, and hand it
  * to the write pipeline; a 404 becomes a tombstone when the customer is in the table.
  * Resolves once the fetch is done, with the outcome still pending on the write, so fetching
- * and writing overlap.
+ * and writing overlap. Resolves `undefined` when the customer was not started: no Piriod
+ * attempt could finish before `deps.deadline`.
  *
  * @throws PiriodCredentialsError — no other customer can succeed either, so the run stops.
  */
@@ -23,16 +28,21 @@ export async function refreshById(
   id: string,
   deps: SyncDeps,
   pipeline: UpsertPipeline,
-): Promise<{ outcome: Promise<CustomerOutcome> }> {
+): Promise<{ outcome: Promise<CustomerOutcome> } | undefined> {
   const done = (o: CustomerOutcome | Promise<CustomerOutcome>) => ({ outcome: Promise.resolve(o) });
   if (!isValidCustomerId(id)) return done(failed(id, new InvalidCustomerIdError(id)));
   // Taken before the request: the data is at least this fresh, never fresher.
-  const fetchedAt = deps.clock.now().toISOString();
+  const startedAt = deps.clock.now();
+  const fetchedAt = startedAt.toISOString();
   let wire: unknown;
   try {
-    wire = await deps.piriod.getCustomer(id);
+    wire = await deps.piriod.getCustomer(
+      id,
+      deps.deadline === undefined ? undefined : { timeLeftMs: deps.deadline - startedAt.getTime() },
+    );
   } catch (err) {
     if (err instanceof PiriodCredentialsError) throw err;
+    if (err instanceof PiriodDeadlineError) return undefined;
     if (err instanceof PiriodNotFoundError) return done(tombstone(id, fetchedAt, deps, pipeline));
     return done(failed(id, err));
   }
@@ -77,7 +87,8 @@ async function tombstone(
 /**
  * Refreshes many ids by {@link refreshById} with bounded concurrency (`deps.concurrency`,
  * default 8), respecting the pipeline's backpressure and stopping once the table is
- * unusable. Each outcome's promise goes to `track` as soon as its fetch is done.
+ * unusable or `deps.deadline` leaves no time to start another customer (the ids left have
+ * no outcome). Each outcome's promise goes to `track` as soon as its fetch is done.
  *
  * @throws PiriodCredentialsError after in-flight fetches settle.
  */
@@ -87,13 +98,23 @@ export function refreshEach(
   pipeline: UpsertPipeline,
   track: (outcome: Promise<CustomerOutcome>) => void,
 ): Promise<void> {
+  // Once one customer could not start for lack of time, none after it can.
+  let outOfTime = false;
+  const pastDeadline = () =>
+    deps.deadline !== undefined && deps.clock.now().getTime() >= deps.deadline;
   return forEachConcurrent(
     ids,
     deps.concurrency ?? 8,
     async (id) => {
       await pipeline.waitForRoom();
-      track((await refreshById(id, deps, pipeline)).outcome);
+      if (outOfTime || pastDeadline()) {
+        outOfTime = true;
+        return;
+      }
+      const started = await refreshById(id, deps, pipeline);
+      if (started) track(started.outcome);
+      else outOfTime = true;
     },
-    () => pipeline.fatal !== undefined,
+    () => pipeline.fatal !== undefined || outOfTime,
   );
 }

@@ -16,6 +16,12 @@ export interface SyncDeps {
   testMode?: boolean;
   /** Which path of the product is syncing (stored as `syncSource`). */
   source: SyncSource;
+  /**
+   * Epoch ms by which refreshes by id must be over (an invocation's time limit, less a margin
+   * for the writes): no customer is started after it, and each Piriod request caps its
+   * attempts and waits by the time left. A customer not started has no outcome.
+   */
+  deadline?: number;
   /** Piriod requests by id in flight at once (the client also paces). Default 8. */
   concurrency?: number;
   onProgress?: (progress: Progress) => void;

@@ -1,5 +1,5 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventBridgeBus, PutEventsError } from '../../../lib/aws/event-bridge-bus.js';
 import { sdkClientConfig } from '../../../lib/aws/sdk-config.js';
@@ -9,6 +9,8 @@ import {
   SqsDeadLetters,
   SqsRefreshQueue,
 } from '../../../lib/aws/sqs-queues.js';
+import { startLocalAws } from '../../../lib/dev/local-aws.js';
+import { LocalQueue } from '../../../lib/dev/local-queue.js';
 import { ConfigError } from '../../../lib/env-variables.js';
 import {
   defaultAnswer,
@@ -31,6 +33,13 @@ async function fake(respond?: (r: FakeAwsRequest) => FakeAwsResponse) {
 }
 
 const noWait = async () => {};
+const LOCAL_SETTINGS = {
+  batchSize: 10,
+  batchingWindowMs: 0,
+  visibilityTimeoutMs: 0,
+  maxReceiveCount: 5,
+};
+const NO_TARGETS = { 'refresh-queue': () => {}, 'full-mirror': () => {} };
 const sqs = (url: string) => new SQSClient(sdkClientConfig(url));
 const events = (url: string) => new EventBridgeClient(sdkClientConfig(url));
 type Entry = { Id: string; MessageBody: string };
@@ -124,6 +133,44 @@ describe('SQS adapters (official SQS client)', () => {
         customerId: { DataType: 'String', StringValue: 'cus_x' },
       },
     });
+  });
+
+  it('dead-letters a hostile id and 10 KB of reason with valid, bounded attributes that the SQS stand-in accepts', async () => {
+    const dlq = new LocalQueue('dlq', LOCAL_SETTINGS, undefined, undefined);
+    const local = await startLocalAws({ queues: { dlq }, targets: NO_TARGETS });
+    close = local.close;
+    const client = sqs(local.url);
+    const hostileId = `cus_\u0000\u0007${'\uD800'}x`;
+    const body = JSON.stringify({ customerId: hostileId });
+    // The stand-in refuses what SQS refuses: the raw id as an attribute value.
+    await expect(
+      client.send(
+        new SendMessageCommand({
+          QueueUrl: local.queueUrl('dlq'),
+          MessageBody: body,
+          MessageAttributes: { customerId: { DataType: 'String', StringValue: hostileId } },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+
+    const deadLetters = new SqsDeadLetters(client, local.queueUrl('dlq'));
+    await deadLetters.send(body, {
+      reason: `invalid customer id ${hostileId}`,
+      customerId: hostileId,
+    });
+    await deadLetters.send('{"customerId":"cus_2"}', {
+      reason: 'y'.repeat(10_240),
+      customerId: 'cus_2',
+    });
+    const [first, second] = dlq.peek();
+    expect(first?.body).toBe(body);
+    expect(first?.attributes).toEqual({
+      reason: 'invalid customer id cus_\\u0000\\u0007\\ud800x',
+      customerId: 'cus_\\u0000\\u0007\\ud800x',
+    });
+    expect([...(second?.attributes.reason ?? '')]).toHaveLength(1000);
+    expect(second?.attributes.reason?.endsWith('…')).toBe(true);
+    expect(second?.attributes.customerId).toBe('cus_2');
   });
 
   it('does not resend a call that answers 200 with a body that does not parse, and says so', async () => {

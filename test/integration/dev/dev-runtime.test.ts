@@ -1,6 +1,10 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sdkClientConfig } from '../../../lib/aws/sdk-config.js';
 import { type DevRuntime, type Hop, startDevRuntime } from '../../../lib/dev/dev-runtime.js';
+import { EVENT_SOURCE, REFRESH_REQUESTED } from '../../../lib/messages/event-names.js';
+import { REFRESH_QUEUE } from '../../../lib/messages/routing.js';
 import {
   patchCustomer,
   type Sandbox,
@@ -125,7 +129,7 @@ describe('npm run dev: the serverless flow on one machine', () => {
     expect(rt.deadLetters()).toEqual([]);
   });
 
-  it('moves a message that keeps failing to the dead-letter queue after maxReceiveCount, with its reason', async () => {
+  it('dead-letters a customer that keeps failing transiently on its last receive, with the last error and its id', async () => {
     const rt = await start(
       { queue: { visibilityTimeoutMs: 20, batchingWindowMs: 0 } },
       { PIRIOD_MAX_ATTEMPTS: '1' },
@@ -140,13 +144,49 @@ describe('npm run dev: the serverless flow on one machine', () => {
     });
     expect(status).toBe(200);
     await deadLettered;
+    await rt.drained();
+    expect(rt.deadLetters()).toHaveLength(1);
     const [dead] = rt.deadLetters();
-    expect(dead?.reason).toBe('received 5 times (maxReceiveCount 5) without success');
+    // The worker's own dead letter, not SQS's redrive (which would carry no reason).
+    expect(dead?.customerId).toBe(id);
+    expect(dead?.reason).toMatch(
+      new RegExp(
+        `answered 503.*\\(customer ${id}\\).*dead-lettered on receive 5, maxReceiveCount 5`,
+      ),
+    );
     expect(JSON.parse(dead?.body ?? '{}')).toMatchObject({
       'detail-type': 'Customer Refresh Requested',
       detail: { customerId: id },
     });
-    expect(sandbox.stats().get).toBe(5); // one failed GET per receive
+    expect(sandbox.stats().get).toBe(REFRESH_QUEUE.maxReceiveCount); // one failed GET per receive
+  });
+
+  it('dead-letters an id with control characters with a reason and an escaped customerId, never a refused SendMessage', async () => {
+    const rt = await start({ queue: { visibilityTimeoutMs: 20, batchingWindowMs: 0 } });
+    const hostile = 'cus_\u0001\u0007bad';
+    const deadLettered = nextHop((h) => h.hop === 'dead-letter');
+    const events = new EventBridgeClient(sdkClientConfig(rt.cliEnv.AWS_ENDPOINT_URL_EVENTBRIDGE));
+    await events.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: rt.cliEnv.EVENT_BUS_NAME,
+            Source: EVENT_SOURCE,
+            DetailType: REFRESH_REQUESTED,
+            Detail: JSON.stringify({ customerId: hostile }),
+          },
+        ],
+      }),
+    );
+    await deadLettered;
+    await rt.drained();
+    expect(rt.deadLetters()).toEqual([
+      {
+        body: expect.stringContaining('"customerId":"cus_\\u0001\\u0007bad"'),
+        customerId: 'cus_\\u0001\\u0007bad',
+        reason: expect.stringMatching(/^invalid customer id "cus_\\u0001\\u0007bad"/),
+      },
+    ]);
   });
 
   it('refreshes the customers request-refresh names, on the dev runtime’s bus', async () => {

@@ -1,3 +1,4 @@
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createSyncCustomersHandler,
@@ -38,7 +39,7 @@ function handler(overrides: Partial<SyncCustomersDeps> = {}) {
 }
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ customers: 50 });
+  sandbox = await startSandbox({ customers: 120 });
   t = await createTestTable('worker');
   ids = sandbox.customers().map((c) => c.id);
 });
@@ -147,5 +148,105 @@ describe('sync-customers handler', () => {
       lambdaContext(),
     );
     expect(res).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-2' }] });
+  });
+
+  describe('against the invocation’s remaining time', () => {
+    /** Each message's customer must be exactly one of: in the table, dead-lettered, or retried. */
+    async function accounting(event: SQSEvent, res: SQSBatchResponse) {
+      const items = await scanTable(t);
+      const retried = new Set(res.batchItemFailures.map((f) => f.itemIdentifier));
+      const deadLettered = new Set(dlq.sent.map((m) => m.body));
+      return event.Records.map((r) => {
+        const id = (JSON.parse(r.body) as { customerId: string }).customerId;
+        const fates = [
+          items.has(id) && 'written',
+          deadLettered.has(r.body) && 'dead-lettered',
+          retried.has(r.messageId) && 'retried',
+        ].filter(Boolean);
+        return { id, fates };
+      });
+    }
+
+    it('on a slow Piriod, starts no customer it cannot finish and answers before its deadline with every message accounted for', async () => {
+      // Time the test controls: every Piriod attempt takes 5 s of it, as a slow Piriod would.
+      let now = 0;
+      const clock = { now: () => new Date(now) };
+      const invocationEnds = 60_000; // the worker's Lambda timeout
+      const context = { ...lambdaContext(), getRemainingTimeInMillis: () => invocationEnds - now };
+      const piriod = new PiriodClient({
+        baseUrl: sandbox.url,
+        token: sandbox.token,
+        workspace: sandbox.workspace,
+        pace: { requestsPerSecond: 0, concurrency: 1 },
+        timeoutMs: 10_000,
+        now: () => now,
+        sleep: async (ms) => {
+          now += ms;
+        },
+        random: () => 0.5,
+        onAttempt: () => {
+          now += 5_000;
+        },
+      });
+      const batch = ids.slice(50, 62);
+      const failing = batch[0] as string;
+      sandbox.failCustomer(failing, 503);
+      const event = sqsEvent(batch.map((id) => JSON.stringify({ customerId: id })));
+      // The failing customer's message is on its last receive.
+      (event.Records[0] as SQSRecord).attributes.ApproximateReceiveCount = '5';
+      let res: SQSBatchResponse;
+      try {
+        res = await handler({ piriod, clock, concurrency: 1 })(event, context);
+      } finally {
+        sandbox.failCustomer(failing, undefined);
+      }
+
+      // 60 s less the 12 s margin: the last-receive customer first (5 attempts, 26.5 s), then
+      // three more (5 s each, to 41.5 s); a fourth could not finish its 10 s attempt by 48 s.
+      expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
+      const fates = await accounting(event, res);
+      for (const f of fates) expect(f.fates, f.id).toHaveLength(1);
+      expect(fates.map((f) => f.fates[0])).toEqual([
+        'dead-lettered',
+        'written',
+        'written',
+        'written',
+        ...Array(8).fill('retried'),
+      ]);
+      expect(dlq.sent).toEqual([
+        {
+          body: JSON.stringify({ customerId: failing }),
+          customerId: failing,
+          reason: expect.stringMatching(
+            /answered 503.*gave up after 5 attempts\).*dead-lettered on receive 5, maxReceiveCount 5/,
+          ),
+        },
+      ]);
+      expect(sandbox.stats().get).toBe(5 + 3);
+    });
+
+    it('with the sandbox slowed down and little time left, returns with every message written, dead-lettered or retried', async () => {
+      sandbox.setFaults({ latencyMs: 100 });
+      const piriod = new PiriodClient({
+        baseUrl: sandbox.url,
+        token: sandbox.token,
+        workspace: sandbox.workspace,
+        pace: { requestsPerSecond: 0, concurrency: 2 },
+        timeoutMs: 300,
+      });
+      const batch = ids.slice(70, 100);
+      const event = sqsEvent(batch.map((id) => JSON.stringify({ customerId: id })));
+      let res: SQSBatchResponse;
+      try {
+        // 11 s left less the 10 s margin: 1 s for 30 customers at 100 ms each, 2 at a time.
+        res = await handler({ piriod, concurrency: 2 })(event, lambdaContext(11_000));
+      } finally {
+        sandbox.setFaults({ latencyMs: 0 });
+      }
+      const fates = await accounting(event, res);
+      for (const f of fates) expect(f.fates, f.id).toHaveLength(1);
+      expect(res.batchItemFailures.length).toBeGreaterThan(0);
+      expect(dlq.sent).toEqual([]);
+    });
   });
 });

@@ -7,6 +7,7 @@ import {
   PiriodClient,
   type PiriodClientOptions,
   PiriodCredentialsError,
+  PiriodDeadlineError,
   PiriodMalformedResponseError,
   PiriodNetworkError,
   PiriodNotFoundError,
@@ -122,6 +123,68 @@ describe('PiriodClient errors', () => {
     const customer = (await c.getCustomer('cus_01H8XYZ123ABC')) as { id: string };
     expect(customer.id).toBe('cus_01H8XYZ123ABC');
     expect(sleeps).toEqual([2000]);
+  });
+
+  describe('with a deadline (a Lambda invocation’s time left)', () => {
+    /**
+     * A client on a clock the test controls: each attempt "takes" `attemptMs` and each
+     * backoff sleep advances the clock by its length, so time left is exact, not raced.
+     */
+    function timed(attemptMs: number) {
+      let now = 1_000_000;
+      const c = client({
+        timeoutMs: 10_000,
+        now: () => now,
+        sleep: async (ms) => {
+          sleeps.push(ms);
+          now += ms;
+        },
+        onAttempt: () => {
+          now += attemptMs;
+        },
+      });
+      return { c, at: (ms: number) => 1_000_000 + ms, now: () => now };
+    }
+
+    it('starts no attempt whose timeout would pass the deadline, and says the customer was not requested', async () => {
+      const { c } = timed(0);
+      const err = await failure(c.getCustomer('cus_01H8XYZ123ABC', { timeLeftMs: 9_999 }));
+      expect(err).toBeInstanceOf(PiriodDeadlineError);
+      expect(err.message).toMatch(/was not requested: an attempt \(timeout 10000 ms\)/);
+      expect(sandbox.stats().requests).toBe(0);
+    });
+
+    it('caps the attempts of a slow, failing Piriod by the time left and never sleeps past the deadline', async () => {
+      sandbox.setFaults({ errorRate: 1 });
+      const { c, at, now } = timed(8_000);
+      const err = await failure(c.getCustomer('cus_01H8XYZ123ABC', { timeLeftMs: 25_000 }));
+      expect(err).toBeInstanceOf(PiriodServerError);
+      // 0 → 8 s, wait 0.1 s, → 16.1 s; another wait and a 10 s attempt would end past 25 s.
+      expect(err.message).toMatch(
+        /gave up after 2 attempts: no time left for another before the invocation's deadline/,
+      );
+      expect(sandbox.stats().get).toBe(2);
+      expect(sleeps).toEqual([100]);
+      expect(now()).toBeLessThanOrEqual(at(25_000));
+    });
+
+    it('does not wait out a Retry-After longer than the time left', async () => {
+      sandbox.setFaults({ rateLimitRate: 1, retryAfterSeconds: 30 });
+      const { c } = timed(0);
+      const err = await failure(c.getCustomer('cus_01H8XYZ123ABC', { timeLeftMs: 35_000 }));
+      expect(err).toBeInstanceOf(PiriodRateLimitedError);
+      expect(err.message).toMatch(/gave up after 1 attempts: no time left/);
+      expect(sleeps).toEqual([]);
+      expect(sandbox.stats().get).toBe(1);
+    });
+
+    it('still retries as usual when the deadline leaves room', async () => {
+      sandbox.setFaults({ errorRate: 1 });
+      const { c } = timed(0);
+      const err = await failure(c.getCustomer('cus_01H8XYZ123ABC', { timeLeftMs: 60_000 }));
+      expect(err.message).toMatch(/gave up after 5 attempts\)$/);
+      expect(sandbox.stats().get).toBe(5);
+    });
   });
 
   it('surfaces a persistent 429 as PiriodRateLimitedError with the Retry-After value', async () => {

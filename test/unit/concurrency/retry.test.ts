@@ -109,4 +109,30 @@ describe('retry', () => {
     ).rejects.toThrow('plain');
     expect(calls).toBe(3);
   });
+
+  it('gives up with the last failure, without waiting, once mayRetry says the next wait and attempt do not fit', async () => {
+    waits.length = 0;
+    const asked: number[] = [];
+    const seen: [number, boolean][] = [];
+    const last = await retry(
+      async (n) => {
+        throw Object.assign(transient(), { n });
+      },
+      {
+        ...fast,
+        mayRetry: (delay) => {
+          asked.push(delay);
+          return asked.length < 2;
+        },
+        giveUp: (err, attempts, outOfTime) => {
+          seen.push([attempts, outOfTime]);
+          return err;
+        },
+      },
+    ).catch((err: { n: number }) => err.n);
+    expect(last).toBe(2);
+    expect(asked).toEqual([100, 200]);
+    expect(waits).toEqual([100]);
+    expect(seen).toEqual([[2, true]]);
+  });
 });

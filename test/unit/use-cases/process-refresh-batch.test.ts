@@ -91,4 +91,101 @@ describe('processRefreshBatch with in-memory ports', () => {
     expect(r.retry.size).toBe(0);
     expect(d.deadLetters.sent.every((s) => /401/.test(s.reason))).toBe(true);
   });
+
+  it('dead-letters a transient failure on the last receive with the last error and the customer id, instead of retrying it', async () => {
+    const piriod = new MemoryPiriod([customer(1)]);
+    piriod.getCustomer = async (id) => {
+      throw new PiriodServerError(`Piriod answered 503 (customer ${id})`, undefined, {});
+    };
+    const d = { ...ports(piriod), maxReceiveCount: 5 };
+    const r = await processRefreshBatch(
+      [
+        { messageId: 'last', body: '{"customerId":"cus_1"}', receiveCount: 5 },
+        { messageId: 'early', body: '{"customerId":"cus_2"}', receiveCount: 4 },
+        { messageId: 'unknown', body: '{"customerId":"cus_3"}' },
+      ],
+      d,
+    );
+    expect([...r.retry].sort()).toEqual(['early', 'unknown']);
+    expect(r.deadLettered).toBe(1);
+    expect(d.deadLetters.sent).toEqual([
+      {
+        body: '{"customerId":"cus_1"}',
+        customerId: 'cus_1',
+        reason:
+          'Piriod answered 503 (customer cus_1) (dead-lettered on receive 5, maxReceiveCount 5)',
+      },
+    ]);
+    expect(r.summary.failed.map((f) => f.id).sort()).toEqual(['cus_1', 'cus_2', 'cus_3']);
+  });
+
+  it('retries a last-receive message whose dead letter cannot be sent, leaving it to SQS’s redrive', async () => {
+    const piriod = new MemoryPiriod([]);
+    piriod.getCustomer = async () => {
+      throw new PiriodServerError('Piriod answered 503', undefined, {});
+    };
+    const d = {
+      ...ports(piriod),
+      maxReceiveCount: 5,
+      deadLetters: { send: () => Promise.reject(new Error('SQS down')) },
+    };
+    const r = await processRefreshBatch(
+      [{ messageId: 'last', body: '{"customerId":"cus_1"}', receiveCount: 6 }],
+      d,
+    );
+    expect([...r.retry]).toEqual(['last']);
+    expect(r.deadLettered).toBe(0);
+  });
+
+  it('starts no customer after the deadline, last receives first, and retries the rest without counting failures', async () => {
+    let now = 0;
+    const piriod = new MemoryPiriod([1, 2, 3, 4, 5].map(customer));
+    const get = piriod.getCustomer.bind(piriod);
+    piriod.getCustomer = async (id) => {
+      now += 10_000; // every request takes 10 s of the invocation's time
+      return get(id);
+    };
+    const d = {
+      ...ports(piriod),
+      clock: { now: () => new Date(now) },
+      concurrency: 1,
+      deadline: 25_000,
+      maxReceiveCount: 5,
+    };
+    const r = await processRefreshBatch(
+      [1, 2, 3, 4, 5].map((n) => ({
+        messageId: `m${n}`,
+        body: `{"customerId":"cus_${n}"}`,
+        receiveCount: n === 5 ? 5 : 1,
+      })),
+      d,
+    );
+    expect(piriod.requests).toEqual(['get cus_5', 'get cus_1', 'get cus_2']);
+    expect(r.summary).toMatchObject({ synced: 3, failed: [] });
+    expect(r.notStarted).toBe(2);
+    expect([...r.retry].sort()).toEqual(['m3', 'm4']);
+    expect(r.deadLettered).toBe(0);
+  });
+
+  it('dead-letters a customer it had no time to start when the message is on its last receive', async () => {
+    const d = { ...ports(), deadline: 0, maxReceiveCount: 5 };
+    const r = await processRefreshBatch(
+      [
+        { messageId: 'last', body: '{"customerId":"cus_1"}', receiveCount: 5 },
+        { messageId: 'first', body: '{"customerId":"cus_2"}', receiveCount: 1 },
+      ],
+      d,
+    );
+    expect(d.piriod.requests).toEqual([]);
+    expect([...r.retry]).toEqual(['first']);
+    expect(d.deadLetters.sent).toEqual([
+      {
+        body: '{"customerId":"cus_1"}',
+        customerId: 'cus_1',
+        reason: expect.stringMatching(
+          /^not refreshed: no Piriod request could finish before the invocation's deadline \(dead-lettered on receive 5/,
+        ),
+      },
+    ]);
+  });
 });
