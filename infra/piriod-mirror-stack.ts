@@ -13,7 +13,6 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -25,7 +24,7 @@ import {
   REFRESH_REQUESTED,
 } from '../lib/messages/event-names.js';
 import { BUS_RULES, REFRESH_QUEUE, WORKER_TIMEOUT_SECONDS } from '../lib/messages/routing.js';
-import { INDEXES, PARTITION_KEY } from '../lib/store/table-definition.js';
+import { INDEXES, PARTITION_KEY, VERSION_INDEX } from '../lib/store/table-definition.js';
 import { MirrorFunction } from './mirror-function.js';
 import { Monitoring } from './monitoring.js';
 import { type MirrorStackConfig, PLACEHOLDER_WORKSPACE } from './stack-config.js';
@@ -165,21 +164,44 @@ export class PiriodMirrorStack extends Stack {
       },
     });
 
-    // Least privilege: the exact table actions each function uses, on the table only (no indexes).
-    const tableActions = (actions: string[]) =>
-      new iam.PolicyStatement({
-        actions: actions.map((a) => `dynamodb:${a}`),
-        resources: [table.tableArn],
-      });
+    // Least privilege, proven by test/integration/functions/permissions.test.ts: each role
+    // holds exactly what its function's recorded AWS calls and Lambda (on its behalf) use.
+    // Explicit statements rather than CDK's grant helpers, which add actions nothing calls
+    // (DescribeSecret, GetQueueUrl, GetQueueAttributes).
+    const allow = (actions: string[], resources: string[]) =>
+      new iam.PolicyStatement({ actions, resources });
+    // A Query on an index is authorized on the index's ARN; the table's ARN does not cover it.
+    const versionIndexArn = `${table.tableArn}/index/${VERSION_INDEX.name}`;
+    fullMirror.role.addToPolicy(allow(['dynamodb:Query'], [versionIndexArn]));
+    // GetItem: the store re-reads an item when a conditional write fails without returning it.
+    // UpdateItem: the full mirror adds items written before the version index to it.
     fullMirror.role.addToPolicy(
-      tableActions(['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'Scan']),
+      allow(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'], [table.tableArn]),
     );
-    worker.role.addToPolicy(tableActions(['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem']));
-    apiToken.grantRead(fullMirror.role);
-    apiToken.grantRead(worker.role);
-    webhookSecret.grantRead(receiver.role);
-    refreshQueue.grantSendMessages(fullMirror.role);
-    deadLetterQueue.grantSendMessages(worker.role);
+    worker.role.addToPolicy(
+      allow(
+        ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'],
+        [table.tableArn],
+      ),
+    );
+    for (const role of [fullMirror.role, worker.role]) {
+      role.addToPolicy(allow(['secretsmanager:GetSecretValue'], [apiToken.secretArn]));
+    }
+    receiver.role.addToPolicy(allow(['secretsmanager:GetSecretValue'], [webhookSecret.secretArn]));
+    fullMirror.role.addToPolicy(allow(['sqs:SendMessage'], [refreshQueue.queueArn]));
+    worker.role.addToPolicy(allow(['sqs:SendMessage'], [deadLetterQueue.queueArn]));
+    // Lambda's poller of the refresh queue works with the worker's role.
+    worker.role.addToPolicy(
+      allow(
+        [
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:ChangeMessageVisibility',
+        ],
+        [refreshQueue.queueArn],
+      ),
+    );
     // Each role may put only the events its function publishes.
     const putEvents = (detailType: string) =>
       new iam.PolicyStatement({
@@ -192,15 +214,15 @@ export class PiriodMirrorStack extends Stack {
     fullMirror.role.addToPolicy(putEvents(MIRROR_CONTINUED));
     receiver.role.addToPolicy(putEvents(REFRESH_REQUESTED));
 
-    worker.fn.addEventSource(
-      new SqsEventSource(refreshQueue, {
-        batchSize: REFRESH_QUEUE.batchSize,
-        // Coalesces bursts (a flood of webhooks for one customer) into one fetch per batch.
-        maxBatchingWindow: Duration.seconds(config.batchingWindowSeconds),
-        reportBatchItemFailures: true,
-        maxConcurrency: Math.max(2, config.workerConcurrency),
-      }),
-    );
+    // A mapping without SqsEventSource, whose grant adds GetQueueUrl: the poller's actions are above.
+    worker.fn.addEventSourceMapping('RefreshQueueSource', {
+      eventSourceArn: refreshQueue.queueArn,
+      batchSize: REFRESH_QUEUE.batchSize,
+      // Coalesces bursts (a flood of webhooks for one customer) into one fetch per batch.
+      maxBatchingWindow: Duration.seconds(config.batchingWindowSeconds),
+      reportBatchItemFailures: true,
+      maxConcurrency: Math.max(2, config.workerConcurrency),
+    });
 
     // The bus's rules come from the definition the dev runtime routes by as well.
     const targetOf = {
@@ -247,7 +269,8 @@ export class PiriodMirrorStack extends Stack {
         }),
       );
       publisher.role.addToPolicy(putEvents(CUSTOMER_CHANGED));
-      deadLetterQueue.grantSendMessages(publisher.role);
+      // Lambda sends the positions of failed batches to the on-failure destination with this role.
+      publisher.role.addToPolicy(allow(['sqs:SendMessage'], [deadLetterQueue.queueArn]));
       publisher.fn.addEventSourceMapping('TableStream', {
         eventSourceArn: streamArn,
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
@@ -259,7 +282,8 @@ export class PiriodMirrorStack extends Stack {
         // dead-letter queue, where the DeadLetters alarm reports it.
         retryAttempts: 10_000,
         maxRecordAge: Duration.hours(24),
-        onFailure: new SqsDlq(deadLetterQueue),
+        // Not SqsDlq, whose grant adds GetQueueAttributes and GetQueueUrl; SendMessage is above.
+        onFailure: { bind: () => ({ destination: deadLetterQueue.queueArn }) },
       });
     }
 
