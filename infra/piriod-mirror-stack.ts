@@ -91,11 +91,6 @@ export class PiriodMirrorStack extends Stack {
       enforceSSL: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This is the dead-letter queue itself; its messages are inspected and redriven by hand.',
-    });
     const refreshQueue = new sqs.Queue(this, 'RefreshQueue', {
       visibilityTimeout: Duration.seconds(REFRESH_QUEUE.visibilityTimeoutSeconds),
       retentionPeriod: Duration.days(4),
