@@ -168,7 +168,8 @@ export class PiriodMirrorStack extends Stack {
     // A Query on an index is authorized on the index's ARN; the table's ARN does not cover it.
     const versionIndexArn = `${table.tableArn}/index/${VERSION_INDEX.name}`;
     fullMirror.role.addToPolicy(allow(['dynamodb:Query'], [versionIndexArn]));
-    // GetItem: the store re-reads an item when a conditional write fails without returning it.
+    // GetItem: the store re-reads an item when a conditional write fails without returning it
+    // (the item was deleted meanwhile).
     // UpdateItem: the full mirror adds items written before the version index to it.
     fullMirror.role.addToPolicy(
       allow(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'], [table.tableArn]),

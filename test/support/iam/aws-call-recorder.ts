@@ -14,6 +14,9 @@ export interface AwsCallRecorderOptions {
   secrets: Record<string, string>;
 }
 
+/** Runs before a recorded request is answered: a test's way to make a race happen there. */
+export type BeforeAnswer = (request: RecordedRequest) => Promise<void> | void;
+
 /** One request the recorder received, with the authorizations it needs. */
 export interface RecordedRequest {
   target: string;
@@ -32,6 +35,7 @@ export async function startAwsCallRecorder(options: AwsCallRecorderOptions) {
   const upstream = new URL(options.dynamoEndpoint);
   const requests: RecordedRequest[] = [];
   const unmodelled: string[] = [];
+  let beforeAnswer: BeforeAnswer | undefined;
   const secretArn = (nameOrArn: string) =>
     Object.keys(options.secrets).find((arn) => arn.split(':')[6]?.startsWith(`${nameOrArn}-`)) ??
     nameOrArn;
@@ -66,24 +70,32 @@ export async function startAwsCallRecorder(options: AwsCallRecorderOptions) {
       const target = String(req.headers['x-amz-target']);
       const body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
       const region = signedRegion(req.headers.authorization) ?? options.region;
+      let recorded: RecordedRequest;
       try {
-        requests.push({
-          target,
-          body,
-          calls: awsCallsOf(target, body, { account: options.account, region, secretArn }),
-        });
+        const calls = awsCallsOf(target, body, { account: options.account, region, secretArn });
+        recorded = { target, body, calls };
+        requests.push(recorded);
       } catch (err) {
         unmodelled.push(`${target}: ${(err as Error).message}`);
-        answer(res, {
-          status: 400,
-          body: { __type: 'UnmodelledCall', message: (err as Error).message },
-        });
+        const message = (err as Error).message;
+        answer(res, { status: 400, body: { __type: 'UnmodelledCall', message } });
         return;
       }
-      if (target.startsWith('DynamoDB_')) return passToDynamo(req, raw, res);
-      if (target.startsWith('secretsmanager.'))
-        return answer(res, secretAnswer(target, body, secretArn, options.secrets));
-      answer(res, defaultAnswer({ target, headers: req.headers, body, raw: raw.toString('utf8') }));
+      Promise.resolve(beforeAnswer?.(recorded)).then(
+        () => {
+          if (target.startsWith('DynamoDB_')) return passToDynamo(req, raw, res);
+          if (target.startsWith('secretsmanager.')) {
+            return answer(res, secretAnswer(target, body, secretArn, options.secrets));
+          }
+          answer(
+            res,
+            defaultAnswer({ target, headers: req.headers, body, raw: raw.toString('utf8') }),
+          );
+        },
+        (err: Error) => {
+          answer(res, { status: 500, body: { __type: 'InternalFailure', message: err.message } });
+        },
+      );
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -93,10 +105,15 @@ export async function startAwsCallRecorder(options: AwsCallRecorderOptions) {
     unmodelled,
     /** Every authorization the recorded requests needed. */
     calls: () => requests.flatMap((r) => r.calls),
-    /** Forgets what was recorded. */
+    /** Sets (or clears) the hook run before each request is answered. */
+    beforeAnswer(hook: BeforeAnswer | undefined) {
+      beforeAnswer = hook;
+    },
+    /** Forgets what was recorded, and the hook. */
     reset() {
       requests.length = 0;
       unmodelled.length = 0;
+      beforeAnswer = undefined;
     },
     close: () =>
       new Promise<void>((r) => {
