@@ -190,12 +190,15 @@ describe('every AWS call of every function is allowed by its synthesized role', 
   });
 
   it('sync-customers: refreshes, a tombstone and dead letters with their reasons', async () => {
-    const [live, removed] = sandbox.customers().map((c) => c.id);
+    const [live, removed] = sandbox.customers().map((c) => c.id) as [string, string];
     const invalid = sandbox.customers().find((_, i) => i % 50 === 49)?.id;
-    sandbox.deleteCustomer(removed as string);
-    sandbox.editCustomer(live as string, { manager: 'Permissions Check' });
+    // Without billing history a delete removes the customer (else Piriod archives it), so
+    // its refresh tombstones the item.
+    sandbox.corruptCustomer(removed, { aggregations: { sales: 0 } });
+    expect(sandbox.deleteCustomer(removed)).toBe('removed');
+    sandbox.editCustomer(live, { manager: 'Permissions Check' });
     const calls = await driven('sync-customers', async (env) => {
-      deleteBeforeItsWrite(live as string);
+      deleteBeforeItsWrite(live);
       const handler = createSyncCustomersHandler(() => syncCustomersDepsFromEnv(env));
       const res = await handler(
         sqsEvent([
@@ -208,8 +211,19 @@ describe('every AWS call of every function is allowed by its synthesized role', 
       );
       expect(res.batchItemFailures).toEqual([]);
     });
-    const deadLetters = recorder.requests.filter((r) => r.target === 'AmazonSQS.SendMessage');
+    const tombstone = recorder.requests.find(
+      (r) =>
+        r.target === 'DynamoDB_20120810.UpdateItem' &&
+        (r.body.Key as { id: { S: string } }).id.S === removed,
+    );
+    expect(String(tombstone?.body.UpdateExpression)).toContain('#deleted = :true');
+    // The unknown id and the unparseable body, at least, went to the dead-letter queue.
+    const deadLetters = recorder.requests
+      .filter((r) => r.target === 'AmazonSQS.SendMessage')
+      .map((r) => r.body.MessageAttributes as Record<string, { StringValue: string }>);
     expect(deadLetters.length).toBeGreaterThanOrEqual(2);
+    expect(deadLetters.map((a) => a.customerId?.StringValue)).toContain('cus_NOT_IN_PIRIOD');
+    for (const attributes of deadLetters) expect(attributes.reason?.StringValue).toBeTruthy();
     expect(actionsOf(calls)).toEqual(
       expect.arrayContaining([
         'dynamodb:BatchGetItem',
