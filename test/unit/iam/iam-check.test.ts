@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { awsCallsOf } from '../../support/iam/aws-calls.js';
-import type { DeployedFunction } from '../../support/iam/deployed-functions.js';
+import { type DeployedFunction, deployedFunctions } from '../../support/iam/deployed-functions.js';
 import { evaluate, type PolicyStatement } from '../../support/iam/policy-evaluator.js';
 import { deniedCalls, unusedGrants } from '../../support/iam/role-check.js';
 import { SimulatedDeployment } from '../../support/iam/simulated-deployment.js';
@@ -249,5 +249,90 @@ describe('the simulated deployment', () => {
   it('refuses an intrinsic or attribute it does not model', () => {
     expect(() => d.resolve({ 'Fn::If': ['c', 'a', 'b'] })).toThrow(/Fn::If is not modelled/);
     expect(() => d.resolve({ 'Fn::GetAtt': ['Queue', 'Nope'] })).toThrow(/not modelled/);
+  });
+});
+
+describe('what Lambda does with a function role, read from the template', () => {
+  const template = {
+    Resources: {
+      Fn: {
+        Type: 'AWS::Lambda::Function',
+        Properties: {
+          Role: { 'Fn::GetAtt': ['Role', 'Arn'] },
+          LoggingConfig: { LogGroup: { Ref: 'Logs' } },
+          Environment: { Variables: { QUEUE_URL: { Ref: 'Queue' } } },
+        },
+      },
+      Role: { Type: 'AWS::IAM::Role', Properties: {} },
+      Policy: {
+        Type: 'AWS::IAM::Policy',
+        Properties: {
+          Roles: [{ Ref: 'Role' }],
+          PolicyDocument: {
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: 'sqs:ReceiveMessage',
+                Resource: { 'Fn::GetAtt': ['Queue', 'Arn'] },
+              },
+            ],
+          },
+        },
+      },
+      Logs: { Type: 'AWS::Logs::LogGroup' },
+      Queue: { Type: 'AWS::SQS::Queue' },
+      Dlq: { Type: 'AWS::SQS::Queue' },
+      Table: { Type: 'AWS::DynamoDB::GlobalTable' },
+      Mapping: {
+        Type: 'AWS::Lambda::EventSourceMapping',
+        Properties: {
+          FunctionName: { Ref: 'Fn' },
+          EventSourceArn: { 'Fn::GetAtt': ['Queue', 'Arn'] },
+        },
+      },
+      Stream: {
+        Type: 'AWS::Lambda::EventSourceMapping',
+        Properties: {
+          FunctionName: { Ref: 'Fn' },
+          EventSourceArn: { 'Fn::GetAtt': ['Table', 'StreamArn'] },
+          DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['Dlq', 'Arn'] } } },
+        },
+      },
+      Async: {
+        Type: 'AWS::Lambda::EventInvokeConfig',
+        Properties: {
+          FunctionName: { Ref: 'Fn' },
+          Qualifier: '$LATEST',
+          DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['Dlq', 'Arn'] } } },
+        },
+      },
+    },
+  };
+  const d = new SimulatedDeployment(template, { ...site, suffix: 'T1' });
+
+  it('adds logs, the pollers of its event sources and every on-failure destination', () => {
+    const fn = deployedFunctions(d).get('fn');
+    const lines = fn?.onBehalf.map(
+      (c) => `${c.action} ${c.resource.split(':').slice(5).join(':')} (${c.why})`,
+    );
+    expect(lines).toEqual([
+      expect.stringMatching(/^logs:CreateLogStream log-group:PiriodMirror-Logs-T1:log-stream:/),
+      expect.stringMatching(/^logs:PutLogEvents log-group:PiriodMirror-Logs-T1:log-stream:/),
+      'sqs:ReceiveMessage PiriodMirror-Queue-T1 (SQS event source Mapping)',
+      'sqs:DeleteMessage PiriodMirror-Queue-T1 (SQS event source Mapping)',
+      'sqs:GetQueueAttributes PiriodMirror-Queue-T1 (SQS event source Mapping)',
+      'sqs:ChangeMessageVisibility PiriodMirror-Queue-T1 (SQS event source Mapping)',
+      expect.stringMatching(/^dynamodb:DescribeStream table\/PiriodMirror-Table-T1\/stream\//),
+      expect.stringMatching(/^dynamodb:GetRecords /),
+      expect.stringMatching(/^dynamodb:GetShardIterator /),
+      expect.stringMatching(/^dynamodb:ListStreams /),
+      'sqs:SendMessage PiriodMirror-Dlq-T1 (OnFailure destination of Stream)',
+      'sqs:SendMessage PiriodMirror-Dlq-T1 (OnFailure destination of Async)',
+    ]);
+    expect(fn?.environment.QUEUE_URL).toBe(
+      'https://sqs.us-east-1.amazonaws.com/123456789012/PiriodMirror-Queue-T1',
+    );
+    // The role allows only the poll: the rest is denied, each line naming what and why.
+    expect(fn && deniedCalls(fn, fn.onBehalf)).toHaveLength(11);
   });
 });
