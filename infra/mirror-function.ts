@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -46,11 +46,6 @@ export class MirrorFunction extends Construct {
         resources: [`${this.logGroup.logGroupArn}`],
       }),
     );
-    Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions-IAM5',
-      reason:
-        'The only wildcard is the log-stream suffix of this function’s own log group (arn:…:log-group:NAME:*): Lambda creates a stream per container, named at run time.',
-    });
     this.fn = new NodejsFunction(this, 'Function', {
       entry: `${ROOT}functions/${props.name}/handler.ts`,
       handler: 'handler',

@@ -13,7 +13,6 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -30,7 +29,7 @@ import {
   refreshVisibilityTimeoutSeconds,
   WORKER_TIMEOUT_SECONDS,
 } from '../lib/messages/routing.js';
-import { INDEXES, PARTITION_KEY } from '../lib/store/table-definition.js';
+import { INDEXES, PARTITION_KEY, VERSION_INDEX } from '../lib/store/table-definition.js';
 import { MirrorFunction } from './mirror-function.js';
 import { Monitoring } from './monitoring.js';
 import {
@@ -132,11 +131,6 @@ export class PiriodMirrorStack extends Stack {
       enforceSSL: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This is the dead-letter queue itself; its messages are inspected and redriven by hand.',
-    });
     const refreshQueue = new sqs.Queue(this, 'RefreshQueue', {
       visibilityTimeout: Duration.seconds(
         refreshVisibilityTimeoutSeconds(config.batchingWindowSeconds),
@@ -192,19 +186,13 @@ export class PiriodMirrorStack extends Stack {
     // Asynchronous invokes (schedule ticks, continuations): a tick older than one period is
     // superseded by the next one, so it is dropped rather than queued for Lambda's default
     // 6 h; one retry; and a failed or expired invocation lands in the dead-letter queue (with
-    // its alarm) instead of nowhere. Lambda sends it with the function's role: SendMessage only.
+    // its alarm) instead of nowhere. Lambda sends it with the function's role (SendMessage, below).
     new lambda.EventInvokeConfig(this, 'FullMirrorInvokeConfig', {
       function: fullMirror.fn,
       maxEventAge: Duration.minutes(Math.min(config.scheduleMinutes, MAX_EVENT_AGE_MINUTES)),
       retryAttempts: 1,
       onFailure: { bind: () => ({ destination: deadLetterQueue.queueArn }) },
     });
-    fullMirror.role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['sqs:SendMessage'],
-        resources: [deadLetterQueue.queueArn],
-      }),
-    );
     const worker = new MirrorFunction(this, 'SyncCustomers', {
       name: 'sync-customers',
       description: 'Refreshes customers from the refresh queue',
@@ -228,21 +216,49 @@ export class PiriodMirrorStack extends Stack {
       },
     });
 
-    // Least privilege: the exact table actions each function uses, on the table only (no indexes).
-    const tableActions = (actions: string[]) =>
-      new iam.PolicyStatement({
-        actions: actions.map((a) => `dynamodb:${a}`),
-        resources: [table.tableArn],
-      });
+    // Least privilege, proven by test/integration/functions/permissions.test.ts: each role
+    // holds exactly what its function's recorded AWS calls and Lambda (on its behalf) use.
+    // Explicit statements rather than CDK's grant helpers, which add actions nothing calls
+    // (DescribeSecret, GetQueueUrl, GetQueueAttributes).
+    const allow = (actions: string[], resources: string[]) =>
+      new iam.PolicyStatement({ actions, resources });
+    // A Query on an index is authorized on the index's ARN; the table's ARN does not cover it.
+    const versionIndexArn = `${table.tableArn}/index/${VERSION_INDEX.name}`;
+    fullMirror.role.addToPolicy(allow(['dynamodb:Query'], [versionIndexArn]));
+    // GetItem: the store re-reads an item when a conditional write fails without returning it
+    // (the item was deleted meanwhile).
+    // UpdateItem: the full mirror adds items written before the version index to it.
     fullMirror.role.addToPolicy(
-      tableActions(['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'Scan']),
+      allow(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'], [table.tableArn]),
     );
-    worker.role.addToPolicy(tableActions(['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem']));
-    apiToken.grantRead(fullMirror.role);
-    apiToken.grantRead(worker.role);
-    webhookSecret.grantRead(receiver.role);
-    refreshQueue.grantSendMessages(fullMirror.role);
-    deadLetterQueue.grantSendMessages(worker.role);
+    worker.role.addToPolicy(
+      allow(
+        ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'],
+        [table.tableArn],
+      ),
+    );
+    for (const role of [fullMirror.role, worker.role]) {
+      role.addToPolicy(allow(['secretsmanager:GetSecretValue'], [apiToken.secretArn]));
+    }
+    receiver.role.addToPolicy(allow(['secretsmanager:GetSecretValue'], [webhookSecret.secretArn]));
+    // The refresh queue for hand-offs; the dead-letter queue for Lambda's failure records of
+    // its asynchronous invocations (the invoke config above).
+    fullMirror.role.addToPolicy(
+      allow(['sqs:SendMessage'], [refreshQueue.queueArn, deadLetterQueue.queueArn]),
+    );
+    worker.role.addToPolicy(allow(['sqs:SendMessage'], [deadLetterQueue.queueArn]));
+    // Lambda's poller of the refresh queue works with the worker's role.
+    worker.role.addToPolicy(
+      allow(
+        [
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:ChangeMessageVisibility',
+        ],
+        [refreshQueue.queueArn],
+      ),
+    );
     // Each role may put only the events its function publishes.
     const putEvents = (detailType: string) =>
       new iam.PolicyStatement({
@@ -255,16 +271,16 @@ export class PiriodMirrorStack extends Stack {
     fullMirror.role.addToPolicy(putEvents(MIRROR_CONTINUED));
     receiver.role.addToPolicy(putEvents(REFRESH_REQUESTED));
 
-    worker.fn.addEventSource(
-      new SqsEventSource(refreshQueue, {
-        batchSize: REFRESH_QUEUE.batchSize,
-        // Coalesces bursts (a flood of webhooks for one customer) into one fetch per batch.
-        maxBatchingWindow: Duration.seconds(config.batchingWindowSeconds),
-        reportBatchItemFailures: true,
-        // Never above the worker's reserved concurrency: pollers beyond it only get throttled.
-        maxConcurrency: config.workerConcurrency,
-      }),
-    );
+    // A mapping without SqsEventSource, whose grant adds GetQueueUrl: the poller's actions are above.
+    worker.fn.addEventSourceMapping('RefreshQueueSource', {
+      eventSourceArn: refreshQueue.queueArn,
+      batchSize: REFRESH_QUEUE.batchSize,
+      // Coalesces bursts (a flood of webhooks for one customer) into one fetch per batch.
+      maxBatchingWindow: Duration.seconds(config.batchingWindowSeconds),
+      reportBatchItemFailures: true,
+      // Never above the worker's reserved concurrency: pollers beyond it only get throttled.
+      maxConcurrency: config.workerConcurrency,
+    });
 
     // The bus's rules come from the definition the dev runtime routes by as well.
     const targetOf = {
@@ -301,17 +317,22 @@ export class PiriodMirrorStack extends Stack {
       const streamArn = table.tableStreamArn as string;
       publisher.role.addToPolicy(
         new iam.PolicyStatement({
-          actions: [
-            'dynamodb:DescribeStream',
-            'dynamodb:GetRecords',
-            'dynamodb:GetShardIterator',
-            'dynamodb:ListStreams',
-          ],
+          actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
           resources: [streamArn],
         }),
       );
+      // Lambda's stream poller lists streams too; ListStreams has no resource-level
+      // permissions (IAM authorizes it on "*" only), so a stream-ARN grant would be denied.
+      const listStreams = allow(['dynamodb:ListStreams'], ['*']);
+      publisher.role.addToPolicy(listStreams);
+      Validations.of(publisher.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'dynamodb:ListStreams supports no resource-level permissions: IAM authorizes it on "*" only. It lists stream ARNs, no data.',
+      });
       publisher.role.addToPolicy(putEvents(CUSTOMER_CHANGED));
-      deadLetterQueue.grantSendMessages(publisher.role);
+      // Lambda sends the positions of failed batches to the on-failure destination with this role.
+      publisher.role.addToPolicy(allow(['sqs:SendMessage'], [deadLetterQueue.queueArn]));
       publisher.fn.addEventSourceMapping('TableStream', {
         eventSourceArn: streamArn,
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
@@ -325,7 +346,8 @@ export class PiriodMirrorStack extends Stack {
         // ChangesPublishFailed alarms fire within minutes, long before that.
         retryAttempts: 10_000,
         maxRecordAge: Duration.hours(6),
-        onFailure: new SqsDlq(deadLetterQueue),
+        // Not SqsDlq, whose grant adds GetQueueAttributes and GetQueueUrl; SendMessage is above.
+        onFailure: { bind: () => ({ destination: deadLetterQueue.queueArn }) },
       });
     }
 

@@ -13,7 +13,9 @@ import type { TestTable } from './dynamo.js';
  * Reads every record of a DynamoDB Local table's stream, from the start, with the official
  * streams client, in the shape Lambda's event source mapping delivers them.
  */
-export async function readTableStream(t: TestTable): Promise<DynamoDBRecord[]> {
+export async function readTableStream(
+  t: Pick<TestTable, 'client' | 'tableName' | 'endpoint'>,
+): Promise<DynamoDBRecord[]> {
   const table = await t.client.send(new DescribeTableCommand({ TableName: t.tableName }));
   const streamArn = table.Table?.LatestStreamArn;
   if (!streamArn) throw new Error(`table ${t.tableName} has no stream`);
