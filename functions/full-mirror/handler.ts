@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { SDK_BUDGETS } from '../../lib/aws/sdk-budgets.js';
 import { busFromEnv } from '../../lib/compose/bus.js';
 import { mirrorPortsForFunction } from '../../lib/compose/mirror-ports.js';
 import { refreshQueueFromEnv } from '../../lib/compose/queues.js';
@@ -95,14 +96,18 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
   });
 }
 
-/** Real dependencies from the stack's environment (built once per cold start below). */
+/**
+ * Real dependencies from the stack's environment (built once per cold start below); AWS
+ * calls bounded by the function's SDK budget (tests pass shorter ones).
+ */
 export async function fullMirrorDepsFromEnv(
   env: Record<string, string | undefined>,
+  sdk = SDK_BUDGETS['full-mirror'],
 ): Promise<FullMirrorDeps> {
   return {
-    ...(await mirrorPortsForFunction(env, piriodLatencyRecorder(metrics))),
-    queue: refreshQueueFromEnv(env),
-    continuation: busFromEnv(env),
+    ...(await mirrorPortsForFunction(env, piriodLatencyRecorder(metrics), sdk)),
+    queue: refreshQueueFromEnv(env, sdk),
+    continuation: busFromEnv(env, sdk),
   };
 }
 
