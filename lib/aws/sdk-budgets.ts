@@ -36,9 +36,9 @@ export const SDK_BUDGETS: Readonly<Record<SdkCaller, SdkBudget>> = {
   // 10 s function, but Piriod waits only 6 s for the answer: a (cold) secret read plus one
   // PutEvents, each ≤ 2 × 1 s + backoff, still answers 500 in time for Piriod to retry.
   'receive-webhook': { connectionTimeoutMs: 500, requestTimeoutMs: 1_000, maxAttempts: 2 },
-  // 30 s function: a stalled PutEvents fails within ~15 s, and the handler reports the
+  // 30 s function: a stalled PutEvents fails within ~13 s, and the handler reports the
   // first unpublished record for the stream to redeliver.
-  'publish-changes': { connectionTimeoutMs: 1_000, requestTimeoutMs: 5_000, maxAttempts: 3 },
+  'publish-changes': { connectionTimeoutMs: 1_000, requestTimeoutMs: 4_000, maxAttempts: 3 },
   // 60 s function with a batch of messages: each call ≤ 3 × 5 s + backoff (~16 s), so a
   // stalled table or queue hands the batch back to SQS well before the deadline. Three
   // attempts (not DynamoDB's usual six): SQS retries a throttled refresh anyway.
@@ -50,6 +50,22 @@ export const SDK_BUDGETS: Readonly<Record<SdkCaller, SdkBudget>> = {
   // stalled endpoint still ends the command with an error instead of hanging.
   cli: { connectionTimeoutMs: 5_000, requestTimeoutMs: 30_000, maxAttempts: 6 },
 };
+
+/** The SDK's backoff before retry `n` is at most min(20 s, 100 ms × 2^n) for a timeout. */
+const MAX_BACKOFF_MS = 20_000;
+const BACKOFF_BASE_MS = 100;
+
+/**
+ * The longest one SDK call can take under `budget` when every attempt times out: each
+ * attempt's request timeout plus the SDK's longest backoff between attempts.
+ */
+export function worstCaseCallMs(budget: SdkBudget): number {
+  let total = budget.maxAttempts * budget.requestTimeoutMs;
+  for (let n = 1; n < budget.maxAttempts; n++) {
+    total += Math.min(MAX_BACKOFF_MS, BACKOFF_BASE_MS * 2 ** n);
+  }
+  return total;
+}
 
 /**
  * The HTTP handler of every SDK client: connection and per-attempt timeouts that throw.
