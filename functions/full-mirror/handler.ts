@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { SDK_BUDGETS } from '../../lib/aws/sdk-budgets.js';
 import { busFromEnv } from '../../lib/compose/bus.js';
 import { mirrorPortsOf } from '../../lib/compose/mirror-ports.js';
 import { piriodForLambda } from '../../lib/compose/piriod.js';
@@ -126,16 +127,20 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
   });
 }
 
-/** Real dependencies from the stack's environment (built once per cold start below). */
+/**
+ * Real dependencies from the stack's environment (built once per cold start below); AWS
+ * calls bounded by the function's SDK budget (tests pass shorter ones).
+ */
 export async function fullMirrorDepsFromEnv(
   env: Record<string, string | undefined>,
+  sdk = SDK_BUDGETS['full-mirror'],
 ): Promise<FullMirrorDeps> {
-  const piriod = await piriodForLambda(env, piriodLatencyRecorder(metrics));
-  const { store, lease } = storeAndLeaseFromEnv(env, piriod.settings);
+  const piriod = await piriodForLambda(env, piriodLatencyRecorder(metrics), sdk);
+  const { store, lease } = storeAndLeaseFromEnv(env, piriod.settings, sdk);
   return {
     ...mirrorPortsOf(piriod, store),
-    queue: refreshQueueFromEnv(env),
-    continuation: busFromEnv(env),
+    queue: refreshQueueFromEnv(env, sdk),
+    continuation: busFromEnv(env, sdk),
     lease,
     schedulePeriodMs: loadFullMirrorSchedule(env).periodMs,
   };

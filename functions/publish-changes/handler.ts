@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { SDK_BUDGETS } from '../../lib/aws/sdk-budgets.js';
 import { busFromEnv } from '../../lib/compose/bus.js';
 import { tableChangesOf } from '../../lib/messages/table-stream.js';
 import type { ChangePublisher } from '../../lib/ports.js';
@@ -46,12 +47,16 @@ export function createPublishChangesHandler(deps: () => Promise<PublishChangesDe
   );
 }
 
-/** Real dependencies from the stack's environment (built once per cold start below). */
+/**
+ * Real dependencies from the stack's environment (built once per cold start below); AWS
+ * calls bounded by the function's SDK budget (tests pass shorter ones).
+ */
 export async function publishChangesDepsFromEnv(
   env: Record<string, string | undefined>,
+  sdk = SDK_BUDGETS['publish-changes'],
 ): Promise<PublishChangesDeps> {
   return {
-    publisher: busFromEnv(env),
+    publisher: busFromEnv(env, sdk),
   };
 }
 

@@ -3,6 +3,7 @@ import type {
   Context,
   LambdaFunctionURLEvent,
 } from 'aws-lambda';
+import { SDK_BUDGETS } from '../../lib/aws/sdk-budgets.js';
 import { busFromEnv } from '../../lib/compose/bus.js';
 import { webhookSecretSource } from '../../lib/compose/secrets.js';
 import { addWebhookMetric, createLogger, createMetrics } from '../../lib/runtime/observability.js';
@@ -50,13 +51,17 @@ export function createReceiveWebhookHandler(deps: () => Promise<ReceiveWebhookDe
   );
 }
 
-/** Real dependencies from the stack's environment (built once per cold start below). */
+/**
+ * Real dependencies from the stack's environment (built once per cold start below); AWS
+ * calls bounded by the function's SDK budget (tests pass shorter ones).
+ */
 export async function receiveWebhookDepsFromEnv(
   env: Record<string, string | undefined>,
+  sdk = SDK_BUDGETS['receive-webhook'],
 ): Promise<ReceiveWebhookDeps> {
   return {
-    secret: webhookSecretSource(env),
-    requests: busFromEnv(env),
+    secret: webhookSecretSource(env, sdk),
+    requests: busFromEnv(env, sdk),
   };
 }
 

@@ -1,5 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { SDK_BUDGETS } from '../../lib/aws/sdk-budgets.js';
 import { mirrorPortsForFunction } from '../../lib/compose/mirror-ports.js';
 import { deadLettersFromEnv } from '../../lib/compose/queues.js';
 import { REFRESH_QUEUE } from '../../lib/messages/routing.js';
@@ -77,13 +78,17 @@ function receiveCountOf(raw: string | undefined): number | undefined {
   return raw !== undefined && /^[1-9]\d{0,8}$/.test(raw) ? Number(raw) : undefined;
 }
 
-/** Real dependencies from the stack's environment (built once per cold start below). */
+/**
+ * Real dependencies from the stack's environment (built once per cold start below); AWS
+ * calls bounded by the function's SDK budget (tests pass shorter ones).
+ */
 export async function syncCustomersDepsFromEnv(
   env: Record<string, string | undefined>,
+  sdk = SDK_BUDGETS['sync-customers'],
 ): Promise<SyncCustomersDeps> {
   return {
-    ...(await mirrorPortsForFunction(env, piriodLatencyRecorder(metrics))),
-    deadLetters: deadLettersFromEnv(env),
+    ...(await mirrorPortsForFunction(env, piriodLatencyRecorder(metrics), sdk)),
+    deadLetters: deadLettersFromEnv(env, sdk),
   };
 }
 

@@ -19,6 +19,7 @@ import type {
   RefreshRequests,
 } from '../ports.js';
 import { EntriesFailed, retryFailedEntries } from './failed-entries.js';
+import type { SdkBudget } from './sdk-budgets.js';
 import { endpointFromEnv, sdkClientConfig } from './sdk-config.js';
 
 /** Rounds of `PutEvents` for entries EventBridge failed one by one (the SDK retries whole calls). */
@@ -147,10 +148,13 @@ const TRANSIENT = /InternalFailure|InternalException|Throttl|ServiceUnavailable|
 
 /**
  * The EventBridge client of a function or the CLI: the SDK's region and credentials,
- * `AWS_ENDPOINT_URL_EVENTBRIDGE` for local endpoints.
+ * `AWS_ENDPOINT_URL_EVENTBRIDGE` for local endpoints, the caller's timeouts.
  */
-export function eventBridgeFromEnv(env: Record<string, string | undefined>): EventBridgeClient {
+export function eventBridgeFromEnv(
+  env: Record<string, string | undefined>,
+  budget?: SdkBudget,
+): EventBridgeClient {
   return new EventBridgeClient(
-    sdkClientConfig(endpointFromEnv(env, 'AWS_ENDPOINT_URL_EVENTBRIDGE')),
+    sdkClientConfig(endpointFromEnv(env, 'AWS_ENDPOINT_URL_EVENTBRIDGE'), undefined, budget),
   );
 }

@@ -7,6 +7,7 @@ import {
   NODE_REGION_CONFIG_OPTIONS,
 } from '@smithy/core/config';
 import { isLoopbackUrl } from '../loopback.js';
+import { SDK_BUDGETS, type SdkBudget, sdkRequestHandler } from './sdk-budgets.js';
 
 /** Credentials used against a loopback endpoint when none are configured: DynamoDB Local and local fakes accept any. */
 export const LOCAL_CREDENTIALS: AwsCredentialIdentity = {
@@ -22,6 +23,9 @@ export interface SdkClientConfig {
   endpoint?: string;
   region?: string | (() => Promise<string>);
   credentials?: AwsCredentialIdentityProvider;
+  /** Connection and per-attempt timeouts that throw (see {@link SdkBudget}). */
+  requestHandler: ReturnType<typeof sdkRequestHandler>;
+  maxAttempts: number;
 }
 
 /**
@@ -35,11 +39,22 @@ export interface SdkClientConfig {
  * DynamoDB Local without `-sharedDb` keeps tables per access key and region, so configured
  * credentials must be the ones used, or the AWS CLI and this tool see different tables.
  *
+ * Every client gets the connection and request timeouts of its caller's {@link SdkBudget}, so
+ * a stalled endpoint fails the call instead of holding it for minutes.
+ *
  * @param endpoint the endpoint override (`AWS_ENDPOINT_URL_<SERVICE>` or an explicit one);
  *   `undefined` lets the SDK resolve AWS's endpoint (and read its own variables).
+ * @param budget timeouts and attempts of the caller; the CLI's by default.
  */
-export function sdkClientConfig(endpoint: string | undefined, region?: string): SdkClientConfig {
-  const config: SdkClientConfig = {};
+export function sdkClientConfig(
+  endpoint: string | undefined,
+  region?: string,
+  budget: SdkBudget = SDK_BUDGETS.cli,
+): SdkClientConfig {
+  const config: SdkClientConfig = {
+    requestHandler: sdkRequestHandler(budget),
+    maxAttempts: budget.maxAttempts,
+  };
   if (endpoint) config.endpoint = endpoint;
   if (region) config.region = region;
   if (!isLoopbackUrl(endpoint)) return config;

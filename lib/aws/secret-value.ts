@@ -1,6 +1,7 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigError } from '../env-variables.js';
+import type { SdkBudget } from './sdk-budgets.js';
 import { endpointFromEnv, sdkClientConfig } from './sdk-config.js';
 
 type Env = Record<string, string | undefined>;
@@ -84,11 +85,12 @@ export function secretSource(env: Env, options: SecretSourceOptions): SecretSour
 /**
  * Reads secrets through Powertools Parameters (`SecretsProvider`, official Secrets Manager
  * client), cached for {@link SECRET_MAX_AGE_SECONDS}. A secret lives in the region of its
- * ARN; `AWS_ENDPOINT_URL_SECRETS_MANAGER` points to a local endpoint.
+ * ARN; `AWS_ENDPOINT_URL_SECRETS_MANAGER` points to a local endpoint; `budget` bounds each read.
  */
 export function secretsManagerReader(
   env: Env,
   maxAgeSeconds = SECRET_MAX_AGE_SECONDS,
+  budget?: SdkBudget,
 ): SecretReader {
   const providers = new Map<string, SecretsProvider>();
   const endpoint = endpointFromEnv(env, 'AWS_ENDPOINT_URL_SECRETS_MANAGER');
@@ -96,7 +98,9 @@ export function secretsManagerReader(
     const region = arn.split(':')[3] || '';
     let provider = providers.get(region);
     if (!provider) {
-      const client = new SecretsManagerClient(sdkClientConfig(endpoint, region || undefined));
+      const client = new SecretsManagerClient(
+        sdkClientConfig(endpoint, region || undefined, budget),
+      );
       provider = new SecretsProvider({ awsSdkV3Client: client });
       providers.set(region, provider);
     }

@@ -8,6 +8,7 @@ import { sleep as realSleep } from '../concurrency/sleep.js';
 import type { SyncSource } from '../customer/record.js';
 import type { DeadLetterReason, DeadLetters, RefreshQueue } from '../ports.js';
 import { EntriesFailed, retryFailedEntries } from './failed-entries.js';
+import type { SdkBudget } from './sdk-budgets.js';
 import { endpointFromEnv, sdkClientConfig } from './sdk-config.js';
 import { sqsAttributeValue } from './sqs-text.js';
 
@@ -123,8 +124,10 @@ export class SqsDeadLetters implements DeadLetters {
 
 /**
  * The SQS client of a function or the CLI: the SDK's region and credentials,
- * `AWS_ENDPOINT_URL_SQS` for local endpoints.
+ * `AWS_ENDPOINT_URL_SQS` for local endpoints, the caller's timeouts.
  */
-export function sqsFromEnv(env: Record<string, string | undefined>): SQSClient {
-  return new SQSClient(sdkClientConfig(endpointFromEnv(env, 'AWS_ENDPOINT_URL_SQS')));
+export function sqsFromEnv(env: Record<string, string | undefined>, budget?: SdkBudget): SQSClient {
+  return new SQSClient(
+    sdkClientConfig(endpointFromEnv(env, 'AWS_ENDPOINT_URL_SQS'), undefined, budget),
+  );
 }

@@ -1,4 +1,5 @@
 /** Composition: the ports every path that mirrors customers shares (Piriod and the table). */
+import type { SdkBudget } from '../aws/sdk-budgets.js';
 import type { PiriodSettings } from '../config.js';
 import type { AttemptInfo, PiriodClient } from '../piriod/client.js';
 import { type CustomerStore, systemClock } from '../ports.js';
@@ -27,8 +28,12 @@ export function mirrorPortsOf(
 
 /**
  * Piriod (token from Secrets Manager) and the table store, for `full-mirror` and
- * `sync-customers`.
+ * `sync-customers`, every AWS call bounded by the function's `budget`.
  */
-export async function mirrorPortsForFunction(env: Env, onAttempt?: (a: AttemptInfo) => void) {
-  return mirrorPortsOf(await piriodForLambda(env, onAttempt), storeFromEnv(env));
+export async function mirrorPortsForFunction(
+  env: Env,
+  onAttempt?: (a: AttemptInfo) => void,
+  budget?: SdkBudget,
+) {
+  return mirrorPortsOf(await piriodForLambda(env, onAttempt, budget), storeFromEnv(env, budget));
 }

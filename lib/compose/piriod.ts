@@ -1,4 +1,6 @@
 /** Composition: the Piriod client from settings or the environment (CLI and Lambda). */
+
+import type { SdkBudget } from '../aws/sdk-budgets.js';
 import { loadPiriodConfig, loadPiriodSettings, type PiriodSettings } from '../config.js';
 import { type AttemptInfo, PiriodClient } from '../piriod/client.js';
 import type { TokenSource } from '../ports.js';
@@ -33,11 +35,15 @@ export function piriodFromEnv(env: Env): { settings: PiriodSettings; client: Pir
 /**
  * Piriod for a Lambda: settings from the environment, the token from {@link apiTokenSource}
  * (Secrets Manager, cached, re-read on a 401). Reads the token once up front, so a missing
- * secret stops the cold start with the command that fixes it.
+ * secret stops the cold start with the command that fixes it. `budget` bounds the secret reads.
  */
-export async function piriodForLambda(env: Env, onAttempt?: (a: AttemptInfo) => void) {
+export async function piriodForLambda(
+  env: Env,
+  onAttempt?: (a: AttemptInfo) => void,
+  budget?: SdkBudget,
+) {
   const settings = loadPiriodSettings(env);
-  const token = apiTokenSource(env);
+  const token = apiTokenSource(env, budget);
   await token.get();
   return { settings, client: piriodClient(settings, token, onAttempt) };
 }

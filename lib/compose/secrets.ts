@@ -1,4 +1,10 @@
-import { type SecretSource, secretSource, secretsManagerReader } from '../aws/secret-value.js';
+import type { SdkBudget } from '../aws/sdk-budgets.js';
+import {
+  SECRET_MAX_AGE_SECONDS,
+  type SecretSource,
+  secretSource,
+  secretsManagerReader,
+} from '../aws/secret-value.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -14,21 +20,21 @@ const WEBHOOK_SECRET_REFRESH_INTERVAL_MS = 60_000;
  * The Piriod token of a function: `PIRIOD_API_TOKEN`, or the secret named by
  * `PIRIOD_API_TOKEN_SECRET_ARN`, cached for minutes and re-read when Piriod rejects it.
  */
-export function apiTokenSource(env: Env): SecretSource {
+export function apiTokenSource(env: Env, budget?: SdkBudget): SecretSource {
   return secretSource(env, {
     name: 'PIRIOD_API_TOKEN',
     arnVar: 'PIRIOD_API_TOKEN_SECRET_ARN',
-    read: secretsManagerReader(env),
+    read: secretsManagerReader(env, SECRET_MAX_AGE_SECONDS, budget),
     minRefreshMs: TOKEN_REFRESH_INTERVAL_MS,
   });
 }
 
 /** The webhook's signing secret: `PIRIOD_WEBHOOK_SECRET` or `PIRIOD_WEBHOOK_SECRET_ARN`. */
-export function webhookSecretSource(env: Env): SecretSource {
+export function webhookSecretSource(env: Env, budget?: SdkBudget): SecretSource {
   return secretSource(env, {
     name: 'PIRIOD_WEBHOOK_SECRET',
     arnVar: 'PIRIOD_WEBHOOK_SECRET_ARN',
-    read: secretsManagerReader(env),
+    read: secretsManagerReader(env, SECRET_MAX_AGE_SECONDS, budget),
     minRefreshMs: WEBHOOK_SECRET_REFRESH_INTERVAL_MS,
   });
 }

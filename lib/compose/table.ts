@@ -1,5 +1,6 @@
 /** Composition: the customers table (document client, store, queries). */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SdkBudget } from '../aws/sdk-budgets.js';
 import { loadStoreConfig, type StoreConfig } from '../config.js';
 import type { MirrorScope } from '../ports.js';
 import { CustomerQueries } from '../store/customer-queries.js';
@@ -32,11 +33,14 @@ export function customerTable(config: StoreConfig): CustomerTable {
   };
 }
 
-/** Only the write-rule store, for the functions: they never query, so they bundle no queries. */
-export function storeFromEnv(env: Env): DynamoCustomerStore {
+/**
+ * Only the write-rule store, for the functions: they never query, so they bundle no queries.
+ * `budget`: the function's SDK timeouts.
+ */
+export function storeFromEnv(env: Env, budget?: SdkBudget): DynamoCustomerStore {
   const config = loadStoreConfig(env);
   return new DynamoCustomerStore({
-    client: documentClientFor(config),
+    client: documentClientFor(config, budget),
     tableName: config.tableName,
   });
 }
@@ -45,9 +49,10 @@ export function storeFromEnv(env: Env): DynamoCustomerStore {
 export function storeAndLeaseFromEnv(
   env: Env,
   scope: MirrorScope,
+  budget?: SdkBudget,
 ): { store: DynamoCustomerStore; lease: DynamoCycleLease } {
   const config = loadStoreConfig(env);
-  const client = documentClientFor(config);
+  const client = documentClientFor(config, budget);
   return {
     store: new DynamoCustomerStore({ client, tableName: config.tableName }),
     lease: new DynamoCycleLease({
@@ -58,8 +63,8 @@ export function storeAndLeaseFromEnv(
   };
 }
 
-function documentClientFor(config: StoreConfig): DynamoDBDocumentClient {
-  return createDocumentClient({ endpoint: config.endpoint, region: config.region });
+function documentClientFor(config: StoreConfig, budget?: SdkBudget): DynamoDBDocumentClient {
+  return createDocumentClient({ endpoint: config.endpoint, region: config.region, budget });
 }
 
 /** The table from `CUSTOMERS_TABLE`, `AWS_ENDPOINT_URL_DYNAMODB` and `AWS_REGION`. */

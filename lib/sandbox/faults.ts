@@ -1,3 +1,5 @@
+import { hashSeed, seededRandom } from './prng.js';
+
 /**
  * Fault knobs of the sandbox, settable at start and at run time. Rates are fractions of
  * requests in [0, 1], drawn from the sandbox's seeded random source so runs repeat.
@@ -36,6 +38,21 @@ export const NO_FAULTS: SandboxFaults = {
 
 /** What the sandbox does with one request, decided before it is answered. */
 export type FaultDecision = 'ok' | 'error' | 'rate-limit' | 'hang' | 'malformed';
+
+/**
+ * The random source of each request's fault, seeded by the sandbox's seed, the request (path
+ * and query) and how many times that same request came before. A customer's n-th attempt
+ * meets the same fault on every run, whatever order concurrent requests arrive in: which
+ * faults a scenario injects depends on its seed, not on how fast the machine is.
+ */
+export function faultDraws(seed: number): (request: string) => () => number {
+  const seen = new Map<string, number>();
+  return (request) => {
+    const n = seen.get(request) ?? 0;
+    seen.set(request, n + 1);
+    return seededRandom(hashSeed(`${seed}\u0000${request}\u0000${n}`));
+  };
+}
 
 /** Draws the fault for one request. */
 export function decideFault(faults: SandboxFaults, random: () => number): FaultDecision {

@@ -10,6 +10,16 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** A 32-bit FNV-1a hash of a string: a seed derived from a name. */
+export function hashSeed(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
 /** Picks one element with the given random source. */
 export function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { sleep } from '../concurrency/sleep.js';
 import { toUtcIso } from '../customer/timestamp.js';
-import { decideFault, mergeFaults, NO_FAULTS, type SandboxFaults } from './faults.js';
+import { decideFault, faultDraws, mergeFaults, NO_FAULTS, type SandboxFaults } from './faults.js';
 import { pick, seededRandom } from './prng.js';
 import { generateCustomer, generateCustomers, idPart, type SandboxCustomer } from './seed-data.js';
 
@@ -88,6 +88,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const workspace = options.workspace ?? 'acc_sandbox';
   const testMode = options.testMode ?? false;
   const random = seededRandom((options.seed ?? 42) ^ 0x5eed);
+  const faultDraw = faultDraws(options.seed ?? 42);
   let faults = mergeFaults(NO_FAULTS, options.faults ?? {});
   const data = new Map<string, SandboxCustomer>();
   for (const c of generateCustomers(options.customers ?? 100, { seed: options.seed, testMode })) {
@@ -215,7 +216,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (listMatch) stats.list++;
       else stats.get++;
       if (faults.latencyMs > 0) await sleep(faults.latencyMs);
-      const fault = decideFault(faults, random);
+      const draw = faultDraw(`${url.pathname}${url.search}`);
+      const fault = decideFault(faults, draw);
       if (fault === 'hang') {
         setTimeout(() => req.socket.destroy(), faults.hangMs).unref();
         return;
@@ -230,7 +232,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         );
       }
       if (fault === 'error') {
-        const status = pick(random, [500, 502, 503]);
+        const status = pick(draw, [500, 502, 503]);
         return reply(status, { detail: 'A server error occurred.' });
       }
       const forced = idMatch ? failing.get(decodeURIComponent(idMatch[1] ?? '')) : undefined;

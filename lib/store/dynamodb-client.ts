@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SdkBudget } from '../aws/sdk-budgets.js';
 import { sdkClientConfig } from '../aws/sdk-config.js';
 
 /** Options for {@link createDocumentClient}. */
@@ -8,8 +9,10 @@ export interface DocumentClientOptions {
   endpoint?: string;
   /** Region; the SDK's region chain (`AWS_REGION`, the profile) otherwise. */
   region?: string;
-  /** SDK attempts per call (throttling, 5xx); default 6. */
+  /** SDK attempts per call (throttling, 5xx, timeouts); the budget's otherwise. */
   maxAttempts?: number;
+  /** Timeouts and attempts of the caller; the CLI's (6 attempts) by default. */
+  budget?: SdkBudget;
 }
 
 /**
@@ -19,9 +22,10 @@ export interface DocumentClientOptions {
  * dummy ones (see {@link sdkClientConfig}).
  */
 export function createDocumentClient(options: DocumentClientOptions = {}): DynamoDBDocumentClient {
+  const config = sdkClientConfig(options.endpoint, options.region, options.budget);
   const client = new DynamoDBClient({
-    ...sdkClientConfig(options.endpoint, options.region),
-    maxAttempts: options.maxAttempts ?? 6,
+    ...config,
+    maxAttempts: options.maxAttempts ?? config.maxAttempts,
   });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
