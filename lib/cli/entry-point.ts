@@ -20,6 +20,7 @@ export function runWithProcess(
   command: (argv: string[], env: Env, io: Io) => Promise<number>,
 ): void {
   silenceNodeVersionWarning();
+  endQuietlyOnClosedPipe();
   const env = process.env;
   const io = processIo(() => cliSecrets(env));
   command(process.argv.slice(2), env, io).then(
@@ -31,4 +32,18 @@ export function runWithProcess(
       process.exitCode = EXIT.failed;
     },
   );
+}
+
+/**
+ * A reader that stops early (`query … | head -1`) closes the pipe; the next write then fails
+ * with EPIPE, which Node raises as an unhandled stream error with a stack trace. That is
+ * the reader's choice, not a failure: end quietly, as other Unix tools do.
+ */
+function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      process.exit(process.exitCode ?? EXIT.ok);
+    });
+  }
 }

@@ -20,13 +20,29 @@ export function runMirror(
 
 /** Runs an npm command with a clean PIRIOD_/AWS_ environment plus `env`. */
 export function runNpm(args: string[], env: Record<string, string | undefined>): Promise<CliRun> {
+  return run('npm', args, env);
+}
+
+/** Runs a bash command line (pipes and all) from the project root, with the same environment. */
+export function runShell(
+  commandLine: string,
+  env: Record<string, string | undefined>,
+): Promise<CliRun> {
+  return run('bash', ['-c', commandLine], env);
+}
+
+function run(
+  program: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+): Promise<CliRun> {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(
       ([k]) => !k.startsWith('PIRIOD_') && !k.startsWith('AWS_') && k !== 'CUSTOMERS_TABLE',
     ),
   );
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', args, {
+    const child = spawn(program, args, {
       cwd: ROOT,
       env: { ...base, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../lib/local/dynamodb-local.js';
 import { type Sandbox, startSandbox } from '../../../lib/sandbox/index.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
-import { cliEnv, runMirror, runNpm } from '../../support/run-cli.js';
+import { cliEnv, runMirror, runNpm, runShell } from '../../support/run-cli.js';
 
 let sandbox: Sandbox;
 let t: TestTable;
@@ -189,5 +189,18 @@ describe('piriod-mirror get, query, verify, create-table', () => {
     const help = await runNpm(['exec', '--', 'piriod-mirror', '--help'], env);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: piriod-mirror <command>/);
+  });
+});
+
+describe('a reader that stops early', () => {
+  it('query piped into head -1 ends quietly: exit 0, one line, no stack trace', async () => {
+    // The first test mirrored ~300 customers, far more JSON than a pipe buffer holds.
+    const run = await runShell(
+      'npm run --silent mirror -- query --status active | head -1; echo "exit=${PIPESTATUS[0]}" >&2',
+      env,
+    );
+    expect(lines(run.stdout)).toHaveLength(1);
+    expect(JSON.parse(run.stdout).status).toBe('active');
+    expect(run.stderr.trim()).toBe('exit=0');
   });
 });
