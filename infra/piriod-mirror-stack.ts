@@ -56,6 +56,22 @@ export const STACK_OUTPUTS = [
   'ScheduleRuleName',
 ] as const;
 
+/**
+ * Logical ids of resources that deployed stacks already hold, where a new id would replace
+ * the resource: data (the table, the queues' messages, the secrets' values) or a mapping
+ * Lambda allows only once per queue and function. A test pins them.
+ */
+export const DEPLOYED_LOGICAL_IDS = {
+  table: 'CustomersTableB554B793',
+  eventBus: 'EventBus7B8748AA',
+  refreshQueue: 'RefreshQueue83549414',
+  deadLetterQueue: 'DeadLetterQueue9F481546',
+  apiTokenSecret: 'ApiTokenSecret3A926DEB',
+  webhookSecret: 'WebhookSecretF21E29CC',
+  refreshQueueSource: 'SyncCustomersFunctionSqsEventSourcePiriodMirrorRefreshQueueEFB60F7779F8234F',
+  tableStreamSource: 'PublishChangesFunctionTableStream639640F5',
+} as const;
+
 /** One of {@link STACK_OUTPUTS}. */
 export type StackOutputName = (typeof STACK_OUTPUTS)[number];
 
@@ -247,15 +263,11 @@ export class PiriodMirrorStack extends Stack {
       allow(['sqs:SendMessage'], [refreshQueue.queueArn, deadLetterQueue.queueArn]),
     );
     worker.role.addToPolicy(allow(['sqs:SendMessage'], [deadLetterQueue.queueArn]));
-    // Lambda's poller of the refresh queue works with the worker's role.
+    // Lambda's poller of the refresh queue works with the worker's role: the three actions
+    // Lambda documents for an SQS event source (AWSLambdaSQSQueueExecutionRole's).
     worker.role.addToPolicy(
       allow(
-        [
-          'sqs:ReceiveMessage',
-          'sqs:DeleteMessage',
-          'sqs:GetQueueAttributes',
-          'sqs:ChangeMessageVisibility',
-        ],
+        ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
         [refreshQueue.queueArn],
       ),
     );
@@ -272,7 +284,7 @@ export class PiriodMirrorStack extends Stack {
     receiver.role.addToPolicy(putEvents(REFRESH_REQUESTED));
 
     // A mapping without SqsEventSource, whose grant adds GetQueueUrl: the poller's actions are above.
-    worker.fn.addEventSourceMapping('RefreshQueueSource', {
+    const refreshSource = worker.fn.addEventSourceMapping('RefreshQueueSource', {
       eventSourceArn: refreshQueue.queueArn,
       batchSize: REFRESH_QUEUE.batchSize,
       // Coalesces bursts (a flood of webhooks for one customer) into one fetch per batch.
@@ -281,6 +293,12 @@ export class PiriodMirrorStack extends Stack {
       // Never above the worker's reserved concurrency: pollers beyond it only get throttled.
       maxConcurrency: config.workerConcurrency,
     });
+    // The logical id SqsEventSource gave this mapping: a new id would make CloudFormation
+    // create a second mapping for the same queue and function before deleting the old one,
+    // which Lambda refuses (ResourceConflictException), and the upgrade would roll back.
+    (refreshSource.node.defaultChild as lambda.CfnEventSourceMapping).overrideLogicalId(
+      DEPLOYED_LOGICAL_IDS.refreshQueueSource,
+    );
 
     // The bus's rules come from the definition the dev runtime routes by as well.
     const targetOf = {

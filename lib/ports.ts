@@ -224,6 +224,12 @@ export interface LeaseClaim {
   /** Unique per cycle; carried by its continuations. */
   token: string;
   cycleStartedAt: string;
+  /**
+   * Which invocation of the cycle claims (1 for the tick). A renewal must follow the
+   * invocation the lease last recorded, so a continuation EventBridge or Lambda delivers twice
+   * runs once; a retry of a failed invocation (its lease released) may claim its number again.
+   */
+  invocation: number;
   now: string;
   /** Until when the claim holds unless renewed or released. */
   expiresAt: string;
@@ -232,6 +238,8 @@ export interface LeaseClaim {
 /** Who holds a lease that a claim could not take or renew. */
 export interface LeaseHolder {
   cycleStartedAt?: string;
+  /** The invocation of that cycle that last took or renewed the lease. */
+  invocation?: number;
   expiresAt?: string;
   /** Set when that cycle completed (its lease was released). */
   completedAt?: string;

@@ -30,6 +30,7 @@ const NAMES: Record<string, string> = {
   '#expires': 'leaseExpiresAt',
   '#renewed': 'renewedAt',
   '#completed': 'completedAt',
+  '#inv': 'invocation',
 };
 
 /** The attribute names `expressions` use: DynamoDB rejects any name left unused. */
@@ -57,7 +58,7 @@ export class DynamoCycleLease implements CycleLease {
   async acquire(claim: LeaseClaim): Promise<LeaseOutcome> {
     return this.claim(
       'take the full-mirror lease',
-      'SET #token = :token, #cycle = :cycle, #expires = :expires, #renewed = :now REMOVE #completed',
+      'SET #token = :token, #cycle = :cycle, #inv = :inv, #expires = :expires, #renewed = :now REMOVE #completed',
       // Free (never taken, or released) or expired: a crashed cycle cannot block for ever.
       'attribute_not_exists(#token) OR #expires <= :now',
       claim,
@@ -68,10 +69,12 @@ export class DynamoCycleLease implements CycleLease {
   async renew(claim: LeaseClaim): Promise<LeaseOutcome> {
     return this.claim(
       'renew the full-mirror lease',
-      'SET #expires = :expires, #renewed = :now',
+      'SET #inv = :inv, #expires = :expires, #renewed = :now',
       // Still ours, even past its expiry as long as no other cycle took it; never after the
-      // cycle completed (a duplicate continuation must not mirror the tail again).
-      '#token = :token AND attribute_not_exists(#completed)',
+      // cycle completed (a repeated continuation must not mirror the tail again); and only
+      // for the invocation after the last one — or the same one again once its lease was
+      // released by a failure (Lambda's retry) — so a continuation delivered twice runs once.
+      '#token = :token AND attribute_not_exists(#completed) AND (#inv = :prev OR (#inv = :inv AND #expires <= :now))',
       claim,
       false,
     );
@@ -117,10 +120,17 @@ export class DynamoCycleLease implements CycleLease {
             ? {
                 ':token': claim.token,
                 ':cycle': claim.cycleStartedAt,
+                ':inv': claim.invocation,
                 ':expires': claim.expiresAt,
                 ':now': claim.now,
               }
-            : { ':token': claim.token, ':expires': claim.expiresAt, ':now': claim.now },
+            : {
+                ':token': claim.token,
+                ':inv': claim.invocation,
+                ':prev': claim.invocation - 1,
+                ':expires': claim.expiresAt,
+                ':now': claim.now,
+              },
           // What was there before: an expired holder that this claim replaces, for the log.
           ReturnValues: fresh ? 'UPDATED_OLD' : 'NONE',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -146,6 +156,7 @@ function holderOf(item: Record<string, unknown>): LeaseHolder {
   const expires = pick('leaseExpiresAt');
   const completed = pick('completedAt');
   if (cycle) holder.cycleStartedAt = cycle;
+  if (typeof item.invocation === 'number') holder.invocation = item.invocation;
   if (expires) holder.expiresAt = expires;
   if (completed) holder.completedAt = completed;
   return holder;

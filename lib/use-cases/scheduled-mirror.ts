@@ -36,9 +36,11 @@ export interface MirrorSkip {
   /**
    * `cycle-running`: a tick while another cycle holds the lease; `cycle-superseded`: a
    * continuation whose cycle lost its lease to a newer one; `cycle-completed`: a repeated
-   * continuation of a cycle that has already finished.
+   * continuation of a cycle that has already finished; `duplicate-continuation`: a
+   * continuation delivered again while its cycle runs on (EventBridge and Lambda deliver at
+   * least once).
    */
-  reason: 'cycle-running' | 'cycle-superseded' | 'cycle-completed';
+  reason: 'cycle-running' | 'cycle-superseded' | 'cycle-completed' | 'duplicate-continuation';
   message: string;
   holder?: LeaseHolder;
 }
@@ -75,6 +77,7 @@ export async function runScheduledMirror(
   const claim = {
     token: state.lease,
     cycleStartedAt: state.cycleStartedAt,
+    invocation: state.invocation,
     now,
     expiresAt: new Date(options.leaseUntil).toISOString(),
   };
@@ -131,6 +134,13 @@ function skipOf(
     return {
       reason: 'cycle-completed',
       message: `the cycle started at ${state.cycleStartedAt} completed at ${held.completedAt}; this repeated continuation does nothing`,
+      holder: held,
+    };
+  }
+  if (held.cycleStartedAt === state.cycleStartedAt) {
+    return {
+      reason: 'duplicate-continuation',
+      message: `invocation ${state.invocation} of the cycle started at ${state.cycleStartedAt} was delivered again while the cycle runs on (the lease is at invocation ${held.invocation ?? '(unknown)'}); this copy does nothing`,
       holder: held,
     };
   }

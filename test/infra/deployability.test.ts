@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { STACK_OUTPUTS } from '../../infra/piriod-mirror-stack.js';
+import { DEPLOYED_LOGICAL_IDS, STACK_OUTPUTS } from '../../infra/piriod-mirror-stack.js';
 import { refreshVisibilityTimeoutSeconds } from '../../lib/messages/routing.js';
 import { synthApp } from '../support/synth.js';
 
@@ -79,6 +79,14 @@ describe('deployable on any account', () => {
     }
     expect(workerSettings(template).maxConcurrency).toBe(2);
     expect(() => synth({ reservedConcurrency: 'maybe' })).toThrow(/reservedConcurrency/);
+  });
+});
+
+describe('upgrading a deployed stack', () => {
+  it('keeps the logical ids of data and of the one-per-queue mapping, so a deploy updates them in place', () => {
+    // With change events on: the stream mapping exists too.
+    const ids = Object.keys(synth({ publishChanges: 'true' }).toJSON().Resources);
+    for (const [what, id] of Object.entries(DEPLOYED_LOGICAL_IDS)) expect(ids, what).toContain(id);
   });
 });
 

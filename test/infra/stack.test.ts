@@ -251,7 +251,6 @@ describe('least-privilege grants', () => {
         'sqs:ReceiveMessage',
         'sqs:DeleteMessage',
         'sqs:GetQueueAttributes',
-        'sqs:ChangeMessageVisibility',
       ].sort(),
     );
   });

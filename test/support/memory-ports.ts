@@ -135,7 +135,8 @@ export function steppingClock(startIso = '2026-01-01T00:00:00Z', stepMs = 1000):
 
 /**
  * An in-memory CycleLease with the DynamoDB adapter's rules: a claim takes a free or expired
- * lease, a renewal needs the same token and an unfinished cycle, a release ends it at `now`.
+ * lease, a renewal needs the same token, an unfinished cycle and the next invocation (or the
+ * same one after a failure released it), a release ends it at `now`.
  */
 export class MemoryCycleLease implements CycleLease {
   item: (LeaseHolder & { token?: string }) | undefined;
@@ -151,6 +152,7 @@ export class MemoryCycleLease implements CycleLease {
     this.item = {
       token: claim.token,
       cycleStartedAt: claim.cycleStartedAt,
+      invocation: claim.invocation,
       expiresAt: claim.expiresAt,
     };
     return old?.token && !old.completedAt
@@ -161,9 +163,15 @@ export class MemoryCycleLease implements CycleLease {
   async renew(claim: LeaseClaim): Promise<LeaseOutcome> {
     this.calls.push('renew');
     const old = this.item;
-    if (!old || old.token !== claim.token || old.completedAt) {
+    const next = old?.invocation === claim.invocation - 1;
+    const retried =
+      old?.invocation === claim.invocation &&
+      old.expiresAt !== undefined &&
+      old.expiresAt <= claim.now;
+    if (!old || old.token !== claim.token || old.completedAt || !(next || retried)) {
       return { held: false, holder: old && holderOf(old) };
     }
+    old.invocation = claim.invocation;
     old.expiresAt = claim.expiresAt;
     return { held: true };
   }

@@ -106,11 +106,12 @@ describe('"Customer Changed" from the table stream', () => {
       const claim = {
         token: 'cycle-1',
         cycleStartedAt: '2026-11-25T12:00:00.000Z',
+        invocation: 1,
         now: '2026-11-25T12:00:00.000Z',
         expiresAt: '2026-11-25T12:30:00.000Z',
       };
       await lease.acquire(claim);
-      await lease.renew({ ...claim, now: '2026-11-25T12:10:00.000Z' });
+      await lease.renew({ ...claim, invocation: 2, now: '2026-11-25T12:10:00.000Z' });
       await lease.release('cycle-1', '2026-11-25T12:20:00.000Z', true);
       const records = await readTableStream(own);
       expect(records.map((r) => r.eventName)).toEqual(['INSERT', 'MODIFY', 'MODIFY']);

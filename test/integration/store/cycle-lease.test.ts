@@ -8,12 +8,28 @@ import { scanTable } from '../../support/oracle.js';
 let t: TestTable;
 const scope = { workspace: 'acc_lease' };
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 25, 12, minute)).toISOString();
-const claim = (token: string, minute: number, until: number, cycleMinute = minute) => ({
+/** A claim by `token` at `minute`, until `until`; a tick is invocation 1 of its cycle. */
+const claim = (
+  token: string,
+  minute: number,
+  until: number,
+  cycleMinute = minute,
+  invocation = 1,
+) => ({
   token,
   cycleStartedAt: at(cycleMinute),
+  invocation,
   now: at(minute),
   expiresAt: at(until),
 });
+/** The renewal by invocation `invocation` (default 2: the first continuation) of a cycle. */
+const renewal = (
+  token: string,
+  minute: number,
+  until: number,
+  cycleMinute: number,
+  invocation = 2,
+) => claim(token, minute, until, cycleMinute, invocation);
 
 beforeAll(async () => {
   t = await createTestTable('lease');
@@ -34,14 +50,14 @@ describe('the full-mirror cycle lease in DynamoDB', () => {
     expect(await lease.acquire(claim('a', 0, 30))).toEqual({ held: true });
     expect(await lease.acquire(claim('b', 5, 35))).toEqual({
       held: false,
-      holder: { cycleStartedAt: at(0), expiresAt: at(30) },
+      holder: { cycleStartedAt: at(0), invocation: 1, expiresAt: at(30) },
     });
   });
 
   it('is renewed only by the token that holds it, also past its expiry while nobody took it', async () => {
     await lease.acquire(claim('a', 0, 30));
-    expect(await lease.renew(claim('b', 10, 40))).toMatchObject({ held: false });
-    expect(await lease.renew(claim('a', 31, 61, 0))).toEqual({ held: true });
+    expect(await lease.renew(renewal('b', 10, 40, 10))).toMatchObject({ held: false });
+    expect(await lease.renew(renewal('a', 31, 61, 0))).toEqual({ held: true });
     expect(await lease.acquire(claim('b', 40, 70))).toMatchObject({
       held: false,
       holder: { expiresAt: at(61) },
@@ -52,9 +68,9 @@ describe('the full-mirror cycle lease in DynamoDB', () => {
     await lease.acquire(claim('a', 0, 30));
     expect(await lease.acquire(claim('b', 30, 60))).toEqual({
       held: true,
-      tookOverFrom: { cycleStartedAt: at(0), expiresAt: at(30) },
+      tookOverFrom: { cycleStartedAt: at(0), invocation: 1, expiresAt: at(30) },
     });
-    expect(await lease.renew(claim('a', 31, 61, 0))).toMatchObject({
+    expect(await lease.renew(renewal('a', 31, 61, 0))).toMatchObject({
       held: false,
       holder: { cycleStartedAt: at(30) },
     });
@@ -65,7 +81,7 @@ describe('the full-mirror cycle lease in DynamoDB', () => {
   it('is free for the next tick once released; a completed cycle cannot be renewed', async () => {
     await lease.acquire(claim('a', 0, 30));
     await lease.release('a', at(10), true);
-    expect(await lease.renew(claim('a', 11, 41, 0))).toMatchObject({
+    expect(await lease.renew(renewal('a', 11, 41, 0))).toMatchObject({
       held: false,
       holder: { completedAt: at(10) },
     });
@@ -76,15 +92,31 @@ describe('the full-mirror cycle lease in DynamoDB', () => {
   it('after a failed invocation is free for the next tick, but still renewable by its retry', async () => {
     await lease.acquire(claim('a', 0, 30));
     await lease.release('a', at(5), false);
-    expect(await lease.renew(claim('a', 6, 36, 0))).toEqual({ held: true });
+    expect(await lease.renew(renewal('a', 6, 36, 0))).toEqual({ held: true });
     await lease.release('a', at(7), false);
     expect(await lease.acquire(claim('b', 8, 38))).toMatchObject({ held: true });
+  });
+
+  it('runs a continuation delivered twice once; a retry after a failure may claim again', async () => {
+    await lease.acquire(claim('a', 0, 30));
+    expect(await lease.renew(renewal('a', 10, 40, 0))).toEqual({ held: true });
+    // EventBridge delivered invocation 2 again while it runs: refused, and told why.
+    expect(await lease.renew(renewal('a', 11, 41, 0))).toEqual({
+      held: false,
+      holder: { cycleStartedAt: at(0), invocation: 2, expiresAt: at(40) },
+    });
+    // Invocation 2 failed and released the lease: Lambda's retry of it may claim again…
+    await lease.release('a', at(12), false);
+    expect(await lease.renew(renewal('a', 13, 43, 0))).toEqual({ held: true });
+    // …and so may the next continuation, but a stale one from before may not.
+    expect(await lease.renew(renewal('a', 14, 44, 0, 3))).toEqual({ held: true });
+    expect(await lease.renew(renewal('a', 15, 45, 0, 2))).toMatchObject({ held: false });
   });
 
   it('costs one write unit per claim, renewal or release; a rejected claim changes nothing', async () => {
     t.resetCalls();
     await lease.acquire(claim('a', 0, 30));
-    await lease.renew(claim('a', 10, 40, 0));
+    await lease.renew(renewal('a', 10, 40, 0));
     await lease.release('a', at(20), true);
     expect(t.capacity.writeUnits).toBe(3);
     expect(await lease.acquire(claim('b', 21, 51))).toEqual({ held: true });

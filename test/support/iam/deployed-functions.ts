@@ -107,12 +107,8 @@ function onBehalfCalls(d: SimulatedDeployment, fnId: string, props: Props): AwsC
     if (resource.Type === 'AWS::Lambda::EventSourceMapping') {
       const source = d.resolveString(p.EventSourceArn);
       if (source.startsWith(d.arn('sqs', ''))) {
-        for (const a of [
-          'ReceiveMessage',
-          'DeleteMessage',
-          'GetQueueAttributes',
-          'ChangeMessageVisibility',
-        ]) {
+        // What Lambda documents its SQS poller needs (AWSLambdaSQSQueueExecutionRole).
+        for (const a of ['ReceiveMessage', 'DeleteMessage', 'GetQueueAttributes']) {
           calls.push({ action: `sqs:${a}`, resource: source, ...by(`SQS event source ${id}`) });
         }
       } else if (/:dynamodb:.*\/stream\//.test(source)) {

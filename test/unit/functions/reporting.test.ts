@@ -105,6 +105,7 @@ describe('a full-mirror tick that finds a cycle running', () => {
     await lease.acquire({
       token: 'running-cycle',
       cycleStartedAt: '2026-11-25T11:50:00.000Z',
+      invocation: 1,
       now: '2026-11-25T11:50:00.000Z',
       expiresAt: '2026-11-25T12:20:00.000Z',
     });

@@ -321,7 +321,6 @@ describe('what Lambda does with a function role, read from the template', () => 
       'sqs:ReceiveMessage PiriodMirror-Queue-T1 (SQS event source Mapping)',
       'sqs:DeleteMessage PiriodMirror-Queue-T1 (SQS event source Mapping)',
       'sqs:GetQueueAttributes PiriodMirror-Queue-T1 (SQS event source Mapping)',
-      'sqs:ChangeMessageVisibility PiriodMirror-Queue-T1 (SQS event source Mapping)',
       expect.stringMatching(/^dynamodb:DescribeStream table\/PiriodMirror-Table-T1\/stream\//),
       expect.stringMatching(/^dynamodb:GetRecords /),
       expect.stringMatching(/^dynamodb:GetShardIterator /),

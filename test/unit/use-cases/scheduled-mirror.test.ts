@@ -214,6 +214,26 @@ describe('runScheduledMirror: one cycle at a time (the cycle lease)', () => {
     expect(piriod.requests).toHaveLength(requests);
   });
 
+  it('runs a continuation delivered twice once: the copy does nothing while its cycle runs on', async () => {
+    const { piriod, lease, time, ports, budget } = setUp();
+    const first = ran(await runScheduledMirror(ports(), budget()));
+    const next = first.continuedAt;
+    if (!next?.lease) throw new Error('expected a continuation carrying the lease');
+    // Invocation 2 is running: it has renewed the lease (what its own run does first).
+    const now = time.clock.now().toISOString();
+    const until = new Date(time.clock.now().getTime() + 1_800_000).toISOString();
+    const claim = { token: next.lease, cycleStartedAt: next.cycleStartedAt, invocation: 2 };
+    expect(await lease.renew({ ...claim, now, expiresAt: until })).toEqual({ held: true });
+    const requests = piriod.requests.length;
+    // EventBridge delivers at least once: the same continuation arrives again.
+    const copy = await runScheduledMirror(ports(), { resume: next, ...budget() });
+    expect(copy.skipped).toMatchObject({
+      reason: 'duplicate-continuation',
+      holder: { invocation: 2 },
+    });
+    expect(piriod.requests).toHaveLength(requests);
+  });
+
   it('releases the lease when an invocation fails, so the next tick need not wait for its expiry', async () => {
     const { lease, ports, budget } = setUp();
     const failing = {
