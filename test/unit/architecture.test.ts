@@ -5,9 +5,9 @@ import { importsOf, ROOT, roomOf, sourceFiles } from '../support/import-graph.js
 import { docFiles, readDoc } from '../support/markdown.js';
 
 /**
- * The rooms of the code and their layers, as the development map (docs/development.md) draws them: a
- * room imports only from rooms of a lower layer (and from itself), so no import runs back
- * up and no two rooms form a circle.
+ * The rooms of the code and their layers, as the development map (docs/development.md) draws
+ * them: a room imports only from rooms of a lower layer (and from itself), so no import runs
+ * back up and no two rooms form a circle.
  */
 const LAYERS: Record<string, number> = {
   'lib/concurrency': 0,
