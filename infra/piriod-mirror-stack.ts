@@ -170,7 +170,7 @@ export class PiriodMirrorStack extends Stack {
       Validations.of(secret).acknowledge({
         id: 'AwsSolutions-SMG4',
         reason:
-          'Piriod has no API to issue tokens or webhook secrets, so Secrets Manager cannot rotate them; operators rotate in the Piriod dashboard and put-secret-value (README, Operations).',
+          'Piriod has no API to issue tokens or webhook secrets, so Secrets Manager cannot rotate them; operators rotate in the Piriod dashboard and put-secret-value (docs/operations.md, Rotating secrets).',
       });
     }
 
@@ -383,7 +383,7 @@ export class PiriodMirrorStack extends Stack {
       scheduleMinutes: config.scheduleMinutes,
     });
 
-    // Stable output names: the README, the runbook and `doctor` use exactly these.
+    // Stable output names: docs/deploy.md, the runbook and `doctor` use exactly these.
     const outputs: Record<StackOutputName, { value: string; description: string }> = {
       TableName: { value: table.tableName, description: 'CUSTOMERS_TABLE for the CLI' },
       TableArn: { value: table.tableArn, description: 'The customers table' },

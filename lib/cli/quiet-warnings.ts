@@ -1,6 +1,6 @@
 /**
  * The AWS SDK warns on every Node 20 start that future releases need Node 22. It is true and
- * already in the README; in CLI output it is noise that hides the summary. Other warnings
+ * already in the README (Supported Node versions); in CLI output it is noise that hides the summary. Other warnings
  * still print.
  */
 export function silenceNodeVersionWarning(): void {

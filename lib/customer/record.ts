@@ -7,7 +7,7 @@ export { SCHEMA_VERSION } from './schema-version.js';
  * The table's item schema, written once as zod schemas; the TypeScript types are inferred
  * from them, so the item type and what the tests (and downstream readers) hold each stored
  * item to cannot drift. Absent attributes are absent, never null or empty; timestamps are
- * UTC with `Z`. The README's "The table" section documents each attribute.
+ * UTC with `Z`. docs/table.md documents each attribute.
  */
 
 const text = z.string().check(z.minLength(1));

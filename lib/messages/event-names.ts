@@ -10,6 +10,6 @@ export const CUSTOMER_CHANGED = 'Customer Changed';
 export const MIRROR_CONTINUED = 'Full Mirror Continued';
 /**
  * Marker in the event's `resources` for refreshes that came from a Piriod webhook, so the
- * worker can record `syncSource: "webhook"` without changing the documented `detail` (README, "Events").
+ * worker can record `syncSource: "webhook"` without changing the documented `detail` (docs/events.md).
  */
 export const WEBHOOK_RESOURCE = 'piriod-mirror:webhook';

@@ -38,7 +38,7 @@ export interface ReceiveWebhookPorts {
 }
 
 /**
- * Piriod webhook receiver, checking in this order (README, "The Lambda functions"): non-POST → 405; body over 64 KiB → 413;
+ * Piriod webhook receiver, checking in this order (docs/events.md, "The webhook receiver"): non-POST → 405; body over 64 KiB → 413;
  * body not a JSON object → 400; missing or wrong `x-piriod-signature` → 401 (checked over
  * the parsed payload's values, in constant time); signed but not `{event, object_id}`
  * strings → 400; a customer notification (`object_id` a valid `cus_…` id) → a "Customer

@@ -1,9 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { DEPLOYED_LOGICAL_IDS, STACK_OUTPUTS } from '../../infra/piriod-mirror-stack.js';
 import { refreshVisibilityTimeoutSeconds } from '../../lib/messages/routing.js';
+import { docFiles, readDoc } from '../support/markdown.js';
 import { synthApp } from '../support/synth.js';
 
 // No bundling: these tests read the template's settings, not the functions' code.
@@ -111,18 +110,9 @@ describe('stack outputs', () => {
  * that starts upper-case must be an output, so `<DeadLetterQueue ARN>` is caught too.
  */
 function outputNamesInDocs(): Map<string, string> {
-  const root = join(import.meta.dirname, '..', '..');
-  const files = [
-    'README.md',
-    ...(existsSync(join(root, 'docs'))
-      ? readdirSync(join(root, 'docs'))
-          .filter((f) => f.endsWith('.md'))
-          .map((f) => join('docs', f))
-      : []),
-  ];
   const named = new Map<string, string>();
-  for (const file of files) {
-    const lines = readFileSync(join(root, file), 'utf8').split('\n');
+  for (const file of docFiles()) {
+    const lines = readDoc(file).split('\n');
     lines.forEach((line, i) => {
       const where = `${file}:${i + 1}`;
       for (const m of line.matchAll(/<([A-Z][^<>]*?)(?: output)?>/g))

@@ -9,7 +9,7 @@ const FUNCTIONS: Record<Exclude<SdkCaller, 'cli'>, string> = {
   'receive-webhook': 'ReceiveWebhook',
   'publish-changes': 'PublishChanges',
 };
-/** Piriod gives up on a webhook delivery after this long (README, "The Lambda functions"). */
+/** Piriod gives up on a webhook delivery after this long (docs/events.md, "The webhook receiver"). */
 const PIRIOD_WEBHOOK_WAIT_MS = 6_000;
 
 describe('SDK budgets against the synthesized functions', () => {

@@ -16,7 +16,7 @@ const META = [
 
 /**
  * Every customer item of the table, by id. Reserved items (the full-mirror lease) are skipped
- * by their id, as the README tells downstream readers of the table to do.
+ * by their id, as docs/table.md tells downstream readers of the table to do.
  */
 export async function scanTable(t: TestTable): Promise<Map<string, CustomerRecord>> {
   const items = new Map<string, CustomerRecord>();

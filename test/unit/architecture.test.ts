@@ -2,11 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importsOf, ROOT, roomOf, sourceFiles } from '../support/import-graph.js';
+import { docFiles, readDoc } from '../support/markdown.js';
 
 /**
- * The rooms of the code and their layers, as the README's Development map draws them: a
- * room imports only from rooms of a lower layer (and from itself), so no import runs back
- * up and no two rooms form a circle.
+ * The rooms of the code and their layers, as the development map (docs/development.md) draws
+ * them: a room imports only from rooms of a lower layer (and from itself), so no import runs
+ * back up and no two rooms form a circle.
  */
 const LAYERS: Record<string, number> = {
   'lib/concurrency': 0,
@@ -104,9 +105,9 @@ function codeOf(file: string): string {
     .replace(/^\s*\/\/.*$/gm, '');
 }
 
-describe('the README Development map', () => {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const map = readme.slice(readme.indexOf('## Development'));
+describe('the development map', () => {
+  const development = readDoc('docs/development.md');
+  const map = development.slice(development.indexOf('## The development map'));
 
   it('names every room of the code', () => {
     const rooms = [...new Set(sourceFiles(['lib', 'functions', 'infra', 'bench']).map(roomOf))];
@@ -117,14 +118,20 @@ describe('the README Development map', () => {
   it('lists the same layers the structure test enforces', () => {
     for (const room of Object.keys(LAYERS)) expect(map).toContain(`\`${room}\``);
   });
+});
 
-  it('mentions only paths that exist', () => {
+describe('the README and docs/*.md', () => {
+  it('mention only paths that exist', () => {
     // Paths in code spans and quotes (prose such as "test/live" is not a path); `.js`
     // specifiers name the `.ts` source.
-    const paths = [
-      ...readme.matchAll(/[`'"]\.?\/?((?:lib|functions|infra|bench|test)\/[\w./-]*\w)/g),
-    ].map((m) => (m[1] as string).replace(/\.js$/, '.ts'));
-    const missing = [...new Set(paths)].filter((p) => !existsSync(join(ROOT, p)));
+    const missing = docFiles().flatMap((file) => {
+      const paths = [
+        ...readDoc(file).matchAll(/[`'"]\.?\/?((?:lib|functions|infra|bench|test)\/[\w./-]*\w)/g),
+      ].map((m) => (m[1] as string).replace(/\.js$/, '.ts'));
+      return [...new Set(paths)]
+        .filter((p) => !existsSync(join(ROOT, p)))
+        .map((p) => `${file}: ${p}`);
+    });
     expect(missing).toEqual([]);
   });
 });

@@ -1,0 +1,83 @@
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../support/import-graph.js';
+import {
+  docFiles,
+  githubSlug,
+  headingAnchors,
+  markdownLinks,
+  proseLines,
+  readDoc,
+  tableCells,
+} from '../support/markdown.js';
+
+/** The README is the front door: read at once, the rest one link away. */
+const README_MAX_LINES = 260;
+/** A table cell longer than this is prose that belongs below the table. */
+const CELL_MAX_CHARS = 220;
+
+describe('the docs', () => {
+  const files = docFiles();
+
+  it('keep the README a front door of at most 260 lines', () => {
+    const lines = readDoc('README.md').replace(/\n$/, '').split('\n').length;
+    expect(lines).toBeLessThanOrEqual(README_MAX_LINES);
+  });
+
+  it('have no table cell over 220 characters', () => {
+    const long = files.flatMap((file) =>
+      proseLines(readDoc(file))
+        .filter(({ text }) => text.trimStart().startsWith('|'))
+        // The header's separator row (`|---|:---:|`) is markup, however wide it is padded.
+        .filter(({ text }) => !/^[\s|:-]+$/.test(text))
+        .flatMap(({ text, line }) =>
+          tableCells(text)
+            .filter((cell) => cell.length > CELL_MAX_CHARS)
+            .map((cell) => `${file}:${line} (${cell.length}): ${cell.slice(0, 60)}…`),
+        ),
+    );
+    expect(long).toEqual([]);
+  });
+
+  it('have only relative links and anchors that resolve', () => {
+    const broken = files.flatMap((file) =>
+      markdownLinks(readDoc(file))
+        .filter(({ target }) => !/^[a-z][a-z+.-]*:/i.test(target))
+        .filter(({ target }) => !resolves(file, target))
+        .map(({ target, line }) => `${file}:${line} → ${target}`),
+    );
+    expect(broken).toEqual([]);
+  });
+
+  it('are every one linked from the README', () => {
+    const linked = new Set(
+      markdownLinks(readDoc('README.md')).map(({ target }) => normalize(target.split('#')[0]!)),
+    );
+    expect(files.filter((f) => f !== 'README.md' && !linked.has(f))).toEqual([]);
+  });
+});
+
+describe('GitHub heading anchors', () => {
+  it('drop punctuation and code marks, keep each space as a hyphen', () => {
+    expect(githubSlug('CLI — `piriod-mirror <command>`')).toBe('cli--piriod-mirror-command');
+    expect(githubSlug('7. Upgrading')).toBe('7-upgrading');
+    expect(githubSlug('Freshness budget (webhook → table)')).toBe(
+      'freshness-budget-webhook--table',
+    );
+  });
+
+  it('number a repeated heading', () => {
+    expect([...headingAnchors('# A\n## A\n```\n# not a heading\n```\n')]).toEqual(['a', 'a-1']);
+  });
+});
+
+/** Whether `target` (a path, `#anchor` or both), written in `file`, names something that exists. */
+function resolves(file: string, target: string): boolean {
+  const [path = '', anchor] = target.split('#');
+  const dest = path === '' ? file : normalize(join(dirname(file), decodeURI(path)));
+  if (dest.startsWith('..') || !existsSync(join(ROOT, dest))) return false;
+  if (anchor === undefined) return true;
+  if (statSync(join(ROOT, dest)).isDirectory() || !dest.endsWith('.md')) return false;
+  return headingAnchors(readDoc(dest)).has(decodeURIComponent(anchor));
+}
