@@ -195,8 +195,10 @@ describe('piriod-mirror get, query, verify, create-table', () => {
 describe('a reader that stops early', () => {
   it('query piped into head -1 ends quietly: exit 0, one line, no stack trace', async () => {
     // The first test mirrored ~300 customers, far more JSON than a pipe buffer holds.
+    // PIPESTATUS is bash's, not a template placeholder.
+    const status = '$' + '{PIPESTATUS[0]}';
     const run = await runShell(
-      'npm run --silent mirror -- query --status active | head -1; echo "exit=${PIPESTATUS[0]}" >&2',
+      `npm run --silent mirror -- query --status active | head -1; echo "exit=${status}" >&2`,
       env,
     );
     expect(lines(run.stdout)).toHaveLength(1);

@@ -332,6 +332,6 @@ describe('what Lambda does with a function role, read from the template', () => 
       'https://sqs.us-east-1.amazonaws.com/123456789012/PiriodMirror-Queue-T1',
     );
     // The role allows only the poll: the rest is denied, each line naming what and why.
-    expect(fn && deniedCalls(fn, fn.onBehalf)).toHaveLength(11);
+    expect(fn && deniedCalls(fn, fn.onBehalf)).toHaveLength(10);
   });
 });
