@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadStoreConfig, type StoreConfig } from '../config.js';
 import type { MirrorScope } from '../ports.js';
 import { CustomerQueries } from '../store/customer-queries.js';
+import { DynamoCanaryLog } from '../store/dynamodb-canary-log.js';
 import { createDocumentClient } from '../store/dynamodb-client.js';
 import { DynamoCustomerStore } from '../store/dynamodb-customer-store.js';
 import { DynamoCycleLease, fullMirrorLeaseId } from '../store/dynamodb-cycle-lease.js';
@@ -56,6 +57,12 @@ export function storeAndLeaseFromEnv(
       leaseId: fullMirrorLeaseId(scope),
     }),
   };
+}
+
+/** Where the worker records `doctor`'s canaries (reserved items of the table). */
+export function canaryLogFromEnv(env: Env): DynamoCanaryLog {
+  const config = loadStoreConfig(env);
+  return new DynamoCanaryLog(documentClientFor(config), config.tableName);
 }
 
 function documentClientFor(config: StoreConfig): DynamoDBDocumentClient {
