@@ -1,7 +1,10 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CustomerQueries } from '../../../lib/store/customer-queries.js';
-import { fullMirrorLeaseId, readFullMirrorStatus } from '../../../lib/store/dynamodb-cycle-lease.js';
+import {
+  fullMirrorLeaseId,
+  readFullMirrorStatus,
+} from '../../../lib/store/dynamodb-cycle-lease.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { scanTable } from '../../support/oracle.js';
 
