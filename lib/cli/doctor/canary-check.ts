@@ -56,7 +56,10 @@ export async function canaryCheck(ctx: DoctorContext): Promise<CheckResult> {
             `the worker handled the refresh of ${customerId} in ${took}, but it failed`,
             'see the dead-letter queue (dead-letters below) and the sync-customers logs',
           )
-        : pass('canary', `${customerId} refreshed by the worker in ${took} (${record.result})`);
+        : pass(
+            'canary',
+            `${customerId} refreshed by the worker in ${took} (${record.result}; canary ${nonce})`,
+          );
     }
     if (Date.now() >= deadline) break;
     // Polling observable state with a deadline: the worker tells no one else it is done.

@@ -99,6 +99,7 @@ describe('piriod-mirror doctor against the dev runtime', () => {
   });
 
   it('proves the canary through the worker: its nonce is recorded as a reserved item with an expiry', async () => {
+    const before = new Date().toISOString();
     const run = await doctor(rt.cliEnv, '--json');
     expect(run.code).toBe(0);
     const results = run.lines.map((l) => JSON.parse(l));
@@ -107,13 +108,32 @@ describe('piriod-mirror doctor against the dev runtime', () => {
     expect(canary).toEqual({
       check: 'canary',
       status: 'PASS',
-      detail: expect.stringMatching(/refreshed by the worker in [\d.]+ s \(unchanged\)/),
+      detail: expect.stringMatching(
+        /refreshed by the worker in [\d.]+ s \(unchanged; canary [\w-]+\)$/,
+      ),
     });
-    // The worker's record is there, under a reserved id, expiring within a day.
-    const scan = await t.client.send(
-      new GetCommand({ TableName: t.tableName, Key: { id: canaryItemId('x') } }),
-    );
-    expect(scan.Item).toBeUndefined();
+    // The worker's record, under a reserved id, expiring through TTL within a day.
+    const nonce = /canary ([\w-]+)\)$/.exec(canary.detail)?.[1] as string;
+    const item = (
+      await t.client.send(
+        new GetCommand({ TableName: t.tableName, Key: { id: canaryItemId(nonce) } }),
+      )
+    ).Item;
+    expect(item).toMatchObject({
+      id: `canary#${nonce}`,
+      canaryCustomerId: sandbox.customers()[0]?.id,
+      result: 'unchanged',
+    });
+    expect(item?.handledAt >= before && item?.handledAt <= new Date().toISOString()).toBe(true);
+    const handled = Date.parse(item?.handledAt);
+    expect(item?.expiresAt).toBe(Math.floor(handled / 1000) + 24 * 3600);
+    // No reader of customers sees it.
+    const get = await runCli(['get', `canary#${nonce}`], rt.cliEnv, {
+      out: () => {},
+      err: () => {},
+      errIsTty: false,
+    });
+    expect(get).not.toBe(0);
   });
 
   it('fails only webhook, with its fix, when the webhook secret is wrong', async () => {
