@@ -51,7 +51,8 @@ afterAll(async () => {
 async function doctor(env: Record<string, string | undefined>, ...args: string[]) {
   let out = '';
   let err = '';
-  const code = await runCli(['doctor', ...args], env, {
+  // A canary deadline well inside the test's own timeout, so a lost canary is a FAIL line.
+  const code = await runCli(['doctor', '--timeout', '20', ...args], env, {
     out: (s) => {
       out += s;
     },
