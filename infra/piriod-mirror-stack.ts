@@ -29,7 +29,12 @@ import {
   refreshVisibilityTimeoutSeconds,
   WORKER_TIMEOUT_SECONDS,
 } from '../lib/messages/routing.js';
-import { INDEXES, PARTITION_KEY, VERSION_INDEX } from '../lib/store/table-definition.js';
+import {
+  INDEXES,
+  PARTITION_KEY,
+  TTL_ATTRIBUTE,
+  VERSION_INDEX,
+} from '../lib/store/table-definition.js';
 import { MirrorFunction } from './mirror-function.js';
 import { Monitoring } from './monitoring.js';
 import {
@@ -117,6 +122,8 @@ export class PiriodMirrorStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Reserved items that expire (doctor's canaries) carry it; customers never do.
+      timeToLiveAttribute: TTL_ATTRIBUTE,
       // "Customer Changed" events are derived from the stream, so no write goes unannounced.
       dynamoStream:
         config.tableStream || config.publishChanges

@@ -271,3 +271,20 @@ export interface CycleLease {
    */
   release(token: string, now: string, completed: boolean): Promise<void>;
 }
+
+// The doctor's canary
+
+/** What the worker records of a handled canary (`doctor`'s proof that the path works). */
+export interface CanaryRecord {
+  nonce: string;
+  customerId: string;
+  /** When the worker finished the message (ISO). */
+  handledAt: string;
+  /** The customer's outcome: a write-rule result, or `failed`. */
+  result: string;
+}
+
+/** Where the worker records handled canaries (a small reserved item of the customers table). */
+export interface CanaryLog {
+  record(canary: CanaryRecord): Promise<void>;
+}

@@ -3,8 +3,9 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { SDK_BUDGETS } from '../../lib/aws/sdk-budgets.js';
 import { mirrorPortsForFunction } from '../../lib/compose/mirror-ports.js';
 import { deadLettersFromEnv } from '../../lib/compose/queues.js';
+import { canaryLogFromEnv } from '../../lib/compose/table.js';
 import { REFRESH_QUEUE } from '../../lib/messages/routing.js';
-import type { DeadLetters } from '../../lib/ports.js';
+import type { CanaryLog, DeadLetters } from '../../lib/ports.js';
 import { invocationDeadline } from '../../lib/runtime/deadline.js';
 import {
   addSummaryMetrics,
@@ -23,6 +24,8 @@ import type { SyncPorts } from '../../lib/use-cases/sync-deps.js';
 export interface SyncCustomersDeps extends SyncPorts {
   deadLetters: DeadLetters;
   concurrency: number;
+  /** Where `doctor`'s canaries are recorded once handled. */
+  canaries?: CanaryLog;
 }
 
 const logger = createLogger('sync-customers');
@@ -89,6 +92,7 @@ export async function syncCustomersDepsFromEnv(
   return {
     ...(await mirrorPortsForFunction(env, piriodLatencyRecorder(metrics), sdk)),
     deadLetters: deadLettersFromEnv(env, sdk),
+    canaries: canaryLogFromEnv(env, sdk),
   };
 }
 

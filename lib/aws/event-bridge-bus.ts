@@ -72,6 +72,14 @@ export class EventBridgeBus implements RefreshRequests, ChangePublisher, MirrorC
     await this.put(entries);
   }
 
+  /**
+   * One "Customer Refresh Requested" for `customerId` carrying a `canary` nonce, which the
+   * worker records once it has handled the request (`doctor`'s end-to-end proof).
+   */
+  async requestCanary(customerId: string, canary: string): Promise<void> {
+    await this.put([this.entry(REFRESH_REQUESTED, { customerId, canary }, [])]);
+  }
+
   async publish(changes: readonly CustomerChange[]): Promise<void> {
     await this.put(changes.map((c) => this.entry(CUSTOMER_CHANGED, c, [])));
   }

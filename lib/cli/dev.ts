@@ -3,6 +3,7 @@ import { busFromEnv } from '../compose/bus.js';
 import { customerTable } from '../compose/table.js';
 import { loadStoreConfig } from '../config.js';
 import { type DevRuntime, type Hop, startDevRuntime } from '../dev/dev-runtime.js';
+import { exportBlock } from '../dev/export-block.js';
 import { startLocalDynamoDb } from '../local/dynamodb-local.js';
 import { patchCustomer } from '../sandbox/sandbox-client.js';
 import { type Sandbox, startSandbox } from '../sandbox/sandbox-server.js';
@@ -103,13 +104,17 @@ export async function dev(argv: string[], env: Env, io: Io): Promise<number> {
       }),
       (r) => r.close(),
     );
-    io.err(
-      `Webhook receiver: ${runtime.webhookUrl}\n` +
-        `Request refreshes from another terminal:\n` +
-        `  AWS_ENDPOINT_URL_EVENTBRIDGE=${runtime.cliEnv.AWS_ENDPOINT_URL_EVENTBRIDGE} EVENT_BUS_NAME=${runtime.cliEnv.EVENT_BUS_NAME} \\\n` +
-        `    npm run --silent mirror -- request-refresh cus_…\n\nInitial full mirror (full-mirror):\n`,
-    );
+    io.err(`Webhook receiver: ${runtime.webhookUrl}\n\nInitial full mirror (full-mirror):\n`);
     await runtime.runFullMirror();
+    if (!values.demo) {
+      // Ready: the block on stdout, so `npm run dev > dev.env` or a copy-paste gives another
+      // shell everything the CLI needs. Secrets the user brought are not echoed back.
+      const withheld = new Set<string>();
+      if (!sandbox) withheld.add('PIRIOD_API_TOKEN');
+      if (env.PIRIOD_WEBHOOK_SECRET?.trim()) withheld.add('PIRIOD_WEBHOOK_SECRET');
+      io.err('\nReady. In another shell, run these lines, then any command (e.g. doctor):\n');
+      io.out(exportBlock(runtime.cliEnv, withheld));
+    }
     if (!values.demo) {
       io.err(`\nWatching. full-mirror runs every ${intervalMs / 1000} s. Ctrl-C stops.\n`);
       await new Promise<never>(() => {});

@@ -4,6 +4,7 @@ import { PiriodCredentialsError, PiriodError } from '../piriod/errors.js';
 import { StoreError, StoreUnavailableError, TableNotFoundError } from '../store/errors.js';
 import { RunAbortedError } from '../use-cases/errors.js';
 import { CREATE_TABLE_HELP, createTableCommand } from './commands/create-table.js';
+import { DOCTOR_HELP, doctorCommand } from './commands/doctor.js';
 import { GET_HELP, getCommand } from './commands/get.js';
 import { QUERY_HELP, queryCommand } from './commands/query.js';
 import { REPLAY_CHANGES_HELP, replayChangesCommand } from './commands/replay-changes.js';
@@ -30,6 +31,8 @@ Commands:
   request-refresh ID…     put "Customer Refresh Requested" on the bus (EVENT_BUS_NAME)
   replay-changes --since ISO [--until ISO] [--json]
                           re-publish "Customer Changed" for customers written in a window
+  doctor [--stack NAME] [--workspace W] [--json]
+                          prove a deployment (or \`npm run dev\`) works, check by check
   sandbox [--port N] [--customers N]
                           run the simulated Piriod API
 
@@ -50,6 +53,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
     run: (argv, env, io) => replayChangesCommand(argv, env, io),
     help: REPLAY_CHANGES_HELP,
   },
+  doctor: { run: doctorCommand, help: DOCTOR_HELP },
   sandbox: { run: (argv, _env, io) => sandboxCommand(argv, io), help: SANDBOX_HELP },
 };
 

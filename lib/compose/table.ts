@@ -4,6 +4,7 @@ import type { SdkBudget } from '../aws/sdk-budgets.js';
 import { loadStoreConfig, type StoreConfig } from '../config.js';
 import type { MirrorScope } from '../ports.js';
 import { CustomerQueries } from '../store/customer-queries.js';
+import { DynamoCanaryLog } from '../store/dynamodb-canary-log.js';
 import { createDocumentClient } from '../store/dynamodb-client.js';
 import { DynamoCustomerStore } from '../store/dynamodb-customer-store.js';
 import { DynamoCycleLease, fullMirrorLeaseId } from '../store/dynamodb-cycle-lease.js';
@@ -61,6 +62,12 @@ export function storeAndLeaseFromEnv(
       leaseId: fullMirrorLeaseId(scope),
     }),
   };
+}
+
+/** Where the worker records `doctor`'s canaries (reserved items of the table). */
+export function canaryLogFromEnv(env: Env, budget?: SdkBudget): DynamoCanaryLog {
+  const config = loadStoreConfig(env);
+  return new DynamoCanaryLog(documentClientFor(config, budget), config.tableName);
 }
 
 function documentClientFor(config: StoreConfig, budget?: SdkBudget): DynamoDBDocumentClient {

@@ -18,6 +18,7 @@ import {
 } from '../messages/routing.js';
 import type { Sandbox } from '../sandbox/index.js';
 import { sendWebhook } from '../sandbox/webhook-sender.js';
+import { DEFAULT_TABLE_NAME } from '../store/table-definition.js';
 import { localContext, serveFunctionUrl } from './function-url.js';
 import { type BusEvent, startLocalAws } from './local-aws.js';
 import { LocalQueue, type LocalQueueSettings } from './local-queue.js';
@@ -55,7 +56,11 @@ export interface DevRuntimeOptions {
 /** A running local serverless flow. */
 export interface DevRuntime {
   webhookUrl: string;
-  /** The environment the CLI needs to put events on this runtime's bus. */
+  /**
+   * The environment with which every CLI command (`doctor` included) works against this
+   * runtime from another shell: endpoints, region, table, bus, queues, webhook URL, Piriod and
+   * the webhook secret (see {@link exportBlock}).
+   */
   cliEnv: Env;
   deadLetters(): { body: string; reason?: string; customerId?: string }[];
   /** Resolves with the outcome of the next write of `id` (created, updated, deleted…). */
@@ -230,10 +235,7 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
 
   return {
     webhookUrl: url.url,
-    cliEnv: {
-      AWS_ENDPOINT_URL_EVENTBRIDGE: aws.url,
-      EVENT_BUS_NAME: aws.busName,
-    },
+    cliEnv: cliEnvOf(env, url.url, options.fullMirrorIntervalMs),
     deadLetters: () =>
       dlq.peek().map((m) => ({
         body: m.body,
@@ -262,6 +264,31 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
       await url.close();
       await aws.close();
     },
+  };
+}
+
+/** The variables the CLI reads, as the functions of this runtime see them. */
+function cliEnvOf(env: Env, webhookUrl: string, intervalMs: number): Env {
+  const pick = (name: string) => (env[name]?.trim() ? { [name]: env[name] as string } : {});
+  return {
+    ...pick('AWS_ENDPOINT_URL_DYNAMODB'),
+    AWS_ENDPOINT_URL_EVENTBRIDGE: env.AWS_ENDPOINT_URL_EVENTBRIDGE,
+    AWS_ENDPOINT_URL_SQS: env.AWS_ENDPOINT_URL_SQS,
+    AWS_REGION: env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || LOCAL_REGION,
+    CUSTOMERS_TABLE: env.CUSTOMERS_TABLE?.trim() || DEFAULT_TABLE_NAME,
+    EVENT_BUS_NAME: env.EVENT_BUS_NAME,
+    REFRESH_QUEUE_URL: env.REFRESH_QUEUE_URL,
+    DEAD_LETTER_QUEUE_URL: env.DEAD_LETTER_QUEUE_URL,
+    WEBHOOK_URL: webhookUrl,
+    PIRIOD_API_URL: env.PIRIOD_API_URL?.trim() || 'https://api.piriod.com',
+    ...pick('PIRIOD_API_TOKEN'),
+    ...pick('PIRIOD_WORKSPACE'),
+    ...pick('PIRIOD_TEST_MODE'),
+    PIRIOD_WEBHOOK_SECRET: env.PIRIOD_WEBHOOK_SECRET,
+    // What `doctor`'s full-mirror check measures against (a stack reads its schedule rule).
+    ...(intervalMs > 0
+      ? { FULL_MIRROR_INTERVAL_SECONDS: String(Math.ceil(intervalMs / 1000)) }
+      : {}),
   };
 }
 

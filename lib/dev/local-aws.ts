@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { LOCAL_REGION } from '../aws/sdk-config.js';
 import { BUS_RULES, type BusRule, matchesPattern } from '../messages/routing.js';
 import { type LocalQueue, SqsRejectedError } from './local-queue.js';
+import { getQueueAttributes, receiveMessage, SqsApiError } from './sqs-read-api.js';
 
 /** An event as the bus delivers it to a rule's target. */
 export interface BusEvent {
@@ -21,7 +22,10 @@ export interface BusEvent {
 /** Where the local bus sends matched events, by the rule's target. */
 export type BusTargets = Record<BusRule['target'], (event: BusEvent) => void>;
 
-/** A running local endpoint for EventBridge `PutEvents` and SQS `SendMessage(Batch)`. */
+/**
+ * A running local endpoint for EventBridge `PutEvents` and SQS `SendMessage(Batch)`,
+ * `GetQueueAttributes` and `ReceiveMessage`.
+ */
 export interface LocalAws {
   url: string;
   busName: string;
@@ -98,6 +102,9 @@ export async function startLocalAws(options: {
         throw err;
       }
     },
+    // Read-only views for `doctor`: depth and a peek at the oldest dead letter.
+    'AmazonSQS.GetQueueAttributes': (body) => getQueueAttributes(queueOf(body.QueueUrl), body),
+    'AmazonSQS.ReceiveMessage': (body) => receiveMessage(queueOf(body.QueueUrl), body),
     'AmazonSQS.SendMessageBatch': (body) => {
       const queue = queueOf(body.QueueUrl);
       const entries = (body.Entries ?? []) as Record<string, unknown>[];
@@ -141,7 +148,8 @@ export async function startLocalAws(options: {
     try {
       reply(200, handler(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}')));
     } catch (err) {
-      const type = err instanceof LocalAwsError ? err.type : 'InternalFailure';
+      const type =
+        err instanceof LocalAwsError || err instanceof SqsApiError ? err.type : 'InternalFailure';
       reply(400, { __type: type, message: (err as Error).message }, type);
     }
   }

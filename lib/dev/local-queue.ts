@@ -138,6 +138,31 @@ export class LocalQueue {
     return this.messages.length;
   }
 
+  /** Messages visible now, and those in flight (received, not yet visible again). */
+  counts(now = Date.now()): { visible: number; inFlight: number } {
+    const visible = this.messages.filter((m) => m.visibleAt <= now).length;
+    return { visible, inFlight: this.messages.length - visible };
+  }
+
+  /**
+   * `ReceiveMessage`: up to `max` visible messages, oldest first, each received once more and
+   * hidden for `visibilityMs` (0 leaves it visible: a peek). Nothing is deleted.
+   */
+  receive(max: number, visibilityMs: number, now = Date.now()): LocalMessage[] {
+    const got = this.messages.filter((m) => m.visibleAt <= now).slice(0, max);
+    for (const m of got) {
+      m.receiveCount++;
+      m.visibleAt = now + visibilityMs;
+    }
+    if (visibilityMs > 0) this.schedule();
+    return got;
+  }
+
+  /** The queue's visibility timeout, for a `ReceiveMessage` that does not set one. */
+  get visibilityTimeoutMs(): number {
+    return this.settings.visibilityTimeoutMs;
+  }
+
   /** All messages, for inspection (a dead-letter queue is read, never consumed). */
   peek(): readonly LocalMessage[] {
     return this.messages;

@@ -12,11 +12,21 @@ export {
 /** Refresh ids per message: generous, but bounded so one message cannot carry an account. */
 export const MAX_IDS_PER_MESSAGE = 100;
 
-/** The detail of "Customer Refresh Requested": one id or a list (a contract). */
+/**
+ * A canary nonce (`doctor`): letters, digits and `-`, so the reserved item id it names
+ * (`canary#<nonce>`) stays short and printable.
+ */
+export const canaryNonceSchema = z.string().check(z.regex(/^[A-Za-z0-9-]{8,64}$/));
+
+/**
+ * The detail of "Customer Refresh Requested": one id or a list (a contract), and optionally
+ * a `canary` nonce that the worker records once it has handled the message.
+ */
 export const refreshDetailSchema = z.union([
-  z.object({ customerId: z.string() }),
+  z.object({ customerId: z.string(), canary: z.optional(canaryNonceSchema) }),
   z.object({
     customerIds: z.array(z.string()).check(z.minLength(1), z.maxLength(MAX_IDS_PER_MESSAGE)),
+    canary: z.optional(canaryNonceSchema),
   }),
 ]);
 

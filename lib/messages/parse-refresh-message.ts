@@ -8,6 +8,8 @@ export interface RefreshMessage {
   /** Ids that can never be Piriod ids (empty, `../`, 10 KB): rejected, never requested. */
   invalidIds: string[];
   origin: 'event' | 'webhook' | 'schedule';
+  /** The `canary` nonce of a `doctor` request: recorded once the message is handled. */
+  canary?: string;
 }
 
 /** The message is not a refresh request at all; `reason` says why. */
@@ -18,7 +20,8 @@ export interface BadMessage {
 /**
  * Reads a refresh queue message body: the EventBridge "Customer Refresh Requested" event as
  * the rule delivers it, or the bare detail (`{customerId}` / `{customerIds}`) sent straight
- * to the queue. Anything else is a bad message with its reason.
+ * to the queue, either with an optional `canary` nonce. Anything else is a bad message with
+ * its reason.
  */
 export function parseRefreshMessage(
   body: string,
@@ -56,7 +59,8 @@ export function parseRefreshMessage(
   const ids: string[] = [];
   const invalidIds: string[] = [];
   for (const id of new Set(all)) (isValidCustomerId(id) ? ids : invalidIds).push(id);
-  return { ids, invalidIds, origin };
+  const canary = parsed.data.canary;
+  return canary === undefined ? { ids, invalidIds, origin } : { ids, invalidIds, origin, canary };
 }
 
 /** True when {@link parseRefreshMessage} rejected the message. */

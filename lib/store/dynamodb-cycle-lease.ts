@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { RESERVED_ID_MARK } from '../customer/reserved-ids.js';
 import type { CycleLease, LeaseClaim, LeaseHolder, LeaseOutcome, MirrorScope } from '../ports.js';
@@ -31,6 +31,7 @@ const NAMES: Record<string, string> = {
   '#renewed': 'renewedAt',
   '#completed': 'completedAt',
   '#inv': 'invocation',
+  '#lastCompleted': 'lastCompletedAt',
 };
 
 /** The attribute names `expressions` use: DynamoDB rejects any name left unused. */
@@ -81,7 +82,9 @@ export class DynamoCycleLease implements CycleLease {
   }
 
   async release(token: string, now: string, completed: boolean): Promise<void> {
-    const update = `SET #expires = :now${completed ? ', #completed = :now' : ''}`;
+    // `lastCompletedAt` survives the next cycle's acquire (which clears `completedAt`), so
+    // `doctor` can tell when a cycle last finished even while another one runs.
+    const update = `SET #expires = :now${completed ? ', #completed = :now, #lastCompleted = :now' : ''}`;
     const condition = '#token = :token';
     try {
       await this.client.send(
@@ -160,4 +163,32 @@ function holderOf(item: Record<string, unknown>): LeaseHolder {
   if (expires) holder.expiresAt = expires;
   if (completed) holder.completedAt = completed;
   return holder;
+}
+
+/** What `doctor` reads of a full-mirror lease: when a cycle last completed, and the running one. */
+export interface FullMirrorStatus {
+  lastCompletedAt?: string;
+  /** The cycle holding the lease now, unless it completed. */
+  runningSince?: string;
+}
+
+/** Reads the lease item of `leaseId` (consistent read); an absent item: no cycle ever ran. */
+export async function readFullMirrorStatus(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  leaseId: string,
+): Promise<FullMirrorStatus> {
+  try {
+    const out = await client.send(
+      new GetCommand({ TableName: tableName, Key: { id: leaseId }, ConsistentRead: true }),
+    );
+    const item = out.Item ?? {};
+    const status: FullMirrorStatus = {};
+    if (typeof item.lastCompletedAt === 'string') status.lastCompletedAt = item.lastCompletedAt;
+    if (typeof item.cycleStartedAt === 'string' && typeof item.completedAt !== 'string')
+      status.runningSince = item.cycleStartedAt;
+    return status;
+  } catch (err) {
+    throw toStoreError(err, tableName, 'read the full-mirror lease');
+  }
 }

@@ -52,5 +52,11 @@ export const KEY_ATTRIBUTES: readonly string[] = [
   ]),
 ];
 
+/**
+ * The table's TTL attribute (epoch seconds): set only on reserved items that expire
+ * (`doctor`'s canaries), never on a customer.
+ */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
 /** Default table name for local runs. */
 export const DEFAULT_TABLE_NAME = 'piriod-customers';

@@ -6,7 +6,7 @@ import {
   type RefreshMessage,
 } from '../messages/parse-refresh-message.js';
 import { PiriodCredentialsError } from '../piriod/errors.js';
-import type { DeadLetters } from '../ports.js';
+import type { CanaryLog, DeadLetters } from '../ports.js';
 import { RunAbortedError } from './errors.js';
 import { type CustomerOutcome, type SyncSummary, Tally } from './outcome.js';
 import { syncCustomers } from './sync-customers.js';
@@ -30,6 +30,8 @@ export type RefreshBatchDeps = Omit<SyncDeps, 'source'> & {
    * with no reason at all. Without it every receive counts as one more may follow.
    */
   maxReceiveCount?: number;
+  /** Where handled `doctor` canaries are recorded; without it they are handled unrecorded. */
+  canaries?: CanaryLog;
 };
 
 /** What the worker should tell SQS, and what it did. */
@@ -140,7 +142,38 @@ export async function processRefreshBatch(
     const last = ` (dead-lettered on receive ${m.receiveCount}, maxReceiveCount ${deps.maxReceiveCount})`;
     for (const t of transient) await toDlq(m, t.reason + last, t.id);
   }
+  await recordCanaries(messages, parsed, outcomes, retry, deps);
   return { retry, deadLettered, notStarted: notStarted.size, summary: tally.summary() };
+}
+
+/**
+ * Records the canary of every handled message (its customers' refreshes ended, whatever the
+ * outcome; not one SQS will redeliver). A record that cannot be written is dropped: it only
+ * makes `doctor` wait in vain, and must never make SQS retry the customers.
+ */
+async function recordCanaries(
+  messages: readonly QueueMessage[],
+  parsed: Map<string, RefreshMessage>,
+  outcomes: Map<string, CustomerOutcome>,
+  retry: Set<string>,
+  deps: RefreshBatchDeps,
+): Promise<void> {
+  if (!deps.canaries) return;
+  for (const m of messages) {
+    const p = parsed.get(m.messageId);
+    if (!p?.canary || retry.has(m.messageId)) continue;
+    const customerId = p.ids[0] ?? p.invalidIds[0] ?? '';
+    try {
+      await deps.canaries.record({
+        nonce: p.canary,
+        customerId: shortId(customerId),
+        handledAt: deps.clock.now().toISOString(),
+        result: outcomes.get(customerId)?.result ?? 'failed',
+      });
+    } catch {
+      // See above: the canary is evidence for `doctor`, not work to retry.
+    }
+  }
 }
 
 const NOT_STARTED =

@@ -52,6 +52,12 @@ describe('the customers table', () => {
     });
   });
 
+  it('expires reserved items (doctor canaries) through TTL on expiresAt', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
   it('has point-in-time recovery and deletion protection, and is retained', () => {
     template.hasResource('AWS::DynamoDB::GlobalTable', {
       DeletionPolicy: 'Retain',

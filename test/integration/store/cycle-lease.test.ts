@@ -1,7 +1,10 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CustomerQueries } from '../../../lib/store/customer-queries.js';
-import { fullMirrorLeaseId } from '../../../lib/store/dynamodb-cycle-lease.js';
+import {
+  fullMirrorLeaseId,
+  readFullMirrorStatus,
+} from '../../../lib/store/dynamodb-cycle-lease.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { scanTable } from '../../support/oracle.js';
 
@@ -87,6 +90,22 @@ describe('the full-mirror cycle lease in DynamoDB', () => {
     });
     // Released after a whole cycle: the next tick starts without "taking over" anything.
     expect(await lease.acquire(claim('b', 15, 45))).toEqual({ held: true });
+  });
+
+  it('remembers when a cycle last completed while the next cycle runs, for doctor', async () => {
+    const id = fullMirrorLeaseId({ workspace: `acc_lease${n}` });
+    expect(await readFullMirrorStatus(t.client, t.tableName, id)).toEqual({});
+    await lease.acquire(claim('a', 0, 30));
+    await lease.release('a', at(10), true);
+    await lease.acquire(claim('b', 15, 45));
+    expect(await readFullMirrorStatus(t.client, t.tableName, id)).toEqual({
+      lastCompletedAt: at(10),
+      runningSince: at(15),
+    });
+    await lease.release('b', at(20), false);
+    expect(await readFullMirrorStatus(t.client, t.tableName, id)).toMatchObject({
+      lastCompletedAt: at(10),
+    });
   });
 
   it('after a failed invocation is free for the next tick, but still renewable by its retry', async () => {

@@ -23,6 +23,24 @@ describe('parseRefreshMessage', () => {
     });
   });
 
+  it('passes a doctor canary nonce through, and refuses one that could not name an item', () => {
+    const nonce = '0f8e2c1a-7d3b-4e5f-9a6b-1c2d3e4f5a6b';
+    expect(parseRefreshMessage(event({ customerId: 'cus_1', canary: nonce }))).toEqual({
+      ids: ['cus_1'],
+      invalidIds: [],
+      origin: 'event',
+      canary: nonce,
+    });
+    expect(
+      parseRefreshMessage(JSON.stringify({ customerIds: ['cus_1'], canary: nonce })),
+    ).toMatchObject({
+      canary: nonce,
+    });
+    expect(parseRefreshMessage(event({ customerId: 'cus_1', canary: 'a#b/../c' }))).toHaveProperty(
+      'reason',
+    );
+  });
+
   it('knows webhook- and schedule-originated requests', () => {
     expect(
       parseRefreshMessage(event({ customerId: 'cus_1' }, { resources: ['piriod-mirror:webhook'] })),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PiriodCredentialsError, PiriodServerError } from '../../../lib/piriod/errors.js';
+import type { CanaryRecord } from '../../../lib/ports.js';
 import { processRefreshBatch } from '../../../lib/use-cases/process-refresh-batch.js';
 import { refreshEventBody } from '../../support/events.js';
 import { MemoryDeadLetters } from '../../support/fakes.js';
@@ -33,6 +34,34 @@ describe('processRefreshBatch with in-memory ports', () => {
     expect(r.retry.size).toBe(0);
     expect(d.piriod.requests.sort()).toEqual(['get cus_1', 'get cus_2', 'get cus_3']);
     expect(d.store.items.get('cus_3')?.syncSource).toBe('event');
+  });
+
+  it('records a canary once its message is handled, whatever the outcome, and never on a retry', async () => {
+    const piriod = new MemoryPiriod([customer(1), customer(2)]);
+    const get = piriod.getCustomer.bind(piriod);
+    piriod.getCustomer = async (id) => {
+      if (id === 'cus_2') throw new PiriodServerError('Piriod answered 503', undefined, {});
+      return get(id);
+    };
+    const records: CanaryRecord[] = [];
+    const d = {
+      ...ports(piriod),
+      canaries: { record: async (c: CanaryRecord) => void records.push(c) },
+    };
+    const r = await processRefreshBatch(
+      [
+        { messageId: 'ok', body: refreshEventBody({ customerId: 'cus_1', canary: 'nonce-ok-1' }) },
+        { messageId: 'gone', body: '{"customerId":"cus_9","canary":"nonce-gone"}' },
+        { messageId: 'busy', body: '{"customerId":"cus_2","canary":"nonce-busy"}' },
+      ],
+      d,
+    );
+    expect(r.retry).toEqual(new Set(['busy']));
+    expect(records.map((c) => [c.nonce, c.customerId, c.result])).toEqual([
+      ['nonce-ok-1', 'cus_1', 'created'],
+      ['nonce-gone', 'cus_9', 'failed'],
+    ]);
+    expect(records[0]?.handledAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 
   it('dead-letters a bad message and an unknown id with their reasons, and retries nothing', async () => {
