@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { SDK_BUDGETS } from '../../lib/aws/sdk-budgets.js';
+import { SDK_BUDGETS, worstCaseCallMs } from '../../lib/aws/sdk-budgets.js';
 import { mirrorPortsForFunction } from '../../lib/compose/mirror-ports.js';
 import { deadLettersFromEnv } from '../../lib/compose/queues.js';
 import { canaryLogFromEnv } from '../../lib/compose/table.js';
@@ -26,6 +27,12 @@ export interface SyncCustomersDeps extends SyncPorts {
   concurrency: number;
   /** Where `doctor`'s canaries are recorded once handled. */
   canaries?: CanaryLog;
+  /**
+   * Time kept back after the deadline at least, for what runs after it: writes still in
+   * flight, then the dead letters (sent together). Two stalled calls of the function's SDK
+   * budget; 0 leaves the plain safety margin.
+   */
+  afterDeadlineMs?: number;
 }
 
 const logger = createLogger('sync-customers');
@@ -51,11 +58,17 @@ export function createSyncCustomersHandler(deps: () => Promise<SyncCustomersDeps
       }));
       const result = await processRefreshBatch(messages, {
         ...d,
-        deadline: invocationDeadline(context, d.clock),
+        deadline: invocationDeadline(context, d.clock, d.afterDeadlineMs),
         maxReceiveCount: REFRESH_QUEUE.maxReceiveCount,
         onOutcome: (o) => logOutcome(logger, o),
       });
       addSummaryMetrics(metrics, result.summary);
+      // The message is retried, but on its last receive SQS's redrive drops the reason: the
+      // log line is where it survives.
+      for (const u of result.unsent)
+        logger.error('dead letter not sent; SQS will redeliver', { ...u });
+      if (result.unsent.length > 0)
+        metrics.addMetric('DeadLetterSendFailed', MetricUnit.Count, result.unsent.length);
       logger.info('batch done', {
         messages: messages.length,
         retried: result.retry.size,
@@ -93,6 +106,7 @@ export async function syncCustomersDepsFromEnv(
     ...(await mirrorPortsForFunction(env, piriodLatencyRecorder(metrics), sdk)),
     deadLetters: deadLettersFromEnv(env, sdk),
     canaries: canaryLogFromEnv(env, sdk),
+    afterDeadlineMs: 2 * worstCaseCallMs(sdk),
   };
 }
 

@@ -11,12 +11,14 @@ export function safetyMarginMs(remainingMs: number): number {
 
 /**
  * The instant (epoch ms on `clock`) by which a function's own work must stop: the time Lambda
- * says is left, less {@link safetyMarginMs}.
+ * says is left, less {@link safetyMarginMs} or `minMarginMs`, whichever is longer (what must
+ * still run after the deadline may need more than the plain margin).
  */
 export function invocationDeadline(
   context: Pick<Context, 'getRemainingTimeInMillis'>,
   clock: Clock,
+  minMarginMs = 0,
 ): number {
   const remaining = context.getRemainingTimeInMillis();
-  return clock.now().getTime() + remaining - safetyMarginMs(remaining);
+  return clock.now().getTime() + remaining - Math.max(minMarginMs, safetyMarginMs(remaining));
 }

@@ -1,3 +1,4 @@
+import { forEachConcurrent } from '../concurrency/pool.js';
 import { InvalidCustomerIdError } from '../customer/errors.js';
 import type { SyncSource } from '../customer/record.js';
 import {
@@ -42,8 +43,27 @@ export interface RefreshBatchResult {
   deadLettered: number;
   /** Customers not started because no Piriod attempt could finish before the deadline. */
   notStarted: number;
+  /**
+   * Dead letters SQS did not take: their messages are retried (SQS's redrive is the backstop),
+   * and the reason must still reach the logs, or a last receive would lose it.
+   */
+  unsent: UnsentDeadLetter[];
   summary: SyncSummary;
 }
+
+/** A dead letter that could not be sent, with why it was meant to be and why it failed. */
+export interface UnsentDeadLetter {
+  messageId: string;
+  customerId?: string;
+  reason: string;
+  error: string;
+}
+
+/**
+ * Dead letters in flight at once: they are sent after the refreshes, near the deadline, so
+ * a slow queue costs one call's time, not one per letter.
+ */
+const DEAD_LETTER_CONCURRENCY = 10;
 
 /**
  * The refresh worker's use case. Parses every message, refreshes each distinct customer once
@@ -52,23 +72,19 @@ export interface RefreshBatchResult {
  * `deps.deadline` → retry that message, unless this is its last receive, where it goes to the
  * dead-letter queue with the last error as its reason instead; a permanent failure (bad
  * message, invalid id, unknown id, schema-invalid customer, rejected credentials) →
- * dead-letter queue with the reason, never retried forever. A message whose dead letter
- * cannot be sent is retried (SQS's redrive is the backstop). Nothing else is retried.
+ * dead-letter queue with the reason, never retried forever. Dead letters go out together,
+ * several at once; a message whose dead letter cannot be sent is retried (SQS's redrive is
+ * the backstop) and the letter is returned in `unsent`. Nothing else is retried.
  */
 export async function processRefreshBatch(
   messages: readonly QueueMessage[],
   deps: RefreshBatchDeps,
 ): Promise<RefreshBatchResult> {
   const retry = new Set<string>();
-  let deadLettered = 0;
+  // Dead letters are collected, then sent together once every message is settled.
+  const letters: { m: QueueMessage; reason: string; customerId?: string }[] = [];
   const toDlq = async (m: QueueMessage, reason: string, customerId?: string) => {
-    try {
-      await deps.deadLetters.send(m.body, { reason, customerId });
-      deadLettered++;
-    } catch {
-      // The reason could not be recorded: let SQS redeliver rather than lose the message.
-      retry.add(m.messageId);
-    }
+    letters.push({ m, reason, customerId });
   };
 
   const parsed = new Map<string, RefreshMessage>();
@@ -142,8 +158,42 @@ export async function processRefreshBatch(
     const last = ` (dead-lettered on receive ${m.receiveCount}, maxReceiveCount ${deps.maxReceiveCount})`;
     for (const t of transient) await toDlq(m, t.reason + last, t.id);
   }
+  const { sent, unsent } = await sendDeadLetters(letters, deps.deadLetters);
+  for (const u of unsent) retry.add(u.messageId);
   await recordCanaries(messages, parsed, outcomes, retry, deps);
-  return { retry, deadLettered, notStarted: notStarted.size, summary: tally.summary() };
+  return {
+    retry,
+    deadLettered: sent,
+    notStarted: notStarted.size,
+    unsent,
+    summary: tally.summary(),
+  };
+}
+
+/**
+ * Sends the dead letters, several at once. One that fails leaves its message to SQS's
+ * redelivery rather than lose it, and is returned with its reason and error for the logs.
+ */
+async function sendDeadLetters(
+  letters: readonly { m: QueueMessage; reason: string; customerId?: string }[],
+  deadLetters: DeadLetters,
+): Promise<{ sent: number; unsent: UnsentDeadLetter[] }> {
+  let sent = 0;
+  const unsent: UnsentDeadLetter[] = [];
+  await forEachConcurrent(letters, DEAD_LETTER_CONCURRENCY, async ({ m, reason, customerId }) => {
+    try {
+      await deadLetters.send(m.body, { reason, customerId });
+      sent++;
+    } catch (err) {
+      unsent.push({
+        messageId: m.messageId,
+        ...(customerId ? { customerId } : {}),
+        reason,
+        error: (err as Error).message,
+      });
+    }
+  });
+  return { sent, unsent };
 }
 
 /**
@@ -158,13 +208,16 @@ async function recordCanaries(
   retry: Set<string>,
   deps: RefreshBatchDeps,
 ): Promise<void> {
-  if (!deps.canaries) return;
-  for (const m of messages) {
-    const p = parsed.get(m.messageId);
-    if (!p?.canary || retry.has(m.messageId)) continue;
+  const canaries = deps.canaries;
+  if (!canaries) return;
+  const handled = messages.filter(
+    (m) => parsed.get(m.messageId)?.canary && !retry.has(m.messageId),
+  );
+  await forEachConcurrent(handled, DEAD_LETTER_CONCURRENCY, async (m) => {
+    const p = parsed.get(m.messageId) as RefreshMessage & { canary: string };
     const customerId = p.ids[0] ?? p.invalidIds[0] ?? '';
     try {
-      await deps.canaries.record({
+      await canaries.record({
         nonce: p.canary,
         customerId: shortId(customerId),
         handledAt: deps.clock.now().toISOString(),
@@ -173,7 +226,7 @@ async function recordCanaries(
     } catch {
       // See above: the canary is evidence for `doctor`, not work to retry.
     }
-  }
+  });
 }
 
 const NOT_STARTED =

@@ -68,6 +68,15 @@ export function lambdaContext(remainingMs = 900_000, name = 'fn'): Context {
   };
 }
 
+/**
+ * A Lambda context whose remaining time runs down with the wall clock, as Lambda's does: a
+ * handler that works against it can be checked to have answered before its deadline.
+ */
+export function runningLambdaContext(remainingMs: number, name = 'fn'): Context {
+  const end = Date.now() + remainingMs;
+  return { ...lambdaContext(remainingMs, name), getRemainingTimeInMillis: () => end - Date.now() };
+}
+
 /** A secret that never rotates (the plain-variable case). */
 export function fixedSecret(value: string) {
   return { get: async () => value, refresh: async () => value };

@@ -123,6 +123,33 @@ describe('a full-mirror tick that finds a cycle running', () => {
   });
 });
 
+describe('the refresh worker reports what SQS refused', () => {
+  it('a dead letter it could not send: logged with its reason and counted, the message retried', async () => {
+    const handler = handlers.syncCustomers.createSyncCustomersHandler(async () => ({
+      piriod: new MemoryPiriod([]),
+      store: new MemoryStore(),
+      deadLetters: { send: () => Promise.reject(new Error('SQS: KMS.DisabledException')) },
+      workspace: 'acc_1',
+      concurrency: 2,
+      clock,
+    }));
+    let answer: unknown;
+    const lines = await stdoutOf(async () => {
+      answer = await handler(sqsEvent(['this is not json']), lambdaContext());
+    });
+    expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-1' }] });
+    expect(metricsIn(lines)).toMatchObject({ DeadLetterSendFailed: 1 });
+    expect(
+      lines.find((l) => l.message === 'dead letter not sent; SQS will redeliver'),
+    ).toMatchObject({
+      level: 'ERROR',
+      messageId: 'msg-1',
+      reason: expect.stringMatching(/not JSON/i),
+      error: 'SQS: KMS.DisabledException',
+    });
+  });
+});
+
 describe('the other handlers report on failure too', () => {
   it('sync-customers: a cold start whose secret cannot be read leaves a metric and a log line', async () => {
     const handler = handlers.syncCustomers.createSyncCustomersHandler(async () => {

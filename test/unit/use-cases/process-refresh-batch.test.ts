@@ -166,6 +166,69 @@ describe('processRefreshBatch with in-memory ports', () => {
     expect(r.deadLettered).toBe(0);
   });
 
+  it('returns every dead letter SQS refused with its reason, sending the rest, for a message of two customers', async () => {
+    const piriod = new MemoryPiriod([]);
+    piriod.getCustomer = async (id) => {
+      throw new PiriodServerError(`Piriod answered 503 for ${id}`, undefined, {});
+    };
+    const sent: (string | undefined)[] = [];
+    const d = {
+      ...ports(piriod),
+      maxReceiveCount: 5,
+      deadLetters: {
+        send: async (_body: string, why: { reason: string; customerId?: string }) => {
+          if (why.customerId === 'cus_2') throw new Error('SQS: InternalError');
+          sent.push(why.customerId);
+        },
+      },
+    };
+    const r = await processRefreshBatch(
+      [
+        {
+          messageId: 'last',
+          body: refreshEventBody({ customerIds: ['cus_1', 'cus_2'] }),
+          receiveCount: 5,
+        },
+      ],
+      d,
+    );
+    expect(sent).toEqual(['cus_1']);
+    expect(r.deadLettered).toBe(1);
+    expect([...r.retry]).toEqual(['last']);
+    expect(r.unsent).toEqual([
+      {
+        messageId: 'last',
+        customerId: 'cus_2',
+        reason: expect.stringMatching(/503 for cus_2.*dead-lettered on receive 5/),
+        error: 'SQS: InternalError',
+      },
+    ]);
+  });
+
+  it('sends the dead letters of a batch several at once, not one after another', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const d = {
+      ...ports(new MemoryPiriod([])),
+      deadLetters: {
+        send: async () => {
+          inFlight++;
+          most = Math.max(most, inFlight);
+          // Yield to the event loop, as a network call does, before answering.
+          await new Promise((resolve) => setImmediate(resolve));
+          inFlight--;
+        },
+      },
+    };
+    const bodies = ['not json', '{"hello":"world"}', '{"customerId":"../x"}', '[]'];
+    const r = await processRefreshBatch(
+      bodies.map((body, i) => ({ messageId: `bad-${i}`, body })),
+      d,
+    );
+    expect(r.deadLettered).toBe(4);
+    expect(most).toBe(4);
+  });
+
   it('starts no customer after the deadline, last receives first, and retries the rest without counting failures', async () => {
     let now = 0;
     const piriod = new MemoryPiriod([1, 2, 3, 4, 5].map(customer));
