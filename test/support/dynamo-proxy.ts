@@ -1,4 +1,10 @@
-import { createServer, request, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  request,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 /**
@@ -52,21 +58,7 @@ export async function startDynamoProxy(target: string) {
         );
         return;
       }
-      const out = request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: req.headers,
-        },
-        (up) => {
-          res.writeHead(up.statusCode ?? 500, up.headers);
-          up.pipe(res);
-        },
-      );
-      out.on('error', () => res.destroy());
-      out.end(Buffer.concat(chunks));
+      forwardRequest(upstream, req, Buffer.concat(chunks), res);
     });
   });
   handler.on('connection', (s) => {
@@ -105,4 +97,28 @@ export async function startDynamoProxy(target: string) {
     },
     close: () => new Promise<void>((r) => (server.listening ? server.close(() => r()) : r())),
   };
+}
+
+/** Sends a request received by a local stand-in on to `upstream` as it came, and its answer back. */
+export function forwardRequest(
+  upstream: URL,
+  req: IncomingMessage,
+  body: Buffer,
+  res: ServerResponse,
+): void {
+  const out = request(
+    {
+      host: upstream.hostname,
+      port: upstream.port,
+      method: req.method,
+      path: req.url,
+      headers: req.headers,
+    },
+    (up) => {
+      res.writeHead(up.statusCode ?? 500, up.headers);
+      up.pipe(res);
+    },
+  );
+  out.on('error', () => res.destroy());
+  out.end(body);
 }

@@ -12,7 +12,7 @@ import {
   startSandbox,
 } from '../../../lib/sandbox/index.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
-import { runMirror } from '../../support/run-cli.js';
+import { cliEnv, runMirror } from '../../support/run-cli.js';
 
 const SECRET = 'whsecret_dev_tests';
 let sandbox: Sandbox;
@@ -48,15 +48,7 @@ async function start(extra: Partial<Parameters<typeof startDevRuntime>[0]> = {},
   hops = [];
   hopListeners = [];
   runtime = await startDevRuntime({
-    env: {
-      PIRIOD_API_URL: sandbox.url,
-      PIRIOD_API_TOKEN: sandbox.token,
-      PIRIOD_WORKSPACE: sandbox.workspace,
-      PIRIOD_REQUESTS_PER_SECOND: '0',
-      CUSTOMERS_TABLE: t.tableName,
-      AWS_ENDPOINT_URL_DYNAMODB: t.endpoint,
-      ...env,
-    },
+    env: { ...cliEnv(sandbox, t), PIRIOD_REQUESTS_PER_SECOND: '0', ...env },
     sandbox,
     webhookSecret: SECRET,
     fullMirrorIntervalMs: 0,

@@ -7,6 +7,7 @@ import { type Sandbox, startSandbox } from '../../../lib/sandbox/index.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { startFakeAws } from '../../support/fake-aws.js';
 import { type QueryParams, startFakeAwsQuery, xmlMembers } from '../../support/fake-aws-query.js';
+import { cliEnv } from '../../support/run-cli.js';
 
 /**
  * `doctor --stack`: the outputs from CloudFormation, the secrets by ARN from Secrets Manager,
@@ -33,14 +34,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({ customers: 20, seed: 7 });
   t = await createTestTable('doctor-stack');
   rt = await startDevRuntime({
-    env: {
-      PIRIOD_API_URL: sandbox.url,
-      PIRIOD_API_TOKEN: sandbox.token,
-      PIRIOD_WORKSPACE: sandbox.workspace,
-      PIRIOD_REQUESTS_PER_SECOND: '0',
-      CUSTOMERS_TABLE: t.tableName,
-      AWS_ENDPOINT_URL_DYNAMODB: t.endpoint,
-    },
+    env: { ...cliEnv(sandbox, t), PIRIOD_REQUESTS_PER_SECOND: '0' },
     webhookSecret: SECRET,
     fullMirrorIntervalMs: 0,
   });

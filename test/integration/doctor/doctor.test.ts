@@ -6,6 +6,7 @@ import { REFRESH_REQUESTED } from '../../../lib/messages/event-names.js';
 import { type Sandbox, startSandbox } from '../../../lib/sandbox/index.js';
 import { canaryItemId } from '../../../lib/store/dynamodb-canary-log.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
+import { cliEnv } from '../../support/run-cli.js';
 
 const SECRET = 'whsecret_doctor_tests';
 const CHECK_ORDER = [
@@ -27,14 +28,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({ customers: 30, seed: 19 });
   t = await createTestTable('doctor');
   rt = await startDevRuntime({
-    env: {
-      PIRIOD_API_URL: sandbox.url,
-      PIRIOD_API_TOKEN: sandbox.token,
-      PIRIOD_WORKSPACE: sandbox.workspace,
-      PIRIOD_REQUESTS_PER_SECOND: '0',
-      CUSTOMERS_TABLE: t.tableName,
-      AWS_ENDPOINT_URL_DYNAMODB: t.endpoint,
-    },
+    env: { ...cliEnv(sandbox, t), PIRIOD_REQUESTS_PER_SECOND: '0' },
     webhookSecret: SECRET,
     fullMirrorIntervalMs: 0,
     onHop: (h) => hops.push(h),

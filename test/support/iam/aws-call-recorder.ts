@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forwardRequest } from '../dynamo-proxy.js';
 import { defaultAnswer, type FakeAwsResponse } from '../fake-aws.js';
 import { type AwsCall, awsCallsOf, signedRegion } from './aws-calls.js';
 
@@ -44,23 +45,8 @@ export async function startAwsCallRecorder(options: AwsCallRecorderOptions) {
     res.writeHead(out.status ?? 200, { 'content-type': 'application/x-amz-json-1.1' });
     res.end(JSON.stringify(out.body ?? {}));
   };
-  const passToDynamo = (req: IncomingMessage, raw: Buffer, res: ServerResponse) => {
-    const out = request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (up) => {
-        res.writeHead(up.statusCode ?? 500, up.headers);
-        up.pipe(res);
-      },
-    );
-    out.on('error', () => res.destroy());
-    out.end(raw);
-  };
+  const passToDynamo = (req: IncomingMessage, raw: Buffer, res: ServerResponse) =>
+    forwardRequest(upstream, req, raw, res);
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
