@@ -167,11 +167,15 @@ export class PiriodMirrorStack extends Stack {
     const apiToken = new secretsmanager.Secret(this, 'ApiTokenSecret', {
       description: `Piriod API token for workspace ${config.workspace}; set it with put-secret-value`,
       secretStringValue: SecretValue.unsafePlainText(SECRET_PLACEHOLDER),
+      // Kept on stack deletion: CloudFormation deletes a secret at once, with no recovery
+      // window, and the token is the operator's, not the stack's.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     const webhookSecret = new secretsmanager.Secret(this, 'WebhookSecret', {
       description:
         'Signing secret (whsecret_…) of the Piriod webhook; set it with put-secret-value',
       secretStringValue: SecretValue.unsafePlainText(SECRET_PLACEHOLDER),
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const secret of [apiToken, webhookSecret]) {
       Validations.of(secret).acknowledge({

@@ -89,6 +89,28 @@ describe('upgrading a deployed stack', () => {
   });
 });
 
+describe('tearing a stack down', () => {
+  it('retains the table, the dead-letter queue, the alarm key and both secrets', () => {
+    const resources = synth().toJSON().Resources as Record<
+      string,
+      { Type: string; DeletionPolicy?: string }
+    >;
+    const retained = Object.values(resources)
+      .filter((r) => r.DeletionPolicy === 'Retain')
+      .map((r) => r.Type)
+      .sort();
+    expect(retained).toEqual(
+      [
+        'AWS::DynamoDB::GlobalTable',
+        'AWS::KMS::Key',
+        'AWS::SQS::Queue',
+        'AWS::SecretsManager::Secret',
+        'AWS::SecretsManager::Secret',
+      ].sort(),
+    );
+  });
+});
+
 describe('stack outputs', () => {
   const template = synth();
   const outputs = Object.keys(template.findOutputs('*'));

@@ -14,6 +14,8 @@ export interface Deployment {
   webhookUrl?: string;
   refreshQueueUrl?: string;
   deadLetterQueueUrl?: string;
+  refreshQueueArn?: string;
+  deadLetterQueueArn?: string;
   alarmTopicArn?: string;
   apiTokenSecretArn?: string;
   webhookSecretArn?: string;
@@ -28,6 +30,8 @@ const OUTPUTS = {
   WebhookUrl: 'webhookUrl',
   RefreshQueueUrl: 'refreshQueueUrl',
   DeadLetterQueueUrl: 'deadLetterQueueUrl',
+  RefreshQueueArn: 'refreshQueueArn',
+  DeadLetterQueueArn: 'deadLetterQueueArn',
   AlarmTopicArn: 'alarmTopicArn',
   ApiTokenSecretArn: 'apiTokenSecretArn',
   WebhookSecretArn: 'webhookSecretArn',

@@ -52,7 +52,7 @@ export async function deadLettersCheck(ctx: DoctorContext): Promise<CheckResult>
   return fail(
     'dead-letters',
     `${count} message${count === 1 ? '' : 's'} waiting; the oldest${customer ? ` (${customer})` : ''}${when}: ${reason}`,
-    'fix the cause the reason names, then move the messages back to the refresh queue (`aws sqs start-message-move-task --source-arn <DeadLetterQueueArn>`), or purge them',
+    `fix the cause the reason names; read and delete Lambda failure records first (docs/operations.md#redrive), then move the rest to the refresh queue: aws sqs start-message-move-task --source-arn ${ctx.deployment.deadLetterQueueArn ?? '<DeadLetterQueueArn>'} --destination-arn ${ctx.deployment.refreshQueueArn ?? '<RefreshQueueArn>'}`,
   );
 }
 
@@ -112,6 +112,16 @@ export async function fullMirrorCheck(ctx: DoctorContext): Promise<CheckResult> 
   const runNow = d.stackName
     ? `run one now: aws lambda invoke --function-name ${d.fullMirrorFunctionName} --invocation-type Event --cli-binary-format raw-in-base64-out --payload '{"detail-type":"Scheduled Event"}' /dev/null`
     : 'the dev runtime runs one when it starts and then on its schedule: restart `npm run dev`';
+  if (!status.lastCompletedAt && status.runningSince) {
+    const since = Date.parse(status.runningSince);
+    // A first cycle still inside its expected time is not a failure: nothing to check yet.
+    if (now.getTime() - since <= 2 * periodMinutes * 60_000) {
+      return skip(
+        'full-mirror',
+        `the first full mirror of ${ctx.workspace} is running since ${status.runningSince}: run doctor again once it completes`,
+      );
+    }
+  }
   if (!status.lastCompletedAt) {
     return fail(
       'full-mirror',

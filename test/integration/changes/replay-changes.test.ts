@@ -1,3 +1,4 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Io } from '../../../lib/cli/io.js';
 import { runCli } from '../../../lib/cli/main.js';
@@ -58,6 +59,13 @@ beforeAll(async () => {
   await writeAt(piriod, ['cus_R024', 'cus_R025'], '2026-11-30T09:15:00.000Z');
   // The window's end is exclusive: an item synced exactly at --until is not replayed.
   await writeAt(piriod, ids(26, 30), '2026-11-30T10:00:00.000Z');
+  // A reserved item (not a customer) with a syncedAt inside the window is never replayed.
+  await t.client.send(
+    new PutCommand({
+      TableName: t.tableName,
+      Item: { id: 'canary#replay-test', syncedAt: '2026-11-30T08:45:00.000Z', updated: 'x' },
+    }),
+  );
 });
 afterAll(async () => {
   await aws.close();
@@ -118,6 +126,8 @@ describe('replay-changes', () => {
       expect(d.replayed).toBe(true);
       expect(d.change).toBe(['cus_R024', 'cus_R025'].includes(d.id) ? 'deleted' : 'updated');
     }
+    // Progress goes to stderr, stdout keeps the one JSON summary.
+    expect(cli.err()).toMatch(/^replay-changes: \d+ events? \(/m);
     expect(JSON.parse(cli.out())).toEqual({
       published: 15,
       updated: 13,

@@ -72,12 +72,13 @@ describe('npm run dev: the export block', () => {
         .every((l) => /^export [A-Z_]+=\S+$/.test(l)),
     ).toBe(true);
 
-    const doctor = await runMirror(['doctor'], env);
+    // A lost canary must show as a FAIL line within the test's time, not as a test timeout.
+    const doctor = await runMirror(['doctor', '--timeout', '30'], env);
     expect(doctor.code, doctor.stdout + doctor.stderr).toBe(0);
     expect(doctor.stdout).toMatch(/^PASS canary — /m);
     const id = /^PASS canary — (\S+) refreshed/m.exec(doctor.stdout)?.[1] as string;
     const get = await runMirror(['get', id], env);
     expect(get.code, get.stderr).toBe(0);
     expect(JSON.parse(get.stdout)).toMatchObject({ id, workspace: env.PIRIOD_WORKSPACE });
-  });
+  }, 120_000);
 });

@@ -46,6 +46,8 @@ beforeAll(async () => {
     WebhookUrl: c.WEBHOOK_URL,
     RefreshQueueUrl: c.REFRESH_QUEUE_URL,
     DeadLetterQueueUrl: c.DEAD_LETTER_QUEUE_URL,
+    RefreshQueueArn: 'arn:aws:sqs:us-east-1:000000000000:refresh-queue',
+    DeadLetterQueueArn: 'arn:aws:sqs:us-east-1:000000000000:dead-letter-queue',
     AlarmTopicArn: TOPIC,
     ApiTokenSecretArn: TOKEN_ARN,
     WebhookSecretArn: HOOK_ARN,
@@ -182,7 +184,7 @@ describe('piriod-mirror doctor --stack', () => {
     const run = await doctor();
     expect(run.code, run.out + run.err).toBe(0);
     expect(Object.values(run.status)).toEqual(Array(8).fill('PASS'));
-    expect(run.out).toMatch(/^PASS outputs — stack PiriodMirror: 10 outputs/m);
+    expect(run.out).toMatch(/^PASS outputs — stack PiriodMirror: 12 outputs/m);
     expect(run.out).toMatch(/^PASS alarms — 1 confirmed subscription to /m);
     expect(run.out).toMatch(/^PASS full-mirror — last completed .* schedule every 15 min$/m);
     expect(run.out).not.toContain(sandbox.token);
