@@ -1,4 +1,4 @@
-import { isValidCustomerId } from '../../customer/errors.js';
+import { isPiriodCustomerId } from '../../customer/errors.js';
 import { deliverWebhook } from '../../sandbox/webhook-sender.js';
 import { parse } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -45,7 +45,7 @@ export async function sendWebhookCommand(
   }
   const id = positionals[0] as string;
   const shown = id.length > 40 ? `${id.slice(0, 40)}…` : id;
-  if (!isValidCustomerId(id)) {
+  if (!isPiriodCustomerId(id)) {
     throw new UsageError(
       `send-webhook: ${JSON.stringify(shown)} is not a Piriod customer id (cus_…); nothing was sent`,
     );
