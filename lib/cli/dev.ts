@@ -4,6 +4,7 @@ import { customerTable } from '../compose/table.js';
 import { loadStoreConfig } from '../config.js';
 import { type DevRuntime, type Hop, startDevRuntime } from '../dev/dev-runtime.js';
 import { exportBlock } from '../dev/export-block.js';
+import { devTryCommands } from '../dev/playground-hints.js';
 import { startLocalDynamoDb } from '../local/dynamodb-local.js';
 import { patchCustomer } from '../sandbox/sandbox-client.js';
 import { type Sandbox, startSandbox } from '../sandbox/sandbox-server.js';
@@ -114,6 +115,9 @@ export async function dev(argv: string[], env: Env, io: Io): Promise<number> {
       if (env.PIRIOD_WEBHOOK_SECRET?.trim()) withheld.add('PIRIOD_WEBHOOK_SECRET');
       io.err('\nReady. In another shell, run these lines, then any command (e.g. doctor):\n');
       io.out(exportBlock(runtime.cliEnv, withheld));
+      // After the block, on stderr: stdout stays a file a shell can source.
+      const sample = sandbox?.customers()[0]?.id ?? 'cus_…';
+      io.err(`\n${devTryCommands(sample, sandbox !== undefined)}`);
     }
     if (!values.demo) {
       io.err(`\nWatching. full-mirror runs every ${intervalMs / 1000} s. Ctrl-C stops.\n`);
