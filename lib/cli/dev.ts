@@ -24,7 +24,9 @@ receive-webhook behind a local URL, a local bus with the stack's rules, a local 
 queue with the stack's SQS settings feeding sync-customers, a dead-letter queue, and
 full-mirror on a schedule. Without PIRIOD_API_TOKEN it starts DynamoDB Local and the sandbox,
 whose every change is sent to the receiver as a signed webhook. Each hop is printed as it
-happens; Ctrl-C stops everything.
+happens; Ctrl-C stops everything. Once ready it prints \`export NAME=value\` lines on stdout
+and, on stderr, two commands to paste after them: a PATCH of a sandbox customer and
+\`piriod-mirror send-webhook\`.
 
   --demo            edit customers in the sandbox, report webhook → table latency, send a
                     poison request and show it in the dead-letter queue, then exit
