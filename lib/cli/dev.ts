@@ -4,6 +4,7 @@ import { customerTable } from '../compose/table.js';
 import { loadStoreConfig } from '../config.js';
 import { type DevRuntime, type Hop, startDevRuntime } from '../dev/dev-runtime.js';
 import { exportBlock } from '../dev/export-block.js';
+import { devTryCommands } from '../dev/playground-hints.js';
 import { startLocalDynamoDb } from '../local/dynamodb-local.js';
 import { patchCustomer } from '../sandbox/sandbox-client.js';
 import { type Sandbox, startSandbox } from '../sandbox/sandbox-server.js';
@@ -23,7 +24,9 @@ receive-webhook behind a local URL, a local bus with the stack's rules, a local 
 queue with the stack's SQS settings feeding sync-customers, a dead-letter queue, and
 full-mirror on a schedule. Without PIRIOD_API_TOKEN it starts DynamoDB Local and the sandbox,
 whose every change is sent to the receiver as a signed webhook. Each hop is printed as it
-happens; Ctrl-C stops everything.
+happens; Ctrl-C stops everything. Once ready it prints \`export NAME=value\` lines on stdout
+and, on stderr, two commands to paste after them: a PATCH of a sandbox customer and
+\`piriod-mirror send-webhook\`.
 
   --demo            edit customers in the sandbox, report webhook → table latency, send a
                     poison request and show it in the dead-letter queue, then exit
@@ -114,6 +117,9 @@ export async function dev(argv: string[], env: Env, io: Io): Promise<number> {
       if (env.PIRIOD_WEBHOOK_SECRET?.trim()) withheld.add('PIRIOD_WEBHOOK_SECRET');
       io.err('\nReady. In another shell, run these lines, then any command (e.g. doctor):\n');
       io.out(exportBlock(runtime.cliEnv, withheld));
+      // After the block, on stderr: stdout stays a file a shell can source.
+      const sample = sandbox?.customers()[0]?.id ?? 'cus_…';
+      io.err(`\n${devTryCommands(sample, sandbox !== undefined)}`);
     }
     if (!values.demo) {
       io.err(`\nWatching. full-mirror runs every ${intervalMs / 1000} s. Ctrl-C stops.\n`);

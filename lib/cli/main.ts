@@ -10,6 +10,7 @@ import { QUERY_HELP, queryCommand } from './commands/query.js';
 import { REPLAY_CHANGES_HELP, replayChangesCommand } from './commands/replay-changes.js';
 import { REQUEST_REFRESH_HELP, requestRefreshCommand } from './commands/request-refresh.js';
 import { SANDBOX_HELP, sandboxCommand } from './commands/sandbox.js';
+import { SEND_WEBHOOK_HELP, sendWebhookCommand } from './commands/send-webhook.js';
 import { printSummary, SYNC_HELP, syncCommand } from './commands/sync.js';
 import { VERIFY_HELP, verifyCommand } from './commands/verify.js';
 import { isEntryPoint, runWithProcess } from './entry-point.js';
@@ -31,6 +32,8 @@ Commands:
   request-refresh ID…     put "Customer Refresh Requested" on the bus (EVENT_BUS_NAME)
   replay-changes --since ISO [--until ISO] [--json]
                           re-publish "Customer Changed" for customers written in a window
+  send-webhook ID [--url URL] [--secret S] [--event NAME]
+                          sign and send a webhook as Piriod does (WEBHOOK_URL)
   doctor [--stack NAME] [--workspace W] [--json]
                           prove a deployment (or \`npm run dev\`) works, check by check
   sandbox [--port N] [--customers N]
@@ -53,6 +56,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
     run: (argv, env, io) => replayChangesCommand(argv, env, io),
     help: REPLAY_CHANGES_HELP,
   },
+  'send-webhook': { run: sendWebhookCommand, help: SEND_WEBHOOK_HELP },
   doctor: { run: doctorCommand, help: DOCTOR_HELP },
   sandbox: { run: (argv, _env, io) => sandboxCommand(argv, io), help: SANDBOX_HELP },
 };

@@ -1,6 +1,7 @@
 import { piriodFromEnv } from '../compose/piriod.js';
 import { customerTable } from '../compose/table.js';
 import { loadStoreConfig } from '../config.js';
+import { startHints } from '../dev/playground-hints.js';
 import { startLocalDynamoDb } from '../local/dynamodb-local.js';
 import { systemClock } from '../ports.js';
 import { startSandbox } from '../sandbox/sandbox-server.js';
@@ -86,15 +87,8 @@ export async function start(env: Env, io: Io): Promise<number> {
     const byEmail = await first(queries.byEmail(email), 3);
     io.out(`  query --email ${email} → ${byEmail.map((c) => c.id).join(', ') || '(none)'}\n`);
 
-    io.out(
-      '\nGo further:\n' +
-        '  npm run --silent mirror -- sandbox --customers 5000      # a sandbox to point the CLI at\n' +
-        '  npm run --silent mirror -- sync --json                   # mirror with PIRIOD_* set\n' +
-        '  npm run --silent mirror -- query --status active         # JSON lines\n' +
-        '  npm run dev -- --demo                                    # webhook → bus → queue → table, locally\n' +
-        '  PIRIOD_API_TOKEN=sk_live_… PIRIOD_WORKSPACE=acc_… npm start  # your real account\n' +
-        '  npm test · npm run bench · npm run synth\n',
-    );
+    // The table above is gone once this returns: the hints lead to `npm run dev` first.
+    io.out(`\n${startHints()}`);
     return summary.failed.length > 0 ? EXIT.failed : EXIT.ok;
   } finally {
     await resources.close();

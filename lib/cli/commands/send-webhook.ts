@@ -1,0 +1,98 @@
+import { isPiriodCustomerId } from '../../customer/errors.js';
+import { deliverWebhook } from '../../sandbox/webhook-sender.js';
+import { parse } from '../args.js';
+import { EXIT, UsageError } from '../errors.js';
+import type { Io } from '../io.js';
+
+export const SEND_WEBHOOK_HELP = `Usage: piriod-mirror send-webhook ID [--url URL] [--secret S] [--event NAME]
+
+Signs and sends a webhook notification exactly as Piriod does — POST {"event", "object_id"}
+with x-piriod-signature (HMAC-SHA256 of the values) — and prints the receiver's status.
+Exit 0 on a 2xx answer, 1 on any other, 2 when the id, the URL or the secret is missing or
+wrong, or the receiver cannot be reached.
+
+  --url URL      the receiver; default WEBHOOK_URL (printed by \`npm run dev\`), or the
+                 stack's WebhookUrl output for a deployment
+  --secret S     the signing secret; default PIRIOD_WEBHOOK_SECRET (printed by
+                 \`npm run dev\`; for a deployment, the secret named by WebhookSecretArn)
+  --event NAME   the notification's event (default customer.updated)
+
+Environment: WEBHOOK_URL, PIRIOD_WEBHOOK_SECRET.
+`;
+
+/** How long a receiver may take to answer; a Function URL answers in well under a second. */
+const ANSWER_TIMEOUT_MS = 15_000;
+
+/** `send-webhook ID [--url URL] [--secret S] [--event NAME]`. */
+export async function sendWebhookCommand(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  io: Io,
+): Promise<number> {
+  const { values, positionals } = parse(
+    argv,
+    { url: { type: 'string' }, secret: { type: 'string' }, event: { type: 'string' } },
+    'send-webhook',
+  );
+  if (values.help) {
+    io.out(SEND_WEBHOOK_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      'send-webhook: expected exactly one customer id (see `piriod-mirror send-webhook --help`)',
+    );
+  }
+  const id = positionals[0] as string;
+  const shown = id.length > 40 ? `${id.slice(0, 40)}…` : id;
+  if (!isPiriodCustomerId(id)) {
+    throw new UsageError(
+      `send-webhook: ${JSON.stringify(shown)} is not a Piriod customer id (cus_…); nothing was sent`,
+    );
+  }
+  const url = (values.url ?? env.WEBHOOK_URL)?.trim();
+  if (!url) {
+    throw new UsageError(
+      "send-webhook: no receiver: set WEBHOOK_URL (printed by `npm run dev`) or pass --url (the stack's WebhookUrl output)",
+    );
+  }
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+    throw new UsageError(
+      `send-webhook: ${values.url ? '--url' : 'WEBHOOK_URL'} is not an http(s) URL: ${JSON.stringify(url)}`,
+    );
+  }
+  const secret = (values.secret ?? env.PIRIOD_WEBHOOK_SECRET)?.trim();
+  if (!secret) {
+    throw new UsageError(
+      'send-webhook: no signing secret: set PIRIOD_WEBHOOK_SECRET (printed by `npm run dev`; in AWS, the secret named by the WebhookSecretArn output) or pass --secret',
+    );
+  }
+  const event = values.event?.trim() || 'customer.updated';
+
+  let answer: Awaited<ReturnType<typeof deliverWebhook>>;
+  try {
+    answer = await deliverWebhook(
+      url,
+      secret,
+      { event, object_id: id },
+      AbortSignal.timeout(ANSWER_TIMEOUT_MS),
+    );
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    if (e.name === 'TimeoutError') {
+      io.err(`piriod-mirror: ${url} did not answer within ${ANSWER_TIMEOUT_MS / 1000} s\n`);
+      return EXIT.failed;
+    }
+    // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND…) is its cause.
+    const why = e.cause?.code ?? e.cause?.message ?? e.message;
+    const where = values.url ? '--url' : 'WEBHOOK_URL (is `npm run dev` running?)';
+    io.err(`piriod-mirror: could not reach ${url} (${why}); check ${where}\n`);
+    return EXIT.usage;
+  }
+  const ok = answer.status >= 200 && answer.status < 300;
+  const said = answer.body.trim().slice(0, 300);
+  io.out(`${event} ${id} → ${url}: ${answer.status}${said ? ` ${said}` : ''}\n`);
+  if (answer.status === 401)
+    io.err('piriod-mirror: the receiver rejected the signature: is the secret the one it uses?\n');
+  return ok ? EXIT.ok : EXIT.failed;
+}
