@@ -19,6 +19,7 @@ const EXAMPLE = join(ROOT, 'examples/consumer');
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   version: string;
   dependencies: Record<string, string>;
+  bin: Record<string, string>;
 };
 
 let work: string;
@@ -57,6 +58,8 @@ beforeAll(async () => {
         version: manifest.version,
         resolved: spec,
         dependencies: manifest.dependencies,
+        // npm records each package's bins in the lockfile and links only those.
+        bin: manifest.bin,
       },
     },
   );
@@ -172,6 +175,18 @@ describe('the piriod-mirror package, installed from its tarball', () => {
     const r = await example('get', 'cus_NOPE');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('no customer cus_NOPE');
+  });
+
+  it('answers its piriod-mirror command (which npm links from every bin) with where the CLI lives', async () => {
+    const r = await runCommand(
+      join(project, 'node_modules/.bin/piriod-mirror'),
+      ['--help'],
+      {},
+      project,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('the CLI runs from a clone of the repository');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('ships the JSON Schema at piriod-mirror/customer.schema.json', async () => {
