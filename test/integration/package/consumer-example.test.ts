@@ -189,6 +189,12 @@ describe('the piriod-mirror package, installed from its tarball', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('leaves the piriod-mirror command working in the clone, through tsx', async () => {
+    const r = await runCommand('node', ['bin/piriod-mirror.mjs', '--help'], {}, ROOT);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: piriod-mirror');
+  });
+
   it('ships the JSON Schema at piriod-mirror/customer.schema.json', async () => {
     const r = await ok(
       runCommand(
