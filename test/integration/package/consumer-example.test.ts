@@ -67,7 +67,7 @@ beforeAll(async () => {
   installed = await ok(
     runCommand(
       'npm',
-      ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'],
+      ['ci', '--offline', '--include=dev', '--no-audit', '--no-fund', '--ignore-scripts'],
       {},
       project,
     ),
