@@ -1,8 +1,23 @@
 #!/usr/bin/env node
 // The `piriod-mirror` command (`npx piriod-mirror sync` in a clone, after `npm ci`): runs the
 // TypeScript CLI in lib/cli through tsx, the same code `npm run mirror` runs.
-import { register } from 'tsx/esm/api';
+// npm ships every `bin` file in the package's tarball too, where neither tsx nor the CLI's
+// sources are: there it says where the CLI lives instead of crashing.
+import { existsSync } from 'node:fs';
 
+const cli = new URL('../lib/cli/main.ts', import.meta.url);
+let register;
+try {
+  if (existsSync(cli)) ({ register } = await import('tsx/esm/api'));
+} catch {
+  // tsx missing: a clone without `npm ci`, handled below
+}
+if (!register) {
+  console.error(
+    'piriod-mirror: the CLI runs from a clone of the repository after `npm ci` (docs/cli.md); the installed package is the query library only (docs/library.md).',
+  );
+  process.exit(2);
+}
 register();
-const { runFromProcess } = await import('../lib/cli/main.ts');
+const { runFromProcess } = await import(cli.href);
 runFromProcess();

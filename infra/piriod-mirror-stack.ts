@@ -35,6 +35,7 @@ import {
   TTL_ATTRIBUTE,
   VERSION_INDEX,
 } from '../lib/store/table-definition.js';
+import { consumerReadPolicy } from './consumer-policy.js';
 import { MirrorFunction } from './mirror-function.js';
 import { Monitoring } from './monitoring.js';
 import {
@@ -59,6 +60,7 @@ export const STACK_OUTPUTS = [
   'FullMirrorFunctionName',
   'SyncCustomersFunctionName',
   'ScheduleRuleName',
+  'ConsumerPolicyArn',
 ] as const;
 
 /**
@@ -394,6 +396,8 @@ export class PiriodMirrorStack extends Stack {
       scheduleMinutes: config.scheduleMinutes,
     });
 
+    const consumerPolicy = consumerReadPolicy(this, table.tableArn);
+
     // Stable output names: docs/deploy.md, the runbook and `doctor` use exactly these.
     const outputs: Record<StackOutputName, { value: string; description: string }> = {
       TableName: { value: table.tableName, description: 'CUSTOMERS_TABLE for the CLI' },
@@ -431,6 +435,10 @@ export class PiriodMirrorStack extends Stack {
         description: 'The refresh worker',
       },
       ScheduleRuleName: { value: schedule.ruleName, description: 'The full-mirror schedule' },
+      ConsumerPolicyArn: {
+        value: consumerPolicy.managedPolicyArn,
+        description: 'Attach to roles of services that read the table (docs/library.md)',
+      },
     };
     for (const [name, output] of Object.entries(outputs)) new CfnOutput(this, name, output);
   }

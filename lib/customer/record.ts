@@ -11,9 +11,11 @@ export { SCHEMA_VERSION } from './schema-version.js';
  */
 
 const text = z.string().check(z.minLength(1));
-const utc = z
-  .string()
-  .check(z.refine((v) => v.endsWith('Z') && toUtcIso(v) === v, 'must be UTC ISO-8601 with Z'));
+const utc = z.string().check(
+  z.refine((v) => v.endsWith('Z') && toUtcIso(v) === v, 'must be UTC ISO-8601 with Z'),
+  // What the refinement means, for the generated JSON Schema (customer.schema.json).
+  z.meta({ format: 'date-time', description: 'UTC ISO-8601 with Z, up to microseconds' }),
+);
 const opt = <T extends z.core.SomeType>(s: T) => z.optional(s);
 
 /** The normalized customer: the item minus sync metadata. */

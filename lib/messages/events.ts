@@ -30,6 +30,9 @@ export const refreshDetailSchema = z.union([
   }),
 ]);
 
+/** The `detail` of a "Customer Refresh Requested" event (docs/events.md). */
+export type RefreshRequestedDetail = z.infer<typeof refreshDetailSchema>;
+
 /** The EventBridge envelope as an EventBridge → SQS rule delivers it. */
 export const refreshEventSchema = z.object({
   source: z.literal(EVENT_SOURCE),

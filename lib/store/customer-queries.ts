@@ -19,15 +19,15 @@ import {
 /** Options shared by the index queries. */
 export interface QueryOptions {
   /** Include tombstones (customers Piriod no longer has). Default false. */
-  includeDeleted?: boolean;
+  includeDeleted?: boolean | undefined;
 }
 
 /** Options of {@link CustomerQueries.byStatus}. */
 export interface StatusQueryOptions extends QueryOptions {
   /** Only customers whose `updated` is strictly after this instant (any ISO-8601 form). */
-  updatedAfter?: string;
+  updatedAfter?: string | undefined;
   /** Only customers whose `updated` is strictly before this instant. */
-  updatedBefore?: string;
+  updatedBefore?: string | undefined;
 }
 
 /**

@@ -3,16 +3,20 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SdkBudget } from '../aws/sdk-budgets.js';
 import { sdkClientConfig } from '../aws/sdk-config.js';
 
-/** Options for {@link createDocumentClient}. */
+/**
+ * Options for {@link createDocumentClient}. Each may be given as `undefined` (e.g. straight
+ * from `process.env`), which means the same as leaving it out, also for consumers compiling
+ * with `exactOptionalPropertyTypes`.
+ */
 export interface DocumentClientOptions {
   /** Endpoint override, e.g. DynamoDB Local; the SDK default (and `AWS_ENDPOINT_URL_DYNAMODB`) otherwise. */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** Region; the SDK's region chain (`AWS_REGION`, the profile) otherwise. */
-  region?: string;
+  region?: string | undefined;
   /** SDK attempts per call (throttling, 5xx, timeouts); the budget's otherwise. */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   /** Timeouts and attempts of the caller; the CLI's (6 attempts) by default. */
-  budget?: SdkBudget;
+  budget?: SdkBudget | undefined;
 }
 
 /**

@@ -31,10 +31,21 @@ export function runShell(
   return run('bash', ['-c', commandLine], env);
 }
 
+/** Runs `program` in `cwd` (the project root by default), with the same clean environment. */
+export function runCommand(
+  program: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  cwd = ROOT,
+): Promise<CliRun> {
+  return run(program, args, env, cwd);
+}
+
 function run(
   program: string,
   args: string[],
   env: Record<string, string | undefined>,
+  cwd = ROOT,
 ): Promise<CliRun> {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(
@@ -43,7 +54,7 @@ function run(
   );
   return new Promise((resolve, reject) => {
     const child = spawn(program, args, {
-      cwd: ROOT,
+      cwd,
       env: { ...base, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

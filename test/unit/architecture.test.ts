@@ -23,6 +23,7 @@ const LAYERS: Record<string, number> = {
   'lib/use-cases': 4,
   'lib/sandbox': 4,
   'lib/local': 4,
+  'lib/library.ts': 4,
   'lib/compose': 5,
   'lib/runtime': 5,
   functions: 6,
