@@ -1,3 +1,4 @@
+import { awsSetupProblem } from '../../aws/sdk-errors.js';
 import { busFromEnv } from '../../compose/bus.js';
 import { isValidCustomerId } from '../../customer/errors.js';
 import { requireVariable } from '../../env-variables.js';
@@ -46,12 +47,12 @@ export async function requestRefreshCommand(
   try {
     await busFromEnv(env).request(ids, 'event');
   } catch (err) {
-    const e = err as Error;
-    io.err(`piriod-mirror: could not put the refresh request on ${busName}: ${e.message}\n`);
     // Missing AWS credentials or region is a configuration error, like a missing token.
-    return /Credential|Region is missing/i.test(`${e.name} ${e.message}`)
-      ? EXIT.usage
-      : EXIT.failed;
+    const setup = awsSetupProblem(err);
+    io.err(
+      `piriod-mirror: could not put the refresh request on ${busName}: ${setup ?? (err as Error).message}\n`,
+    );
+    return setup ? EXIT.usage : EXIT.failed;
   }
   const events = Math.ceil(ids.length / 100);
   if (values.json) io.out(`${JSON.stringify({ requested: ids.length, events, bus: busName })}\n`);
