@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../../lib/cli/main.js';
 import { start } from '../../../lib/cli/start.js';
@@ -93,6 +95,45 @@ describe('a local endpoint in AWS_ENDPOINT_URL_DYNAMODB', () => {
   });
   afterAll(async () => {
     await t.drop();
+  });
+
+  describe('Piriod unreachable', () => {
+    const unreachable = async (url: string, argv: string[]) => {
+      vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', t.endpoint);
+      const env = {
+        ...piriod,
+        PIRIOD_API_URL: url,
+        PIRIOD_MAX_ATTEMPTS: '1',
+        CUSTOMERS_TABLE: t.tableName,
+        AWS_ENDPOINT_URL_DYNAMODB: t.endpoint,
+      };
+      return run(argv, env);
+    };
+    const cases: [string, string[]][] = [
+      ['sync', ['sync']],
+      ['sync ID', ['sync', 'cus_01H8XYZ123ABC']],
+      ['verify', ['verify']],
+    ];
+    it.each(cases)('%s: connection refused exits 2 naming PIRIOD_API_URL', async (_n, argv) => {
+      const r = await unreachable(`http://127.0.0.1:${await freePort()}`, argv);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/ECONNREFUSED.*check PIRIOD_API_URL/);
+    });
+
+    it('a TLS failure (https:// to a plain-HTTP server) exits 2 naming PIRIOD_API_URL', async () => {
+      const plain = createServer((_req, res) => res.end('{}'));
+      await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = plain.address() as AddressInfo;
+        const r = await unreachable(`https://127.0.0.1:${port}`, ['sync']);
+        expect(r.code).toBe(2);
+        expect(r.err).toMatch(
+          /cannot reach Piriod at https:\/\/127\.0\.0\.1.*check PIRIOD_API_URL/,
+        );
+      } finally {
+        await new Promise((resolve) => plain.close(resolve));
+      }
+    });
   });
 
   it('createDocumentClient() needs no region or keys, as with an explicit endpoint', async () => {
