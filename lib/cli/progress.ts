@@ -29,7 +29,9 @@ export function progressReporter(io: Io, options: { intervalMs?: number } = {}) 
       );
       drawn = !final;
     } else {
-      io.err(`${p.phase}: ${p.done}${of} customers, ${rate}/s${counts && `, ${counts}`}\n`);
+      io.err(
+        `${p.phase}: ${p.done}${of} ${(p.total ?? p.done) === 1 ? 'customer' : 'customers'}, ${rate}/s${counts && `, ${counts}`}\n`,
+      );
     }
   };
   let latest: Progress | undefined;

@@ -1,10 +1,10 @@
 import { busFromEnv } from '../../compose/bus.js';
 import { tableFromEnv } from '../../compose/table.js';
-import { requireVariable } from '../../env-variables.js';
 import { Pacer } from '../../piriod/pacer.js';
 import { checkTable } from '../../store/create-table.js';
 import { type ReplaySummary, replayChanges } from '../../use-cases/replay-changes.js';
 import { intFlag, parse } from '../args.js';
+import { busNameFromEnv } from '../bus-name.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 
@@ -60,7 +60,7 @@ export async function replayChangesCommand(
     throw new UsageError(`replay-changes: --since (${since}) must be before --until (${until})`);
   }
   const rate = intFlag(values.rate, 'rate', 100, 1);
-  const busName = requireVariable(env, 'EVENT_BUS_NAME');
+  const busName = busNameFromEnv(env);
   const table = tableFromEnv(env);
   await checkTable(table.client, table.config.tableName);
 

@@ -1,8 +1,9 @@
 import { awsSetupProblem } from '../../aws/sdk-errors.js';
 import { busFromEnv } from '../../compose/bus.js';
 import { isValidCustomerId } from '../../customer/errors.js';
-import { requireVariable } from '../../env-variables.js';
+import { plural } from '../../plural.js';
 import { parse } from '../args.js';
+import { busNameFromEnv } from '../bus-name.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 
@@ -39,11 +40,11 @@ export async function requestRefreshCommand(
       .slice(0, 3)
       .map((id) => JSON.stringify(id.length > 40 ? `${id.slice(0, 40)}…` : id));
     throw new UsageError(
-      `request-refresh: ${invalid.length} id${invalid.length === 1 ? ' is' : 's are'} not Piriod customer ids (${shown.join(', ')}); nothing was sent`,
+      `request-refresh: ${invalid.length === 1 ? '1 id is not a Piriod customer id' : `${invalid.length} ids are not Piriod customer ids`} (${shown.join(', ')}); nothing was sent`,
     );
   }
   const ids = [...new Set(positionals)];
-  const busName = requireVariable(env, 'EVENT_BUS_NAME');
+  const busName = busNameFromEnv(env);
   try {
     await busFromEnv(env).request(ids, 'event');
   } catch (err) {
@@ -58,7 +59,7 @@ export async function requestRefreshCommand(
   if (values.json) io.out(`${JSON.stringify({ requested: ids.length, events, bus: busName })}\n`);
   else
     io.out(
-      `Requested a refresh of ${ids.length} customer${ids.length === 1 ? '' : 's'} in ${events} event${events === 1 ? '' : 's'} on ${busName}.\n`,
+      `Requested a refresh of ${plural(ids.length, 'customer')} in ${plural(events, 'event')} on ${busName}.\n`,
     );
   return EXIT.ok;
 }

@@ -1,3 +1,4 @@
+import { plural } from '../../plural.js';
 import { startSandbox } from '../../sandbox/sandbox-server.js';
 import { intFlag, parse, rateFlag } from '../args.js';
 import { EXIT } from '../errors.js';
@@ -55,7 +56,7 @@ export async function sandboxCommand(argv: string[], io: Io): Promise<number> {
     faults,
   });
   io.out(
-    `Piriod sandbox on ${sandbox.url} with ${sandbox.customers().length} customers\n` +
+    `Piriod sandbox on ${sandbox.url} with ${plural(sandbox.customers().length, 'customer')}\n` +
       `  export PIRIOD_API_URL=${sandbox.url}\n` +
       `  export PIRIOD_API_TOKEN=${sandbox.token}\n` +
       `  export PIRIOD_WORKSPACE=${sandbox.workspace}\n` +

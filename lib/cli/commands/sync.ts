@@ -1,5 +1,6 @@
 import { syncPortsFromEnv } from '../../compose/sync-ports.js';
 import { PiriodNetworkError } from '../../piriod/errors.js';
+import { plural } from '../../plural.js';
 import type { PiriodReader } from '../../ports.js';
 import { mirrorAll } from '../../use-cases/mirror-all.js';
 import type { SyncSummary } from '../../use-cases/outcome.js';
@@ -84,7 +85,7 @@ type Warned = {
 /** Which customers were kept despite content warnings, and the first warning of each. */
 function printWarnings(warned: Warned, io: Io) {
   if (warned.count === 0) return;
-  const who = warned.count === 1 ? '1 customer was' : `${warned.count} customers were`;
+  const who = `${plural(warned.count, 'customer')} ${warned.count === 1 ? 'was' : 'were'}`;
   io.err(`note: ${who} mirrored as given despite content warnings:\n`);
   for (const { id, warnings } of warned.shown) {
     const first = warnings[0];
@@ -92,7 +93,7 @@ function printWarnings(warned: Warned, io: Io) {
     io.err(`  ${id}: ${first ? `${first.path}: ${first.message}` : 'content warning'}${more}\n`);
   }
   const rest = warned.count - warned.shown.length;
-  if (rest > 0) io.err(`  … and ${rest} more customer${rest === 1 ? '' : 's'}\n`);
+  if (rest > 0) io.err(`  … and ${plural(rest, 'more customer', 'more customers')}\n`);
 }
 
 /** The Piriod reader, and the last connection failure (refused, DNS, TLS) it saw. */
@@ -113,7 +114,7 @@ function watchReach(piriod: PiriodReader) {
 /** The human summary of a sync, on stdout. */
 export function printSummary(s: SyncSummary, io: Io, tableName: string): void {
   io.out(
-    `Synced ${s.synced} customers into ${tableName}: ${s.created} created, ${s.updated} updated, ` +
+    `Synced ${plural(s.synced, 'customer')} into ${tableName}: ${s.created} created, ${s.updated} updated, ` +
       `${s.unchanged} unchanged, ${s.stale} stale, ${s.deleted} deleted, ${s.failed.length} failed\n`,
   );
   for (const f of s.failed.slice(0, 50)) io.out(`  failed ${f.id}: ${f.reason}\n`);

@@ -14,7 +14,7 @@ describe('npm start without a token', () => {
     );
     expect(run.stdout).toMatch(/30 Piriod requests \(0\.010 per customer\)/);
     expect(run.stdout).toContain(
-      'get cus_01H8XYZ123ABC → <string> (Chile), updated 2023-11-07T05:31:56Z',
+      'get cus_01H8XYZ123ABC → Comercial Ejemplo SpA (Chile), updated 2023-11-07T05:31:56Z',
     );
     expect(run.stdout).toContain('Go further:');
     // A JVM start and 3,000 writes: give a loaded 2-core CI machine room.

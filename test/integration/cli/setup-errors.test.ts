@@ -65,6 +65,10 @@ describe('no AWS region configured', () => {
     expect(code).toBe(2);
     const errors = oneLine(c.err()).filter((l) => l.startsWith('piriod-mirror:'));
     expect(errors).toEqual([expect.stringContaining('set AWS_REGION')]);
+    // A token with a loopback PIRIOD_API_URL is a sandbox, not "the real Piriod account".
+    expect(c.err()).toContain(
+      'PIRIOD_API_TOKEN is set: mirroring the local Piriod sandbox at http://127.0.0.1:9.\n',
+    );
   });
 });
 
@@ -133,6 +137,23 @@ describe('a local endpoint in AWS_ENDPOINT_URL_DYNAMODB', () => {
       } finally {
         await new Promise((resolve) => plain.close(resolve));
       }
+    });
+  });
+
+  describe('query --status', () => {
+    const table = () => ({ CUSTOMERS_TABLE: t.tableName, AWS_ENDPOINT_URL_DYNAMODB: t.endpoint });
+
+    it('a status Piriod does not use, with no rows, exits 2 listing the statuses', async () => {
+      const r = await run(['query', '--status', 'nonsense'], table());
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(
+        'piriod-mirror: query: no customer has status "nonsense"; Piriod\'s statuses are active, archived, pending\n',
+      );
+    });
+
+    it('a known status with no rows is an empty answer, exit 0', async () => {
+      const r = await run(['query', '--status', 'archived'], table());
+      expect(r).toEqual({ code: 0, out: '', err: '' });
     });
   });
 
