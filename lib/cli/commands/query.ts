@@ -3,6 +3,7 @@ import { KNOWN_STATUSES } from '../../customer/content-warnings.js';
 import { toUtcIso } from '../../customer/timestamp.js';
 import { parse } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
+import { AWS_ENV, environmentHelp, TABLE_ENV } from '../help-env.js';
 import type { Io } from '../io.js';
 
 export const QUERY_HELP = `Usage: piriod-mirror query --email E | --tax-id T | --status S [--updated-after ISO]
@@ -13,7 +14,7 @@ Prints matching customers as JSON lines (tombstones excluded unless --include-de
   --status S          by status (active, archived, pending), oldest updated first
   --updated-after ISO with --status: only customers updated strictly after this instant
   --include-deleted   include customers Piriod no longer has
-`;
+${environmentHelp(TABLE_ENV, AWS_ENV)}`;
 
 /** `query --email E | --tax-id T | --status S [--updated-after ISO]`. */
 export async function queryCommand(

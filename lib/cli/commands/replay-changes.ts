@@ -6,6 +6,7 @@ import { type ReplaySummary, replayChanges } from '../../use-cases/replay-change
 import { intFlag, parse } from '../args.js';
 import { busNameFromEnv } from '../bus-name.js';
 import { EXIT, UsageError } from '../errors.js';
+import { AWS_ENV, BUS_ENV, environmentHelp, TABLE_ENV } from '../help-env.js';
 import type { Io } from '../io.js';
 
 export const REPLAY_CHANGES_HELP = `Usage: piriod-mirror replay-changes --since ISO [--until ISO] [--rate N] [--json]
@@ -22,10 +23,8 @@ bootstrap a new subscriber. It scans the table (CUSTOMERS_TABLE): about 0.5 read
   --rate N      events per second at most; default 100
   --json        print {"published", "updated", "deleted", "failed": [{"id", "reason"}], "since", "until"}
 
-Reads: EVENT_BUS_NAME (the stack's EventBusName output), CUSTOMERS_TABLE, AWS_REGION and
-the usual AWS credentials, AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_EVENTBRIDGE locally.
 Exit: 0 all published · 1 some could not be published (listed) · 2 usage or configuration error.
-`;
+${environmentHelp(BUS_ENV, TABLE_ENV, AWS_ENV)}`;
 
 /** `replay-changes --since ISO [--until ISO] [--rate N] [--json]`. */
 export async function replayChangesCommand(

@@ -5,6 +5,7 @@ import { plural } from '../../plural.js';
 import { parse } from '../args.js';
 import { busNameFromEnv } from '../bus-name.js';
 import { EXIT, UsageError } from '../errors.js';
+import { AWS_ENV, BUS_ENV, environmentHelp } from '../help-env.js';
 import type { Io } from '../io.js';
 
 export const REQUEST_REFRESH_HELP = `Usage: piriod-mirror request-refresh ID… [--json]
@@ -16,7 +17,7 @@ AWS_ENDPOINT_URL_EVENTBRIDGE and EVENT_BUS_NAME to use. Every id is checked firs
 stops the command with exit 2 and nothing is sent.
 
   --json   print {"requested": n, "events": n, "bus": "…"} on stdout
-`;
+${environmentHelp(BUS_ENV, AWS_ENV)}`;
 
 /** `request-refresh ID…`. */
 export async function requestRefreshCommand(

@@ -8,6 +8,7 @@ import { syncCustomers } from '../../use-cases/sync-customers.js';
 import type { SyncDeps } from '../../use-cases/sync-deps.js';
 import { parse } from '../args.js';
 import { EXIT } from '../errors.js';
+import { AWS_ENV, environmentHelp, PIRIOD_ENV, TABLE_ENV } from '../help-env.js';
 import type { Io } from '../io.js';
 import { progressReporter } from '../progress.js';
 
@@ -22,9 +23,7 @@ Options:
   -h, --help show this help
 
 Exit: 0 nothing failed · 1 some customers failed · 2 usage or configuration error.
-Environment: PIRIOD_API_TOKEN, PIRIOD_WORKSPACE, PIRIOD_API_URL, PIRIOD_TEST_MODE,
-CUSTOMERS_TABLE, AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION.
-`;
+${environmentHelp(PIRIOD_ENV, TABLE_ENV, AWS_ENV)}`;
 
 /** `sync [ID…] [--json]`. */
 export async function syncCommand(

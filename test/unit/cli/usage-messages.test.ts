@@ -60,3 +60,29 @@ describe('npm start with a token', () => {
     );
   });
 });
+
+describe('--help lists the environment variables each command reads', () => {
+  const TABLE = ['CUSTOMERS_TABLE', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_PROFILE'];
+  const PIRIOD = ['PIRIOD_API_TOKEN', 'PIRIOD_WORKSPACE', 'PIRIOD_API_URL', 'PIRIOD_TEST_MODE'];
+  const BUS = ['EVENT_BUS_NAME', 'AWS_ENDPOINT_URL_EVENTBRIDGE', 'AWS_REGION', 'AWS_PROFILE'];
+  it.each([
+    ['sync', [...PIRIOD, ...TABLE]],
+    ['get', TABLE],
+    ['query', TABLE],
+    ['create-table', TABLE],
+    ['verify', [...PIRIOD, ...TABLE]],
+    ['request-refresh', BUS],
+    ['replay-changes', [...BUS, ...TABLE]],
+    [
+      'doctor',
+      ['CUSTOMERS_TABLE', 'EVENT_BUS_NAME', 'WEBHOOK_URL', 'PIRIOD_WEBHOOK_SECRET', 'AWS_REGION'],
+    ],
+    ['sandbox', []],
+  ])('%s', async (command, variables) => {
+    const r = await run([command, '--help']);
+    expect(r.code).toBe(0);
+    const environment = r.out.slice(r.out.indexOf('\nEnvironment:'));
+    expect(environment).toMatch(/^\nEnvironment: /);
+    for (const v of variables) expect(environment).toContain(v);
+  });
+});
