@@ -92,15 +92,3 @@ export function endpointFromEnv(
 ): string | undefined {
   return env[serviceVariable]?.trim() || env.AWS_ENDPOINT_URL?.trim() || undefined;
 }
-
-/**
- * The endpoint the SDK itself takes from the environment for a service, as it reads it:
- * {@link endpointFromEnv}, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` turns them off.
- */
-export function sdkEndpointVariable(
-  env: Record<string, string | undefined>,
-  serviceVariable: string,
-): string | undefined {
-  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.trim().toLowerCase() === 'true') return undefined;
-  return endpointFromEnv(env, serviceVariable);
-}

@@ -4,7 +4,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { runCli } from '../../../lib/cli/main.js';
 import { start } from '../../../lib/cli/start.js';
 import { freePort } from '../../../lib/local/dynamodb-local.js';
-import { CustomerQueries, createDocumentClient } from '../../../lib/store/index.js';
 import { captureIo } from '../../support/capture-io.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 
@@ -155,11 +154,5 @@ describe('a local endpoint in AWS_ENDPOINT_URL_DYNAMODB', () => {
       const r = await run(['query', '--status', 'archived'], table());
       expect(r).toEqual({ code: 0, out: '', err: '' });
     });
-  });
-
-  it('createDocumentClient() needs no region or keys, as with an explicit endpoint', async () => {
-    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', t.endpoint);
-    const queries = new CustomerQueries({ client: createDocumentClient(), tableName: t.tableName });
-    expect(await queries.get('cus_absent')).toBeUndefined();
   });
 });
