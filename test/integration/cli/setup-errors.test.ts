@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../../lib/cli/main.js';
 import { start } from '../../../lib/cli/start.js';
+import { createDocumentClient } from '../../../lib/compose/document-client.js';
 import { freePort } from '../../../lib/local/dynamodb-local.js';
+import { CustomerQueries } from '../../../lib/store/index.js';
 import { captureIo } from '../../support/capture-io.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 
@@ -137,6 +139,12 @@ describe('a local endpoint in AWS_ENDPOINT_URL_DYNAMODB', () => {
         await new Promise((resolve) => plain.close(resolve));
       }
     });
+  });
+
+  it('createDocumentClient() needs no region or keys with a loopback AWS_ENDPOINT_URL_DYNAMODB', async () => {
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', t.endpoint);
+    const queries = new CustomerQueries({ client: createDocumentClient(), tableName: t.tableName });
+    expect(await queries.get('cus_absent')).toBeUndefined();
   });
 
   describe('query --status', () => {
