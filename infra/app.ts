@@ -1,7 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { PiriodMirrorStack } from './piriod-mirror-stack.js';
-import { configFromContext } from './stack-config.js';
+import { configFromContext, StackConfigError } from './stack-config.js';
 
 /**
  * The CDK app (`cdk.json` → `npx tsx infra/app.ts`). Parameters come from context:
@@ -19,5 +19,12 @@ export function buildApp(app = new App()): { app: App; stack: PiriodMirrorStack 
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  buildApp().app.synth();
+  try {
+    buildApp().app.synth();
+  } catch (err) {
+    // A missing or bad -c value is the user's to fix: its one line, not a stack trace.
+    if (!(err instanceof StackConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exitCode = 1;
+  }
 }
