@@ -1,7 +1,8 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { flagValue } from '../lib/env-variables.js';
 import { PiriodMirrorStack } from './piriod-mirror-stack.js';
-import { configFromContext } from './stack-config.js';
+import { configFromContext, StackConfigError } from './stack-config.js';
 
 /**
  * The CDK app (`cdk.json` → `npx tsx infra/app.ts`). Parameters come from context:
@@ -18,6 +19,22 @@ export function buildApp(app = new App()): { app: App; stack: PiriodMirrorStack 
   return { app, stack };
 }
 
+/** What to do when the CDK CLI found no AWS account (no credentials): a deploy cannot go on. */
+export const NO_ACCOUNT_HINT =
+  'no AWS account: the CDK found no AWS credentials. Run `aws configure` (keys) or `aws sso login --profile P` and set AWS_PROFILE=P, then deploy again; `npm run synth` needs none';
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  buildApp().app.synth();
+  try {
+    const { app } = buildApp();
+    // The CDK CLI sets CDK_DEFAULT_ACCOUNT when it found credentials; without them a deploy
+    // ends in "Unable to resolve AWS account to use", which does not say what to set.
+    if (!process.env.CDK_DEFAULT_ACCOUNT && flagValue(app.node.tryGetContext('synthOnly')) !== true)
+      process.stderr.write(`${NO_ACCOUNT_HINT}\n`);
+    app.synth();
+  } catch (err) {
+    // A missing or bad -c value is the user's to fix: its one line, not a stack trace.
+    if (!(err instanceof StackConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exitCode = 1;
+  }
 }

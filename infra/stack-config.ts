@@ -71,6 +71,11 @@ export const DEFAULT_CONFIG: MirrorStackConfig = {
   logRetentionDays: 30,
 };
 
+/** A context value is missing or malformed; the message names the key and what to pass. */
+export class StackConfigError extends Error {
+  override readonly name = 'StackConfigError';
+}
+
 /**
  * Reads the config from CDK context, falling back to defaults; a malformed value stops the
  * synth with a message naming the context key.
@@ -82,14 +87,14 @@ export function configFromContext(node: Node): MirrorStackConfig {
     if (v === undefined) return fallback;
     const flag = flagValue(v);
     if (flag !== undefined) return flag;
-    throw new Error(`context ${key} must be true or false, got ${JSON.stringify(v)}`);
+    throw new StackConfigError(`context ${key} must be true or false, got ${JSON.stringify(v)}`);
   };
   const int = (key: string, fallback: number, min: number, max: number) => {
     const v = get(key);
     if (v === undefined) return fallback;
     const n = Number(v);
     if (!Number.isInteger(n) || n < min || n > max) {
-      throw new Error(
+      throw new StackConfigError(
         `context ${key} must be a whole number in [${min}, ${max}], got ${JSON.stringify(v)}`,
       );
     }
@@ -97,16 +102,18 @@ export function configFromContext(node: Node): MirrorStackConfig {
   };
   const given = get('workspace');
   if (given === undefined && !bool('synthOnly', false)) {
-    throw new Error(
+    throw new StackConfigError(
       'context workspace is required: deploy with `npm run deploy -- -c workspace=acc_…` (your Piriod workspace id); `npm run synth` synthesizes with a placeholder',
     );
   }
   const workspace = String(given ?? PLACEHOLDER_WORKSPACE);
   if (!/^[A-Za-z0-9_-]+$/.test(workspace))
-    throw new Error(`context workspace is not a workspace id: ${workspace}`);
+    throw new StackConfigError(`context workspace is not a workspace id: ${workspace}`);
   const apiUrl = String(get('apiUrl') ?? DEFAULT_CONFIG.apiUrl);
   if (!isSecureOrLoopbackUrl(apiUrl)) {
-    throw new Error(`context apiUrl must be an https:// URL, got ${JSON.stringify(apiUrl)}`);
+    throw new StackConfigError(
+      `context apiUrl must be an https:// URL, got ${JSON.stringify(apiUrl)}`,
+    );
   }
   return {
     workspace,

@@ -12,7 +12,7 @@ export function parse<T extends Options>(
 ) {
   try {
     return parseArgs({
-      args: argv,
+      args: attachNegativeNumbers(argv, options),
       options: { ...options, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: positionals,
@@ -23,6 +23,27 @@ export function parse<T extends Options>(
       .split(/\. To specify|\n/)[0];
     throw new UsageError(`${command}: ${message} (see \`piriod-mirror ${command} --help\`)`);
   }
+}
+
+/**
+ * `--customers -5` as `--customers=-5`: parseArgs takes `-5` for an option and answers
+ * "argument is ambiguous", which says nothing about the value. Attached, the flag's own
+ * check names what it accepts.
+ */
+function attachNegativeNumbers(argv: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i] as string;
+    const next = argv[i + 1];
+    const name = token.startsWith('--') ? token.slice(2) : undefined;
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${token}=${next}`);
+      i++;
+    } else {
+      out.push(token);
+    }
+  }
+  return out;
 }
 
 /** Reads a whole, positive number flag. */

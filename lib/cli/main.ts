@@ -1,6 +1,6 @@
 import { ConfigError } from '../config.js';
 import { InvalidCustomerIdError } from '../customer/errors.js';
-import { PiriodCredentialsError, PiriodError } from '../piriod/errors.js';
+import { PiriodCredentialsError, PiriodError, PiriodNetworkError } from '../piriod/errors.js';
 import { StoreError, StoreUnavailableError, TableNotFoundError } from '../store/errors.js';
 import { RunAbortedError } from '../use-cases/errors.js';
 import { CREATE_TABLE_HELP, createTableCommand } from './commands/create-table.js';
@@ -96,6 +96,7 @@ function reportError(err: unknown, io: Io): number {
       line(cause.message);
       return EXIT.usage;
     }
+    if (cause instanceof PiriodNetworkError) return reportError(cause, io);
     line(`run stopped: ${err.message}`);
     return EXIT.failed;
   }
@@ -108,6 +109,11 @@ function reportError(err: unknown, io: Io): number {
     err instanceof InvalidCustomerIdError
   ) {
     line((err as Error).message);
+    return EXIT.usage;
+  }
+  if (err instanceof PiriodNetworkError) {
+    // Like an unreachable DynamoDB: a setting to check, not customers that failed.
+    line(`${err.message}: check PIRIOD_API_URL and that this machine can reach it`);
     return EXIT.usage;
   }
   if (err instanceof PiriodError || err instanceof StoreError || err instanceof RangeError) {

@@ -3,6 +3,7 @@ import { customerTable } from '../compose/table.js';
 import { loadStoreConfig } from '../config.js';
 import { startHints } from '../dev/playground-hints.js';
 import { startLocalDynamoDb } from '../local/dynamodb-local.js';
+import { isLoopbackUrl } from '../loopback.js';
 import { systemClock } from '../ports.js';
 import { startSandbox } from '../sandbox/sandbox-server.js';
 import { ensureTable } from '../store/create-table.js';
@@ -25,7 +26,7 @@ const DEMO_CUSTOMERS = 3000;
  */
 export async function start(env: Env, io: Io): Promise<number> {
   if (env.PIRIOD_API_TOKEN?.trim()) {
-    io.err('PIRIOD_API_TOKEN is set: mirroring the real Piriod account.\n');
+    io.err(`PIRIOD_API_TOKEN is set: mirroring ${mirroredPiriod(env.PIRIOD_API_URL)}.\n`);
     return runCli(['sync'], env, io);
   }
   const resources = new LocalResources(io, 'interrupted: stopping DynamoDB Local and the sandbox…');
@@ -93,6 +94,12 @@ export async function start(env: Env, io: Io): Promise<number> {
   } finally {
     await resources.close();
   }
+}
+
+/** Which Piriod a run with a token reads: a sandbox on loopback is not "the real account". */
+export function mirroredPiriod(url: string | undefined): string {
+  if (!url?.trim()) return 'the real Piriod account';
+  return isLoopbackUrl(url) ? `the local Piriod sandbox at ${url}` : `the Piriod API at ${url}`;
 }
 
 async function take<T>(it: AsyncIterable<T>, n: number): Promise<T[]> {

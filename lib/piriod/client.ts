@@ -2,6 +2,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy, retry } from '../concurrency/re
 import { sleep } from '../concurrency/sleep.js';
 import { InvalidCustomerIdError, isValidCustomerId } from '../customer/errors.js';
 import { parseJsonLosslessly } from '../customer/lossless-number.js';
+import { plural } from '../plural.js';
 import type {
   CustomerPage,
   ListOptions,
@@ -264,8 +265,8 @@ export class PiriodClient implements PiriodReader {
           const noTime = outOfTime || err instanceof PiriodDeadlineError;
           if (isRetryable(last) && !(last instanceof PiriodDeadlineError)) {
             (last as Error).message += noTime
-              ? ` (gave up after ${made} attempts: no time left for another before the invocation's deadline)`
-              : ` (gave up after ${made} attempts)`;
+              ? ` (gave up after ${plural(made, 'attempt')}: no time left for another before the invocation's deadline)`
+              : ` (gave up after ${plural(made, 'attempt')})`;
           }
           return last;
         },

@@ -4,24 +4,26 @@ import { pick, seededRandom } from './prng.js';
 export type SandboxCustomer = Record<string, unknown> & { id: string; updated: string };
 
 /**
- * The example of Piriod's "Retrieve customer" page, verbatim (placeholders included): the
- * first customer of every sandbox, so the documented shape is always exercised.
+ * The example of Piriod's "Retrieve customer" page, field for field, with its `<string>`
+ * placeholders given plausible values (a newcomer's first `get` would otherwise show a name
+ * of `<string>`, which reads as a bug): the first customer of every sandbox, so the
+ * documented shape is always exercised. The verbatim page is `test/fixtures/piriod/seed-customer.json`.
  */
 export function seedPageExample(testMode: boolean): SandboxCustomer {
   return {
-    name: '<string>',
-    address: '<string>',
+    name: 'Comercial Ejemplo SpA',
+    address: 'Av. Apoquindo 4501, Las Condes',
     country: { id: 'CL', name: 'Chile', code: '+56', has_regulation: true, currencies: ['CLP'] },
-    state: { id: 123, name: '<string>', country: 'CL' },
+    state: { id: 123, name: 'Región Metropolitana', country: 'CL' },
     id: 'cus_01H8XYZ123ABC',
     currency: 'CLP',
     email: 'jsmith@example.com',
-    phone: '<string>',
-    website: '<string>',
-    zip_code: '<string>',
-    manager: '<string>',
-    reference: '<string>',
-    tax_id: '<string>',
+    phone: '+56 2 2345 6789',
+    website: 'https://example.com',
+    zip_code: '7550000',
+    manager: 'Jane Smith',
+    reference: 'docs-example',
+    tax_id: '76.123.456-0',
     tax_settings: {},
     metadata: {},
     send_invoices: true,
@@ -30,19 +32,19 @@ export function seedPageExample(testMode: boolean): SandboxCustomer {
     status: 'active',
     contacts: [
       {
-        name: '<string>',
+        name: 'Jane Smith',
         email: 'jsmith@example.com',
         id: 'con_01H8XYZ123ABC',
-        customer: '<string>',
-        orgunit: '<string>',
-        phone: '<string>',
+        customer: 'cus_01H8XYZ123ABC',
+        orgunit: 'Billing',
+        phone: '+56 9 8765 4321',
         invoicing: true,
         collections: true,
         created: '2023-11-07T05:31:56Z',
         updated: '2023-11-07T05:31:56Z',
       },
     ],
-    sources: ['<string>'],
+    sources: ['api'],
     aggregations: { sales: 123, sales_current_period: 123, balance: 123 },
     test_mode: testMode,
     created: '2023-11-07T05:31:56Z',

@@ -1,3 +1,5 @@
+import { awsSetupProblem } from '../aws/sdk-errors.js';
+
 /** Failures of the customers table, separated by what the caller should do. */
 export class StoreError extends Error {
   override readonly name: string = 'StoreError';
@@ -32,6 +34,10 @@ export class TableNotFoundError extends StoreError {
   }
 }
 
+/** The alternative to AWS settings for a local run. */
+const DYNAMODB_LOCAL_HINT =
+  'or, for DynamoDB Local, AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000';
+
 const UNREACHABLE = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
@@ -53,7 +59,6 @@ const CREDENTIALS = new Set([
   'InvalidSignatureException',
   'AccessDeniedException',
   'ExpiredTokenException',
-  'CredentialsProviderError',
 ]);
 
 /** Maps an AWS SDK error to a StoreError that says what happened and what to do. */
@@ -63,6 +68,9 @@ export function toStoreError(err: unknown, tableName: string, action: string): S
   const code = e.code ?? e.cause?.code ?? '';
   const name = e.name ?? 'Error';
   if (name === 'ResourceNotFoundException') return new TableNotFoundError(tableName);
+  // Nothing configured is not a rejection: say what to set, and where the SDK looked.
+  const setup = awsSetupProblem(err, DYNAMODB_LOCAL_HINT);
+  if (setup) return new StoreUnavailableError(setup, err);
   if (UNREACHABLE.has(code) || /ECONNREFUSED|ENOTFOUND|connect/i.test(e.message ?? '')) {
     return new StoreUnavailableError(
       `cannot reach DynamoDB to ${action} (${code || e.message}): check AWS_ENDPOINT_URL_DYNAMODB and AWS_REGION`,

@@ -5,6 +5,7 @@ import {
   PiriodClient,
   type PiriodClientOptions,
 } from '../../lib/piriod/index.js';
+import { plural } from '../../lib/plural.js';
 import type { Sandbox } from '../../lib/sandbox/index.js';
 import { type SyncDeps, type SyncSummary, systemClock } from '../../lib/use-cases/index.js';
 import type { TestTable } from './dynamo.js';
@@ -112,7 +113,7 @@ export async function expectMirroredOrReported(
       expect(reported.get(id), `invalid ${id} reported`).toMatch(/not mirrorable/);
     } else {
       // Piriod's answer never reached us: the honest report is the last failure, given up on.
-      const gaveUp = new RegExp(`\\(gave up after ${fetch.attempts} attempts\\)`);
+      const gaveUp = new RegExp(`\\(gave up after ${plural(fetch.attempts, 'attempt')}\\)`);
       expect(reported.get(id), `invalid ${id} reported`).toMatch(gaveUp);
     }
   }

@@ -13,6 +13,7 @@ const LAYERS: Record<string, number> = {
   'lib/concurrency': 0,
   'lib/env-variables.ts': 0,
   'lib/loopback.ts': 0,
+  'lib/plural.ts': 0,
   'lib/customer': 0,
   'lib/ports.ts': 1,
   'lib/messages': 1,

@@ -2,13 +2,14 @@ import { tableFromEnv } from '../../compose/table.js';
 import { ensureTable } from '../../store/create-table.js';
 import { parse } from '../args.js';
 import { EXIT } from '../errors.js';
+import { AWS_ENV, environmentHelp, TABLE_ENV } from '../help-env.js';
 import type { Io } from '../io.js';
 
 export const CREATE_TABLE_HELP = `Usage: piriod-mirror create-table
 
 Creates the customers table (CUSTOMERS_TABLE, default piriod-customers) with the stack's
 key schema and indexes, on-demand billing. Idempotent: an existing table is left as is.
-`;
+${environmentHelp(TABLE_ENV, AWS_ENV)}`;
 
 /** `create-table`. */
 export async function createTableCommand(

@@ -10,9 +10,11 @@ import { type CheckName, type CheckResult, fail, formatResult } from '../doctor/
 import { secretsCheck } from '../doctor/secrets-check.js';
 import { webhookCheck } from '../doctor/webhook-check.js';
 import { EXIT, UsageError } from '../errors.js';
+import { AWS_ENV, environmentHelp } from '../help-env.js';
 import type { Io } from '../io.js';
 
-export const DOCTOR_HELP = `Usage: piriod-mirror doctor [--stack NAME] [--workspace W] [--json] [--timeout S]
+export const DOCTOR_HELP =
+  `Usage: piriod-mirror doctor [--stack NAME] [--workspace W] [--json] [--timeout S]
                             [--schedule-minutes N]
 
 Proves that a deployment works end to end, one line per check, in this order:
@@ -34,7 +36,12 @@ doctor reads, and puts one refresh request on the bus; it never changes or delet
   --schedule-minutes N  the full-mirror period when no schedule rule can be read; default 15
 
 Exit: 0 nothing failed · 1 a check failed · 2 usage or configuration error.
-`;
+` +
+  environmentHelp(
+    'without --stack, the variables `npm run dev` prints: CUSTOMERS_TABLE, EVENT_BUS_NAME, WEBHOOK_URL, REFRESH_QUEUE_URL, DEAD_LETTER_QUEUE_URL and the AWS_ENDPOINT_URL_* beside them',
+    'PIRIOD_API_TOKEN, PIRIOD_WEBHOOK_SECRET (locally), PIRIOD_WORKSPACE, PIRIOD_TEST_MODE, PIRIOD_API_URL',
+    AWS_ENV,
+  );
 
 type Env = Record<string, string | undefined>;
 

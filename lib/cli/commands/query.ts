@@ -1,7 +1,9 @@
 import { tableFromEnv } from '../../compose/table.js';
+import { KNOWN_STATUSES } from '../../customer/content-warnings.js';
 import { toUtcIso } from '../../customer/timestamp.js';
 import { parse } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
+import { AWS_ENV, environmentHelp, TABLE_ENV } from '../help-env.js';
 import type { Io } from '../io.js';
 
 export const QUERY_HELP = `Usage: piriod-mirror query --email E | --tax-id T | --status S [--updated-after ISO]
@@ -9,10 +11,10 @@ export const QUERY_HELP = `Usage: piriod-mirror query --email E | --tax-id T | -
 Prints matching customers as JSON lines (tombstones excluded unless --include-deleted).
   --email E           by email (case-insensitive)
   --tax-id T          by tax id (RUT, RFC, NIT…)
-  --status S          by status, oldest updated first
+  --status S          by status (active, archived, pending), oldest updated first
   --updated-after ISO with --status: only customers updated strictly after this instant
   --include-deleted   include customers Piriod no longer has
-`;
+${environmentHelp(TABLE_ENV, AWS_ENV)}`;
 
 /** `query --email E | --tax-id T | --status S [--updated-after ISO]`. */
 export async function queryCommand(
@@ -59,6 +61,17 @@ export async function queryCommand(
       : values['tax-id'] !== undefined
         ? queries.byTaxId(values['tax-id'], opts)
         : queries.byStatus(values.status as string, { ...opts, updatedAfter: after });
-  for await (const item of results) io.out(`${JSON.stringify(item)}\n`);
+  let rows = 0;
+  for await (const item of results) {
+    rows++;
+    io.out(`${JSON.stringify(item)}\n`);
+  }
+  // A status Piriod does not use matches nothing, which looks like an empty table: say so.
+  // Statuses outside the known ones are mirrored as given, so one that has rows is answered.
+  if (rows === 0 && values.status !== undefined && !KNOWN_STATUSES.has(values.status)) {
+    throw new UsageError(
+      `query: no customer has status ${JSON.stringify(values.status)}; Piriod's statuses are ${[...KNOWN_STATUSES].join(', ')}`,
+    );
+  }
   return EXIT.ok;
 }

@@ -1,11 +1,12 @@
 import { busFromEnv } from '../../compose/bus.js';
 import { tableFromEnv } from '../../compose/table.js';
-import { requireVariable } from '../../env-variables.js';
 import { Pacer } from '../../piriod/pacer.js';
 import { checkTable } from '../../store/create-table.js';
 import { type ReplaySummary, replayChanges } from '../../use-cases/replay-changes.js';
 import { intFlag, parse } from '../args.js';
+import { busNameFromEnv } from '../bus-name.js';
 import { EXIT, UsageError } from '../errors.js';
+import { AWS_ENV, BUS_ENV, environmentHelp, TABLE_ENV } from '../help-env.js';
 import type { Io } from '../io.js';
 
 export const REPLAY_CHANGES_HELP = `Usage: piriod-mirror replay-changes --since ISO [--until ISO] [--rate N] [--json]
@@ -22,10 +23,8 @@ bootstrap a new subscriber. It scans the table (CUSTOMERS_TABLE): about 0.5 read
   --rate N      events per second at most; default 100
   --json        print {"published", "updated", "deleted", "failed": [{"id", "reason"}], "since", "until"}
 
-Reads: EVENT_BUS_NAME (the stack's EventBusName output), CUSTOMERS_TABLE, AWS_REGION and
-the usual AWS credentials, AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_EVENTBRIDGE locally.
 Exit: 0 all published · 1 some could not be published (listed) · 2 usage or configuration error.
-`;
+${environmentHelp(BUS_ENV, TABLE_ENV, AWS_ENV)}`;
 
 /** `replay-changes --since ISO [--until ISO] [--rate N] [--json]`. */
 export async function replayChangesCommand(
@@ -60,7 +59,7 @@ export async function replayChangesCommand(
     throw new UsageError(`replay-changes: --since (${since}) must be before --until (${until})`);
   }
   const rate = intFlag(values.rate, 'rate', 100, 1);
-  const busName = requireVariable(env, 'EVENT_BUS_NAME');
+  const busName = busNameFromEnv(env);
   const table = tableFromEnv(env);
   await checkTable(table.client, table.config.tableName);
 

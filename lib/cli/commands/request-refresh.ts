@@ -1,8 +1,11 @@
+import { awsSetupProblem } from '../../aws/sdk-errors.js';
 import { busFromEnv } from '../../compose/bus.js';
 import { isValidCustomerId } from '../../customer/errors.js';
-import { requireVariable } from '../../env-variables.js';
+import { plural } from '../../plural.js';
 import { parse } from '../args.js';
+import { busNameFromEnv } from '../bus-name.js';
 import { EXIT, UsageError } from '../errors.js';
+import { AWS_ENV, BUS_ENV, environmentHelp } from '../help-env.js';
 import type { Io } from '../io.js';
 
 export const REQUEST_REFRESH_HELP = `Usage: piriod-mirror request-refresh ID… [--json]
@@ -14,7 +17,7 @@ AWS_ENDPOINT_URL_EVENTBRIDGE and EVENT_BUS_NAME to use. Every id is checked firs
 stops the command with exit 2 and nothing is sent.
 
   --json   print {"requested": n, "events": n, "bus": "…"} on stdout
-`;
+${environmentHelp(BUS_ENV, AWS_ENV)}`;
 
 /** `request-refresh ID…`. */
 export async function requestRefreshCommand(
@@ -38,26 +41,26 @@ export async function requestRefreshCommand(
       .slice(0, 3)
       .map((id) => JSON.stringify(id.length > 40 ? `${id.slice(0, 40)}…` : id));
     throw new UsageError(
-      `request-refresh: ${invalid.length} id${invalid.length === 1 ? ' is' : 's are'} not Piriod customer ids (${shown.join(', ')}); nothing was sent`,
+      `request-refresh: ${invalid.length === 1 ? '1 id is not a Piriod customer id' : `${invalid.length} ids are not Piriod customer ids`} (${shown.join(', ')}); nothing was sent`,
     );
   }
   const ids = [...new Set(positionals)];
-  const busName = requireVariable(env, 'EVENT_BUS_NAME');
+  const busName = busNameFromEnv(env);
   try {
     await busFromEnv(env).request(ids, 'event');
   } catch (err) {
-    const e = err as Error;
-    io.err(`piriod-mirror: could not put the refresh request on ${busName}: ${e.message}\n`);
     // Missing AWS credentials or region is a configuration error, like a missing token.
-    return /Credential|Region is missing/i.test(`${e.name} ${e.message}`)
-      ? EXIT.usage
-      : EXIT.failed;
+    const setup = awsSetupProblem(err);
+    io.err(
+      `piriod-mirror: could not put the refresh request on ${busName}: ${setup ?? (err as Error).message}\n`,
+    );
+    return setup ? EXIT.usage : EXIT.failed;
   }
   const events = Math.ceil(ids.length / 100);
   if (values.json) io.out(`${JSON.stringify({ requested: ids.length, events, bus: busName })}\n`);
   else
     io.out(
-      `Requested a refresh of ${ids.length} customer${ids.length === 1 ? '' : 's'} in ${events} event${events === 1 ? '' : 's'} on ${busName}.\n`,
+      `Requested a refresh of ${plural(ids.length, 'customer')} in ${plural(events, 'event')} on ${busName}.\n`,
     );
   return EXIT.ok;
 }

@@ -1,6 +1,8 @@
+import { plural } from '../../plural.js';
 import { startSandbox } from '../../sandbox/sandbox-server.js';
 import { intFlag, parse, rateFlag } from '../args.js';
 import { EXIT } from '../errors.js';
+import { environmentHelp } from '../help-env.js';
 import type { Io } from '../io.js';
 
 export const SANDBOX_HELP = `Usage: piriod-mirror sandbox [--port N] [--customers N] [fault options]
@@ -14,7 +16,7 @@ workspace. Faults can also be changed while it runs: PATCH /_sandbox/faults/.
   --error-rate F      fraction answered 5xx         --rate-limit-rate F  fraction answered 429
   --hang-rate F       fraction never answered       --malformed-rate F   fraction with a cut body
   --invalid-every N   make every Nth customer schema-invalid
-`;
+${environmentHelp('none (everything is a flag)')}`;
 
 /** `sandbox [--port N] [--customers N]`: runs until SIGINT/SIGTERM. */
 export async function sandboxCommand(argv: string[], io: Io): Promise<number> {
@@ -55,7 +57,7 @@ export async function sandboxCommand(argv: string[], io: Io): Promise<number> {
     faults,
   });
   io.out(
-    `Piriod sandbox on ${sandbox.url} with ${sandbox.customers().length} customers\n` +
+    `Piriod sandbox on ${sandbox.url} with ${plural(sandbox.customers().length, 'customer')}\n` +
       `  export PIRIOD_API_URL=${sandbox.url}\n` +
       `  export PIRIOD_API_TOKEN=${sandbox.token}\n` +
       `  export PIRIOD_WORKSPACE=${sandbox.workspace}\n` +

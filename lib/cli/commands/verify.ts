@@ -2,6 +2,7 @@ import { syncPortsFromEnv } from '../../compose/sync-ports.js';
 import { verifyMirror } from '../../use-cases/verify-mirror.js';
 import { parse } from '../args.js';
 import { EXIT } from '../errors.js';
+import { AWS_ENV, environmentHelp, PIRIOD_ENV, TABLE_ENV } from '../help-env.js';
 import type { Io } from '../io.js';
 import { progressReporter } from '../progress.js';
 
@@ -11,7 +12,7 @@ Compares Piriod with the table without writing. --json prints
 {"missing": [ids], "stale": [ids], "gone": [ids]}: in Piriod but not the table; newer in
 Piriod; in the table but no longer in Piriod (not yet tombstoned).
 Exit: 0 the mirror matches · 1 it drifts · 2 usage or configuration error.
-`;
+${environmentHelp(PIRIOD_ENV, TABLE_ENV, AWS_ENV)}`;
 
 /** `verify [--json]`. */
 export async function verifyCommand(

@@ -74,7 +74,7 @@ describe('piriod-mirror sync through npm run mirror', () => {
     const run = await runMirror(['sync', id], env);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
-      /^Synced 1 customers into cli-\w+: 0 created, 0 updated, 1 unchanged/,
+      /^Synced 1 customer into cli-\w+: 0 created, 0 updated, 1 unchanged/,
     );
   });
 

@@ -15,7 +15,7 @@ describe('npm start without a token', () => {
     );
     expect(run.stdout).toMatch(/30 Piriod requests \(0\.010 per customer\)/);
     expect(run.stdout).toContain(
-      'get cus_01H8XYZ123ABC → <string> (Chile), updated 2023-11-07T05:31:56Z',
+      'get cus_01H8XYZ123ABC → Comercial Ejemplo SpA (Chile), updated 2023-11-07T05:31:56Z',
     );
     // Its DynamoDB Local is stopped when it ends: a hint that reads the table comes after
     // `npm run dev`, under the line that says to paste its exports (dev-exports.test.ts runs

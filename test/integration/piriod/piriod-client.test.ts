@@ -173,7 +173,7 @@ describe('PiriodClient errors', () => {
       const { c } = timed(0);
       const err = await failure(c.getCustomer('cus_01H8XYZ123ABC', { timeLeftMs: 35_000 }));
       expect(err).toBeInstanceOf(PiriodRateLimitedError);
-      expect(err.message).toMatch(/gave up after 1 attempts: no time left/);
+      expect(err.message).toMatch(/gave up after 1 attempt: no time left/);
       expect(sleeps).toEqual([]);
       expect(sandbox.stats().get).toBe(1);
     });

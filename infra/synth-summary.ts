@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+
+/** The parts of a CloudFormation template the summary counts. */
+interface Template {
+  Resources?: Record<string, { Type: string }>;
+  Outputs?: Record<string, unknown>;
+}
+
+/**
+ * What `npm run synth` prints instead of the template's ~1,100 lines of YAML: the stack, how
+ * many resources of each type, its outputs, and where the full template is.
+ *
+ * @param stackName the stack's name (`PiriodMirror`)
+ * @param template the synthesized template
+ * @param path where the template was written
+ */
+export function synthSummary(stackName: string, template: Template, path: string): string {
+  const byType = new Map<string, number>();
+  for (const r of Object.values(template.Resources ?? {}))
+    byType.set(r.Type, (byType.get(r.Type) ?? 0) + 1);
+  const total = [...byType.values()].reduce((a, b) => a + b, 0);
+  const types = [...byType]
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .map(([type, n]) => `  ${String(n).padStart(3)} ${type}`);
+  const outputs = Object.keys(template.Outputs ?? {});
+  return [
+    `Synthesized ${stackName}: ${total} resources, ${outputs.length} outputs.`,
+    ...types,
+    `Outputs: ${outputs.join(', ')}`,
+    `Template: ${path} (as YAML: npx cdk synth -c synthOnly=true)`,
+    '',
+  ].join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const path = 'cdk.out/PiriodMirror.template.json';
+  process.stdout.write(synthSummary('PiriodMirror', JSON.parse(readFileSync(path, 'utf8')), path));
+}

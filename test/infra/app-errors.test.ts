@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { NO_ACCOUNT_HINT } from '../../infra/app.js';
+import { runShell } from '../support/run-cli.js';
+
+describe('the CDK app run without a workspace (what `npm run deploy` runs first)', () => {
+  it('prints its one-line message, no stack trace, and exits 1', async () => {
+    const run = await runShell('npx tsx infra/app.ts', {});
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'context workspace is required: deploy with `npm run deploy -- -c workspace=acc_…` (your Piriod workspace id); `npm run synth` synthesizes with a placeholder\n',
+    );
+    expect(run.stdout).toBe('');
+  });
+});
+
+const outDirs: string[] = [];
+/** A cdk.out of the test's own, removed afterwards. */
+function outDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'piriod-mirror-app-'));
+  outDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of outDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the CDK app run by `npm run deploy` without AWS credentials', () => {
+  it('says how to configure them before the CDK says it cannot resolve an account', async () => {
+    // As the CDK CLI runs the app when it found no credentials: the context, no CDK_DEFAULT_ACCOUNT.
+    const run = await runShell('npx tsx infra/app.ts', {
+      CDK_CONTEXT_JSON: JSON.stringify({ workspace: 'acc_test' }),
+      CDK_OUTDIR: outDir(),
+    });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`${NO_ACCOUNT_HINT}\n`);
+    expect(NO_ACCOUNT_HINT).toMatch(/aws configure.*aws sso login.*AWS_PROFILE/);
+  }, 120_000);
+
+  it('says nothing of the kind for npm run synth (synthOnly), which needs no account', async () => {
+    const run = await runShell('npx tsx infra/app.ts', {
+      CDK_CONTEXT_JSON: JSON.stringify({ synthOnly: 'true' }),
+      CDK_OUTDIR: outDir(),
+    });
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toContain('no AWS account');
+  }, 120_000);
+});

@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { synthSummary } from '../../infra/synth-summary.js';
+
+describe('npm run synth', () => {
+  it('prints a summary of the template (resources by type, outputs, where it is), not the YAML', () => {
+    const text = synthSummary(
+      'PiriodMirror',
+      {
+        Resources: {
+          A: { Type: 'AWS::Lambda::Function' },
+          B: { Type: 'AWS::Lambda::Function' },
+          C: { Type: 'AWS::DynamoDB::GlobalTable' },
+        },
+        Outputs: { TableName: {}, EventBusName: {} },
+      },
+      'cdk.out/PiriodMirror.template.json',
+    );
+    expect(text).toBe(
+      [
+        'Synthesized PiriodMirror: 3 resources, 2 outputs.',
+        '    2 AWS::Lambda::Function',
+        '    1 AWS::DynamoDB::GlobalTable',
+        'Outputs: TableName, EventBusName',
+        'Template: cdk.out/PiriodMirror.template.json (as YAML: npx cdk synth -c synthOnly=true)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('is what the script runs: cdk synth quiet, then the summary', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    expect(pkg.scripts.synth).toBe('cdk synth -q -c synthOnly=true && tsx infra/synth-summary.ts');
+  });
+});

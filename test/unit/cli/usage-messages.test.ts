@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../lib/cli/main.js';
+import { mirroredPiriod } from '../../../lib/cli/start.js';
+import { captureIo } from '../../support/capture-io.js';
+
+async function run(argv: string[], env: Record<string, string> = {}) {
+  const c = captureIo();
+  const code = await runCli(argv, env, c.io);
+  return { code, out: c.out(), err: c.err() };
+}
+
+describe('usage messages say what to fix', () => {
+  it('sandbox --customers -5 names the flag and what it accepts, not "ambiguous"', async () => {
+    const r = await run(['sandbox', '--customers', '-5']);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('piriod-mirror: --customers must be a whole number ≥ 0, got "-5"\n');
+  });
+
+  it('a flag value that starts with a dash but is no number still reads as a missing value', async () => {
+    const r = await run(['sandbox', '--customers', '--port']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--customers');
+  });
+
+  it.each([
+    ['request-refresh', ['request-refresh', 'cus_01H8XYZ123ABC']],
+    ['replay-changes', ['replay-changes', '--since', '2026-01-01T00:00:00Z']],
+  ])(
+    '%s without EVENT_BUS_NAME names the EventBusName output and npm run dev',
+    async (_n, argv) => {
+      const r = await run(argv);
+      expect(r.code).toBe(2);
+      expect(r.err.trimEnd().split('\n')).toHaveLength(1);
+      expect(r.err).toContain(
+        "EVENT_BUS_NAME is not set: set it to the stack's EventBusName output",
+      );
+      expect(r.err).toContain('npm run dev');
+    },
+  );
+
+  it('one bad id reads in the singular, several in the plural', async () => {
+    const one = await run(['request-refresh', 'bad id'], { EVENT_BUS_NAME: 'bus' });
+    expect(one.code).toBe(2);
+    expect(one.err).toContain('1 id is not a Piriod customer id ("bad id"); nothing was sent');
+    const two = await run(['request-refresh', 'bad id', 'cus_ok', '../x'], {
+      EVENT_BUS_NAME: 'bus',
+    });
+    expect(two.err).toContain('2 ids are not Piriod customer ids ("bad id", "../x")');
+  });
+});
+
+describe('npm start with a token', () => {
+  it('says which Piriod it mirrors: the real account, a local sandbox, or another URL', () => {
+    expect(mirroredPiriod(undefined)).toBe('the real Piriod account');
+    expect(mirroredPiriod('http://127.0.0.1:4010')).toBe(
+      'the local Piriod sandbox at http://127.0.0.1:4010',
+    );
+    expect(mirroredPiriod('https://staging.example.com')).toBe(
+      'the Piriod API at https://staging.example.com',
+    );
+  });
+});
+
+describe('--help lists the environment variables each command reads', () => {
+  const TABLE = ['CUSTOMERS_TABLE', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_PROFILE'];
+  const PIRIOD = ['PIRIOD_API_TOKEN', 'PIRIOD_WORKSPACE', 'PIRIOD_API_URL', 'PIRIOD_TEST_MODE'];
+  const BUS = ['EVENT_BUS_NAME', 'AWS_ENDPOINT_URL_EVENTBRIDGE', 'AWS_REGION', 'AWS_PROFILE'];
+  it.each([
+    ['sync', [...PIRIOD, ...TABLE]],
+    ['get', TABLE],
+    ['query', TABLE],
+    ['create-table', TABLE],
+    ['verify', [...PIRIOD, ...TABLE]],
+    ['request-refresh', BUS],
+    ['replay-changes', [...BUS, ...TABLE]],
+    [
+      'doctor',
+      ['CUSTOMERS_TABLE', 'EVENT_BUS_NAME', 'WEBHOOK_URL', 'PIRIOD_WEBHOOK_SECRET', 'AWS_REGION'],
+    ],
+    ['sandbox', []],
+  ])('%s', async (command, variables) => {
+    const r = await run([command, '--help']);
+    expect(r.code).toBe(0);
+    const environment = r.out.slice(r.out.indexOf('\nEnvironment:'));
+    expect(environment).toMatch(/^\nEnvironment: /);
+    for (const v of variables) expect(environment).toContain(v);
+  });
+});
