@@ -17,6 +17,13 @@
  * @packageDocumentation
  */
 
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { endpointFromEnv } from './aws/sdk-config.js';
+import {
+  type DocumentClientOptions,
+  createDocumentClient as documentClientFor,
+} from './store/dynamodb-client.js';
+
 export {
   type CustomerRecord,
   customerRecordSchema,
@@ -34,7 +41,7 @@ export {
   type QueryOptions,
   type StatusQueryOptions,
 } from './store/customer-queries.js';
-export { createDocumentClient, type DocumentClientOptions } from './store/dynamodb-client.js';
+export type { DocumentClientOptions } from './store/dynamodb-client.js';
 export { StoreError, StoreUnavailableError, TableNotFoundError } from './store/errors.js';
 export {
   DEFAULT_TABLE_NAME,
@@ -44,3 +51,28 @@ export {
   STATUS_INDEX,
   TAX_ID_INDEX,
 } from './store/table-definition.js';
+
+/**
+ * The project's DynamoDB document client, with the endpoint the AWS SDK would take from the
+ * environment (`AWS_ENDPOINT_URL_DYNAMODB`, then `AWS_ENDPOINT_URL`) when none is passed.
+ * Read here, the endpoint decides the loopback fallback too: against DynamoDB Local it needs
+ * no region or keys, exactly as with an explicit endpoint (the SDK reads the variable only
+ * inside the client, after that decision). This module is the package's entry point, so it
+ * may read the environment.
+ *
+ * @param env the environment to read; the process's by default
+ * @example
+ * ```ts
+ * // AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000 node app.js
+ * const queries = new CustomerQueries({ client: createDocumentClient(), tableName: 'piriod-customers' });
+ * ```
+ */
+export function createDocumentClient(
+  options: DocumentClientOptions = {},
+  env: Record<string, string | undefined> = process.env,
+): DynamoDBDocumentClient {
+  return documentClientFor({
+    ...options,
+    endpoint: options.endpoint ?? endpointFromEnv(env, 'AWS_ENDPOINT_URL_DYNAMODB'),
+  });
+}

@@ -24,7 +24,8 @@ const LAYERS: Record<string, number> = {
   'lib/use-cases': 4,
   'lib/sandbox': 4,
   'lib/local': 4,
-  'lib/library.ts': 4,
+  // The package's entry point: it may read the environment, like the other entry points.
+  'lib/library.ts': 5,
   'lib/compose': 5,
   'lib/runtime': 5,
   functions: 6,

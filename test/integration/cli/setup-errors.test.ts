@@ -3,9 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../../lib/cli/main.js';
 import { start } from '../../../lib/cli/start.js';
-import { createDocumentClient } from '../../../lib/compose/document-client.js';
+import { CustomerQueries, createDocumentClient } from '../../../lib/library.js';
 import { freePort } from '../../../lib/local/dynamodb-local.js';
-import { CustomerQueries } from '../../../lib/store/index.js';
 import { captureIo } from '../../support/capture-io.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 
