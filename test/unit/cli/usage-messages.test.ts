@@ -62,6 +62,24 @@ describe('npm start with a token', () => {
 });
 
 describe('--help lists the environment variables each command reads', () => {
+  it('covers every command', async () => {
+    const r = await run(['--help']);
+    const listed = [...r.out.matchAll(/^ {2}([a-z][a-z-]+)\b/gm)].map((m) => m[1]);
+    expect([...listed].sort()).toEqual(
+      [
+        'sync',
+        'get',
+        'query',
+        'create-table',
+        'verify',
+        'request-refresh',
+        'replay-changes',
+        'doctor',
+        'send-webhook',
+        'sandbox',
+      ].sort(),
+    );
+  });
   const TABLE = ['CUSTOMERS_TABLE', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_PROFILE'];
   const PIRIOD = ['PIRIOD_API_TOKEN', 'PIRIOD_WORKSPACE', 'PIRIOD_API_URL', 'PIRIOD_TEST_MODE'];
   const BUS = ['EVENT_BUS_NAME', 'AWS_ENDPOINT_URL_EVENTBRIDGE', 'AWS_REGION', 'AWS_PROFILE'];
@@ -77,6 +95,7 @@ describe('--help lists the environment variables each command reads', () => {
       'doctor',
       ['CUSTOMERS_TABLE', 'EVENT_BUS_NAME', 'WEBHOOK_URL', 'PIRIOD_WEBHOOK_SECRET', 'AWS_REGION'],
     ],
+    ['send-webhook', ['WEBHOOK_URL', 'PIRIOD_WEBHOOK_SECRET']],
     ['sandbox', []],
   ])('%s', async (command, variables) => {
     const r = await run([command, '--help']);
