@@ -12,6 +12,7 @@ import { ensureTable } from '../store/create-table.js';
 import { intFlag, parse } from './args.js';
 import { isEntryPoint, runWithProcess } from './entry-point.js';
 import { EXIT } from './errors.js';
+import { AWS_ENV, environmentHelp, PIRIOD_ENV, TABLE_ENV } from './help-env.js';
 import type { Io } from './io.js';
 import { LocalResources } from './local-resources.js';
 
@@ -33,6 +34,8 @@ and, on stderr, two commands to paste after them: a PATCH of a sandbox customer 
   --json            print hops as JSON lines
   --interval S      full-mirror schedule in seconds (default 300)
   --customers N     sandbox customers (default 200)
+
+${environmentHelp(PIRIOD_ENV, TABLE_ENV, AWS_ENV)}
 `;
 
 /** Customers the demo edits. */

@@ -7,9 +7,11 @@ import { isLoopbackUrl } from '../loopback.js';
 import { systemClock } from '../ports.js';
 import { startSandbox } from '../sandbox/sandbox-server.js';
 import { ensureTable } from '../store/create-table.js';
+import { parse } from './args.js';
 import { printSummary, runSync } from './commands/sync.js';
 import { isEntryPoint, runWithProcess } from './entry-point.js';
-import { EXIT } from './errors.js';
+import { EXIT, UsageError } from './errors.js';
+import { AWS_ENV, environmentHelp, PIRIOD_ENV, TABLE_ENV } from './help-env.js';
 import type { Io } from './io.js';
 import { LocalResources } from './local-resources.js';
 import { runCli } from './main.js';
@@ -111,5 +113,33 @@ async function take<T>(it: AsyncIterable<T>, n: number): Promise<T[]> {
   return out;
 }
 
-if (isEntryPoint(import.meta.url))
-  runWithProcess('piriod-mirror', (_argv, env, io) => start(env, io));
+/** `npm start`'s usage. */
+export const START_HELP = `Usage: npm start
+
+The main job, self-contained. Without PIRIOD_API_TOKEN: starts DynamoDB Local and the Piriod
+sandbox (3,000 customers), creates the table, mirrors, prints a summary and sample queries,
+and stops everything. With PIRIOD_API_TOKEN and PIRIOD_WORKSPACE: mirrors that account into
+CUSTOMERS_TABLE (DynamoDB Local through AWS_ENDPOINT_URL_DYNAMODB, or AWS).
+Exit: 0 nothing failed · 1 some customers failed · 2 usage or configuration error.
+
+${environmentHelp(PIRIOD_ENV, TABLE_ENV, AWS_ENV)}
+`;
+
+/** `npm start [-- --help]`: the demo or the real mirror; no other flags. */
+export async function startCommand(argv: string[], env: Env, io: Io): Promise<number> {
+  let values: { help?: boolean };
+  try {
+    values = parse(argv, {}, 'start', false).values;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.err(`piriod-mirror: ${err.message}\n`);
+    return EXIT.usage;
+  }
+  if (values.help) {
+    io.out(START_HELP);
+    return EXIT.ok;
+  }
+  return start(env, io);
+}
+
+if (isEntryPoint(import.meta.url)) runWithProcess('piriod-mirror', startCommand);

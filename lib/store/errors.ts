@@ -18,8 +18,12 @@ export class StoreError extends Error {
  */
 export class StoreUnavailableError extends StoreError {
   override readonly name = 'StoreUnavailableError';
-  constructor(message: string, cause?: unknown) {
-    super(message, true, cause);
+  /**
+   * @param retryable false when nothing is configured (no region, no credentials): no retry
+   *   can fix that. An unreachable endpoint or a rejection (IAM changes propagate) may pass.
+   */
+  constructor(message: string, cause?: unknown, retryable = true) {
+    super(message, retryable, cause);
   }
 }
 
@@ -70,7 +74,7 @@ export function toStoreError(err: unknown, tableName: string, action: string): S
   if (name === 'ResourceNotFoundException') return new TableNotFoundError(tableName);
   // Nothing configured is not a rejection: say what to set, and where the SDK looked.
   const setup = awsSetupProblem(err, DYNAMODB_LOCAL_HINT);
-  if (setup) return new StoreUnavailableError(setup, err);
+  if (setup) return new StoreUnavailableError(setup, err, false);
   if (UNREACHABLE.has(code) || /ECONNREFUSED|ENOTFOUND|connect/i.test(e.message ?? '')) {
     return new StoreUnavailableError(
       `cannot reach DynamoDB to ${action} (${code || e.message}): check AWS_ENDPOINT_URL_DYNAMODB and AWS_REGION`,

@@ -41,7 +41,9 @@ function summary(record: CustomerRecord): CustomerSummary {
 
 async function main(args: readonly string[]): Promise<number> {
   const customers = new CustomerQueries({
-    client: createDocumentClient({ endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB }),
+    // AWS settings as usual; AWS_ENDPOINT_URL_DYNAMODB on loopback (DynamoDB Local) needs
+    // no region or keys.
+    client: createDocumentClient(),
     tableName: process.env.CUSTOMERS_TABLE ?? DEFAULT_TABLE_NAME,
   });
   const [command, value] = args;

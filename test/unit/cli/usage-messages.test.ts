@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DEV_HELP } from '../../../lib/cli/dev.js';
 import { runCli } from '../../../lib/cli/main.js';
-import { mirroredPiriod } from '../../../lib/cli/start.js';
+import { mirroredPiriod, startCommand } from '../../../lib/cli/start.js';
 import { captureIo } from '../../support/capture-io.js';
 
 async function run(argv: string[], env: Record<string, string> = {}) {
@@ -103,5 +104,26 @@ describe('--help lists the environment variables each command reads', () => {
     const environment = r.out.slice(r.out.indexOf('\nEnvironment:'));
     expect(environment).toMatch(/^\nEnvironment: /);
     for (const v of variables) expect(environment).toContain(v);
+  });
+});
+
+describe('npm start and npm run dev have a usage too', () => {
+  it('npm start -- --help prints its usage and environment and starts nothing; a stray flag exits 2', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = {
+      out: (t: string) => out.push(t),
+      err: (t: string) => err.push(t),
+      errIsTty: false,
+    };
+    expect(await startCommand(['--help'], {}, io)).toBe(0);
+    expect(out.join('')).toMatch(/^Usage: npm start/);
+    expect(out.join('')).toMatch(/\nEnvironment: PIRIOD_API_TOKEN/);
+    expect(await startCommand(['--bogus'], {}, io)).toBe(2);
+    expect(err.join('')).toMatch(/unknown option '--bogus'/);
+  });
+
+  it('npm run dev -- --help lists the environment it reads', () => {
+    expect(DEV_HELP).toMatch(/\nEnvironment: PIRIOD_API_TOKEN/);
   });
 });
