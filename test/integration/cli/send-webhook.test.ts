@@ -1,50 +1,20 @@
 import { type AddressInfo, createServer } from 'node:net';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../lib/cli/main.js';
-import { type DevRuntime, type Hop, startDevRuntime } from '../../../lib/dev/dev-runtime.js';
-import { patchCustomer, type Sandbox, startSandbox } from '../../../lib/sandbox/index.js';
-import { createTestTable, type TestTable } from '../../support/dynamo.js';
-import { cliEnv } from '../../support/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { patchCustomer } from '../../../lib/sandbox/index.js';
+import { runCliCaptured, useDevRuntime } from '../../support/dev-fixture.js';
 
 const SECRET = 'whsecret_send_webhook_tests';
-let sandbox: Sandbox;
-let t: TestTable;
-let rt: DevRuntime;
-const hops: Hop[] = [];
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ customers: 10, seed: 20 });
-  t = await createTestTable('send_webhook');
-  // No `sandbox` option: the runtime sends no webhook of its own, only the command's arrive.
-  rt = await startDevRuntime({
-    env: { ...cliEnv(sandbox, t), PIRIOD_REQUESTS_PER_SECOND: '0' },
-    webhookSecret: SECRET,
-    fullMirrorIntervalMs: 0,
-    onHop: (h) => hops.push(h),
-  });
-  await rt.runFullMirror();
-});
-afterAll(async () => {
-  await rt?.close();
-  await sandbox?.close();
-  await t?.drop();
+const dev = useDevRuntime({
+  customers: 10,
+  seed: 20,
+  table: 'send_webhook',
+  webhookSecret: SECRET,
 });
 
 /** Runs `send-webhook` in process, as the CLI does. */
 async function sendWebhook(env: Record<string, string | undefined>, ...args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(['send-webhook', ...args], env, {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-    errIsTty: false,
-  });
-  return { code, out, err };
+  return runCliCaptured(['send-webhook', ...args], env);
 }
 
 /** A loopback port that was free a moment ago and is closed now. */
@@ -56,31 +26,33 @@ async function releasedPort(): Promise<number> {
   return port;
 }
 
-const id = () => sandbox.customers()[3]?.id as string;
+const id = () => dev.sandbox.customers()[3]?.id as string;
 
 describe('piriod-mirror send-webhook against the dev runtime', () => {
   it('signs as Piriod does: the receiver answers 200, exit 0, and the edit reaches the table', async () => {
     // The edit is made behind the receiver's back: only the command's webhook can bring it.
-    await patchCustomer(sandbox, id(), { manager: 'Webhook Sent By Hand' });
-    const written = rt.nextWrite(id());
-    const run = await sendWebhook(rt.cliEnv, id());
+    await patchCustomer(dev.sandbox, id(), { manager: 'Webhook Sent By Hand' });
+    const written = dev.runtime.nextWrite(id());
+    const run = await sendWebhook(dev.runtime.cliEnv, id());
     expect(run.code, run.out + run.err).toBe(0);
-    expect(run.out.startsWith(`customer.updated ${id()} → ${rt.webhookUrl}: 200`)).toBe(true);
+    expect(run.out.startsWith(`customer.updated ${id()} → ${dev.runtime.webhookUrl}: 200`)).toBe(
+      true,
+    );
     expect(await written).toBe('updated');
-    const { Item } = await t.client.send(
-      new GetCommand({ TableName: t.tableName, Key: { id: id() } }),
+    const { Item } = await dev.table.client.send(
+      new GetCommand({ TableName: dev.table.tableName, Key: { id: id() } }),
     );
     expect(Item?.manager).toBe('Webhook Sent By Hand');
     expect(run.out + run.err).not.toContain(SECRET);
   });
 
   it('sends to --url with --secret and --event, overriding the environment', async () => {
-    hops.length = 0;
+    dev.hops.length = 0;
     const run = await sendWebhook(
       {},
       id(),
       '--url',
-      rt.webhookUrl,
+      dev.runtime.webhookUrl,
       '--secret',
       SECRET,
       '--event',
@@ -88,22 +60,27 @@ describe('piriod-mirror send-webhook against the dev runtime', () => {
     );
     expect(run.code, run.out + run.err).toBe(0);
     expect(run.out).toMatch(new RegExp(`^customer\\.created ${id()} → .*: 200`));
-    await rt.drained();
-    expect(hops).toContainEqual(expect.objectContaining({ hop: 'webhook', status: 200 }));
+    await dev.runtime.drained();
+    expect(dev.hops).toContainEqual(expect.objectContaining({ hop: 'webhook', status: 200 }));
   });
 
   it('with a wrong secret: the receiver answers 401, exit 1, nothing is requested', async () => {
-    hops.length = 0;
-    const run = await sendWebhook(rt.cliEnv, id(), '--secret', 'whsecret_not_the_right_one');
+    dev.hops.length = 0;
+    const run = await sendWebhook(
+      dev.runtime.cliEnv,
+      id(),
+      '--secret',
+      'whsecret_not_the_right_one',
+    );
     expect(run.code).toBe(1);
     expect(run.out).toMatch(/: 401 /);
     expect(run.err).toMatch(/rejected the signature/);
     expect(run.out + run.err).not.toContain('whsecret_not_the_right_one');
-    expect(hops.filter((h) => h.hop === 'bus')).toEqual([]);
+    expect(dev.hops.filter((h) => h.hop === 'bus')).toEqual([]);
   });
 
   it('exits 2 with one line naming what to set: bad id, no URL, no secret, unreachable receiver', async () => {
-    const bad = await sendWebhook(rt.cliEnv, 'not-a-customer');
+    const bad = await sendWebhook(dev.runtime.cliEnv, 'not-a-customer');
     expect(bad).toMatchObject({ code: 2, out: '' });
     expect(bad.err).toMatch(/"not-a-customer" is not a Piriod customer id/);
 
@@ -111,7 +88,7 @@ describe('piriod-mirror send-webhook against the dev runtime', () => {
     expect(noUrl.code).toBe(2);
     expect(noUrl.err).toMatch(/set WEBHOOK_URL .* or pass --url/);
 
-    const noSecret = await sendWebhook({ WEBHOOK_URL: rt.webhookUrl }, id());
+    const noSecret = await sendWebhook({ WEBHOOK_URL: dev.runtime.webhookUrl }, id());
     expect(noSecret.code).toBe(2);
     expect(noSecret.err).toMatch(/set PIRIOD_WEBHOOK_SECRET .* or pass --secret/);
 

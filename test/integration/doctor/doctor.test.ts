@@ -1,12 +1,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../lib/cli/main.js';
-import { type DevRuntime, type Hop, startDevRuntime } from '../../../lib/dev/dev-runtime.js';
 import { REFRESH_REQUESTED } from '../../../lib/messages/event-names.js';
-import { type Sandbox, startSandbox } from '../../../lib/sandbox/index.js';
 import { canaryItemId } from '../../../lib/store/dynamodb-canary-log.js';
-import { createTestTable, type TestTable } from '../../support/dynamo.js';
-import { cliEnv } from '../../support/run-cli.js';
+import { runCliCaptured, useDevRuntime } from '../../support/dev-fixture.js';
 
 const SECRET = 'whsecret_doctor_tests';
 const CHECK_ORDER = [
@@ -19,42 +16,12 @@ const CHECK_ORDER = [
   'alarms',
   'full-mirror',
 ];
-let sandbox: Sandbox;
-let t: TestTable;
-let rt: DevRuntime;
-const hops: Hop[] = [];
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ customers: 30, seed: 19 });
-  t = await createTestTable('doctor');
-  rt = await startDevRuntime({
-    env: { ...cliEnv(sandbox, t), PIRIOD_REQUESTS_PER_SECOND: '0' },
-    webhookSecret: SECRET,
-    fullMirrorIntervalMs: 0,
-    onHop: (h) => hops.push(h),
-  });
-  await rt.runFullMirror();
-});
-afterAll(async () => {
-  await rt?.close();
-  await sandbox?.close();
-  await t?.drop();
-});
+const dev = useDevRuntime({ customers: 30, seed: 19, table: 'doctor', webhookSecret: SECRET });
 
 /** Runs `doctor` in process, as the CLI does, and reads its lines. */
 async function doctor(env: Record<string, string | undefined>, ...args: string[]) {
-  let out = '';
-  let err = '';
   // A canary deadline well inside the test's own timeout, so a lost canary is a FAIL line.
-  const code = await runCli(['doctor', '--timeout', '20', ...args], env, {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-    errIsTty: false,
-  });
+  const { code, out, err } = await runCliCaptured(['doctor', '--timeout', '20', ...args], env);
   const lines = out.trimEnd().split('\n');
   const status = Object.fromEntries(
     lines.map((l) => {
@@ -67,8 +34,8 @@ async function doctor(env: Record<string, string | undefined>, ...args: string[]
 
 describe('piriod-mirror doctor against the dev runtime', () => {
   it('passes every check it can locally (alarms SKIP) and exits 0; the probe publishes nothing', async () => {
-    hops.length = 0;
-    const run = await doctor(rt.cliEnv);
+    dev.hops.length = 0;
+    const run = await doctor(dev.runtime.cliEnv);
     expect(run.code, run.out + run.err).toBe(0);
     expect(run.lines.map((l) => l.split(' ')[1])).toEqual(CHECK_ORDER);
     expect(run.status).toEqual({
@@ -83,19 +50,19 @@ describe('piriod-mirror doctor against the dev runtime', () => {
     });
     // The webhook probes: 200 for the signed one, 401 for the unsigned; only the canary hit the bus.
     expect(
-      hops.filter((h) => h.hop === 'webhook').map((h) => h.hop === 'webhook' && h.status),
+      dev.hops.filter((h) => h.hop === 'webhook').map((h) => h.hop === 'webhook' && h.status),
     ).toEqual([200, 401]);
-    const first = sandbox.customers()[0]?.id;
-    expect(hops.filter((h) => h.hop === 'bus' && h.detailType === REFRESH_REQUESTED)).toEqual([
+    const first = dev.sandbox.customers()[0]?.id;
+    expect(dev.hops.filter((h) => h.hop === 'bus' && h.detailType === REFRESH_REQUESTED)).toEqual([
       expect.objectContaining({ ids: [first] }),
     ]);
-    expect(run.out).not.toContain(sandbox.token);
+    expect(run.out).not.toContain(dev.sandbox.token);
     expect(run.out).not.toContain(SECRET);
   });
 
   it('proves the canary through the worker: its nonce is recorded as a reserved item with an expiry', async () => {
     const before = new Date().toISOString();
-    const run = await doctor(rt.cliEnv, '--json');
+    const run = await doctor(dev.runtime.cliEnv, '--json');
     expect(run.code).toBe(0);
     const results = run.lines.map((l) => JSON.parse(l));
     expect(results.map((r) => r.check)).toEqual(CHECK_ORDER);
@@ -110,20 +77,20 @@ describe('piriod-mirror doctor against the dev runtime', () => {
     // The worker's record, under a reserved id, expiring through TTL within a day.
     const nonce = /canary ([\w-]+)\)$/.exec(canary.detail)?.[1] as string;
     const item = (
-      await t.client.send(
-        new GetCommand({ TableName: t.tableName, Key: { id: canaryItemId(nonce) } }),
+      await dev.table.client.send(
+        new GetCommand({ TableName: dev.table.tableName, Key: { id: canaryItemId(nonce) } }),
       )
     ).Item;
     expect(item).toMatchObject({
       id: `canary#${nonce}`,
-      canaryCustomerId: sandbox.customers()[0]?.id,
+      canaryCustomerId: dev.sandbox.customers()[0]?.id,
       result: 'unchanged',
     });
     expect(item?.handledAt >= before && item?.handledAt <= new Date().toISOString()).toBe(true);
     const handled = Date.parse(item?.handledAt);
     expect(item?.expiresAt).toBe(Math.floor(handled / 1000) + 24 * 3600);
     // No reader of customers sees it.
-    const get = await runCli(['get', `canary#${nonce}`], rt.cliEnv, {
+    const get = await runCli(['get', `canary#${nonce}`], dev.runtime.cliEnv, {
       out: () => {},
       err: () => {},
       errIsTty: false,
@@ -132,7 +99,10 @@ describe('piriod-mirror doctor against the dev runtime', () => {
   });
 
   it('fails only webhook, with its fix, when the webhook secret is wrong', async () => {
-    const run = await doctor({ ...rt.cliEnv, PIRIOD_WEBHOOK_SECRET: 'whsecret_not_the_one' });
+    const run = await doctor({
+      ...dev.runtime.cliEnv,
+      PIRIOD_WEBHOOK_SECRET: 'whsecret_not_the_one',
+    });
     expect(run.code).toBe(1);
     expect(Object.entries(run.status).filter(([, s]) => s === 'FAIL')).toEqual([
       ['webhook', 'FAIL'],
@@ -143,10 +113,10 @@ describe('piriod-mirror doctor against the dev runtime', () => {
   });
 
   it('fails piriod, with its fix, when Piriod rejects the token; the canary then says SKIP', async () => {
-    const token = sandbox.token;
-    sandbox.rotateToken('sk_test_rotated_by_doctor_test');
+    const token = dev.sandbox.token;
+    dev.sandbox.rotateToken('sk_test_rotated_by_doctor_test');
     try {
-      const run = await doctor(rt.cliEnv);
+      const run = await doctor(dev.runtime.cliEnv);
       expect(run.code).toBe(1);
       expect(Object.entries(run.status).filter(([, s]) => s === 'FAIL')).toEqual([
         ['piriod', 'FAIL'],
@@ -156,20 +126,20 @@ describe('piriod-mirror doctor against the dev runtime', () => {
       );
       expect(run.out).toMatch(/^SKIP canary — needs a customer from piriod$/m);
     } finally {
-      sandbox.rotateToken(token);
+      dev.sandbox.rotateToken(token);
     }
   });
 
   it('fails dead-letters with the count and the oldest reason while a dead letter waits, and keeps it', async () => {
-    const bad = await runCli(['request-refresh', 'cus_doctor_absent'], rt.cliEnv, {
+    const bad = await runCli(['request-refresh', 'cus_doctor_absent'], dev.runtime.cliEnv, {
       out: () => {},
       err: () => {},
       errIsTty: false,
     });
     expect(bad).toBe(0);
-    await rt.drained();
-    expect(rt.deadLetters()).toHaveLength(1);
-    const run = await doctor(rt.cliEnv);
+    await dev.runtime.drained();
+    expect(dev.runtime.deadLetters()).toHaveLength(1);
+    const run = await doctor(dev.runtime.cliEnv);
     expect(run.code).toBe(1);
     expect(Object.entries(run.status).filter(([, s]) => s === 'FAIL')).toEqual([
       ['dead-letters', 'FAIL'],
@@ -178,8 +148,8 @@ describe('piriod-mirror doctor against the dev runtime', () => {
       /^FAIL dead-letters — 1 message waiting; the oldest \(cus_doctor_absent\), sent \d+ s ago: .*not found.*; fix: /m,
     );
     // A peek, never a delete: the message is still there, and visible.
-    expect(rt.deadLetters()).toHaveLength(1);
-    expect((await doctor(rt.cliEnv)).status['dead-letters']).toBe('FAIL');
+    expect(dev.runtime.deadLetters()).toHaveLength(1);
+    expect((await doctor(dev.runtime.cliEnv)).status['dead-letters']).toBe('FAIL');
   });
 
   it('stops with exit 2 and one line when there is nothing to check', async () => {
