@@ -37,13 +37,20 @@ export function runWithProcess(
 /**
  * A reader that stops early (`query … | head -1`) closes the pipe; the next write then fails
  * with EPIPE, which Node raises as an unhandled stream error with a stack trace. That is
- * the reader's choice, not a failure: end quietly, as other Unix tools do.
+ * the reader's choice, not a failure: end quietly, as other Unix tools do. Any other write
+ * error ends the command with one line and exit 1.
  */
 function endQuietlyOnClosedPipe(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE') throw err;
-      process.exit(process.exitCode ?? EXIT.ok);
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+      // Any other output failure (a full disk: ENOSPC) is one line and exit 1, not a trace.
+      if (stream === process.stdout) {
+        process.stderr.write(
+          `piriod-mirror: cannot write the output (${err.code ?? err.message})\n`,
+        );
+      }
+      process.exit(EXIT.failed);
     });
   }
 }

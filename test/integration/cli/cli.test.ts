@@ -192,6 +192,17 @@ describe('piriod-mirror get, query, verify, create-table', () => {
   });
 });
 
+describe('output that cannot be written', () => {
+  it('a full disk (/dev/full) ends the command with one line and exit 1, no stack trace', async () => {
+    const run = await runShell(
+      'npm run --silent mirror -- query --status active > /dev/full; echo "exit=$?" >&2',
+      env,
+    );
+    const errLines = lines(run.stderr);
+    expect(errLines).toEqual(['piriod-mirror: cannot write the output (ENOSPC)', 'exit=1']);
+  });
+});
+
 describe('a reader that stops early', () => {
   it('query piped into head -1 ends quietly: exit 0, one line, no stack trace', async () => {
     // The first test mirrored ~300 customers, far more JSON than a pipe buffer holds.
