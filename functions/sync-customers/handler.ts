@@ -2,9 +2,10 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { SDK_BUDGETS, worstCaseCallMs } from '../../lib/aws/sdk-budgets.js';
-import { mirrorPortsForFunction } from '../../lib/compose/mirror-ports.js';
+import { mirrorPortsOf } from '../../lib/compose/mirror-ports.js';
+import { piriodForLambda } from '../../lib/compose/piriod.js';
 import { deadLettersFromEnv } from '../../lib/compose/queues.js';
-import { canaryLogFromEnv } from '../../lib/compose/table.js';
+import { storeAndCanariesFromEnv } from '../../lib/compose/table.js';
 import { REFRESH_QUEUE } from '../../lib/messages/routing.js';
 import type { CanaryLog, DeadLetters } from '../../lib/ports.js';
 import { invocationDeadline } from '../../lib/runtime/deadline.js';
@@ -102,10 +103,12 @@ export async function syncCustomersDepsFromEnv(
   env: Record<string, string | undefined>,
   sdk = SDK_BUDGETS['sync-customers'],
 ): Promise<SyncCustomersDeps> {
+  const piriod = await piriodForLambda(env, piriodLatencyRecorder(metrics), sdk);
+  const { store, canaries } = storeAndCanariesFromEnv(env, sdk);
   return {
-    ...(await mirrorPortsForFunction(env, piriodLatencyRecorder(metrics), sdk)),
+    ...mirrorPortsOf(piriod, store),
     deadLetters: deadLettersFromEnv(env, sdk),
-    canaries: canaryLogFromEnv(env, sdk),
+    canaries,
     afterDeadlineMs: 2 * worstCaseCallMs(sdk),
   };
 }

@@ -35,15 +35,12 @@ export function customerTable(config: StoreConfig): CustomerTable {
 }
 
 /**
- * Only the write-rule store, for the functions: they never query, so they bundle no queries.
- * `budget`: the function's SDK timeouts.
+ * The table as a function uses it: its name and one document client, bounded by the
+ * function's SDK `budget`. Every port a function builds on the table shares this client.
  */
-export function storeFromEnv(env: Env, budget?: SdkBudget): DynamoCustomerStore {
+function functionTable(env: Env, budget?: SdkBudget) {
   const config = loadStoreConfig(env);
-  return new DynamoCustomerStore({
-    client: documentClientFor(config, budget),
-    tableName: config.tableName,
-  });
+  return { client: documentClientFor(config, budget), tableName: config.tableName };
 }
 
 /** The write-rule store and the cycle lease of `scope` on one client, for `full-mirror`. */
@@ -52,22 +49,26 @@ export function storeAndLeaseFromEnv(
   scope: MirrorScope,
   budget?: SdkBudget,
 ): { store: DynamoCustomerStore; lease: DynamoCycleLease } {
-  const config = loadStoreConfig(env);
-  const client = documentClientFor(config, budget);
+  const { client, tableName } = functionTable(env, budget);
   return {
-    store: new DynamoCustomerStore({ client, tableName: config.tableName }),
-    lease: new DynamoCycleLease({
-      client,
-      tableName: config.tableName,
-      leaseId: fullMirrorLeaseId(scope),
-    }),
+    store: new DynamoCustomerStore({ client, tableName }),
+    lease: new DynamoCycleLease({ client, tableName, leaseId: fullMirrorLeaseId(scope) }),
   };
 }
 
-/** Where the worker records `doctor`'s canaries (reserved items of the table). */
-export function canaryLogFromEnv(env: Env, budget?: SdkBudget): DynamoCanaryLog {
-  const config = loadStoreConfig(env);
-  return new DynamoCanaryLog(documentClientFor(config, budget), config.tableName);
+/**
+ * The write-rule store and where `doctor`'s canaries are recorded (reserved items of the
+ * table) on one client, for `sync-customers`.
+ */
+export function storeAndCanariesFromEnv(
+  env: Env,
+  budget?: SdkBudget,
+): { store: DynamoCustomerStore; canaries: DynamoCanaryLog } {
+  const { client, tableName } = functionTable(env, budget);
+  return {
+    store: new DynamoCustomerStore({ client, tableName }),
+    canaries: new DynamoCanaryLog(client, tableName),
+  };
 }
 
 function documentClientFor(config: StoreConfig, budget?: SdkBudget): DynamoDBDocumentClient {

@@ -83,7 +83,7 @@ export async function processRefreshBatch(
   const retry = new Set<string>();
   // Dead letters are collected, then sent together once every message is settled.
   const letters: { m: QueueMessage; reason: string; customerId?: string }[] = [];
-  const toDlq = async (m: QueueMessage, reason: string, customerId?: string) => {
+  const toDlq = (m: QueueMessage, reason: string, customerId?: string) => {
     letters.push({ m, reason, customerId });
   };
 
@@ -96,12 +96,11 @@ export async function processRefreshBatch(
   for (const m of byUrgency) {
     const p = parseRefreshMessage(m.body, m.attributes);
     if (isBadMessage(p)) {
-      await toDlq(m, p.reason);
+      toDlq(m, p.reason);
       continue;
     }
     parsed.set(m.messageId, p);
-    for (const id of p.invalidIds)
-      await toDlq(m, new InvalidCustomerIdError(id).message, shortId(id));
+    for (const id of p.invalidIds) toDlq(m, new InvalidCustomerIdError(id).message, shortId(id));
     const group = bySource.get(p.origin) ?? [];
     for (const id of p.ids) {
       if (claimed.has(id)) continue; // coalesced: one Piriod request per customer per batch
@@ -139,7 +138,7 @@ export async function processRefreshBatch(
     for (const id of p.ids) {
       const o = outcomes.get(id);
       if (!o) {
-        if (credentials) await toDlq(m, credentials.message, id);
+        if (credentials) toDlq(m, credentials.message, id);
         else if (aborted) transient.push({ id, reason: `not refreshed: ${aborted.message}` });
         else {
           notStarted.add(id);
@@ -147,7 +146,7 @@ export async function processRefreshBatch(
         }
       } else if (o.result === 'failed') {
         if (o.retryable) transient.push({ id, reason: o.reason });
-        else await toDlq(m, o.reason, id);
+        else toDlq(m, o.reason, id);
       }
     }
     if (transient.length === 0) continue;
@@ -156,7 +155,7 @@ export async function processRefreshBatch(
       continue;
     }
     const last = ` (dead-lettered on receive ${m.receiveCount}, maxReceiveCount ${deps.maxReceiveCount})`;
-    for (const t of transient) await toDlq(m, t.reason + last, t.id);
+    for (const t of transient) toDlq(m, t.reason + last, t.id);
   }
   const { sent, unsent } = await sendDeadLetters(letters, deps.deadLetters);
   for (const u of unsent) retry.add(u.messageId);
