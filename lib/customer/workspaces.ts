@@ -1,0 +1,94 @@
+/**
+ * Piriod workspaces: the `x-simple-workspace` id every request is keyed to, and the list a
+ * deployment mirrors (`acc_A,acc_B:test`). One parser for the stack's context
+ * (`-c workspaces=…`) and the functions' environment (`PIRIOD_WORKSPACES`), so the two read
+ * the same list the same way.
+ */
+
+/** A workspace id as Piriod issues them (`acc_…`): letters, digits, `_` and `-`. */
+export const WORKSPACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The most workspaces one deployment mirrors (each adds a schedule, two secrets and alarms). */
+export const MAX_WORKSPACES = 20;
+
+/** One workspace of a deployment, and whether its test-mode data is read. */
+export interface WorkspaceEntry {
+  id: string;
+  testMode: boolean;
+}
+
+/** A workspace list that cannot be read; the message says what is wrong, not where it came from. */
+export class WorkspaceListError extends Error {
+  override readonly name = 'WorkspaceListError';
+}
+
+/** Whether `id` is a well-formed workspace id. */
+export function isWorkspaceId(id: unknown): id is string {
+  return typeof id === 'string' && WORKSPACE_ID.test(id);
+}
+
+/**
+ * Reads `acc_A,acc_B:test,…`: each entry a workspace id, optionally `:test` for its
+ * test-mode data (`:live` is the default, spelled out or not).
+ *
+ * @throws WorkspaceListError on an empty list or entry, a malformed id or mode, a duplicate,
+ *   or more than {@link MAX_WORKSPACES}.
+ */
+export function parseWorkspaceList(text: string): WorkspaceEntry[] {
+  const raw = text.split(',').map((e) => e.trim());
+  if (raw.every((e) => e === '')) throw new WorkspaceListError('is empty: list acc_A,acc_B,…');
+  const out: WorkspaceEntry[] = [];
+  for (const [i, entry] of raw.entries()) {
+    if (entry === '') throw new WorkspaceListError(`has an empty entry (position ${i + 1})`);
+    const [id = '', mode, ...rest] = entry.split(':');
+    if (!isWorkspaceId(id) || rest.length > 0) {
+      throw new WorkspaceListError(
+        `has ${JSON.stringify(entry)}, which is not a workspace id (acc_…, letters, digits, _ and -), optionally :test`,
+      );
+    }
+    if (mode !== undefined && mode !== 'test' && mode !== 'live') {
+      throw new WorkspaceListError(
+        `has ${JSON.stringify(entry)}: the mode after ":" must be test or live`,
+      );
+    }
+    if (out.some((w) => w.id === id)) {
+      throw new WorkspaceListError(`names ${id} twice: each workspace once`);
+    }
+    out.push({ id, testMode: mode === 'test' });
+  }
+  if (out.length > MAX_WORKSPACES) {
+    throw new WorkspaceListError(
+      `names ${out.length} workspaces: at most ${MAX_WORKSPACES} per deployment`,
+    );
+  }
+  return out;
+}
+
+/** The list back as text (`acc_A,acc_B:test`), as {@link parseWorkspaceList} reads it. */
+export function formatWorkspaceList(list: readonly WorkspaceEntry[]): string {
+  return list.map((w) => (w.testMode ? `${w.id}:test` : w.id)).join(',');
+}
+
+/**
+ * Which configured workspace a message, event or request is for: the named one when it is
+ * configured; the only one when none is named and there is one; otherwise why not.
+ */
+export function resolveWorkspace<T extends { id: string }>(
+  configured: readonly T[],
+  named: string | undefined,
+): { workspace: T } | { problem: 'unknown' | 'missing'; reason: string } {
+  if (named === undefined || named === '') {
+    const [only] = configured;
+    if (configured.length === 1 && only) return { workspace: only };
+    return {
+      problem: 'missing',
+      reason: `no workspace given, and this deployment mirrors ${configured.length}: name one of ${configured.map((w) => w.id).join(', ')}`,
+    };
+  }
+  const found = configured.find((w) => w.id === named);
+  if (found) return { workspace: found };
+  return {
+    problem: 'unknown',
+    reason: `workspace ${JSON.stringify(named.slice(0, 80))} is not mirrored by this deployment (${configured.map((w) => w.id).join(', ')})`,
+  };
+}
