@@ -436,7 +436,8 @@ log(`  reference: ${Math.round(putsPerSecond)} conditional puts/s`);
   );
   const secret = 'whsecret_bench';
   const handler = createReceiveWebhookHandler(async () => ({
-    secret: { get: async () => secret, refresh: async () => secret },
+    workspaces: ['acc_bench'],
+    secretOf: () => ({ get: async () => secret, refresh: async () => secret }),
     requests: bus,
   }));
   const payload = { event: 'customer.updated', object_id: 'cus_01H8XYZ123ABC' };

@@ -241,6 +241,7 @@ export class PiriodMirrorStack extends Stack {
       reservedConcurrentExecutions: reserve(config.receiverConcurrency),
       environment: {
         EVENT_BUS_NAME: bus.eventBusName,
+        PIRIOD_WORKSPACE: config.workspace,
         PIRIOD_WEBHOOK_SECRET_ARN: webhookSecret.secretArn,
       },
     });

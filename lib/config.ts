@@ -1,4 +1,6 @@
 import * as z from 'zod/mini';
+import type { SecretLocation } from './aws/secret-value.js';
+import { isWorkspaceId, parseWorkspaceList, WorkspaceListError } from './customer/workspaces.js';
 import { ConfigError, FLAG_SPELLINGS, flagValue } from './env-variables.js';
 import { isSecureOrLoopbackUrl } from './loopback.js';
 import { DEFAULT_TABLE_NAME } from './store/table-definition.js';
@@ -52,12 +54,33 @@ export interface PiriodConfig {
 /** Settings of Piriod access that do not include credentials (for Lambda, where secrets come later). */
 export type PiriodSettings = Omit<PiriodConfig, 'token'>;
 
+/** How Piriod is reached, whichever workspace: the settings every workspace shares. */
+export type PiriodConnection = Omit<PiriodSettings, 'workspace' | 'testMode'>;
+
 /**
- * Reads Piriod settings without the token (Lambda reads the token from Secrets Manager).
+ * Reads the settings of Piriod access that every workspace shares.
+ *
+ * @throws ConfigError when a variable is malformed.
+ */
+export function loadPiriodConnection(env: Env): PiriodConnection {
+  const e = parse(piriodEnv, env);
+  return {
+    baseUrl: e.PIRIOD_API_URL ?? 'https://api.piriod.com',
+    timeoutMs: int(e.PIRIOD_TIMEOUT_MS, 10_000),
+    maxAttempts: Math.max(1, int(e.PIRIOD_MAX_ATTEMPTS, 5)),
+    requestsPerSecond: int(e.PIRIOD_REQUESTS_PER_SECOND, 20),
+    concurrency: Math.max(1, int(e.PIRIOD_CONCURRENCY, 8)),
+  };
+}
+
+/**
+ * Reads Piriod settings for the one workspace of `PIRIOD_WORKSPACE`, without the token (the
+ * CLI's commands work on one workspace at a time).
  *
  * @throws ConfigError when a variable is malformed or the workspace is missing.
  */
 export function loadPiriodSettings(env: Env): PiriodSettings {
+  const connection = loadPiriodConnection(env);
   const e = parse(piriodEnv, env);
   const workspace = e.PIRIOD_WORKSPACE?.trim();
   if (!workspace) {
@@ -65,15 +88,104 @@ export function loadPiriodSettings(env: Env): PiriodSettings {
       'PIRIOD_WORKSPACE is not set: set it to your Piriod workspace id (acc_…), the x-simple-workspace value',
     );
   }
-  return {
-    baseUrl: e.PIRIOD_API_URL ?? 'https://api.piriod.com',
-    workspace,
-    testMode: flagValue(e.PIRIOD_TEST_MODE) ?? false,
-    timeoutMs: int(e.PIRIOD_TIMEOUT_MS, 10_000),
-    maxAttempts: Math.max(1, int(e.PIRIOD_MAX_ATTEMPTS, 5)),
-    requestsPerSecond: int(e.PIRIOD_REQUESTS_PER_SECOND, 20),
-    concurrency: Math.max(1, int(e.PIRIOD_CONCURRENCY, 8)),
+  return { ...connection, workspace, testMode: flagValue(e.PIRIOD_TEST_MODE) ?? false };
+}
+
+/** One workspace a deployment mirrors, as its functions see it. */
+export interface WorkspaceConfig {
+  id: string;
+  testMode: boolean;
+  /** The workspace's Piriod API token. */
+  apiToken: SecretLocation;
+  /** The signing secret of the workspace's webhook endpoint. */
+  webhookSecret: SecretLocation;
+}
+
+/**
+ * The workspaces a function serves: `PIRIOD_WORKSPACES` (`acc_A,acc_B:test`, set by the
+ * stack) with their secrets in the JSON maps `PIRIOD_API_TOKEN_SECRET_ARNS` and
+ * `PIRIOD_WEBHOOK_SECRET_ARNS` (or, locally, `PIRIOD_API_TOKENS` and `PIRIOD_WEBHOOK_SECRETS`);
+ * without a list, the one workspace of `PIRIOD_WORKSPACE` and `PIRIOD_TEST_MODE`. The single
+ * variables (`PIRIOD_API_TOKEN`, `…_SECRET_ARN`, `PIRIOD_WEBHOOK_SECRET`) apply when there is
+ * one workspace.
+ *
+ * @throws ConfigError on a malformed list or map, or a map naming a workspace not listed.
+ */
+export function loadWorkspaces(env: Env): WorkspaceConfig[] {
+  const listed = env.PIRIOD_WORKSPACES?.trim();
+  let entries: { id: string; testMode: boolean }[];
+  if (listed) {
+    try {
+      entries = parseWorkspaceList(listed);
+    } catch (err) {
+      if (err instanceof WorkspaceListError)
+        throw new ConfigError(`PIRIOD_WORKSPACES ${err.message}`);
+      throw err;
+    }
+  } else {
+    const { workspace, testMode } = loadPiriodSettings(env);
+    if (!isWorkspaceId(workspace)) {
+      throw new ConfigError(
+        `PIRIOD_WORKSPACE is not a workspace id (acc_…: letters, digits, _ and -), got ${JSON.stringify(String(workspace).slice(0, 80))}`,
+      );
+    }
+    entries = [{ id: workspace, testMode }];
+  }
+  const ids = entries.map((w) => w.id);
+  const maps = {
+    tokens: secretMap(env, 'PIRIOD_API_TOKENS', ids),
+    tokenArns: secretMap(env, 'PIRIOD_API_TOKEN_SECRET_ARNS', ids),
+    webhook: secretMap(env, 'PIRIOD_WEBHOOK_SECRETS', ids),
+    webhookArns: secretMap(env, 'PIRIOD_WEBHOOK_SECRET_ARNS', ids),
   };
+  const single = entries.length === 1;
+  const one = (name: string) => (single ? env[name]?.trim() || undefined : undefined);
+  return entries.map(({ id, testMode }) => ({
+    id,
+    testMode,
+    apiToken: {
+      plain: maps.tokens[id] ?? one('PIRIOD_API_TOKEN'),
+      arn: maps.tokenArns[id] ?? one('PIRIOD_API_TOKEN_SECRET_ARN'),
+      names: single
+        ? { plain: 'PIRIOD_API_TOKEN', arn: 'PIRIOD_API_TOKEN_SECRET_ARN' }
+        : { plain: `PIRIOD_API_TOKENS.${id}`, arn: `PIRIOD_API_TOKEN_SECRET_ARNS.${id}` },
+    },
+    webhookSecret: {
+      plain: maps.webhook[id] ?? one('PIRIOD_WEBHOOK_SECRET'),
+      arn: maps.webhookArns[id] ?? one('PIRIOD_WEBHOOK_SECRET_ARN'),
+      names: single
+        ? { plain: 'PIRIOD_WEBHOOK_SECRET', arn: 'PIRIOD_WEBHOOK_SECRET_ARN' }
+        : { plain: `PIRIOD_WEBHOOK_SECRETS.${id}`, arn: `PIRIOD_WEBHOOK_SECRET_ARNS.${id}` },
+    },
+  }));
+}
+
+/** A JSON object of workspace → string; every key a listed workspace (a typo is an error). */
+function secretMap(env: Env, name: string, ids: readonly string[]): Record<string, string> {
+  const raw = env[name]?.trim();
+  if (!raw) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(`${name} is not JSON: set it to {"acc_A": "…", …}`);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new ConfigError(`${name} must be a JSON object of workspace → value`);
+  }
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(json)) {
+    if (!ids.includes(key)) {
+      throw new ConfigError(
+        `${name} names ${JSON.stringify(key.slice(0, 80))}, which is not a configured workspace (${ids.join(', ')})`,
+      );
+    }
+    if (typeof value !== 'string' || value.trim() === '') {
+      throw new ConfigError(`${name}.${key} must be a non-empty string`);
+    }
+    out[key] = value.trim();
+  }
+  return out;
 }
 
 /**

@@ -2,7 +2,7 @@
  * The ports: every interface through which the use cases reach the outside world — Piriod,
  * the customers table, the bus, the queues, secrets and the clock. Adapters (`lib/piriod`,
  * `lib/store`, `lib/aws`) implement them; tests use in-memory ones (`test/support`).
- * Nothing here has behaviour but {@link systemClock}.
+ * Nothing here has behaviour but {@link systemClock} and {@link oneWorkspace}.
  */
 import type { CustomerRecord, SyncSource } from './customer/record.js';
 import type { StoredVersion } from './customer/write-rule.js';
@@ -36,6 +36,35 @@ export interface PiriodReader {
   getCustomer(id: string, options?: RequestOptions): Promise<unknown>;
   /** `GET /customers/?page=…`, page after page until `next` is null. */
   listCustomers(options?: ListOptions): AsyncIterable<CustomerPage>;
+}
+
+/** One workspace's Piriod: the reader keyed to it and the scope of its data. */
+export interface WorkspacePiriod {
+  piriod: PiriodReader;
+  workspace: string;
+  testMode: boolean;
+}
+
+/**
+ * The Piriod workspaces a deployment mirrors. Each workspace has its own token, so one that
+ * cannot be read (a missing secret) fails only that workspace's work.
+ */
+export interface PiriodWorkspaces {
+  /** The configured workspace ids, in order. */
+  readonly ids: readonly string[];
+  /** The reader of a configured workspace; rejects when its token cannot be read. */
+  open(id: string): Promise<WorkspacePiriod>;
+}
+
+/** The workspaces of a deployment that mirrors exactly `only` (the CLI, tests). */
+export function oneWorkspace(only: WorkspacePiriod): PiriodWorkspaces {
+  return {
+    ids: [only.workspace],
+    open: async (id) => {
+      if (id !== only.workspace) throw new Error(`workspace ${id} is not configured`);
+      return only;
+    },
+  };
 }
 
 /** Limits of one request by id. */
@@ -177,8 +206,11 @@ export interface ChangePublisher {
 
 /** Sends refresh requests straight to the refresh queue (full-mirror's hand-off). */
 export interface RefreshQueue {
-  /** One message per id (`{"customerId": …}`), in batches of 10, failed entries retried. */
-  sendRefreshes(ids: readonly string[], source: SyncSource): Promise<void>;
+  /**
+   * One message per id of `workspace` (`{"customerId": …, "workspace": …}`), in batches of
+   * 10, failed entries retried.
+   */
+  sendRefreshes(ids: readonly string[], source: SyncSource, workspace: string): Promise<void>;
 }
 
 /** Why a message went to the dead-letter queue, as message attributes. */
@@ -195,7 +227,8 @@ export interface DeadLetters {
 
 /** Puts "Customer Refresh Requested" events on the stack's bus. */
 export interface RefreshRequests {
-  request(ids: readonly string[], origin: 'webhook' | 'event'): Promise<void>;
+  /** Ids of `workspace` (omitted: the deployment's only workspace). */
+  request(ids: readonly string[], origin: 'webhook' | 'event', workspace?: string): Promise<void>;
 }
 
 /** Continues a full mirror that ran out of time in a later invocation. */
@@ -205,6 +238,8 @@ export interface MirrorContinuation {
 
 /** Where a cut-short full mirror resumes. */
 export interface ContinuationState {
+  /** The workspace whose cycle this is. */
+  workspace: string;
   startPage: number;
   /** When this mirror cycle began (ISO), for logs and the sweep. */
   cycleStartedAt: string;

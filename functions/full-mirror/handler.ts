@@ -3,23 +3,33 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { SDK_BUDGETS } from '../../lib/aws/sdk-budgets.js';
 import { busFromEnv } from '../../lib/compose/bus.js';
-import { mirrorPortsOf } from '../../lib/compose/mirror-ports.js';
-import { piriodForLambda } from '../../lib/compose/piriod.js';
+import { piriodWorkspacesForLambda } from '../../lib/compose/piriod.js';
 import { refreshQueueFromEnv } from '../../lib/compose/queues.js';
-import { storeAndLeaseFromEnv } from '../../lib/compose/table.js';
+import { storeAndLeasesFromEnv } from '../../lib/compose/table.js';
 import { loadFullMirrorSchedule } from '../../lib/config.js';
+import { resolveWorkspace } from '../../lib/customer/workspaces.js';
 import {
   continuationDetailSchema,
   EVENT_SOURCE,
   MIRROR_CONTINUED,
+  scheduledEventSchema,
 } from '../../lib/messages/events.js';
-import type { CycleLease, MirrorContinuation, RefreshQueue } from '../../lib/ports.js';
+import type {
+  Clock,
+  CustomerStore,
+  CycleLease,
+  MirrorContinuation,
+  MirrorScope,
+  PiriodWorkspaces,
+  RefreshQueue,
+} from '../../lib/ports.js';
+import { systemClock } from '../../lib/ports.js';
 import { safetyMarginMs } from '../../lib/runtime/deadline.js';
 import {
   addSummaryMetrics,
   createLogger,
   createMetrics,
-  piriodLatencyRecorder,
+  createWorkspaceMetrics,
   summaryCounts,
 } from '../../lib/runtime/observability.js';
 import { once } from '../../lib/runtime/once.js';
@@ -30,14 +40,19 @@ import {
   type ScheduledMirrorResult,
   type SkippedInvocation,
 } from '../../lib/use-cases/scheduled-mirror.js';
-import type { SyncPorts } from '../../lib/use-cases/sync-deps.js';
 
-/** What the planner needs; built from the environment in AWS, injected in tests. */
-export interface FullMirrorDeps extends SyncPorts {
+/** What the full mirror needs; built from the environment in AWS, injected in tests. */
+export interface FullMirrorDeps {
+  /** The workspaces mirrored: each invocation mirrors the one its event names. */
+  workspaces: PiriodWorkspaces;
+  store: CustomerStore;
+  clock: Clock;
   queue: RefreshQueue;
   continuation: MirrorContinuation;
-  /** One cycle at a time: a tick while a cycle runs is skipped. */
-  lease: CycleLease;
+  /** One cycle at a time per workspace: a tick while its cycle runs is skipped. */
+  leaseOf(scope: MirrorScope): CycleLease;
+  /** Piriod requests by id in flight at once. Default 8. */
+  concurrency?: number;
   /**
    * The schedule's period. The stack bounds the age of full-mirror's asynchronous events to
    * it, so no continuation arrives later than that after an invocation ends: the lease is
@@ -50,7 +65,6 @@ export { safetyMarginMs } from '../../lib/runtime/deadline.js';
 
 const DEFAULT_SCHEDULE_PERIOD_MS = 15 * 60_000;
 
-const scheduledEvent = z.object({ 'detail-type': z.literal('Scheduled Event') });
 const continuationEvent = z.object({
   source: z.literal(EVENT_SOURCE),
   'detail-type': z.literal(MIRROR_CONTINUED),
@@ -59,21 +73,37 @@ const continuationEvent = z.object({
 
 const logger = createLogger('full-mirror');
 const metrics = createMetrics('full-mirror');
+const perWorkspace = createWorkspaceMetrics('full-mirror');
 
 /**
- * The scheduled full mirror. Works against a time budget derived from the remaining
- * invocation time; when it runs out, it stops between pages and puts a continuation event on
- * the bus, which invokes it again from the next page.
+ * The scheduled full mirror of one workspace: the one its schedule rule or continuation names
+ * (or the only one). Works against a time budget derived from the remaining invocation time;
+ * when it runs out, it stops between pages and puts a continuation event on the bus, which
+ * invokes it again from the next page. Each workspace has its own token, lease and cycle, so
+ * one that fails (a revoked token) never stops another's.
  */
 export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
-  return reporting({ logger, metrics }, async (event: unknown, context: Context) => {
+  return reporting({ logger, metrics, perWorkspace }, async (event: unknown, context: Context) => {
     const continued = continuationEvent.safeParse(event);
-    if (!continued.success && !scheduledEvent.safeParse(event).success) {
+    const scheduled = scheduledEventSchema.safeParse(event);
+    if (!continued.success && !scheduled.success) {
       throw new Error(
         'full-mirror expects an EventBridge "Scheduled Event" or a "Full Mirror Continued" event',
       );
     }
+    const named = continued.success
+      ? continued.data.detail.workspace
+      : scheduled.data?.detail?.workspace;
     const d = await deps();
+    const target = resolveWorkspace(
+      d.workspaces.ids.map((id) => ({ id })),
+      named,
+    );
+    if ('problem' in target) throw new Error(`full-mirror: ${target.reason}`);
+    const workspace = target.workspace.id;
+    logger.appendKeys({ workspace });
+    const wsMetrics = perWorkspace.of(workspace);
+    const piriod = await d.workspaces.open(workspace);
     const remaining = context.getRemainingTimeInMillis();
     const start = d.clock.now().getTime();
     const deadline = start + remaining - safetyMarginMs(remaining);
@@ -81,14 +111,23 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
     let result: ScheduledMirrorResult | SkippedInvocation;
     try {
       result = await runScheduledMirror(
-        { ...d, source: 'schedule' },
-        { resume: continued.success ? continued.data.detail : undefined, deadline, leaseUntil },
+        {
+          ...d,
+          ...piriod,
+          lease: d.leaseOf({ workspace, testMode: piriod.testMode }),
+          source: 'schedule',
+        },
+        {
+          resume: continued.success ? { ...continued.data.detail, workspace } : undefined,
+          deadline,
+          leaseUntil,
+        },
       );
     } catch (err) {
       if (err instanceof RunAbortedError) {
         // What was written before the abort still counts, and the abort itself is a metric.
-        addSummaryMetrics(metrics, err.partial);
-        metrics.addMetric('MirrorAborted', MetricUnit.Count, 1);
+        addSummaryMetrics(wsMetrics, err.partial);
+        wsMetrics.addMetric('MirrorAborted', MetricUnit.Count, 1);
         logger.error('full mirror aborted', { ...summaryCounts(err.partial), reason: err.message });
       }
       throw err;
@@ -96,7 +135,7 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
     if (result.skipped) {
       // Not an error: the running cycle covers this tick. Counted, so a cycle that keeps
       // every tick out (a stuck lease) shows on the dashboard beside MirrorStalled.
-      metrics.addMetric('MirrorSkipped', MetricUnit.Count, 1);
+      wsMetrics.addMetric('MirrorSkipped', MetricUnit.Count, 1);
       logger.warn('full mirror skipped', { ...result.skipped });
       return {
         completed: false as const,
@@ -109,12 +148,13 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
         previousCycle: result.tookOverFrom,
       });
     }
-    addSummaryMetrics(metrics, result.summary);
-    metrics.addMetric('handedOff', MetricUnit.Count, result.handedOff);
-    if (result.completed) metrics.addMetric('MirrorCompleted', MetricUnit.Count, 1);
+    addSummaryMetrics(wsMetrics, result.summary);
+    wsMetrics.addMetric('handedOff', MetricUnit.Count, result.handedOff);
+    if (result.completed) wsMetrics.addMetric('MirrorCompleted', MetricUnit.Count, 1);
     for (const f of result.summary.failed)
       logger.warn('customer not mirrored', { customerId: f.id, reason: f.reason });
     const report = {
+      workspace,
       completed: result.completed,
       nextPage: result.nextPage,
       listed: result.listed,
@@ -135,13 +175,21 @@ export async function fullMirrorDepsFromEnv(
   env: Record<string, string | undefined>,
   sdk = SDK_BUDGETS['full-mirror'],
 ): Promise<FullMirrorDeps> {
-  const piriod = await piriodForLambda(env, piriodLatencyRecorder(metrics), sdk);
-  const { store, lease } = storeAndLeaseFromEnv(env, piriod.settings, sdk);
+  const workspaces = piriodWorkspacesForLambda(
+    env,
+    (a, workspace) =>
+      perWorkspace.of(workspace).addMetric('PiriodLatency', MetricUnit.Milliseconds, a.durationMs),
+    sdk,
+  );
+  const { store, leaseOf } = storeAndLeasesFromEnv(env, sdk);
   return {
-    ...mirrorPortsOf(piriod, store),
+    workspaces,
+    store,
+    clock: systemClock,
+    concurrency: workspaces.concurrency,
     queue: refreshQueueFromEnv(env, sdk),
     continuation: busFromEnv(env, sdk),
-    lease,
+    leaseOf,
     schedulePeriodMs: loadFullMirrorSchedule(env).periodMs,
   };
 }

@@ -5,7 +5,8 @@ import type {
 } from 'aws-lambda';
 import { SDK_BUDGETS } from '../../lib/aws/sdk-budgets.js';
 import { busFromEnv } from '../../lib/compose/bus.js';
-import { webhookSecretSource } from '../../lib/compose/secrets.js';
+import { secretsOf } from '../../lib/compose/secrets.js';
+import { loadWorkspaces } from '../../lib/config.js';
 import { addWebhookMetric, createLogger, createMetrics } from '../../lib/runtime/observability.js';
 import { once } from '../../lib/runtime/once.js';
 import { reporting } from '../../lib/runtime/reporting.js';
@@ -31,6 +32,7 @@ export function createReceiveWebhookHandler(deps: () => Promise<ReceiveWebhookDe
           headers: event.headers ?? {},
           body: event.body,
           isBase64Encoded: event.isBase64Encoded,
+          workspace: event.queryStringParameters?.workspace,
         },
         await deps(),
       );
@@ -40,6 +42,7 @@ export function createReceiveWebhookHandler(deps: () => Promise<ReceiveWebhookDe
         event: res.event,
         customerId: res.customerId,
         reason: res.reason,
+        workspace: res.workspace,
       };
       // A 500 from a Function URL is no Lambda error: this metric is what raises the alarm.
       addWebhookMetric(metrics, res.outcome, res.statusCode);
@@ -59,8 +62,19 @@ export async function receiveWebhookDepsFromEnv(
   env: Record<string, string | undefined>,
   sdk = SDK_BUDGETS['receive-webhook'],
 ): Promise<ReceiveWebhookDeps> {
+  const workspaces = loadWorkspaces(env);
+  const secrets = secretsOf(env, sdk);
+  // One source per workspace, made once, so each keeps its cache and its refresh interval.
+  const byWorkspace = new Map(
+    workspaces.map((w) => [w.id, secrets.webhookSecret(w.webhookSecret)]),
+  );
   return {
-    secret: webhookSecretSource(env, sdk),
+    workspaces: workspaces.map((w) => w.id),
+    secretOf: (workspace) => {
+      const source = byWorkspace.get(workspace);
+      if (!source) throw new Error(`workspace ${workspace} is not configured`);
+      return source;
+    },
     requests: busFromEnv(env, sdk),
   };
 }

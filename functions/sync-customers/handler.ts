@@ -2,28 +2,37 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { SDK_BUDGETS, worstCaseCallMs } from '../../lib/aws/sdk-budgets.js';
-import { mirrorPortsOf } from '../../lib/compose/mirror-ports.js';
-import { piriodForLambda } from '../../lib/compose/piriod.js';
+import { piriodWorkspacesForLambda } from '../../lib/compose/piriod.js';
 import { deadLettersFromEnv } from '../../lib/compose/queues.js';
 import { storeAndCanariesFromEnv } from '../../lib/compose/table.js';
 import { REFRESH_QUEUE } from '../../lib/messages/routing.js';
-import type { CanaryLog, DeadLetters } from '../../lib/ports.js';
+import {
+  type CanaryLog,
+  type Clock,
+  type CustomerStore,
+  type DeadLetters,
+  type PiriodWorkspaces,
+  systemClock,
+} from '../../lib/ports.js';
 import { invocationDeadline } from '../../lib/runtime/deadline.js';
 import {
   addSummaryMetrics,
   createLogger,
   createMetrics,
+  createWorkspaceMetrics,
   logOutcome,
-  piriodLatencyRecorder,
   summaryCounts,
 } from '../../lib/runtime/observability.js';
 import { once } from '../../lib/runtime/once.js';
 import { reporting } from '../../lib/runtime/reporting.js';
 import { processRefreshBatch } from '../../lib/use-cases/process-refresh-batch.js';
-import type { SyncPorts } from '../../lib/use-cases/sync-deps.js';
 
 /** What the refresh worker needs; built from the environment in AWS, injected in tests. */
-export interface SyncCustomersDeps extends SyncPorts {
+export interface SyncCustomersDeps {
+  /** The workspaces mirrored: each message is refreshed from the one it names. */
+  workspaces: PiriodWorkspaces;
+  store: CustomerStore;
+  clock: Clock;
   deadLetters: DeadLetters;
   concurrency: number;
   /** Where `doctor`'s canaries are recorded once handled. */
@@ -38,6 +47,7 @@ export interface SyncCustomersDeps extends SyncPorts {
 
 const logger = createLogger('sync-customers');
 const metrics = createMetrics('sync-customers');
+const perWorkspace = createWorkspaceMetrics('sync-customers');
 
 /**
  * The SQS refresh worker: refreshes each distinct customer of the batch once, against the
@@ -48,7 +58,7 @@ const metrics = createMetrics('sync-customers');
  */
 export function createSyncCustomersHandler(deps: () => Promise<SyncCustomersDeps>) {
   return reporting(
-    { logger, metrics },
+    { logger, metrics, perWorkspace },
     async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
       const d = await deps();
       const messages = event.Records.map((r) => ({
@@ -63,7 +73,9 @@ export function createSyncCustomersHandler(deps: () => Promise<SyncCustomersDeps
         maxReceiveCount: REFRESH_QUEUE.maxReceiveCount,
         onOutcome: (o) => logOutcome(logger, o),
       });
-      addSummaryMetrics(metrics, result.summary);
+      // Outcome counts by workspace; only configured workspaces ever reach the map.
+      for (const [workspace, summary] of result.byWorkspace)
+        addSummaryMetrics(perWorkspace.of(workspace), summary);
       // The message is retried, but on its last receive SQS's redrive drops the reason: the
       // log line is where it survives.
       for (const u of result.unsent)
@@ -103,10 +115,18 @@ export async function syncCustomersDepsFromEnv(
   env: Record<string, string | undefined>,
   sdk = SDK_BUDGETS['sync-customers'],
 ): Promise<SyncCustomersDeps> {
-  const piriod = await piriodForLambda(env, piriodLatencyRecorder(metrics), sdk);
+  const workspaces = piriodWorkspacesForLambda(
+    env,
+    (a, workspace) =>
+      perWorkspace.of(workspace).addMetric('PiriodLatency', MetricUnit.Milliseconds, a.durationMs),
+    sdk,
+  );
   const { store, canaries } = storeAndCanariesFromEnv(env, sdk);
   return {
-    ...mirrorPortsOf(piriod, store),
+    workspaces,
+    store,
+    clock: systemClock,
+    concurrency: workspaces.concurrency,
     deadLetters: deadLettersFromEnv(env, sdk),
     canaries,
     afterDeadlineMs: 2 * worstCaseCallMs(sdk),

@@ -33,12 +33,18 @@ export type SecretReader = (
   options: { forceFetch: boolean },
 ) => Promise<string | undefined>;
 
+/**
+ * Where a secret comes from: a plain value (local runs, tests) or a Secrets Manager ARN (AWS);
+ * `names` say which settings hold them, for the error that tells what to set.
+ */
+export interface SecretLocation {
+  plain?: string;
+  arn?: string;
+  names: { plain: string; arn: string };
+}
+
 /** Options of {@link secretSource}. */
 export interface SecretSourceOptions {
-  /** Plain variable holding the value (local runs, tests), e.g. `PIRIOD_API_TOKEN`. */
-  name: string;
-  /** Variable holding the secret's ARN in AWS, e.g. `PIRIOD_API_TOKEN_SECRET_ARN`. */
-  arnVar: string;
   read: SecretReader;
   /** Minimum time between two forced re-reads, so a flood of rejections costs one read. */
   minRefreshMs: number;
@@ -46,24 +52,25 @@ export interface SecretSourceOptions {
 }
 
 /**
- * A secret from the plain variable `name` when set, else from the Secrets Manager secret
- * whose ARN is in `arnVar`. The value is never logged or put in an error; an unset secret
- * (the stack's placeholder) is a {@link ConfigError} carrying the command that fixes it.
+ * A secret from its plain value when set, else from the Secrets Manager secret at its ARN.
+ * The value is never logged or put in an error; an unset secret (the stack's placeholder) is
+ * a {@link ConfigError} carrying the command that fixes it.
  */
-export function secretSource(env: Env, options: SecretSourceOptions): SecretSource {
-  const plain = env[options.name]?.trim();
+export function secretSource(location: SecretLocation, options: SecretSourceOptions): SecretSource {
+  const plain = location.plain?.trim();
   if (plain) return { get: async () => plain, refresh: async () => plain };
-  const arn = env[options.arnVar]?.trim();
+  const arn = location.arn?.trim();
+  const names = location.names;
   const now = options.now ?? Date.now;
   let lastForced = Number.NEGATIVE_INFINITY;
   let inFlight: Promise<string> | undefined;
 
   const read = async (forceFetch: boolean): Promise<string> => {
-    if (!arn) throw new ConfigError(`neither ${options.name} nor ${options.arnVar} is set`);
+    if (!arn) throw new ConfigError(`neither ${names.plain} nor ${names.arn} is set`);
     const value = (await options.read(arn, { forceFetch }))?.trim();
     if (!value || value === SECRET_PLACEHOLDER) {
       throw new ConfigError(
-        `the secret ${arn} (${options.arnVar}) has no value yet: set it with \`aws secretsmanager put-secret-value --secret-id ${arn} --secret-string …\``,
+        `the secret ${arn} (${names.arn}) has no value yet: set it with \`aws secretsmanager put-secret-value --secret-id ${arn} --secret-string …\``,
       );
     }
     return value;

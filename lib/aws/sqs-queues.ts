@@ -33,7 +33,7 @@ export class SendRefreshesError extends Error {
 }
 
 /**
- * The refresh queue over the official SQS client: one `{"customerId"}` message per id,
+ * The refresh queue over the official SQS client: one `{"customerId", "workspace"}` message per id,
  * `SendMessageBatch` in tens. A call that fails as a whole is retried by the SDK (which also
  * checks each accepted body's MD5). Entries SQS fails one by one are sent again, alone, with
  * backoff — unless SQS says the sender is at fault (`SenderFault`), which no retry can fix.
@@ -46,14 +46,23 @@ export class SqsRefreshQueue implements RefreshQueue {
     private readonly sleep: (ms: number) => Promise<void> = realSleep,
   ) {}
 
-  async sendRefreshes(ids: readonly string[], source: SyncSource): Promise<void> {
-    for (let i = 0; i < ids.length; i += 10) await this.sendBatch(ids.slice(i, i + 10), source);
+  async sendRefreshes(
+    ids: readonly string[],
+    source: SyncSource,
+    workspace: string,
+  ): Promise<void> {
+    for (let i = 0; i < ids.length; i += 10)
+      await this.sendBatch(ids.slice(i, i + 10), source, workspace);
   }
 
-  private async sendBatch(ids: readonly string[], source: SyncSource): Promise<void> {
+  private async sendBatch(
+    ids: readonly string[],
+    source: SyncSource,
+    workspace: string,
+  ): Promise<void> {
     let entries: SendMessageBatchRequestEntry[] = ids.map((id, k) => ({
       Id: String(k),
-      MessageBody: JSON.stringify({ customerId: id }),
+      MessageBody: JSON.stringify({ customerId: id, workspace }),
       MessageAttributes: { syncSource: { DataType: 'String', StringValue: source } },
     }));
     await retryFailedEntries<{ lost: string[]; codes: string }>(

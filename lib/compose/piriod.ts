@@ -1,10 +1,16 @@
 /** Composition: the Piriod client from settings or the environment (CLI and Lambda). */
 
 import type { SdkBudget } from '../aws/sdk-budgets.js';
-import { loadPiriodConfig, loadPiriodSettings, type PiriodSettings } from '../config.js';
+import {
+  loadPiriodConfig,
+  loadPiriodConnection,
+  loadWorkspaces,
+  type PiriodSettings,
+  type WorkspaceConfig,
+} from '../config.js';
 import { type AttemptInfo, PiriodClient } from '../piriod/client.js';
-import type { TokenSource } from '../ports.js';
-import { apiTokenSource } from './secrets.js';
+import type { PiriodWorkspaces, TokenSource, WorkspacePiriod } from '../ports.js';
+import { secretsOf } from './secrets.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -32,18 +38,54 @@ export function piriodFromEnv(env: Env): { settings: PiriodSettings; client: Pir
   return { settings, client: piriodClient(settings, token) };
 }
 
+/** A function's Piriod workspaces, with the settings they were built from. */
+export interface LambdaWorkspaces extends PiriodWorkspaces {
+  /** The configured workspaces (ids, modes, where their secrets are). */
+  readonly configs: readonly WorkspaceConfig[];
+  /** Piriod requests by id in flight at once per workspace (`PIRIOD_CONCURRENCY`). */
+  readonly concurrency: number;
+}
+
 /**
- * Piriod for a Lambda: settings from the environment, the token from {@link apiTokenSource}
- * (Secrets Manager, cached, re-read on a 401). Reads the token once up front, so a missing
- * secret stops the cold start with the command that fixes it. `budget` bounds the secret reads.
+ * Piriod for a Lambda: every configured workspace ({@link loadWorkspaces}), each with its own
+ * client and token (Secrets Manager, cached, re-read on a 401). A workspace's token is read
+ * when the workspace is first opened, so a missing secret fails that workspace's work with
+ * the command that fixes it, and never another's; a failed open is tried again next time.
+ * `budget` bounds the secret reads.
  */
-export async function piriodForLambda(
+export function piriodWorkspacesForLambda(
   env: Env,
-  onAttempt?: (a: AttemptInfo) => void,
+  onAttempt?: (a: AttemptInfo, workspace: string) => void,
   budget?: SdkBudget,
-) {
-  const settings = loadPiriodSettings(env);
-  const token = apiTokenSource(env, budget);
-  await token.get();
-  return { settings, client: piriodClient(settings, token, onAttempt) };
+): LambdaWorkspaces {
+  const connection = loadPiriodConnection(env);
+  const configs = loadWorkspaces(env);
+  const secrets = secretsOf(env, budget);
+  const opened = new Map<string, Promise<WorkspacePiriod>>();
+  const open = async (config: WorkspaceConfig): Promise<WorkspacePiriod> => {
+    const token = secrets.apiToken(config.apiToken);
+    await token.get();
+    const settings = { ...connection, workspace: config.id, testMode: config.testMode };
+    return {
+      piriod: piriodClient(settings, token, onAttempt && ((a) => onAttempt(a, config.id))),
+      workspace: config.id,
+      testMode: config.testMode,
+    };
+  };
+  return {
+    configs,
+    ids: configs.map((c) => c.id),
+    concurrency: connection.concurrency,
+    open: (id) => {
+      const config = configs.find((c) => c.id === id);
+      if (!config) return Promise.reject(new Error(`workspace ${id} is not configured`));
+      let p = opened.get(id);
+      if (!p) {
+        p = open(config);
+        opened.set(id, p);
+        p.catch(() => opened.delete(id));
+      }
+      return p;
+    },
+  };
 }

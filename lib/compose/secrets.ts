@@ -1,6 +1,8 @@
 import type { SdkBudget } from '../aws/sdk-budgets.js';
 import {
   SECRET_MAX_AGE_SECONDS,
+  type SecretLocation,
+  type SecretReader,
   type SecretSource,
   secretSource,
   secretsManagerReader,
@@ -17,24 +19,17 @@ const TOKEN_REFRESH_INTERVAL_MS = 5_000;
 const WEBHOOK_SECRET_REFRESH_INTERVAL_MS = 60_000;
 
 /**
- * The Piriod token of a function: `PIRIOD_API_TOKEN`, or the secret named by
- * `PIRIOD_API_TOKEN_SECRET_ARN`, cached for minutes and re-read when Piriod rejects it.
+ * Where a function's secrets are read: one Secrets Manager reader (one client per region,
+ * cached for minutes) for every workspace's secrets. `budget` bounds each read.
  */
-export function apiTokenSource(env: Env, budget?: SdkBudget): SecretSource {
-  return secretSource(env, {
-    name: 'PIRIOD_API_TOKEN',
-    arnVar: 'PIRIOD_API_TOKEN_SECRET_ARN',
-    read: secretsManagerReader(env, SECRET_MAX_AGE_SECONDS, budget),
-    minRefreshMs: TOKEN_REFRESH_INTERVAL_MS,
-  });
-}
-
-/** The webhook's signing secret: `PIRIOD_WEBHOOK_SECRET` or `PIRIOD_WEBHOOK_SECRET_ARN`. */
-export function webhookSecretSource(env: Env, budget?: SdkBudget): SecretSource {
-  return secretSource(env, {
-    name: 'PIRIOD_WEBHOOK_SECRET',
-    arnVar: 'PIRIOD_WEBHOOK_SECRET_ARN',
-    read: secretsManagerReader(env, SECRET_MAX_AGE_SECONDS, budget),
-    minRefreshMs: WEBHOOK_SECRET_REFRESH_INTERVAL_MS,
-  });
+export function secretsOf(env: Env, budget?: SdkBudget) {
+  const read: SecretReader = secretsManagerReader(env, SECRET_MAX_AGE_SECONDS, budget);
+  return {
+    /** A workspace's Piriod token, re-read when Piriod rejects it. */
+    apiToken: (location: SecretLocation): SecretSource =>
+      secretSource(location, { read, minRefreshMs: TOKEN_REFRESH_INTERVAL_MS }),
+    /** A workspace's webhook signing secret, re-read after a mismatch at most once a minute. */
+    webhookSecret: (location: SecretLocation): SecretSource =>
+      secretSource(location, { read, minRefreshMs: WEBHOOK_SECRET_REFRESH_INTERVAL_MS }),
+  };
 }

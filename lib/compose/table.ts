@@ -43,16 +43,19 @@ function functionTable(env: Env, budget?: SdkBudget) {
   return { client: documentClientFor(config, budget), tableName: config.tableName };
 }
 
-/** The write-rule store and the cycle lease of `scope` on one client, for `full-mirror`. */
-export function storeAndLeaseFromEnv(
+/**
+ * The write-rule store and the cycle lease of each workspace's scope on one client, for
+ * `full-mirror`.
+ */
+export function storeAndLeasesFromEnv(
   env: Env,
-  scope: MirrorScope,
   budget?: SdkBudget,
-): { store: DynamoCustomerStore; lease: DynamoCycleLease } {
+): { store: DynamoCustomerStore; leaseOf(scope: MirrorScope): DynamoCycleLease } {
   const { client, tableName } = functionTable(env, budget);
   return {
     store: new DynamoCustomerStore({ client, tableName }),
-    lease: new DynamoCycleLease({ client, tableName, leaseId: fullMirrorLeaseId(scope) }),
+    leaseOf: (scope) =>
+      new DynamoCycleLease({ client, tableName, leaseId: fullMirrorLeaseId(scope) }),
   };
 }
 

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { WORKSPACE_ID } from '../customer/workspaces.js';
 import { EVENT_SOURCE, REFRESH_REQUESTED } from './event-names.js';
 
 export {
@@ -18,14 +19,23 @@ export const MAX_IDS_PER_MESSAGE = 100;
  */
 export const canaryNonceSchema = z.string().check(z.regex(/^[A-Za-z0-9-]{8,64}$/));
 
+/** A workspace id in an event or message (`acc_…`). */
+export const workspaceIdSchema = z.string().check(z.regex(WORKSPACE_ID));
+
 /**
- * The detail of "Customer Refresh Requested": one id or a list (a contract), and optionally
+ * The detail of "Customer Refresh Requested": one id or a list (a contract), the Piriod
+ * `workspace` they belong to (required when the deployment mirrors several), and optionally
  * a `canary` nonce that the worker records once it has handled the message.
  */
 export const refreshDetailSchema = z.union([
-  z.object({ customerId: z.string(), canary: z.optional(canaryNonceSchema) }),
+  z.object({
+    customerId: z.string(),
+    workspace: z.optional(workspaceIdSchema),
+    canary: z.optional(canaryNonceSchema),
+  }),
   z.object({
     customerIds: z.array(z.string()).check(z.minLength(1), z.maxLength(MAX_IDS_PER_MESSAGE)),
+    workspace: z.optional(workspaceIdSchema),
     canary: z.optional(canaryNonceSchema),
   }),
 ]);
@@ -41,8 +51,19 @@ export const refreshEventSchema = z.object({
   resources: z.optional(z.array(z.string())),
 });
 
+/**
+ * What a schedule rule hands `full-mirror`: EventBridge's "Scheduled Event" (detail `{}`,
+ * the only workspace), or the rule's constant input naming the workspace to mirror.
+ */
+export const scheduledEventSchema = z.object({
+  'detail-type': z.literal('Scheduled Event'),
+  detail: z.optional(z.object({ workspace: z.optional(workspaceIdSchema) })),
+});
+
 /** The continuation event's detail. */
 export const continuationDetailSchema = z.object({
+  // The workspace of the cycle; absent in continuations put before several workspaces.
+  workspace: z.optional(workspaceIdSchema),
   startPage: z.number().check(z.int(), z.gte(1)),
   cycleStartedAt: z.string(),
   invocation: z.number().check(z.int(), z.gte(1)),

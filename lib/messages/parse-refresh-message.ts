@@ -8,6 +8,8 @@ export interface RefreshMessage {
   /** Ids that can never be Piriod ids (empty, `../`, 10 KB): rejected, never requested. */
   invalidIds: string[];
   origin: 'event' | 'webhook' | 'schedule';
+  /** The Piriod workspace named by the message; absent means "the only one". */
+  workspace?: string;
   /** The `canary` nonce of a `doctor` request: recorded once the message is handled. */
   canary?: string;
 }
@@ -52,15 +54,21 @@ export function parseRefreshMessage(
   const parsed = refreshDetailSchema.safeParse(detail);
   if (!parsed.success) {
     return {
-      reason: `expected {"customerId": "cus_…"} or {"customerIds": ["cus_…", …]} (1-100 ids): ${describe(parsed.error.issues)}`,
+      reason: `expected {"customerId": "cus_…"} or {"customerIds": ["cus_…", …]} (1-100 ids), optionally with "workspace": "acc_…": ${describe(parsed.error.issues)}`,
     };
   }
   const all = 'customerId' in parsed.data ? [parsed.data.customerId] : parsed.data.customerIds;
   const ids: string[] = [];
   const invalidIds: string[] = [];
   for (const id of new Set(all)) (isValidCustomerId(id) ? ids : invalidIds).push(id);
-  const canary = parsed.data.canary;
-  return canary === undefined ? { ids, invalidIds, origin } : { ids, invalidIds, origin, canary };
+  const { canary, workspace } = parsed.data;
+  return {
+    ids,
+    invalidIds,
+    origin,
+    ...(workspace === undefined ? {} : { workspace }),
+    ...(canary === undefined ? {} : { canary }),
+  };
 }
 
 /** True when {@link parseRefreshMessage} rejected the message. */

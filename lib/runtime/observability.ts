@@ -29,13 +29,14 @@ export const WEBHOOK_METRICS = {
 const REJECTION_REASONS: Record<number, string> = {
   400: 'malformed',
   401: 'signature',
+  404: 'unknown-workspace',
   405: 'method',
   413: 'too-large',
 };
 
 /**
  * Counts one webhook request by outcome; a rejection carries a `reason` dimension (a small,
- * fixed set: `malformed`, `signature`, `method`, `too-large`), never the request's content.
+ * fixed set: `malformed`, `signature`, `unknown-workspace`, `method`, `too-large`), never the request's content.
  */
 export function addWebhookMetric(
   metrics: Metrics,
@@ -56,6 +57,43 @@ export function createLogger(serviceName: string): Logger {
 /** EMF metrics of every function (flushed to stdout, picked up by CloudWatch). */
 export function createMetrics(serviceName: string): Metrics {
   return new Metrics({ namespace: METRICS_NAMESPACE, serviceName });
+}
+
+/** The dimension that says which Piriod workspace a number is about. */
+export const WORKSPACE_DIMENSION = 'Workspace';
+
+/** Metrics by workspace within one invocation; {@link WorkspaceMetrics.publish} flushes them all. */
+export interface WorkspaceMetrics {
+  /** The metrics of `workspace`: every metric added to them carries its `Workspace` dimension. */
+  of(workspace: string): Metrics;
+  publish(): void;
+}
+
+/**
+ * Per-workspace metrics of a function: one Powertools `Metrics` per workspace (created when
+ * first used, with `Workspace` as a default dimension beside `service`), so one invocation
+ * can count for several workspaces. Only configured workspaces reach it: a dimension value
+ * taken from a caller would mint metric series at the caller's will.
+ */
+export function createWorkspaceMetrics(serviceName: string): WorkspaceMetrics {
+  const byWorkspace = new Map<string, Metrics>();
+  return {
+    of(workspace) {
+      let m = byWorkspace.get(workspace);
+      if (!m) {
+        m = new Metrics({
+          namespace: METRICS_NAMESPACE,
+          serviceName,
+          defaultDimensions: { [WORKSPACE_DIMENSION]: workspace },
+        });
+        byWorkspace.set(workspace, m);
+      }
+      return m;
+    },
+    publish() {
+      for (const m of byWorkspace.values()) m.publishStoredMetrics();
+    },
+  };
 }
 
 /**

@@ -1,11 +1,14 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
+import type { WorkspaceMetrics } from './observability.js';
 
 /** What a function reports through: its Powertools logger and, for most, its metrics. */
 export interface Telemetry {
   logger: Logger;
   metrics?: Metrics;
+  /** Its metrics by workspace, flushed with the others. */
+  perWorkspace?: WorkspaceMetrics;
 }
 
 /**
@@ -20,7 +23,7 @@ export function reporting<A extends [unknown, Context?, ...unknown[]], R>(
   telemetry: Telemetry,
   handle: (...args: A) => Promise<R>,
 ): (...args: A) => Promise<R> {
-  const { logger, metrics } = telemetry;
+  const { logger, metrics, perWorkspace } = telemetry;
   return async (...args: A) => {
     const context = args[1];
     if (context) logger.addContext(context);
@@ -32,6 +35,7 @@ export function reporting<A extends [unknown, Context?, ...unknown[]], R>(
       throw err;
     } finally {
       metrics?.publishStoredMetrics();
+      perWorkspace?.publish();
       logger.resetKeys();
     }
   };

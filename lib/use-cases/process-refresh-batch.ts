@@ -1,13 +1,14 @@
 import { forEachConcurrent } from '../concurrency/pool.js';
 import { InvalidCustomerIdError } from '../customer/errors.js';
 import type { SyncSource } from '../customer/record.js';
+import { resolveWorkspace } from '../customer/workspaces.js';
 import {
   isBadMessage,
   parseRefreshMessage,
   type RefreshMessage,
 } from '../messages/parse-refresh-message.js';
 import { PiriodCredentialsError } from '../piriod/errors.js';
-import type { CanaryLog, DeadLetters } from '../ports.js';
+import type { CanaryLog, DeadLetters, PiriodWorkspaces } from '../ports.js';
 import { RunAbortedError } from './errors.js';
 import { type CustomerOutcome, type SyncSummary, Tally } from './outcome.js';
 import { syncCustomers } from './sync-customers.js';
@@ -23,7 +24,9 @@ export interface QueueMessage {
 }
 
 /** What the refresh worker's use case needs. */
-export type RefreshBatchDeps = Omit<SyncDeps, 'source'> & {
+export type RefreshBatchDeps = Omit<SyncDeps, 'source' | 'piriod' | 'workspace' | 'testMode'> & {
+  /** The workspaces mirrored: each message is refreshed from the one it names (or the only one). */
+  workspaces: PiriodWorkspaces;
   deadLetters: DeadLetters;
   /**
    * The refresh queue's `maxReceiveCount`: a message that fails transiently on this receive
@@ -49,6 +52,8 @@ export interface RefreshBatchResult {
    */
   unsent: UnsentDeadLetter[];
   summary: SyncSummary;
+  /** The summary of each workspace the batch refreshed customers of. */
+  byWorkspace: Map<string, SyncSummary>;
 }
 
 /** A dead letter that could not be sent, with why it was meant to be and why it failed. */
@@ -88,8 +93,11 @@ export async function processRefreshBatch(
   };
 
   const parsed = new Map<string, RefreshMessage>();
-  const bySource = new Map<SyncSource, string[]>();
+  /** The workspace of each parsed message. */
+  const workspaceOf = new Map<string, string>();
+  const groups = new Map<string, Map<SyncSource, string[]>>();
   const claimed = new Set<string>();
+  const configured = deps.workspaces.ids.map((id) => ({ id }));
   // Messages on their last receive claim their customers first: with little time left,
   // those are the ones a retry can no longer save.
   const byUrgency = [...messages].sort((a, b) => (b.receiveCount ?? 0) - (a.receiveCount ?? 0));
@@ -99,47 +107,82 @@ export async function processRefreshBatch(
       toDlq(m, p.reason);
       continue;
     }
+    // A message for no configured workspace can never be refreshed: a retry would not help.
+    const target = resolveWorkspace(configured, p.workspace);
+    if ('problem' in target) {
+      toDlq(m, target.reason, p.ids[0] ?? (p.invalidIds[0] && shortId(p.invalidIds[0])));
+      continue;
+    }
+    const workspace = target.workspace.id;
     parsed.set(m.messageId, p);
+    workspaceOf.set(m.messageId, workspace);
     for (const id of p.invalidIds) toDlq(m, new InvalidCustomerIdError(id).message, shortId(id));
+    const bySource = groups.get(workspace) ?? new Map<SyncSource, string[]>();
     const group = bySource.get(p.origin) ?? [];
     for (const id of p.ids) {
-      if (claimed.has(id)) continue; // coalesced: one Piriod request per customer per batch
-      claimed.add(id);
+      // Coalesced: one Piriod request per customer of a workspace per batch.
+      if (claimed.has(keyOf(workspace, id))) continue;
+      claimed.add(keyOf(workspace, id));
       group.push(id);
     }
     bySource.set(p.origin, group);
+    groups.set(workspace, bySource);
   }
 
   const outcomes = new Map<string, CustomerOutcome>();
   const tally = new Tally();
-  let aborted: RunAbortedError | undefined;
-  for (const [source, ids] of bySource) {
-    if (ids.length === 0 || aborted) continue;
-    try {
-      // Each group has its own pipeline; the deadline in `deps` bounds them all together.
-      const r = await syncCustomers(ids, { ...deps, source });
-      for (const [id, o] of r.outcomes) {
-        outcomes.set(id, o);
-        tally.add(o);
+  const tallies = new Map<string, Tally>();
+  const aborted = new Map<string, RunAbortedError>();
+  /** Workspaces whose reader could not be opened (their token unreadable), with why. */
+  const unopened = new Map<string, string>();
+  // Workspaces side by side, each with its own token and pace; one that fails (a revoked
+  // token) stops only its own customers. The deadline in `deps` bounds them all together.
+  const settled = await Promise.allSettled(
+    [...groups].map(async ([workspace, bySource]) => {
+      let piriod: Awaited<ReturnType<PiriodWorkspaces['open']>>;
+      try {
+        piriod = await deps.workspaces.open(workspace);
+      } catch (err) {
+        unopened.set(workspace, `not refreshed: workspace ${workspace}: ${(err as Error).message}`);
+        return;
       }
-    } catch (err) {
-      if (!(err instanceof RunAbortedError)) throw err;
-      aborted = err;
-    }
-  }
+      const wsTally = new Tally();
+      tallies.set(workspace, wsTally);
+      for (const [source, ids] of bySource) {
+        if (ids.length === 0 || aborted.has(workspace)) continue;
+        try {
+          const r = await syncCustomers(ids, { ...deps, ...piriod, source });
+          for (const [id, o] of r.outcomes) {
+            outcomes.set(keyOf(workspace, id), o);
+            tally.add(o);
+            wsTally.add(o);
+          }
+        } catch (err) {
+          if (!(err instanceof RunAbortedError)) throw err;
+          aborted.set(workspace, err);
+        }
+      }
+    }),
+  );
+  const crashed = settled.find((r) => r.status === 'rejected');
+  if (crashed) throw crashed.reason;
 
-  const credentials = aborted?.cause instanceof PiriodCredentialsError ? aborted.cause : undefined;
   const notStarted = new Set<string>();
   for (const m of messages) {
     const p = parsed.get(m.messageId);
-    if (!p) continue;
+    const workspace = workspaceOf.get(m.messageId);
+    if (!p || workspace === undefined) continue;
+    const abort = aborted.get(workspace);
+    const credentials = abort?.cause instanceof PiriodCredentialsError ? abort.cause : undefined;
+    const unopenedReason = unopened.get(workspace);
     // Customers of this message that a later receive may still refresh, with why they failed.
     const transient: { id: string; reason: string }[] = [];
     for (const id of p.ids) {
-      const o = outcomes.get(id);
+      const o = outcomes.get(keyOf(workspace, id));
       if (!o) {
         if (credentials) toDlq(m, credentials.message, id);
-        else if (aborted) transient.push({ id, reason: `not refreshed: ${aborted.message}` });
+        else if (unopenedReason) transient.push({ id, reason: unopenedReason });
+        else if (abort) transient.push({ id, reason: `not refreshed: ${abort.message}` });
         else {
           notStarted.add(id);
           transient.push({ id, reason: NOT_STARTED });
@@ -159,13 +202,14 @@ export async function processRefreshBatch(
   }
   const { sent, unsent } = await sendDeadLetters(letters, deps.deadLetters);
   for (const u of unsent) retry.add(u.messageId);
-  await recordCanaries(messages, parsed, outcomes, retry, deps);
+  await recordCanaries(messages, parsed, workspaceOf, outcomes, retry, deps);
   return {
     retry,
     deadLettered: sent,
     notStarted: notStarted.size,
     unsent,
     summary: tally.summary(),
+    byWorkspace: new Map([...tallies].map(([w, t]) => [w, t.summary()])),
   };
 }
 
@@ -203,6 +247,7 @@ async function sendDeadLetters(
 async function recordCanaries(
   messages: readonly QueueMessage[],
   parsed: Map<string, RefreshMessage>,
+  workspaceOf: Map<string, string>,
   outcomes: Map<string, CustomerOutcome>,
   retry: Set<string>,
   deps: RefreshBatchDeps,
@@ -220,7 +265,8 @@ async function recordCanaries(
         nonce: p.canary,
         customerId: shortId(customerId),
         handledAt: deps.clock.now().toISOString(),
-        result: outcomes.get(customerId)?.result ?? 'failed',
+        result:
+          outcomes.get(keyOf(workspaceOf.get(m.messageId) ?? '', customerId))?.result ?? 'failed',
       });
     } catch {
       // See above: the canary is evidence for `doctor`, not work to retry.
@@ -238,6 +284,11 @@ function isLastReceive(m: QueueMessage, maxReceiveCount: number | undefined): bo
     m.receiveCount !== undefined &&
     m.receiveCount >= maxReceiveCount
   );
+}
+
+/** A customer of a workspace (ids are Piriod's; the workspace keeps two apart regardless). */
+function keyOf(workspace: string, id: string): string {
+  return `${workspace}\n${id}`;
 }
 
 function shortId(id: string): string {

@@ -1,4 +1,5 @@
 import { isPiriodCustomerId } from '../customer/errors.js';
+import { resolveWorkspace } from '../customer/workspaces.js';
 import {
   isSignatureFormat,
   topLevelKeyOrder,
@@ -15,6 +16,8 @@ export interface WebhookRequest {
   headers: Record<string, string | undefined>;
   body: string | undefined;
   isBase64Encoded?: boolean;
+  /** The `workspace` query parameter: Piriod's endpoint for W is `<url>?workspace=W`. */
+  workspace?: string;
 }
 
 /** The answer, plus what happened for logs and metrics (never the payload's secrets). */
@@ -29,16 +32,25 @@ export interface WebhookResponse {
   customerId?: string;
   /** The event name of a signed notification. */
   event?: string;
+  /** The configured workspace the request was for (never an unknown caller-given value). */
+  workspace?: string;
 }
 
-/** The receiver's ports: the signing secret (re-readable after a rotation) and the bus. */
+/**
+ * The receiver's ports: each workspace's signing secret (re-readable after a rotation) and
+ * the bus.
+ */
 export interface ReceiveWebhookPorts {
-  secret: RefreshableSecret;
+  /** The configured workspaces, in order. */
+  workspaces: readonly string[];
+  /** The signing secret of a configured workspace's webhook endpoint. */
+  secretOf(workspace: string): RefreshableSecret;
   requests: RefreshRequests;
 }
 
 /**
  * Piriod webhook receiver, checking in this order (docs/events.md, "The webhook receiver"): non-POST → 405; body over 64 KiB → 413;
+ * `?workspace=` naming no configured workspace → 404, or missing while several are → 400;
  * body not a JSON object → 400; missing or wrong `x-piriod-signature` → 401 (checked over
  * the parsed payload's values, in constant time); signed but not `{event, object_id}`
  * strings → 400; a customer notification (`object_id` a valid `cus_…` id) → a "Customer
@@ -76,53 +88,80 @@ export async function receiveWebhook(
   if (approxBytes > MAX_WEBHOOK_BYTES) {
     return reply(413, { error: `body over ${MAX_WEBHOOK_BYTES} bytes` }, 'rejected');
   }
+  const target = resolveWorkspace(
+    deps.workspaces.map((id) => ({ id })),
+    req.workspace,
+  );
+  if ('problem' in target) {
+    return target.problem === 'unknown'
+      ? reply(
+          404,
+          {
+            error:
+              'unknown workspace: register <url>?workspace=acc_… with a workspace this deployment mirrors',
+          },
+          'rejected',
+        )
+      : reply(
+          400,
+          {
+            error: `workspace missing: this deployment mirrors several workspaces; register <url>?workspace=acc_… in each`,
+          },
+          'rejected',
+        );
+  }
+  const workspace = target.workspace.id;
+  const at: typeof reply = (statusCode, body, outcome, extra = {}) =>
+    reply(statusCode, body, outcome, { workspace, ...extra });
   const text = req.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   let payload: unknown;
   try {
     payload = JSON.parse(text);
   } catch {
-    return reply(400, { error: 'body is not JSON' }, 'rejected');
+    return at(400, { error: 'body is not JSON' }, 'rejected');
   }
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-    return reply(400, { error: 'body is not a JSON object' }, 'rejected');
+    return at(400, { error: 'body is not a JSON object' }, 'rejected');
   }
   const fields = payload as Record<string, unknown>;
   const signature = req.headers['x-piriod-signature'];
   // The header's syntax is checked before the secret is read: garbage costs no secret read.
   if (!isSignatureFormat(signature)) {
-    return reply(401, { error: 'missing or malformed x-piriod-signature' }, 'rejected');
+    return at(401, { error: 'missing or malformed x-piriod-signature' }, 'rejected');
   }
   const order = topLevelKeyOrder(text);
-  const secret = await deps.secret.get();
+  // Each workspace's endpoint has its own secret: another workspace's signature is a 401.
+  const secrets = deps.secretOf(workspace);
+  const secret = await secrets.get();
   let valid = verifyWebhookSignature(fields, signature, secret, order);
   if (!valid) {
     // The secret may have been rotated; refresh() re-reads it at most once a minute.
-    const fresh = await deps.secret.refresh();
+    const fresh = await secrets.refresh();
     if (fresh !== secret) valid = verifyWebhookSignature(fields, signature, fresh, order);
   }
-  if (!valid) return reply(401, { error: 'missing or invalid x-piriod-signature' }, 'rejected');
+  if (!valid) return at(401, { error: 'missing or invalid x-piriod-signature' }, 'rejected');
   const { event, object_id: objectId } = fields;
   if (typeof event !== 'string' || typeof objectId !== 'string') {
-    return reply(400, { error: 'expected {"event": string, "object_id": string}' }, 'rejected');
+    return at(400, { error: 'expected {"event": string, "object_id": string}' }, 'rejected');
   }
   // Customer event names are undocumented, so the id decides; a customer-looking name or
   // `cus_` prefix with a malformed id is a malformed notification.
   if (!isPiriodCustomerId(objectId)) {
     if (objectId.startsWith('cus_') || /^customers?[._]/i.test(event)) {
-      return reply(400, { error: 'object_id is not a valid customer id' }, 'rejected', { event });
+      return at(400, { error: 'object_id is not a valid customer id' }, 'rejected', { event });
     }
-    return reply(200, { status: 'ignored', event }, 'ignored', { event });
+    return at(200, { status: 'ignored', event }, 'ignored', { event });
   }
   try {
-    await deps.requests.request([objectId], 'webhook');
+    await deps.requests.request([objectId], 'webhook', workspace);
   } catch {
     // Visible to Piriod (and retried by it); the receiver never claims success it did not have.
-    return reply(500, { error: 'could not queue the refresh; retry later' }, 'publish-failed', {
+    return at(500, { error: 'could not queue the refresh; retry later' }, 'publish-failed', {
       event,
       customerId: objectId,
     });
   }
-  return reply(200, { status: 'accepted', customerId: objectId }, 'refresh-requested', {
+  return at(200, { status: 'accepted', customerId: objectId }, 'refresh-requested', {
     event,
     customerId: objectId,
   });

@@ -71,9 +71,10 @@ export async function runScheduledMirror(
 ): Promise<ScheduledMirrorResult | SkippedInvocation> {
   const now = deps.clock.now().toISOString();
   const resume = options.resume;
+  const workspace = deps.workspace;
   const state: ContinuationState & { lease: string } = resume
-    ? { ...resume, lease: resume.lease ?? randomUUID() }
-    : { startPage: 1, cycleStartedAt: now, invocation: 1, lease: randomUUID() };
+    ? { ...resume, workspace, lease: resume.lease ?? randomUUID() }
+    : { workspace, startPage: 1, cycleStartedAt: now, invocation: 1, lease: randomUUID() };
   const claim = {
     token: state.lease,
     cycleStartedAt: state.cycleStartedAt,
@@ -90,11 +91,12 @@ export async function runScheduledMirror(
     const result = await mirrorAll(deps, {
       startPage: state.startPage,
       deadline: options.deadline,
-      handOff: (ids) => deps.queue.sendRefreshes(ids, 'schedule'),
+      handOff: (ids) => deps.queue.sendRefreshes(ids, 'schedule', workspace),
     });
     let continuedAt: ContinuationState | undefined;
     if (!result.completed && result.nextPage !== undefined) {
       continuedAt = {
+        workspace,
         startPage: result.nextPage,
         cycleStartedAt: state.cycleStartedAt,
         invocation: state.invocation + 1,

@@ -12,6 +12,7 @@ import {
 } from '../support/fakes.js';
 import { scanTable } from '../support/oracle.js';
 import { cliEnv, runMirror } from '../support/run-cli.js';
+import { fullMirrorOf, inWorkspace } from '../support/workspace-deps.js';
 
 // A token that looks real, so a leak anywhere is unmistakable.
 const TOKEN = 'sk_live_4f9c2e7a1b8d6350e9f1a2b3c4d5e6f7';
@@ -114,7 +115,7 @@ describe('scenario 6: credentials', () => {
         clock: systemClock,
       };
       const ids = sandbox.customers().map((c) => c.id);
-      await createSyncCustomersHandler(async () => deps)(
+      await createSyncCustomersHandler(async () => inWorkspace(deps))(
         sqsEvent([
           refreshEventBody({ customerIds: ids.slice(0, 50) }),
           '{"customerId":"cus_gone"}',
@@ -122,16 +123,18 @@ describe('scenario 6: credentials', () => {
         ]),
         lambdaContext(),
       );
-      await createSyncCustomersHandler(async () => ({ ...deps, piriod: wrong }))(
+      await createSyncCustomersHandler(async () => inWorkspace({ ...deps, piriod: wrong }))(
         sqsEvent(['{"customerId":"cus_x"}']),
         lambdaContext(),
       );
-      await createFullMirrorHandler(async () => ({
-        ...deps,
-        queue: new MemoryRefreshQueue(),
-        continuation: bus,
-        lease: t.lease({ workspace: sandbox.workspace }),
-      }))({ 'detail-type': 'Scheduled Event' }, lambdaContext());
+      await createFullMirrorHandler(async () =>
+        fullMirrorOf({
+          ...deps,
+          queue: new MemoryRefreshQueue(),
+          continuation: bus,
+          lease: t.lease({ workspace: sandbox.workspace }),
+        }),
+      )({ 'detail-type': 'Scheduled Event' }, lambdaContext());
     } finally {
       for (const spy of spies) spy.mockRestore();
     }

@@ -14,6 +14,7 @@ import {
 } from '../support/fakes.js';
 import { scanTable } from '../support/oracle.js';
 import { expectMirroredOrReported, fastClient, scenarioDeps } from '../support/scenario.js';
+import { inWorkspace, signedFor } from '../support/workspace-deps.js';
 
 let sandbox: Sandbox;
 let t: TestTable;
@@ -82,7 +83,7 @@ describe('scenario 5: hostile webhooks and refresh events', () => {
   it('rejects every forged or malformed webhook without publishing', async () => {
     const bus = new MemoryBus();
     const handler = createReceiveWebhookHandler(async () => ({
-      secret: fixedSecret(secret),
+      ...signedFor(fixedSecret(secret)),
       requests: bus,
     }));
     const attempts = [
@@ -116,7 +117,7 @@ describe('scenario 5: hostile webhooks and refresh events', () => {
   it('answers a 4xx, never a throw, to an 8 KB body nested 4,000 levels deep with any signature', async () => {
     const bus = new MemoryBus();
     const handler = createReceiveWebhookHandler(async () => ({
-      secret: fixedSecret(secret),
+      ...signedFor(fixedSecret(secret)),
       requests: bus,
     }));
     const deep = `{"event": ${'['.repeat(4000)}${']'.repeat(4000)}, "object_id": "cus_1"}`;
@@ -134,7 +135,7 @@ describe('scenario 5: hostile webhooks and refresh events', () => {
   it('checks the signature header’s format before reading the secret', async () => {
     const counted = countingSecret(secret);
     const handler = createReceiveWebhookHandler(async () => ({
-      secret: counted,
+      ...signedFor(counted),
       requests: new MemoryBus(),
     }));
     for (const signature of [undefined, '', 'sha256=abc', 'z'.repeat(64), 'a'.repeat(63)]) {
@@ -149,7 +150,7 @@ describe('scenario 5: hostile webhooks and refresh events', () => {
   it('publishes a refresh only for a real customer id, whatever split of the signed characters is sent', async () => {
     const bus = new MemoryBus();
     const handler = createReceiveWebhookHandler(async () => ({
-      secret: fixedSecret(secret),
+      ...signedFor(fixedSecret(secret)),
       requests: bus,
     }));
     // Piriod signs ''.join(values): all of these carry the same valid signature.
@@ -167,14 +168,16 @@ describe('scenario 5: hostile webhooks and refresh events', () => {
       const status = res.statusCode ?? 0;
       answers.set(status, (answers.get(status) ?? 0) + 1);
     }
-    expect(bus.refreshes).toEqual([{ ids: ['cus_01H8XYZ123ABC'], origin: 'webhook' }]);
+    expect(bus.refreshes).toEqual([
+      { ids: ['cus_01H8XYZ123ABC'], origin: 'webhook', workspace: 'acc_1' },
+    ]);
     expect([...answers.keys()].every((status) => status < 500)).toBe(true);
   });
 
   it('coalesces a flood of 1,000 valid notifications for one customer into a handful of Piriod requests', async () => {
     const bus = new MemoryBus();
     const receiver = createReceiveWebhookHandler(async () => ({
-      secret: fixedSecret(secret),
+      ...signedFor(fixedSecret(secret)),
       requests: bus,
     }));
     for (let i = 0; i < 1000; i++)
@@ -184,14 +187,16 @@ describe('scenario 5: hostile webhooks and refresh events', () => {
     const bodies = bus.refreshes.map((r) =>
       refreshEventBody({ customerId: r.ids[0] }, ['piriod-mirror:webhook']),
     );
-    const worker = createSyncCustomersHandler(async () => ({
-      piriod: fastClient(sandbox),
-      store: t.store,
-      deadLetters: new MemoryDeadLetters(),
-      workspace: sandbox.workspace,
-      concurrency: 4,
-      clock: systemClock,
-    }));
+    const worker = createSyncCustomersHandler(async () =>
+      inWorkspace({
+        piriod: fastClient(sandbox),
+        store: t.store,
+        deadLetters: new MemoryDeadLetters(),
+        workspace: sandbox.workspace,
+        concurrency: 4,
+        clock: systemClock,
+      }),
+    );
     sandbox.resetStats();
     for (let i = 0; i < bodies.length; i += 100) {
       expect(
@@ -203,14 +208,16 @@ describe('scenario 5: hostile webhooks and refresh events', () => {
 
   it('rejects refresh events with bad ids with a reason and never sends them to Piriod', async () => {
     const dlq = new MemoryDeadLetters();
-    const worker = createSyncCustomersHandler(async () => ({
-      piriod: fastClient(sandbox),
-      store: t.store,
-      deadLetters: dlq,
-      workspace: sandbox.workspace,
-      concurrency: 4,
-      clock: systemClock,
-    }));
+    const worker = createSyncCustomersHandler(async () =>
+      inWorkspace({
+        piriod: fastClient(sandbox),
+        store: t.store,
+        deadLetters: dlq,
+        workspace: sandbox.workspace,
+        concurrency: 4,
+        clock: systemClock,
+      }),
+    );
     sandbox.resetStats();
     const badIds = ['../', '', 'x'.repeat(10_240), 'cus_1/../../admin', 'cus_ok?x=1'];
     const res = await worker(

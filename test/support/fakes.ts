@@ -22,9 +22,16 @@ export class MemoryDeadLetters implements DeadLetters {
 /** In-memory refresh queue: the bare-detail messages full-mirror sends, with their source. */
 export class MemoryRefreshQueue implements RefreshQueue {
   readonly messages: { body: string; syncSource: SyncSource }[] = [];
-  async sendRefreshes(ids: readonly string[], source: SyncSource): Promise<void> {
+  async sendRefreshes(
+    ids: readonly string[],
+    source: SyncSource,
+    workspace: string,
+  ): Promise<void> {
     for (const id of ids)
-      this.messages.push({ body: JSON.stringify({ customerId: id }), syncSource: source });
+      this.messages.push({
+        body: JSON.stringify({ customerId: id, workspace }),
+        syncSource: source,
+      });
   }
   /** Takes up to `n` messages off the queue. */
   take(n: number) {
@@ -34,13 +41,17 @@ export class MemoryRefreshQueue implements RefreshQueue {
 
 /** In-memory bus for the ports the product puts events through. */
 export class MemoryBus implements RefreshRequests, ChangePublisher, MirrorContinuation {
-  readonly refreshes: { ids: string[]; origin: string }[] = [];
+  readonly refreshes: { ids: string[]; origin: string; workspace?: string }[] = [];
   readonly changes: CustomerChange[] = [];
   readonly continuations: ContinuationState[] = [];
   failRequests = false;
-  async request(ids: readonly string[], origin: 'webhook' | 'event'): Promise<void> {
+  async request(
+    ids: readonly string[],
+    origin: 'webhook' | 'event',
+    workspace?: string,
+  ): Promise<void> {
     if (this.failRequests) throw new Error('bus unavailable');
-    this.refreshes.push({ ids: [...ids], origin });
+    this.refreshes.push({ ids: [...ids], origin, ...(workspace ? { workspace } : {}) });
   }
   async publish(changes: readonly CustomerChange[]): Promise<void> {
     this.changes.push(...changes);

@@ -61,11 +61,15 @@ describe('SQS adapters (official SQS client)', () => {
       return defaultAnswer(r);
     });
     const ids = Array.from({ length: 23 }, (_, i) => `cus_${i}`);
-    await new SqsRefreshQueue(sqs(f.url), `${f.url}/q`, noWait).sendRefreshes(ids, 'schedule');
+    await new SqsRefreshQueue(sqs(f.url), `${f.url}/q`, noWait).sendRefreshes(
+      ids,
+      'schedule',
+      'acc_1',
+    );
     const sizes = f.requests.map((r) => (r.body.Entries as unknown[]).length);
     expect(sizes).toEqual([10, 1, 10, 3]);
     const retried = f.requests[1]?.body.Entries as (Entry & { MessageAttributes: unknown })[];
-    expect(JSON.parse(retried[0]!.MessageBody)).toEqual({ customerId: 'cus_3' });
+    expect(JSON.parse(retried[0]!.MessageBody)).toEqual({ customerId: 'cus_3', workspace: 'acc_1' });
     expect(retried[0]?.MessageAttributes).toEqual({
       syncSource: { DataType: 'String', StringValue: 'schedule' },
     });
@@ -83,7 +87,9 @@ describe('SQS adapters (official SQS client)', () => {
       },
     }));
     const q = new SqsRefreshQueue(sqs(f.url), `${f.url}/q`, noWait);
-    const err = (await q.sendRefreshes(['cus_a', 'cus_b'], 'schedule').catch((e) => e)) as Error;
+    const err = (await q
+      .sendRefreshes(['cus_a', 'cus_b'], 'schedule', 'acc_1')
+      .catch((e) => e)) as Error;
     expect(err).toBeInstanceOf(SendRefreshesError);
     expect(err.message).toBe(
       'SQS refused refresh messages for cus_a, cus_b after 5 attempts (KmsThrottled, KmsThrottled)',
@@ -102,7 +108,7 @@ describe('SQS adapters (official SQS client)', () => {
       };
     });
     const q = new SqsRefreshQueue(sqs(f.url), `${f.url}/q`, noWait);
-    await expect(q.sendRefreshes(['cus_a', 'cus_b'], 'schedule')).rejects.toThrow(
+    await expect(q.sendRefreshes(['cus_a', 'cus_b'], 'schedule', 'acc_1')).rejects.toThrow(
       'SQS refused refresh messages for cus_a as malformed (sender fault) (InvalidParameterValue)',
     );
     expect(f.requests).toHaveLength(1);
@@ -255,7 +261,7 @@ describe('EventBridge bus (official EventBridge client)', () => {
     }));
     const bus = new EventBridgeBus(events(f.url), 'bus', noWait);
     const err = await bus
-      .continueFrom({ startPage: 3, cycleStartedAt: 'x', invocation: 1 })
+      .continueFrom({ workspace: 'acc_1', startPage: 3, cycleStartedAt: 'x', invocation: 1 })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PutEventsError);
     expect((err as Error).message).toBe('EventBridge rejected 1 of 1 events (MalformedDetail)');
@@ -287,12 +293,13 @@ describe('secrets (Powertools Parameters over the official Secrets Manager clien
       body: { ARN: r.body.SecretId, Name: 'piriod-token', SecretString: values.current },
     }));
     const env = { PIRIOD_API_TOKEN_SECRET_ARN: ARN, AWS_ENDPOINT_URL_SECRETS_MANAGER: f.url };
-    const token = secretSource(env, {
-      name: 'PIRIOD_API_TOKEN',
-      arnVar: 'PIRIOD_API_TOKEN_SECRET_ARN',
-      read: secretsManagerReader(env),
-      minRefreshMs: 0,
-    });
+    const token = secretSource(
+      { arn: ARN, names: { plain: 'PIRIOD_API_TOKEN', arn: 'PIRIOD_API_TOKEN_SECRET_ARN' } },
+      {
+        read: secretsManagerReader(env),
+        minRefreshMs: 0,
+      },
+    );
     return { f, token };
   }
 
@@ -321,10 +328,8 @@ describe('secrets (Powertools Parameters over the official Secrets Manager clien
     let now = 0;
     let reads = 0;
     const token = secretSource(
-      { PIRIOD_WEBHOOK_SECRET_ARN: ARN },
+      { arn: ARN, names: { plain: 'PIRIOD_WEBHOOK_SECRET', arn: 'PIRIOD_WEBHOOK_SECRET_ARN' } },
       {
-        name: 'PIRIOD_WEBHOOK_SECRET',
-        arnVar: 'PIRIOD_WEBHOOK_SECRET_ARN',
         read: async (_arn, { forceFetch }) => {
           if (forceFetch) reads++;
           return `whsecret_${reads}`;
@@ -344,20 +349,16 @@ describe('secrets (Powertools Parameters over the official Secrets Manager clien
 
   it('prefers the plain variable, and refuses the placeholder with the command that fixes it', async () => {
     const plain = secretSource(
-      { PIRIOD_API_TOKEN: ' sk_x ' },
+      { plain: ' sk_x ', names: { plain: 'PIRIOD_API_TOKEN', arn: 'PIRIOD_API_TOKEN_SECRET_ARN' } },
       {
-        name: 'PIRIOD_API_TOKEN',
-        arnVar: 'PIRIOD_API_TOKEN_SECRET_ARN',
         read: async () => 'unused',
         minRefreshMs: 0,
       },
     );
     expect(await plain.get()).toBe('sk_x');
     const unset = secretSource(
-      { PIRIOD_API_TOKEN_SECRET_ARN: 'arn:s' },
+      { arn: 'arn:s', names: { plain: 'PIRIOD_API_TOKEN', arn: 'PIRIOD_API_TOKEN_SECRET_ARN' } },
       {
-        name: 'PIRIOD_API_TOKEN',
-        arnVar: 'PIRIOD_API_TOKEN_SECRET_ARN',
         read: async () => 'SET-ME',
         minRefreshMs: 0,
       },

@@ -119,6 +119,7 @@ describe('handlers with a stalled AWS dependency report instead of hanging', () 
       const secret = 'whsecret_0123456789abcdef';
       const env = {
         PIRIOD_WEBHOOK_SECRET: secret,
+        PIRIOD_WORKSPACE: 'acc_1',
         EVENT_BUS_NAME: 'bus',
         AWS_ENDPOINT_URL_EVENTBRIDGE: stalled.url,
       };

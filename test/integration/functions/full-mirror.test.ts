@@ -20,6 +20,7 @@ import {
   MemoryRefreshQueue,
 } from '../../support/fakes.js';
 import { customerPart, expectedMirror, scanTable } from '../../support/oracle.js';
+import { fullMirrorOf, inWorkspace } from '../../support/workspace-deps.js';
 
 let sandbox: Sandbox;
 let t: TestTable;
@@ -49,7 +50,7 @@ function deps(queue: MemoryRefreshQueue, bus: MemoryBus, table: TestTable = t): 
     // time that holds only when pages are fetched one after another (no prefetch).
     pace: { requestsPerSecond: 0, concurrency: 1 },
   });
-  return {
+  return fullMirrorOf({
     piriod,
     store: table.store,
     lease: table.lease({ workspace: sandbox.workspace }),
@@ -57,7 +58,7 @@ function deps(queue: MemoryRefreshQueue, bus: MemoryBus, table: TestTable = t): 
     continuation: bus,
     workspace: sandbox.workspace,
     clock,
-  };
+  });
 }
 
 type Report = Awaited<ReturnType<ReturnType<typeof createFullMirrorHandler>>>;
@@ -93,14 +94,16 @@ async function drainQueue(queue: MemoryRefreshQueue) {
     workspace: sandbox.workspace,
   });
   const dlq = new MemoryDeadLetters();
-  const worker = createSyncCustomersHandler(async () => ({
-    piriod,
-    store: t.store,
-    deadLetters: dlq,
-    workspace: sandbox.workspace,
-    concurrency: 4,
-    clock,
-  }));
+  const worker = createSyncCustomersHandler(async () =>
+    inWorkspace({
+      piriod,
+      store: t.store,
+      deadLetters: dlq,
+      workspace: sandbox.workspace,
+      concurrency: 4,
+      clock,
+    }),
+  );
   while (queue.messages.length > 0) {
     const batch = queue.take(10).map((m) => ({ body: m.body, syncSource: m.syncSource }));
     const res = await worker(sqsEvent(batch), lambdaContext());
@@ -160,14 +163,15 @@ describe('full-mirror handler', () => {
     const counter = countCalls(client);
     const queue = new MemoryRefreshQueue();
     const bus = new MemoryBus();
+    const lease = new DynamoCycleLease({
+      client,
+      tableName: t.tableName,
+      leaseId: fullMirrorLeaseId({ workspace: sandbox.workspace }),
+    });
     const handler = createFullMirrorHandler(async () => ({
       ...deps(queue, bus),
       store: new DynamoCustomerStore({ client, tableName: t.tableName }),
-      lease: new DynamoCycleLease({
-        client,
-        tableName: t.tableName,
-        leaseId: fullMirrorLeaseId({ workspace: sandbox.workspace }),
-      }),
+      leaseOf: () => lease,
     }));
     return { handler, counter, queue, bus };
   }

@@ -3,6 +3,7 @@ import { createReceiveWebhookHandler } from '../../../functions/receive-webhook/
 import { webhookSignature } from '../../../lib/piriod/signature.js';
 import { functionUrlEvent, signedWebhook } from '../../support/events.js';
 import { fixedSecret, MemoryBus } from '../../support/fakes.js';
+import { signedFor } from '../../support/workspace-deps.js';
 
 const secret = 'whsecret_0123456789abcdef';
 let bus: MemoryBus;
@@ -11,7 +12,7 @@ let handler: ReturnType<typeof createReceiveWebhookHandler>;
 beforeEach(() => {
   bus = new MemoryBus();
   handler = createReceiveWebhookHandler(async () => ({
-    secret: fixedSecret(secret),
+    ...signedFor(fixedSecret(secret)),
     requests: bus,
   }));
 });
@@ -26,7 +27,9 @@ describe('receive-webhook handler', () => {
       status: 'accepted',
       customerId: 'cus_01H8XYZ123ABC',
     });
-    expect(bus.refreshes).toEqual([{ ids: ['cus_01H8XYZ123ABC'], origin: 'webhook' }]);
+    expect(bus.refreshes).toEqual([
+      { ids: ['cus_01H8XYZ123ABC'], origin: 'webhook', workspace: 'acc_1' },
+    ]);
   });
 
   it('routes on the cus_ prefix whatever the (undocumented) event name', async () => {

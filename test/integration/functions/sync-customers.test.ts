@@ -12,13 +12,18 @@ import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { refreshEventBody, sqsEvent } from '../../support/events.js';
 import { lambdaContext, MemoryDeadLetters, runningLambdaContext } from '../../support/fakes.js';
 import { scanTable } from '../../support/oracle.js';
+import { inWorkspace } from '../../support/workspace-deps.js';
 
 let sandbox: Sandbox;
 let t: TestTable;
 let dlq: MemoryDeadLetters;
 let ids: string[];
 
-function handler(overrides: Partial<SyncCustomersDeps> = {}) {
+function handler(
+  overrides: Partial<
+    Parameters<typeof inWorkspace>[0] & Omit<SyncCustomersDeps, 'workspaces'>
+  > = {},
+) {
   const piriod = new PiriodClient({
     baseUrl: sandbox.url,
     token: sandbox.token,
@@ -27,15 +32,17 @@ function handler(overrides: Partial<SyncCustomersDeps> = {}) {
     retry: { maxAttempts: 2 },
     sleep: async () => {},
   });
-  return createSyncCustomersHandler(async () => ({
-    piriod,
-    store: t.store,
-    deadLetters: dlq,
-    workspace: sandbox.workspace,
-    concurrency: 4,
-    clock: systemClock,
-    ...overrides,
-  }));
+  return createSyncCustomersHandler(async () =>
+    inWorkspace({
+      piriod,
+      store: t.store,
+      deadLetters: dlq,
+      workspace: sandbox.workspace,
+      concurrency: 4,
+      clock: systemClock,
+      ...overrides,
+    }),
+  );
 }
 
 beforeAll(async () => {

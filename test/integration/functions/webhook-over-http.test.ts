@@ -5,6 +5,7 @@ import { createReceiveWebhookHandler } from '../../../functions/receive-webhook/
 import { sendWebhook } from '../../../lib/sandbox/index.js';
 import { functionUrlEvent } from '../../support/events.js';
 import { fixedSecret, MemoryBus } from '../../support/fakes.js';
+import { signedFor } from '../../support/workspace-deps.js';
 
 const secret = 'whsecret_http_test';
 const bus = new MemoryBus();
@@ -14,7 +15,7 @@ let url: string;
 // The receiver behind a real HTTP listener, as a Function URL puts it: body and headers as sent.
 beforeAll(async () => {
   const handler = createReceiveWebhookHandler(async () => ({
-    secret: fixedSecret(secret),
+    ...signedFor(fixedSecret(secret)),
     requests: bus,
   }));
   server = createServer((req, res) => {
@@ -41,7 +42,7 @@ describe("the sandbox's signed webhook sender", () => {
     expect(
       await sendWebhook(url, secret, { event: 'customer.created', object_id: 'cus_NEW123' }),
     ).toBe(200);
-    expect(bus.refreshes).toEqual([{ ids: ['cus_NEW123'], origin: 'webhook' }]);
+    expect(bus.refreshes).toEqual([{ ids: ['cus_NEW123'], origin: 'webhook', workspace: 'acc_1' }]);
   });
 
   it('is rejected when signed with another secret', async () => {

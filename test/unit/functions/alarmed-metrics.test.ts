@@ -5,6 +5,7 @@ import { type EmfMetric, emfMetrics, stdoutOf } from '../../support/emf.js';
 import { functionUrlEvent, signedWebhook } from '../../support/events.js';
 import { fixedSecret, lambdaContext, MemoryBus } from '../../support/fakes.js';
 import { synthApp } from '../../support/synth.js';
+import { signedFor } from '../../support/workspace-deps.js';
 
 /*
  * A failure a handler answers instead of throwing (a 500 from the Function URL, a batch item
@@ -104,7 +105,7 @@ describe('alarms that watch what handlers answer instead of throwing', () => {
     const bus = new MemoryBus();
     bus.failRequests = true;
     const handler = handlers.receiveWebhook.createReceiveWebhookHandler(async () => ({
-      secret: fixedSecret('whsecret_test'),
+      ...signedFor(fixedSecret('whsecret_test')),
       requests: bus,
     }));
     let status: number | undefined;
@@ -126,7 +127,7 @@ describe('alarms that watch what handlers answer instead of throwing', () => {
 
   it('receive-webhook: counts every outcome, rejections by reason', async () => {
     const handler = handlers.receiveWebhook.createReceiveWebhookHandler(async () => ({
-      secret: fixedSecret('whsecret_test'),
+      ...signedFor(fixedSecret('whsecret_test')),
       requests: new MemoryBus(),
     }));
     const cases = [

@@ -6,6 +6,7 @@ import { metricsIn, stdoutOf } from '../../support/emf.js';
 import { fixture, functionUrlEvent, sqsEvent } from '../../support/events.js';
 import { fixedSecret, lambdaContext, MemoryBus, MemoryRefreshQueue } from '../../support/fakes.js';
 import { MemoryCycleLease, MemoryPiriod, MemoryStore } from '../../support/memory-ports.js';
+import { fullMirrorOf, inWorkspace, signedFor } from '../../support/workspace-deps.js';
 
 /*
  * What an operator sees when an invocation fails: the handlers' real Powertools logger and
@@ -38,15 +39,17 @@ afterEach(() => vi.restoreAllMocks());
 
 /** One scheduled full-mirror invocation over in-memory ports; what it wrote out. */
 function scheduledRun(piriod: MemoryPiriod, store: MemoryStore, lease = new MemoryCycleLease()) {
-  const handler = handlers.fullMirror.createFullMirrorHandler(async () => ({
-    piriod,
-    store,
-    queue: new MemoryRefreshQueue(),
-    continuation: new MemoryBus(),
-    lease,
-    workspace: 'acc_1',
-    clock,
-  }));
+  const handler = handlers.fullMirror.createFullMirrorHandler(async () =>
+    fullMirrorOf({
+      piriod,
+      store,
+      queue: new MemoryRefreshQueue(),
+      continuation: new MemoryBus(),
+      lease,
+      workspace: 'acc_1',
+      clock,
+    }),
+  );
   return stdoutOf(() => handler(fixture('scheduled-event.json'), lambdaContext(60_000)));
 }
 
@@ -125,14 +128,16 @@ describe('a full-mirror tick that finds a cycle running', () => {
 
 describe('the refresh worker reports what SQS refused', () => {
   it('a dead letter it could not send: logged with its reason and counted, the message retried', async () => {
-    const handler = handlers.syncCustomers.createSyncCustomersHandler(async () => ({
-      piriod: new MemoryPiriod([]),
-      store: new MemoryStore(),
-      deadLetters: { send: () => Promise.reject(new Error('SQS: KMS.DisabledException')) },
-      workspace: 'acc_1',
-      concurrency: 2,
-      clock,
-    }));
+    const handler = handlers.syncCustomers.createSyncCustomersHandler(async () =>
+      inWorkspace({
+        piriod: new MemoryPiriod([]),
+        store: new MemoryStore(),
+        deadLetters: { send: () => Promise.reject(new Error('SQS: KMS.DisabledException')) },
+        workspace: 'acc_1',
+        concurrency: 2,
+        clock,
+      }),
+    );
     let answer: unknown;
     const lines = await stdoutOf(async () => {
       answer = await handler(sqsEvent(['this is not json']), lambdaContext());
@@ -175,7 +180,7 @@ describe('the other handlers report on failure too', () => {
 
   it('receive-webhook: every log line carries the request id', async () => {
     const handler = handlers.receiveWebhook.createReceiveWebhookHandler(async () => ({
-      secret: fixedSecret('whsec'),
+      ...signedFor(fixedSecret('whsec')),
       requests: new MemoryBus(),
     }));
     const lines = await stdoutOf(() =>

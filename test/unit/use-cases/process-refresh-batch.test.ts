@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { PiriodCredentialsError, PiriodServerError } from '../../../lib/piriod/errors.js';
 import type { CanaryRecord } from '../../../lib/ports.js';
-import { processRefreshBatch } from '../../../lib/use-cases/process-refresh-batch.js';
+import {
+  processRefreshBatch,
+  type RefreshBatchDeps,
+} from '../../../lib/use-cases/process-refresh-batch.js';
 import { refreshEventBody } from '../../support/events.js';
 import { MemoryDeadLetters } from '../../support/fakes.js';
 import { MemoryPiriod, MemoryStore, steppingClock } from '../../support/memory-ports.js';
+import { inWorkspace } from '../../support/workspace-deps.js';
 
 const customer = (n: number) => ({ id: `cus_${n}`, name: `Cliente ${n}` });
 
@@ -19,10 +23,18 @@ function ports(piriod = new MemoryPiriod([customer(1), customer(2), customer(3)]
   };
 }
 
+/** The batch of one workspace's ports (`inWorkspace`). */
+function refresh(
+  messages: Parameters<typeof processRefreshBatch>[0],
+  d: Parameters<typeof inWorkspace>[0] & Omit<RefreshBatchDeps, 'workspaces'>,
+) {
+  return processRefreshBatch(messages, inWorkspace(d));
+}
+
 describe('processRefreshBatch with in-memory ports', () => {
   it('refreshes each distinct customer once for the whole batch, whatever the message shape', async () => {
     const d = ports();
-    const r = await processRefreshBatch(
+    const r = await refresh(
       [
         { messageId: 'm1', body: refreshEventBody({ customerIds: ['cus_1', 'cus_2'] }) },
         { messageId: 'm2', body: '{"customerId":"cus_2"}', attributes: { syncSource: 'schedule' } },
@@ -48,7 +60,7 @@ describe('processRefreshBatch with in-memory ports', () => {
       ...ports(piriod),
       canaries: { record: async (c: CanaryRecord) => void records.push(c) },
     };
-    const r = await processRefreshBatch(
+    const r = await refresh(
       [
         { messageId: 'ok', body: refreshEventBody({ customerId: 'cus_1', canary: 'nonce-ok-1' }) },
         { messageId: 'gone', body: '{"customerId":"cus_9","canary":"nonce-gone"}' },
@@ -66,7 +78,7 @@ describe('processRefreshBatch with in-memory ports', () => {
 
   it('dead-letters a bad message and an unknown id with their reasons, and retries nothing', async () => {
     const d = ports();
-    const r = await processRefreshBatch(
+    const r = await refresh(
       [
         { messageId: 'bad', body: 'not json' },
         { messageId: 'gone', body: '{"customerId":"cus_9"}' },
@@ -91,7 +103,7 @@ describe('processRefreshBatch with in-memory ports', () => {
       return get(id);
     };
     const d = ports(piriod);
-    const r = await processRefreshBatch(
+    const r = await refresh(
       [
         { messageId: 'm1', body: '{"customerId":"cus_1"}' },
         { messageId: 'm2', body: '{"customerId":"cus_2"}' },
@@ -109,7 +121,7 @@ describe('processRefreshBatch with in-memory ports', () => {
       throw new PiriodCredentialsError('Piriod rejected the token (401)');
     };
     const d = ports(piriod);
-    const r = await processRefreshBatch(
+    const r = await refresh(
       [
         { messageId: 'm1', body: '{"customerId":"cus_1"}' },
         { messageId: 'm2', body: '{"customerId":"cus_2"}' },
@@ -127,7 +139,7 @@ describe('processRefreshBatch with in-memory ports', () => {
       throw new PiriodServerError(`Piriod answered 503 (customer ${id})`, undefined, {});
     };
     const d = { ...ports(piriod), maxReceiveCount: 5 };
-    const r = await processRefreshBatch(
+    const r = await refresh(
       [
         { messageId: 'last', body: '{"customerId":"cus_1"}', receiveCount: 5 },
         { messageId: 'early', body: '{"customerId":"cus_2"}', receiveCount: 4 },
@@ -158,7 +170,7 @@ describe('processRefreshBatch with in-memory ports', () => {
       maxReceiveCount: 5,
       deadLetters: { send: () => Promise.reject(new Error('SQS down')) },
     };
-    const r = await processRefreshBatch(
+    const r = await refresh(
       [{ messageId: 'last', body: '{"customerId":"cus_1"}', receiveCount: 6 }],
       d,
     );
@@ -182,7 +194,7 @@ describe('processRefreshBatch with in-memory ports', () => {
         },
       },
     };
-    const r = await processRefreshBatch(
+    const r = await refresh(
       [
         {
           messageId: 'last',
@@ -221,7 +233,7 @@ describe('processRefreshBatch with in-memory ports', () => {
       },
     };
     const bodies = ['not json', '{"hello":"world"}', '{"customerId":"../x"}', '[]'];
-    const r = await processRefreshBatch(
+    const r = await refresh(
       bodies.map((body, i) => ({ messageId: `bad-${i}`, body })),
       d,
     );
@@ -244,7 +256,7 @@ describe('processRefreshBatch with in-memory ports', () => {
       deadline: 25_000,
       maxReceiveCount: 5,
     };
-    const r = await processRefreshBatch(
+    const r = await refresh(
       [1, 2, 3, 4, 5].map((n) => ({
         messageId: `m${n}`,
         body: `{"customerId":"cus_${n}"}`,
@@ -261,7 +273,7 @@ describe('processRefreshBatch with in-memory ports', () => {
 
   it('dead-letters a customer it had no time to start when the message is on its last receive', async () => {
     const d = { ...ports(), deadline: 0, maxReceiveCount: 5 };
-    const r = await processRefreshBatch(
+    const r = await refresh(
       [
         { messageId: 'last', body: '{"customerId":"cus_1"}', receiveCount: 5 },
         { messageId: 'first', body: '{"customerId":"cus_2"}', receiveCount: 1 },

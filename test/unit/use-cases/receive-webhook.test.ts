@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { webhookSignature } from '../../../lib/piriod/signature.js';
 import { receiveWebhook, type WebhookRequest } from '../../../lib/use-cases/receive-webhook.js';
 import { countingSecret, fixedSecret, MemoryBus } from '../../support/fakes.js';
+import { signedFor } from '../../support/workspace-deps.js';
 
 const SECRET = 'whsec_unit';
 
@@ -30,7 +31,7 @@ describe('receiveWebhook with in-memory ports', () => {
   it('turns a signed customer notification into one refresh request, then answers 200', async () => {
     const bus = new MemoryBus();
     const res = await receiveWebhook(signed({ event: 'customer.updated', object_id: 'cus_1' }), {
-      secret: fixedSecret(SECRET),
+      ...signedFor(fixedSecret(SECRET)),
       requests: bus,
     });
     expect(res).toMatchObject({
@@ -38,14 +39,14 @@ describe('receiveWebhook with in-memory ports', () => {
       outcome: 'refresh-requested',
       customerId: 'cus_1',
     });
-    expect(bus.refreshes).toEqual([{ ids: ['cus_1'], origin: 'webhook' }]);
+    expect(bus.refreshes).toEqual([{ ids: ['cus_1'], origin: 'webhook', workspace: 'acc_1' }]);
   });
 
   it('rejects a forged signature with 401 and publishes nothing', async () => {
     const bus = new MemoryBus();
     const res = await receiveWebhook(
       signed({ event: 'customer.updated', object_id: 'cus_1' }, 'not-the-secret'),
-      { secret: fixedSecret(SECRET), requests: bus },
+      { ...signedFor(fixedSecret(SECRET)), requests: bus },
     );
     expect(res.statusCode).toBe(401);
     expect(bus.refreshes).toEqual([]);
@@ -55,7 +56,7 @@ describe('receiveWebhook with in-memory ports', () => {
     const bus = new MemoryBus();
     const secret = rotatedSecret('whsec_old', SECRET);
     const res = await receiveWebhook(signed({ event: 'customer.created', object_id: 'cus_2' }), {
-      secret,
+      ...signedFor(secret),
       requests: bus,
     });
     expect(res.statusCode).toBe(200);
@@ -65,13 +66,13 @@ describe('receiveWebhook with in-memory ports', () => {
   it('ignores other signed events with 200, and answers 500 when the bus fails', async () => {
     const bus = new MemoryBus();
     const ignored = await receiveWebhook(signed({ event: 'invoice.paid', object_id: 'inv_1' }), {
-      secret: fixedSecret(SECRET),
+      ...signedFor(fixedSecret(SECRET)),
       requests: bus,
     });
     expect(ignored).toMatchObject({ statusCode: 200, outcome: 'ignored' });
     bus.failRequests = true;
     const failed = await receiveWebhook(signed({ event: 'customer.updated', object_id: 'cus_1' }), {
-      secret: fixedSecret(SECRET),
+      ...signedFor(fixedSecret(SECRET)),
       requests: bus,
     });
     expect(failed).toMatchObject({ statusCode: 500, outcome: 'publish-failed' });
@@ -79,7 +80,7 @@ describe('receiveWebhook with in-memory ports', () => {
 
   it('answers 405, 413 and 400 before reading the secret', async () => {
     const secret = countingSecret(SECRET);
-    const ports = { secret, requests: new MemoryBus() };
+    const ports = { ...signedFor(secret), requests: new MemoryBus() };
     const codes = [
       await receiveWebhook({ method: 'GET', headers: {}, body: undefined }, ports),
       await receiveWebhook({ method: 'POST', headers: {}, body: 'x'.repeat(70_000) }, ports),

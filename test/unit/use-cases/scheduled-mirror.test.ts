@@ -65,6 +65,7 @@ describe('runScheduledMirror with in-memory ports', () => {
     );
     expect(first.completed).toBe(false);
     expect(first.continuedAt).toEqual({
+      workspace: 'acc_1',
       startPage: first.nextPage,
       cycleStartedAt: '2026-11-25T12:00:00.000Z',
       invocation: 2,
@@ -104,8 +105,8 @@ describe('runScheduledMirror with in-memory ports', () => {
     );
     expect(r.handedOff).toBe(2);
     expect(queue.messages).toEqual([
-      { body: '{"customerId":"cus_2"}', syncSource: 'schedule' },
-      { body: '{"customerId":"cus_1"}', syncSource: 'schedule' },
+      { body: '{"customerId":"cus_2","workspace":"acc_1"}', syncSource: 'schedule' },
+      { body: '{"customerId":"cus_1","workspace":"acc_1"}', syncSource: 'schedule' },
     ]);
   });
 });

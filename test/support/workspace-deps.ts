@@ -1,0 +1,32 @@
+/**
+ * The one-workspace shapes tests write, turned into the ports of a deployment that mirrors
+ * several: a Piriod reader with its workspace becomes {@link PiriodWorkspaces}, a lease
+ * becomes a lease per scope, a signing secret becomes a secret per workspace.
+ */
+import {
+  type CycleLease,
+  oneWorkspace,
+  type PiriodReader,
+  type RefreshableSecret,
+} from '../../lib/ports.js';
+
+/** `{piriod, workspace, testMode, …rest}` → `{workspaces, …rest}`. */
+export function inWorkspace<
+  T extends { piriod: PiriodReader; workspace: string; testMode?: boolean },
+>(deps: T) {
+  const { piriod, workspace, testMode, ...rest } = deps;
+  return { ...rest, workspaces: oneWorkspace({ piriod, workspace, testMode: testMode ?? false }) };
+}
+
+/** As {@link inWorkspace}, and `lease` → `leaseOf` (the full mirror's shape). */
+export function fullMirrorOf<
+  T extends { piriod: PiriodReader; workspace: string; testMode?: boolean; lease: CycleLease },
+>(deps: T) {
+  const { lease, ...rest } = inWorkspace(deps);
+  return { ...rest, leaseOf: () => lease };
+}
+
+/** The receiver's secret ports for one workspace (`acc_1` unless named). */
+export function signedFor(secret: RefreshableSecret, workspace = 'acc_1') {
+  return { workspaces: [workspace], secretOf: () => secret };
+}
