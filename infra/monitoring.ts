@@ -21,13 +21,19 @@ export interface MonitoringProps {
   refreshQueue: sqs.IQueue;
   deadLetterQueue: sqs.IQueue;
   scheduleMinutes: number;
+  /** The workspaces' ids: full-mirror's metrics, and so its alarm and widgets, are per workspace. */
+  workspaces: readonly string[];
 }
 
 const OUTCOMES = ['created', 'updated', 'unchanged', 'stale', 'deleted', 'failed'] as const;
 
+/** The dimension that splits full-mirror's and the worker's outcome metrics by workspace. */
+export const WORKSPACE_DIMENSION = 'Workspace';
+
 /**
  * Alarms (DLQ not empty, refresh backlog age, function errors and throttles, no completed
- * full mirror in two periods) to an encrypted SNS topic, and a dashboard of the sync metrics.
+ * full mirror of a workspace in two periods) to an encrypted SNS topic, and a dashboard of
+ * the sync metrics.
  */
 export class Monitoring extends Construct {
   readonly topic: sns.Topic;
@@ -129,23 +135,31 @@ export class Monitoring extends Construct {
           }),
       );
     }
-    const completed = new cloudwatch.Metric({
-      namespace: METRICS_NAMESPACE,
-      metricName: 'MirrorCompleted',
-      dimensionsMap: { service: 'full-mirror' },
-      statistic: 'Sum',
-      period: Duration.minutes(props.scheduleMinutes * 2),
+    // One per workspace: a workspace whose cycles stop (a revoked token) must alarm even while
+    // the others complete. The first keeps the id a one-workspace stack deployed it under.
+    props.workspaces.forEach((workspace, i) => {
+      const completed = new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'MirrorCompleted',
+        dimensionsMap: { service: 'full-mirror', [WORKSPACE_DIMENSION]: workspace },
+        statistic: 'Sum',
+        period: Duration.minutes(props.scheduleMinutes * 2),
+      });
+      alarm(
+        'MirrorStalled',
+        completed.createAlarm(
+          this,
+          i === 0 ? 'MirrorStalledAlarm' : `MirrorStalledAlarm-${workspace}`,
+          {
+            alarmDescription: `No full mirror of workspace ${workspace} completed within two schedule periods`,
+            threshold: 1,
+            comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+            evaluationPeriods: 1,
+            treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+          },
+        ),
+      );
     });
-    alarm(
-      'MirrorStalled',
-      completed.createAlarm(this, 'MirrorStalledAlarm', {
-        alarmDescription: 'No full mirror completed within two schedule periods',
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      }),
-    );
 
     // Failures a handler answers instead of throwing raise no Errors alarm: these do.
     const failures = (service: string, metricName: string) =>
@@ -202,11 +216,11 @@ export class Monitoring extends Construct {
       );
     }
 
-    const outcome = (service: string, name: string) =>
+    const fullMirrorMetric = (workspace: string, name: string) =>
       new cloudwatch.Metric({
         namespace: METRICS_NAMESPACE,
         metricName: name,
-        dimensionsMap: { service },
+        dimensionsMap: { service: 'full-mirror', [WORKSPACE_DIMENSION]: workspace },
         statistic: 'Sum',
         period: Duration.minutes(5),
       });
@@ -215,27 +229,33 @@ export class Monitoring extends Construct {
     });
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({
-        title: 'Full mirror outcomes (full-mirror)',
-        left: OUTCOMES.map((o) => outcome('full-mirror', o)),
-        width: 12,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Refresh outcomes (sync-customers)',
-        left: OUTCOMES.map((o) => outcome('sync-customers', o)),
-        width: 12,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Piriod latency (ms)',
-        left: ['full-mirror', 'sync-customers'].map(
-          (s) =>
-            new cloudwatch.Metric({
-              namespace: METRICS_NAMESPACE,
-              metricName: 'PiriodLatency',
-              dimensionsMap: { service: s },
-              statistic: 'p99',
+        // Summed over whichever workspaces emitted them: a SEARCH finds every {service,
+        // Workspace} series, so the widget needs no line per workspace.
+        title: 'Refresh outcomes (sync-customers, all workspaces)',
+        left: OUTCOMES.map(
+          (o) =>
+            new cloudwatch.MathExpression({
+              expression: `SUM(${workspaceSearch('sync-customers', o, 'Sum', 300)})`,
+              label: o,
+              period: Duration.minutes(5),
+              usingMetrics: {},
             }),
         ),
-        width: 8,
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        // A percentile does not add up across workspaces: one line per service and workspace.
+        title: 'Piriod latency p99 (ms), by workspace',
+        left: ['full-mirror', 'sync-customers'].map(
+          (s) =>
+            new cloudwatch.MathExpression({
+              expression: workspaceSearch(s, 'PiriodLatency', 'p99', 300),
+              label: s,
+              period: Duration.minutes(5),
+              usingMetrics: {},
+            }),
+        ),
+        width: 12,
       }),
       new cloudwatch.GraphWidget({
         title: 'Queues',
@@ -247,20 +267,43 @@ export class Monitoring extends Construct {
         width: 8,
       }),
       new cloudwatch.GraphWidget({
-        // Skipped ticks are normal while a long cycle runs; skips with no completion are not.
-        title: 'Full mirror cycles',
-        left: ['MirrorCompleted', 'MirrorSkipped', 'MirrorAborted'].map((m) =>
-          outcome('full-mirror', m),
-        ),
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
         title: 'Function errors',
         left: [fullMirror.metricErrors(), worker.metricErrors(), receiver.metricErrors()],
         width: 8,
       }),
     );
+    // A row per workspace: its full mirror's outcomes and cycles.
+    for (const workspace of props.workspaces) {
+      dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: `Full mirror outcomes (${workspace})`,
+          left: OUTCOMES.map((o) => fullMirrorMetric(workspace, o)),
+          width: 12,
+        }),
+        new cloudwatch.GraphWidget({
+          // Skipped ticks are normal while a long cycle runs; skips with no completion are not.
+          title: `Full mirror cycles (${workspace})`,
+          left: ['MirrorCompleted', 'MirrorSkipped', 'MirrorAborted'].map((m) =>
+            fullMirrorMetric(workspace, m),
+          ),
+          width: 12,
+        }),
+      );
+    }
   }
+}
+
+/**
+ * A CloudWatch SEARCH for `metric` of `service` in every workspace: the series whose
+ * dimensions are exactly {service, Workspace}.
+ */
+export function workspaceSearch(
+  service: string,
+  metric: string,
+  statistic: string,
+  periodSeconds: number,
+): string {
+  return `SEARCH('{${METRICS_NAMESPACE},${WORKSPACE_DIMENSION},service} service="${service}" MetricName="${metric}"', '${statistic}', ${periodSeconds})`;
 }
 
 function cdkStackName(scope: Construct): string {

@@ -17,6 +17,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SECRET_PLACEHOLDER } from '../lib/aws/secret-value.js';
+import { formatWorkspaceList, type WorkspaceEntry } from '../lib/customer/workspaces.js';
 import {
   CUSTOMER_CHANGED,
   EVENT_SOURCE,
@@ -61,12 +62,15 @@ export const STACK_OUTPUTS = [
   'SyncCustomersFunctionName',
   'ScheduleRuleName',
   'ConsumerPolicyArn',
+  'ApiTokenSecretArns',
+  'WebhookSecretArns',
 ] as const;
 
 /**
  * Logical ids of resources that deployed stacks already hold, where a new id would replace
  * the resource: data (the table, the queues' messages, the secrets' values) or a mapping
- * Lambda allows only once per queue and function. A test pins them.
+ * Lambda allows only once per queue and function. A test pins them. The secrets are the
+ * first listed workspace's: a one-workspace stack that grows keeps its secrets' values.
  */
 export const DEPLOYED_LOGICAL_IDS = {
   table: 'CustomersTableB554B793',
@@ -75,12 +79,23 @@ export const DEPLOYED_LOGICAL_IDS = {
   deadLetterQueue: 'DeadLetterQueue9F481546',
   apiTokenSecret: 'ApiTokenSecret3A926DEB',
   webhookSecret: 'WebhookSecretF21E29CC',
+  // Not data, but ScheduleRuleName names it: the first workspace's schedule keeps it.
+  scheduleRule: 'ScheduleRuleDA5BD877',
   refreshQueueSource: 'SyncCustomersFunctionSqsEventSourcePiriodMirrorRefreshQueueEFB60F7779F8234F',
   tableStreamSource: 'PublishChangesFunctionTableStream639640F5',
 } as const;
 
 /** One of {@link STACK_OUTPUTS}. */
 export type StackOutputName = (typeof STACK_OUTPUTS)[number];
+
+/**
+ * Construct id of a per-workspace resource: the first workspace keeps the id a one-workspace
+ * stack deployed it under; the others get ids derived from their workspace id, so adding or
+ * removing one workspace never replaces another's secrets.
+ */
+export function workspaceConstructId(base: string, index: number, workspace: string): string {
+  return index === 0 ? base : `${base}-${workspace}`;
+}
 
 /** Props of the {@link PiriodMirrorStack}. */
 export interface PiriodMirrorStackProps extends StackProps {
@@ -103,7 +118,8 @@ export class PiriodMirrorStack extends Stack {
   constructor(scope: Construct, id: string, props: PiriodMirrorStackProps) {
     super(scope, id, props);
     const config = props.config;
-    if (config.workspace === PLACEHOLDER_WORKSPACE) {
+    const workspaces = config.workspaces;
+    if (workspaces.some((w) => w.id === PLACEHOLDER_WORKSPACE)) {
       Annotations.of(this).addWarningV2(
         'piriod-mirror:placeholder-workspace',
         `synthesized with the placeholder workspace ${PLACEHOLDER_WORKSPACE}: deploy with -c workspace=acc_…`,
@@ -166,32 +182,36 @@ export class PiriodMirrorStack extends Stack {
       deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
 
-    const apiToken = new secretsmanager.Secret(this, 'ApiTokenSecret', {
-      description: `Piriod API token for workspace ${config.workspace}; set it with put-secret-value`,
-      secretStringValue: SecretValue.unsafePlainText(SECRET_PLACEHOLDER),
-      // Kept on stack deletion: CloudFormation deletes a secret at once, with no recovery
-      // window, and the token is the operator's, not the stack's.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const webhookSecret = new secretsmanager.Secret(this, 'WebhookSecret', {
-      description:
-        'Signing secret (whsecret_…) of the Piriod webhook; set it with put-secret-value',
-      secretStringValue: SecretValue.unsafePlainText(SECRET_PLACEHOLDER),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    for (const secret of [apiToken, webhookSecret]) {
-      Validations.of(secret).acknowledge({
-        id: 'AwsSolutions-SMG4',
-        reason:
-          'Piriod has no API to issue tokens or webhook secrets, so Secrets Manager cannot rotate them; operators rotate in the Piriod dashboard and put-secret-value (docs/operations.md, Rotating secrets).',
-      });
-    }
+    // Per workspace: its API token, and the signing secret of its webhook endpoint (Piriod
+    // signs each endpoint with its own).
+    const secrets = workspaces.map((w, i) => ({
+      workspace: w,
+      apiToken: workspaceSecret(
+        this,
+        workspaceConstructId('ApiTokenSecret', i, w.id),
+        `Piriod API token for workspace ${w.id}; set it with put-secret-value`,
+      ),
+      webhook: workspaceSecret(
+        this,
+        workspaceConstructId('WebhookSecret', i, w.id),
+        `Signing secret (whsecret_…) of the Piriod webhook of workspace ${w.id}; set it with put-secret-value`,
+      ),
+    }));
+    const [first] = secrets;
+    if (!first) throw new Error('a stack mirrors at least one workspace');
+    // JSON maps workspace → secret ARN, as the functions and the outputs carry them.
+    const arnMap = (pick: (s: (typeof secrets)[number]) => secretsmanager.Secret) =>
+      Stack.of(this).toJsonString(
+        Object.fromEntries(secrets.map((s) => [s.workspace.id, pick(s).secretArn])),
+      );
+    const apiTokenArns = arnMap((s) => s.apiToken);
+    const webhookSecretArns = arnMap((s) => s.webhook);
+    const workspaceList = formatWorkspaceList(workspaces);
 
     const piriodEnv = {
       PIRIOD_API_URL: config.apiUrl,
-      PIRIOD_WORKSPACE: config.workspace,
-      PIRIOD_TEST_MODE: String(config.testMode),
-      PIRIOD_API_TOKEN_SECRET_ARN: apiToken.secretArn,
+      PIRIOD_WORKSPACES: workspaceList,
+      PIRIOD_API_TOKEN_SECRET_ARNS: apiTokenArns,
       CUSTOMERS_TABLE: table.tableName,
       EVENT_BUS_NAME: bus.eventBusName,
       POWERTOOLS_METRICS_NAMESPACE: 'PiriodMirror',
@@ -203,8 +223,9 @@ export class PiriodMirrorStack extends Stack {
       timeout: Duration.minutes(15),
       memorySize: 1024,
       logRetentionDays: config.logRetentionDays,
-      // One planner at a time: a slow cycle must not overlap the next.
-      reservedConcurrentExecutions: reserve(1),
+      // One planner per workspace at a time (each holds its workspace's lease): a slow cycle
+      // must not overlap the next, nor one workspace's cycle wait for another's.
+      reservedConcurrentExecutions: reserve(workspaces.length),
       environment: {
         ...piriodEnv,
         REFRESH_QUEUE_URL: refreshQueue.queueUrl,
@@ -241,8 +262,8 @@ export class PiriodMirrorStack extends Stack {
       reservedConcurrentExecutions: reserve(config.receiverConcurrency),
       environment: {
         EVENT_BUS_NAME: bus.eventBusName,
-        PIRIOD_WORKSPACE: config.workspace,
-        PIRIOD_WEBHOOK_SECRET_ARN: webhookSecret.secretArn,
+        PIRIOD_WORKSPACES: workspaceList,
+        PIRIOD_WEBHOOK_SECRET_ARNS: webhookSecretArns,
       },
     });
 
@@ -268,9 +289,19 @@ export class PiriodMirrorStack extends Stack {
       ),
     );
     for (const role of [fullMirror.role, worker.role]) {
-      role.addToPolicy(allow(['secretsmanager:GetSecretValue'], [apiToken.secretArn]));
+      role.addToPolicy(
+        allow(
+          ['secretsmanager:GetSecretValue'],
+          secrets.map((s) => s.apiToken.secretArn),
+        ),
+      );
     }
-    receiver.role.addToPolicy(allow(['secretsmanager:GetSecretValue'], [webhookSecret.secretArn]));
+    receiver.role.addToPolicy(
+      allow(
+        ['secretsmanager:GetSecretValue'],
+        secrets.map((s) => s.webhook.secretArn),
+      ),
+    );
     // The refresh queue for hand-offs; the dead-letter queue for Lambda's failure records of
     // its asynchronous invocations (the invoke config above).
     fullMirror.role.addToPolicy(
@@ -330,11 +361,22 @@ export class PiriodMirrorStack extends Stack {
         targets: [targetOf[rule.target]],
       });
     }
-    const schedule = new events.Rule(this, 'ScheduleRule', {
-      description: 'Full mirror of Piriod customers',
-      schedule: events.Schedule.rate(Duration.minutes(config.scheduleMinutes)),
-      targets: [new targets.LambdaFunction(fullMirror.fn, { deadLetterQueue, retryAttempts: 2 })],
-    });
+    // One schedule per workspace, naming it in a constant input: each workspace's cycle runs
+    // on its own, so one failing (a revoked token) never stops another's.
+    const schedules = workspaces.map(
+      (w, i) =>
+        new events.Rule(this, workspaceConstructId('ScheduleRule', i, w.id), {
+          description: `Full mirror of Piriod customers of workspace ${w.id}`,
+          schedule: events.Schedule.rate(Duration.minutes(config.scheduleMinutes)),
+          targets: [
+            new targets.LambdaFunction(fullMirror.fn, {
+              deadLetterQueue,
+              retryAttempts: 2,
+              event: events.RuleTargetInput.fromObject(scheduledEvent(w)),
+            }),
+          ],
+        }),
+    );
 
     let publisher: MirrorFunction | undefined;
     if (config.publishChanges) {
@@ -395,6 +437,7 @@ export class PiriodMirrorStack extends Stack {
       refreshQueue,
       deadLetterQueue,
       scheduleMinutes: config.scheduleMinutes,
+      workspaces: workspaces.map((w) => w.id),
     });
 
     const consumerPolicy = consumerReadPolicy(this, table.tableArn);
@@ -420,12 +463,12 @@ export class PiriodMirrorStack extends Stack {
         description: 'Subscribe to receive alarms',
       },
       ApiTokenSecretArn: {
-        value: apiToken.secretArn,
-        description: 'put-secret-value the Piriod API token here',
+        value: first.apiToken.secretArn,
+        description: `put-secret-value the Piriod API token of ${first.workspace.id} here`,
       },
       WebhookSecretArn: {
-        value: webhookSecret.secretArn,
-        description: 'put-secret-value the webhook signing secret here',
+        value: first.webhook.secretArn,
+        description: `put-secret-value the webhook signing secret of ${first.workspace.id} here`,
       },
       FullMirrorFunctionName: {
         value: fullMirror.fn.functionName,
@@ -435,12 +478,51 @@ export class PiriodMirrorStack extends Stack {
         value: worker.fn.functionName,
         description: 'The refresh worker',
       },
-      ScheduleRuleName: { value: schedule.ruleName, description: 'The full-mirror schedule' },
+      ScheduleRuleName: {
+        value: (schedules[0] as events.Rule).ruleName,
+        description: `The full-mirror schedule of ${first.workspace.id}`,
+      },
       ConsumerPolicyArn: {
         value: consumerPolicy.managedPolicyArn,
         description: 'Attach to roles of services that read the table (docs/library.md)',
       },
+      ApiTokenSecretArns: {
+        value: apiTokenArns,
+        description: 'JSON map workspace → secret ARN: put-secret-value each API token there',
+      },
+      WebhookSecretArns: {
+        value: webhookSecretArns,
+        description: 'JSON map workspace → secret ARN: put-secret-value each webhook secret there',
+      },
     };
     for (const [name, output] of Object.entries(outputs)) new CfnOutput(this, name, output);
   }
+}
+
+/**
+ * What the schedule rule of workspace `w` sends full-mirror: a Scheduled Event naming the
+ * workspace (full-mirror accepts a bare one only when it mirrors a single workspace).
+ */
+export function scheduledEvent(w: WorkspaceEntry): {
+  'detail-type': 'Scheduled Event';
+  detail: { workspace: string };
+} {
+  return { 'detail-type': 'Scheduled Event', detail: { workspace: w.id } };
+}
+
+/** One operator-set secret (a token or signing secret Piriod issues), with its placeholder value. */
+function workspaceSecret(scope: Construct, id: string, description: string) {
+  const secret = new secretsmanager.Secret(scope, id, {
+    description,
+    secretStringValue: SecretValue.unsafePlainText(SECRET_PLACEHOLDER),
+    // Kept on stack deletion: CloudFormation deletes a secret at once, with no recovery
+    // window, and the value is the operator's, not the stack's.
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  Validations.of(secret).acknowledge({
+    id: 'AwsSolutions-SMG4',
+    reason:
+      'Piriod has no API to issue tokens or webhook secrets, so Secrets Manager cannot rotate them; operators rotate in the Piriod dashboard and put-secret-value (docs/operations.md, Rotating secrets).',
+  });
+  return secret;
 }

@@ -1,14 +1,22 @@
 import type { Node } from 'constructs';
+import {
+  isWorkspaceId,
+  parseWorkspaceList,
+  type WorkspaceEntry,
+  WorkspaceListError,
+} from '../lib/customer/workspaces.js';
 import { flagValue } from '../lib/env-variables.js';
 import { isSecureOrLoopbackUrl } from '../lib/loopback.js';
 import { MAX_BATCHING_WINDOW_SECONDS, REFRESH_QUEUE } from '../lib/messages/routing.js';
 
 /** Deployment parameters of the stack, from CDK context (`-c key=value`) or props. */
 export interface MirrorStackConfig {
-  /** Piriod workspace id (`acc_…`), the `x-simple-workspace` value. */
-  workspace: string;
-  /** Read Piriod test-mode data. Default false. */
-  testMode: boolean;
+  /**
+   * The Piriod workspaces the deployment mirrors (`x-simple-workspace` ids, each with its
+   * test mode), at least one. The first keeps the resources a one-workspace stack deployed
+   * (its secrets and schedule rule), so a stack that grows keeps its secrets' values.
+   */
+  workspaces: WorkspaceEntry[];
   /** Piriod API base URL. Default `https://api.piriod.com`. */
   apiUrl: string;
   /** Minutes between full mirrors. Default 15. */
@@ -31,9 +39,9 @@ export interface MirrorStackConfig {
    */
   batchingWindowSeconds: number;
   /**
-   * Reserve concurrency for the functions (full-mirror 1, the worker `workerConcurrency`, the
+   * Reserve concurrency for the functions (full-mirror one per workspace, the worker `workerConcurrency`, the
    * receiver `receiverConcurrency`). Lambda keeps 100 of an account's concurrency unreserved,
-   * so this needs an account concurrency of at least 100 + their sum (113 by default); new
+   * so this needs an account concurrency of at least 100 + their sum (113 for one workspace); new
    * accounts start with less. `false` reserves none: the SQS mapping's maximum concurrency
    * and the full-mirror lease still bound the work. Default true.
    */
@@ -48,18 +56,18 @@ export interface MirrorStackConfig {
 
 /**
  * The account concurrency a deployment with reserved concurrency needs: Lambda keeps 100
- * unreserved, and the stack reserves 1 (full-mirror) + the worker's + the receiver's.
+ * unreserved, and the stack reserves one full-mirror per workspace (each cycles on its own
+ * lease) + the worker's + the receiver's.
  */
 export function requiredAccountConcurrency(config: MirrorStackConfig): number {
-  return 100 + 1 + config.workerConcurrency + config.receiverConcurrency;
+  return 100 + config.workspaces.length + config.workerConcurrency + config.receiverConcurrency;
 }
 
 /** Stands in for the workspace in a synth that will not be deployed (tests, `npm run synth`). */
 export const PLACEHOLDER_WORKSPACE = 'acc_REPLACE_ME';
 
 export const DEFAULT_CONFIG: MirrorStackConfig = {
-  workspace: PLACEHOLDER_WORKSPACE,
-  testMode: false,
+  workspaces: [{ id: PLACEHOLDER_WORKSPACE, testMode: false }],
   apiUrl: 'https://api.piriod.com',
   scheduleMinutes: 15,
   workerConcurrency: 2,
@@ -100,15 +108,7 @@ export function configFromContext(node: Node): MirrorStackConfig {
     }
     return n;
   };
-  const given = get('workspace');
-  if (given === undefined && !bool('synthOnly', false)) {
-    throw new StackConfigError(
-      'context workspace is required: deploy with `npm run deploy -- -c workspace=acc_…` (your Piriod workspace id); `npm run synth` synthesizes with a placeholder',
-    );
-  }
-  const workspace = String(given ?? PLACEHOLDER_WORKSPACE);
-  if (!/^[A-Za-z0-9_-]+$/.test(workspace))
-    throw new StackConfigError(`context workspace is not a workspace id: ${workspace}`);
+  const workspaces = workspacesFromContext(get, bool);
   const apiUrl = String(get('apiUrl') ?? DEFAULT_CONFIG.apiUrl);
   if (!isSecureOrLoopbackUrl(apiUrl)) {
     throw new StackConfigError(
@@ -116,8 +116,7 @@ export function configFromContext(node: Node): MirrorStackConfig {
     );
   }
   return {
-    workspace,
-    testMode: bool('testMode', DEFAULT_CONFIG.testMode),
+    workspaces,
     apiUrl,
     // The stalled-mirror alarm looks back two periods; CloudWatch alarms look back ≤ 1 day.
     scheduleMinutes: int('scheduleMinutes', DEFAULT_CONFIG.scheduleMinutes, 1, 720),
@@ -135,4 +134,45 @@ export function configFromContext(node: Node): MirrorStackConfig {
     tableStream: bool('tableStream', DEFAULT_CONFIG.tableStream),
     logRetentionDays: int('logRetentionDays', DEFAULT_CONFIG.logRetentionDays, 1, 3653),
   };
+}
+
+/**
+ * The workspace list: `workspaces=acc_A,acc_B:test`, or the one-workspace `workspace=acc_A`
+ * with `testMode`; neither is the placeholder, for a synth that will not be deployed.
+ */
+function workspacesFromContext(
+  get: (key: string) => unknown,
+  bool: (key: string, fallback: boolean) => boolean,
+): WorkspaceEntry[] {
+  const list = get('workspaces');
+  const one = get('workspace');
+  if (list !== undefined && one !== undefined) {
+    throw new StackConfigError(
+      'context workspace and workspaces are both given: pass workspace=acc_… for one workspace or workspaces=acc_A,acc_B for several, not both',
+    );
+  }
+  if (list !== undefined) {
+    if (get('testMode') !== undefined) {
+      // Silently ignoring it would mirror live data where test data was meant, or the reverse.
+      throw new StackConfigError(
+        'context testMode applies to workspace=…; with workspaces=… mark each test-mode workspace as acc_X:test',
+      );
+    }
+    try {
+      return parseWorkspaceList(String(list));
+    } catch (err) {
+      if (err instanceof WorkspaceListError)
+        throw new StackConfigError(`context workspaces ${err.message}`, { cause: err });
+      throw err;
+    }
+  }
+  if (one === undefined && !bool('synthOnly', false)) {
+    throw new StackConfigError(
+      'context workspace is required: deploy with `npm run deploy -- -c workspace=acc_…` (your Piriod workspace id), or -c workspaces=acc_A,acc_B for several; `npm run synth` synthesizes with a placeholder',
+    );
+  }
+  const id = String(one ?? PLACEHOLDER_WORKSPACE);
+  if (!isWorkspaceId(id))
+    throw new StackConfigError(`context workspace is not a workspace id: ${id}`);
+  return [{ id, testMode: bool('testMode', false) }];
 }

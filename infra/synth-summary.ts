@@ -1,14 +1,20 @@
 import { readFileSync } from 'node:fs';
+import { parseWorkspaceList } from '../lib/customer/workspaces.js';
+import { PLACEHOLDER_WORKSPACE } from './stack-config.js';
 
 /** The parts of a CloudFormation template the summary counts. */
 interface Template {
-  Resources?: Record<string, { Type: string }>;
+  Resources?: Record<
+    string,
+    { Type: string; Properties?: { Environment?: { Variables?: Record<string, unknown> } } }
+  >;
   Outputs?: Record<string, unknown>;
 }
 
 /**
- * What `npm run synth` prints instead of the template's ~1,100 lines of YAML: the stack, how
- * many resources of each type, its outputs, and where the full template is.
+ * What `npm run synth` prints instead of the template's ~1,100 lines of YAML: the stack, the
+ * workspaces it mirrors, how many resources of each type, its outputs, and where the full
+ * template is.
  *
  * @param stackName the stack's name (`PiriodMirror`)
  * @param template the synthesized template
@@ -23,13 +29,29 @@ export function synthSummary(stackName: string, template: Template, path: string
     .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
     .map(([type, n]) => `  ${String(n).padStart(3)} ${type}`);
   const outputs = Object.keys(template.Outputs ?? {});
+  const workspaces = workspacesLine(template);
   return [
     `Synthesized ${stackName}: ${total} resources, ${outputs.length} outputs.`,
+    ...(workspaces ? [workspaces] : []),
     ...types,
     `Outputs: ${outputs.join(', ')}`,
     `Template: ${path} (as YAML: npx cdk synth -c synthOnly=true)`,
     '',
   ].join('\n');
+}
+
+/** The functions' `PIRIOD_WORKSPACES`, read back as the list the stack mirrors. */
+function workspacesLine(template: Template): string | undefined {
+  const listed = Object.values(template.Resources ?? {})
+    .map((r) => r.Properties?.Environment?.Variables?.PIRIOD_WORKSPACES)
+    .find((v): v is string => typeof v === 'string');
+  if (listed === undefined) return undefined;
+  const list = parseWorkspaceList(listed);
+  const names = list.map((w) => (w.testMode ? `${w.id} (test mode)` : w.id)).join(', ');
+  const placeholder = list.some((w) => w.id === PLACEHOLDER_WORKSPACE)
+    ? ' — a placeholder: deploy with -c workspace=acc_… or -c workspaces=acc_A,acc_B'
+    : '';
+  return `Workspaces (${list.length}): ${names}${placeholder}`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -8,8 +8,14 @@
 /** A workspace id as Piriod issues them (`acc_…`): letters, digits, `_` and `-`. */
 export const WORKSPACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** The most workspaces one deployment mirrors (each adds a schedule, two secrets and alarms). */
-export const MAX_WORKSPACES = 20;
+/**
+ * The most workspaces one deployment mirrors (each adds a schedule, two secrets and an alarm).
+ * Bound by Lambda's 4 KB of environment per function: full-mirror carries the list and a JSON
+ * map of every workspace's token secret ARN, and with ids of the longest form (64 characters,
+ * `:test`) in the longest partition and region ten take about 3.7 KB, eleven about 4 KB
+ * (test/infra/deployability.test.ts measures it).
+ */
+export const MAX_WORKSPACES = 10;
 
 /** One workspace of a deployment, and whether its test-mode data is read. */
 export interface WorkspaceEntry {

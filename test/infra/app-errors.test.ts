@@ -10,7 +10,7 @@ describe('the CDK app run without a workspace (what `npm run deploy` runs first)
     const run = await runShell('npx tsx infra/app.ts', {});
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
-      'context workspace is required: deploy with `npm run deploy -- -c workspace=acc_…` (your Piriod workspace id); `npm run synth` synthesizes with a placeholder\n',
+      'context workspace is required: deploy with `npm run deploy -- -c workspace=acc_…` (your Piriod workspace id), or -c workspaces=acc_A,acc_B for several; `npm run synth` synthesizes with a placeholder\n',
     );
     expect(run.stdout).toBe('');
   });

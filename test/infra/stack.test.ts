@@ -131,7 +131,7 @@ describe('the functions', () => {
     }
   });
 
-  it('lets one planner run at a time for up to 15 minutes', () => {
+  it('lets one planner run at a time (per workspace, one here) for up to 15 minutes', () => {
     const [, planner] = functionByName('FullMirror');
     expect(planner.Properties.ReservedConcurrentExecutions).toBe(1);
     expect(planner.Properties.Timeout).toBe(900);
@@ -167,11 +167,12 @@ describe('the functions', () => {
       expect(env).not.toHaveProperty('PIRIOD_API_TOKEN');
       expect(env).not.toHaveProperty('PIRIOD_WEBHOOK_SECRET');
     }
-    expect(functionByName('FullMirror')[1].Properties.Environment.Variables).toHaveProperty(
-      'PIRIOD_API_TOKEN_SECRET_ARN',
-    );
+    for (const name of ['FullMirror', 'SyncCustomers'])
+      expect(functionByName(name)[1].Properties.Environment.Variables).toHaveProperty(
+        'PIRIOD_API_TOKEN_SECRET_ARNS',
+      );
     expect(functionByName('ReceiveWebhook')[1].Properties.Environment.Variables).toHaveProperty(
-      'PIRIOD_WEBHOOK_SECRET_ARN',
+      'PIRIOD_WEBHOOK_SECRET_ARNS',
     );
     expect(resources('AWS::SecretsManager::Secret')).toHaveLength(2);
   });
@@ -351,6 +352,11 @@ describe('monitoring', () => {
       TreatMissingData: 'breaching',
       Threshold: 1,
     });
+    // full-mirror's metrics are per workspace, one workspace here.
+    expect(stalled.Properties.Dimensions).toEqual([
+      { Name: 'Workspace', Value: 'acc_test' },
+      { Name: 'service', Value: 'full-mirror' },
+    ]);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.hasOutput('AlarmTopicArn', { Value: { Ref: Match.stringLikeRegexp('AlarmTopic') } });
@@ -447,10 +453,7 @@ describe('stack parameters', () => {
     t.hasResourceProperties('AWS::Lambda::Function', {
       ReservedConcurrentExecutions: 4,
       Environment: {
-        Variables: Match.objectLike({
-          PIRIOD_TEST_MODE: 'true',
-          PIRIOD_WORKSPACE: 'acc_test',
-        }),
+        Variables: Match.objectLike({ PIRIOD_WORKSPACES: 'acc_test:test' }),
       },
     });
     t.hasResourceProperties('AWS::Lambda::Function', {

@@ -28,6 +28,21 @@ describe('npm run synth', () => {
     );
   });
 
+  it('names the workspaces the stack mirrors, from the functions’ PIRIOD_WORKSPACES', () => {
+    const fn = (workspaces: string) => ({
+      Type: 'AWS::Lambda::Function',
+      Properties: { Environment: { Variables: { PIRIOD_WORKSPACES: workspaces } } },
+    });
+    const lines = (workspaces: string) =>
+      synthSummary('PiriodMirror', { Resources: { F: fn(workspaces) } }, 't.json').split('\n');
+    expect(lines('acc_A,acc_B:test,acc_C')[1]).toBe(
+      'Workspaces (3): acc_A, acc_B (test mode), acc_C',
+    );
+    expect(lines('acc_REPLACE_ME')[1]).toBe(
+      'Workspaces (1): acc_REPLACE_ME — a placeholder: deploy with -c workspace=acc_… or -c workspaces=acc_A,acc_B',
+    );
+  });
+
   it('is what the script runs: cdk synth quiet, then the summary', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
     expect(pkg.scripts.synth).toBe('cdk synth -q -c synthOnly=true && tsx infra/synth-summary.ts');

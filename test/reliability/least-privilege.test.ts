@@ -4,12 +4,18 @@ import { synthApp } from '../support/synth.js';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 
-// All four functions, and so all four roles.
-const synth = () => synthApp({ publishChanges: 'true', 'aws:cdk:bundling-stacks': [] });
+// All four functions, and so all four roles; for one workspace and for several (a secret pair
+// and a schedule per workspace).
+const STACKS = {
+  'one workspace': {},
+  'three workspaces': { workspace: undefined, workspaces: 'acc_A,acc_B:test,acc-c' },
+};
+const synth = (context: Record<string, unknown>) =>
+  synthApp({ publishChanges: 'true', 'aws:cdk:bundling-stacks': [], ...context });
 
-describe('least privilege', () => {
+describe.each(Object.entries(STACKS))('least privilege, %s', (_, context) => {
   it('gives no function role a wildcard action or resource, beyond its own log group’s streams and ListStreams', () => {
-    const { template } = synth();
+    const { template } = synth(context);
     const roles = template.findResources('AWS::IAM::Role');
     const policies = Object.values(template.findResources('AWS::IAM::Policy')) as {
       Properties: { PolicyDocument: { Statement: Statement[] }; Roles: { Ref: string }[] };
@@ -34,7 +40,7 @@ describe('least privilege', () => {
   });
 
   it('acknowledges only cdk-nag findings that exist, each on the construct that has it', () => {
-    const { app } = synth();
+    const { app } = synth(context);
     // Secrets Manager cannot rotate Piriod's token or webhook secret (no Piriod API for it).
     expect(acknowledgements(app).map((a) => a.rule)).toContain('AwsSolutions-SMG4');
     expect(staleAcknowledgements(app)).toEqual([]);

@@ -34,7 +34,7 @@ describe('the docs', () => {
       expect(targets, page).toContain(page);
   });
 
-  it('give every cdk command that synthesizes the app a workspace or synthOnly', () => {
+  it('give every cdk command that synthesizes the app a workspace, a workspace list or synthOnly', () => {
     // The app refuses to synthesize without a workspace, so no stack meets the placeholder.
     const bare = files.flatMap((file) =>
       readDoc(file)
@@ -43,7 +43,7 @@ describe('the docs', () => {
         .filter(({ text }) =>
           /npx cdk (bootstrap|deploy|destroy|synth|diff)\b|npm run deploy\b/.test(text),
         )
-        .filter(({ text }) => !/-c (workspace=|synthOnly=true)/.test(text))
+        .filter(({ text }) => !/-c (workspaces?=|synthOnly=true)/.test(text))
         .map(({ text, line }) => `${file}:${line}: ${text.trim()}`),
     );
     expect(bare).toEqual([]);

@@ -69,18 +69,18 @@ beforeAll(async () => {
   tableName = worker.environment.CUSTOMERS_TABLE as string;
   endpoint = inject('dynamoEndpoint');
   await ensureTable(tableClient(), tableName, { stream: true });
-  sandbox = await startSandbox({
-    customers: 250,
-    invalidEvery: 50,
-    workspace: worker.environment.PIRIOD_WORKSPACE,
-  });
+  // The stack's one workspace, and its secrets from the functions' JSON maps of ARNs.
+  const workspace = worker.environment.PIRIOD_WORKSPACES as string;
+  const arnOf = (map: string | undefined) =>
+    (JSON.parse(map ?? '{}') as Record<string, string>)[workspace] as string;
+  sandbox = await startSandbox({ customers: 250, invalidEvery: 50, workspace });
   recorder = await startAwsCallRecorder({
     dynamoEndpoint: endpoint,
     account: ACCOUNT,
     region: REGION,
     secrets: {
-      [worker.environment.PIRIOD_API_TOKEN_SECRET_ARN as string]: sandbox.token,
-      [fn('receive-webhook').environment.PIRIOD_WEBHOOK_SECRET_ARN as string]: WEBHOOK_SECRET,
+      [arnOf(worker.environment.PIRIOD_API_TOKEN_SECRET_ARNS)]: sandbox.token,
+      [arnOf(fn('receive-webhook').environment.PIRIOD_WEBHOOK_SECRET_ARNS)]: WEBHOOK_SECRET,
     },
   });
 });
