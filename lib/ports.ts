@@ -195,7 +195,11 @@ export interface DeadLetters {
 
 /** Puts "Customer Refresh Requested" events on the stack's bus. */
 export interface RefreshRequests {
-  request(ids: readonly string[], origin: 'webhook' | 'event'): Promise<void>;
+  /**
+   * @param workspace - the Piriod workspace of the ids, put in the events' `detail.workspace`
+   *   (required by a stack that mirrors several; absent, the only one).
+   */
+  request(ids: readonly string[], origin: 'webhook' | 'event', workspace?: string): Promise<void>;
 }
 
 /** Continues a full mirror that ran out of time in a later invocation. */

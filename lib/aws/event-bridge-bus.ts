@@ -56,17 +56,18 @@ export class EventBridgeBus implements RefreshRequests, ChangePublisher, MirrorC
     private readonly sleep: (ms: number) => Promise<void> = realSleep,
   ) {}
 
-  async request(ids: readonly string[], origin: 'webhook' | 'event'): Promise<void> {
+  async request(
+    ids: readonly string[],
+    origin: 'webhook' | 'event',
+    workspace?: string,
+  ): Promise<void> {
     const resources = origin === 'webhook' ? [WEBHOOK_RESOURCE] : [];
     const entries = [];
     for (let i = 0; i < ids.length; i += 100) {
       const chunk = ids.slice(i, i + 100);
+      const detail = chunk.length === 1 ? { customerId: chunk[0] } : { customerIds: chunk };
       entries.push(
-        this.entry(
-          REFRESH_REQUESTED,
-          chunk.length === 1 ? { customerId: chunk[0] } : { customerIds: chunk },
-          resources,
-        ),
+        this.entry(REFRESH_REQUESTED, workspace ? { ...detail, workspace } : detail, resources),
       );
     }
     await this.put(entries);
@@ -76,8 +77,9 @@ export class EventBridgeBus implements RefreshRequests, ChangePublisher, MirrorC
    * One "Customer Refresh Requested" for `customerId` carrying a `canary` nonce, which the
    * worker records once it has handled the request (`doctor`'s end-to-end proof).
    */
-  async requestCanary(customerId: string, canary: string): Promise<void> {
-    await this.put([this.entry(REFRESH_REQUESTED, { customerId, canary }, [])]);
+  async requestCanary(customerId: string, canary: string, workspace?: string): Promise<void> {
+    const detail = { customerId, canary, ...(workspace ? { workspace } : {}) };
+    await this.put([this.entry(REFRESH_REQUESTED, detail, [])]);
   }
 
   async publish(changes: readonly CustomerChange[]): Promise<void> {
