@@ -227,7 +227,10 @@ export interface DeadLetters {
 
 /** Puts "Customer Refresh Requested" events on the stack's bus. */
 export interface RefreshRequests {
-  /** Ids of `workspace` (omitted: the deployment's only workspace). */
+  /**
+   * @param workspace - the Piriod workspace of the ids, put in the events' `detail.workspace`
+   *   (required by a stack that mirrors several; absent, the only one).
+   */
   request(ids: readonly string[], origin: 'webhook' | 'event', workspace?: string): Promise<void>;
 }
 

@@ -62,16 +62,12 @@ export class EventBridgeBus implements RefreshRequests, ChangePublisher, MirrorC
     workspace?: string,
   ): Promise<void> {
     const resources = origin === 'webhook' ? [WEBHOOK_RESOURCE] : [];
-    const of = workspace === undefined ? {} : { workspace };
     const entries = [];
     for (let i = 0; i < ids.length; i += 100) {
       const chunk = ids.slice(i, i + 100);
+      const detail = chunk.length === 1 ? { customerId: chunk[0] } : { customerIds: chunk };
       entries.push(
-        this.entry(
-          REFRESH_REQUESTED,
-          chunk.length === 1 ? { customerId: chunk[0], ...of } : { customerIds: chunk, ...of },
-          resources,
-        ),
+        this.entry(REFRESH_REQUESTED, workspace ? { ...detail, workspace } : detail, resources),
       );
     }
     await this.put(entries);
@@ -82,8 +78,8 @@ export class EventBridgeBus implements RefreshRequests, ChangePublisher, MirrorC
    * worker records once it has handled the request (`doctor`'s end-to-end proof).
    */
   async requestCanary(customerId: string, canary: string, workspace?: string): Promise<void> {
-    const of = workspace === undefined ? {} : { workspace };
-    await this.put([this.entry(REFRESH_REQUESTED, { customerId, ...of, canary }, [])]);
+    const detail = { customerId, canary, ...(workspace ? { workspace } : {}) };
+    await this.put([this.entry(REFRESH_REQUESTED, detail, [])]);
   }
 
   async publish(changes: readonly CustomerChange[]): Promise<void> {

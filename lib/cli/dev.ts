@@ -2,16 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { busFromEnv } from '../compose/bus.js';
 import { customerTable } from '../compose/table.js';
 import { loadStoreConfig } from '../config.js';
+import { MAX_WORKSPACES } from '../customer/workspaces.js';
 import { type DevRuntime, type Hop, startDevRuntime } from '../dev/dev-runtime.js';
 import { exportBlock } from '../dev/export-block.js';
-import { devTryCommands } from '../dev/playground-hints.js';
+import { devTryCommands, devWorkspaceHints } from '../dev/playground-hints.js';
 import { startLocalDynamoDb } from '../local/dynamodb-local.js';
 import { patchCustomer } from '../sandbox/sandbox-client.js';
 import { type Sandbox, startSandbox } from '../sandbox/sandbox-server.js';
 import { ensureTable } from '../store/create-table.js';
 import { intFlag, parse } from './args.js';
 import { isEntryPoint, runWithProcess } from './entry-point.js';
-import { EXIT } from './errors.js';
+import { EXIT, UsageError } from './errors.js';
 import { AWS_ENV, environmentHelp, PIRIOD_ENV, TABLE_ENV } from './help-env.js';
 import type { Io } from './io.js';
 import { LocalResources } from './local-resources.js';
@@ -19,6 +20,7 @@ import { LocalResources } from './local-resources.js';
 type Env = Record<string, string | undefined>;
 
 export const DEV_HELP = `Usage: npm run dev [-- --demo] [--json] [--interval SECONDS] [--customers N]
+                   [--workspaces N]
 
 Runs the serverless flow on this machine with the handler modules Lambda runs:
 receive-webhook behind a local URL, a local bus with the stack's rules, a local refresh
@@ -33,7 +35,11 @@ and, on stderr, two commands to paste after them: a PATCH of a sandbox customer 
                     poison request and show it in the dead-letter queue, then exit
   --json            print hops as JSON lines
   --interval S      full-mirror schedule in seconds (default 300)
-  --customers N     sandbox customers (default 200)
+  --customers N     sandbox customers (default 200, per workspace)
+  --workspaces N    sandbox workspaces, as a stack that mirrors several (default 1):
+                    acc_sandbox, acc_sandbox_2, …, each with its own token, webhook secret
+                    (webhooks to WEBHOOK_URL?workspace=W) and scheduled full mirror; the
+                    exported variables name the first, --workspace W targets another
 
 ${environmentHelp(PIRIOD_ENV, TABLE_ENV, AWS_ENV)}
 `;
@@ -52,6 +58,7 @@ export async function dev(argv: string[], env: Env, io: Io): Promise<number> {
       json: { type: 'boolean' },
       interval: { type: 'string' },
       customers: { type: 'string' },
+      workspaces: { type: 'string' },
     },
     'dev',
     false,
@@ -62,6 +69,18 @@ export async function dev(argv: string[], env: Env, io: Io): Promise<number> {
   }
   const intervalMs = intFlag(values.interval, 'interval', 300, 1) * 1000;
   const customers = intFlag(values.customers, 'customers', 200, 1);
+  const workspaceCount = intFlag(values.workspaces, 'workspaces', 1, 1);
+  if (workspaceCount > MAX_WORKSPACES) {
+    throw new UsageError(`--workspaces must be at most ${MAX_WORKSPACES}, got ${workspaceCount}`);
+  }
+  if (workspaceCount > 1 && values.demo) {
+    throw new UsageError('dev: --demo runs one workspace; drop --workspaces or --demo');
+  }
+  if (workspaceCount > 1 && env.PIRIOD_API_TOKEN?.trim()) {
+    throw new UsageError(
+      'dev: --workspaces runs sandbox workspaces; unset PIRIOD_API_TOKEN (it reads your Piriod account, one workspace)',
+    );
+  }
   const started = Date.now();
   const print = (hop: Hop) => {
     const at = ((Date.now() - started) / 1000).toFixed(1);
@@ -85,8 +104,9 @@ export async function dev(argv: string[], env: Env, io: Io): Promise<number> {
       io.err('Starting DynamoDB Local (Java)… ');
       const db = resources.add(await startLocalDynamoDb(), (d) => d.stop());
       io.err(`ready.\n`);
-      sandbox = resources.add(await startSandbox({ customers, faults: { latencyMs: 20 } }), (s) =>
-        s.close(),
+      sandbox = resources.add(
+        await startSandbox({ customers, workspaces: workspaceCount, faults: { latencyMs: 20 } }),
+        (s) => s.close(),
       );
       const table = customerTable({ ...loadStoreConfig(env), endpoint: db.endpoint });
       const { tableName } = table.config;
@@ -98,13 +118,27 @@ export async function dev(argv: string[], env: Env, io: Io): Promise<number> {
         CUSTOMERS_TABLE: tableName,
         AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
       };
-      io.err(`Sandbox with ${customers} customers on ${sandbox.url}; table ${tableName}.\n`);
+      io.err(
+        workspaceCount > 1
+          ? `Sandbox with ${workspaceCount} workspaces (${sandbox.workspaces.map((w) => w.id).join(', ')}) of ${customers} customers each on ${sandbox.url}; table ${tableName}.\n`
+          : `Sandbox with ${customers} customers on ${sandbox.url}; table ${tableName}.\n`,
+      );
     }
     const runtime = resources.add(
       await startDevRuntime({
         env: functionEnv,
         sandbox,
         webhookSecret: secret,
+        ...(sandbox && workspaceCount > 1
+          ? {
+              workspaces: sandbox.workspaces.map((w, i) => ({
+                id: w.id,
+                token: w.token,
+                // The first keeps the secret of a one-workspace run (or the user's own).
+                webhookSecret: i === 0 ? secret : `whsecret_dev_${randomBytes(8).toString('hex')}`,
+              })),
+            }
+          : {}),
         fullMirrorIntervalMs: values.demo ? 0 : intervalMs,
         onHop: print,
       }),
@@ -123,9 +157,17 @@ export async function dev(argv: string[], env: Env, io: Io): Promise<number> {
       // After the block, on stderr: stdout stays a file a shell can source.
       const sample = sandbox?.customers()[0]?.id ?? 'cus_…';
       io.err(`\n${devTryCommands(sample, sandbox !== undefined)}`);
+      if (sandbox && workspaceCount > 1) {
+        io.err(
+          `\n${devWorkspaceHints(
+            sandbox.workspaces.map((w) => ({ id: w.id, sample: w.customers()[0]?.id ?? 'cus_…' })),
+          )}`,
+        );
+      }
     }
     if (!values.demo) {
-      io.err(`\nWatching. full-mirror runs every ${intervalMs / 1000} s. Ctrl-C stops.\n`);
+      const each = workspaceCount > 1 ? ' for each workspace' : '';
+      io.err(`\nWatching. full-mirror runs every ${intervalMs / 1000} s${each}. Ctrl-C stops.\n`);
       await new Promise<never>(() => {});
     }
     return await demo(runtime, sandbox as Sandbox, io);
@@ -179,9 +221,9 @@ async function demo(runtime: DevRuntime, sandbox: Sandbox, io: Io): Promise<numb
 function describe(hop: Hop): string {
   switch (hop.hop) {
     case 'webhook':
-      return `webhook ${hop.customerId ?? ''} answered ${hop.status} in ${hop.ms} ms${hop.error ? ` (${hop.error})` : ''}`;
+      return `webhook${hop.workspace ? ` (${hop.workspace})` : ''} ${hop.customerId ?? ''} answered ${hop.status} in ${hop.ms} ms${hop.error ? ` (${hop.error})` : ''}`;
     case 'bus':
-      return `bus: "${hop.detailType}"${hop.ids ? ` [${hop.ids.join(', ')}]` : ''} → ${hop.routedTo.join(', ') || '(no rule)'}`;
+      return `bus: "${hop.detailType}"${hop.ids ? ` [${hop.ids.join(', ')}]` : ''}${hop.workspace ? ` (${hop.workspace})` : ''} → ${hop.routedTo.join(', ') || '(no rule)'}`;
     case 'queue':
       return `queue: batch of ${hop.messages} after ${hop.waitedMs} ms`;
     case 'worker':
@@ -193,8 +235,10 @@ function describe(hop: Hop): string {
     case 'full-mirror': {
       const r = hop.report;
       // A tick while a cycle holds the lease: nothing ran, say why.
-      if (r.skipped) return `full-mirror (${hop.trigger}): skipped (${r.skipped}): ${r.reason}`;
-      return `full-mirror (${hop.trigger}): ${r.completed ? 'done' : `continues at page ${r.nextPage}`}, ${r.synced} synced, ${r.created} created, ${r.updated} updated, ${r.failed} failed`;
+      const of = hop.workspace ? ` of ${hop.workspace}` : '';
+      if (r.skipped)
+        return `full-mirror${of} (${hop.trigger}): skipped (${r.skipped}): ${r.reason}`;
+      return `full-mirror${of} (${hop.trigger}): ${r.completed ? 'done' : `continues at page ${r.nextPage}`}, ${r.synced} synced, ${r.created} created, ${r.updated} updated, ${r.failed} failed`;
     }
   }
 }

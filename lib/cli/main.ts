@@ -16,6 +16,7 @@ import { VERIFY_HELP, verifyCommand } from './commands/verify.js';
 import { isEntryPoint, runWithProcess } from './entry-point.js';
 import { EXIT, UsageError } from './errors.js';
 import type { Io } from './io.js';
+import { hoistWorkspaceFlag } from './workspace-flag.js';
 
 const HELP = `Usage: piriod-mirror <command> [options]
   (in a clone: npx piriod-mirror <command>, or npm run --silent mirror -- <command>)
@@ -38,6 +39,10 @@ Commands:
                           prove a deployment (or \`npm run dev\`) works, check by check
   sandbox [--port N] [--customers N]
                           run the simulated Piriod API
+
+Global option, before or after the command, for sync, verify, request-refresh,
+send-webhook and doctor:
+  --workspace W           the Piriod workspace (acc_…) to work on, instead of PIRIOD_WORKSPACE
 
 Run \`<command> --help\` for a command's options.
 `;
@@ -66,7 +71,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
  * 2 usage or configuration error (one line on stderr that says what to fix).
  */
 export async function runCli(argv: string[], env: Env, io: Io): Promise<number> {
-  const [name, ...rest] = argv;
+  const [name, ...rest] = hoistWorkspaceFlag(argv);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(HELP);
     return name === undefined ? EXIT.usage : EXIT.ok;

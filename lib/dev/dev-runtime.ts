@@ -11,6 +11,7 @@ import {
   syncCustomersDepsFromEnv,
 } from '../../functions/sync-customers/handler.js';
 import { LOCAL_REGION } from '../aws/sdk-config.js';
+import { formatWorkspaceList } from '../customer/workspaces.js';
 import {
   REFRESH_QUEUE,
   refreshVisibilityTimeoutSeconds,
@@ -28,13 +29,35 @@ type Env = Record<string, string | undefined>;
 
 /** One hop of the flow, as the terminal shows it. */
 export type Hop =
-  | { hop: 'webhook'; status: number; ms: number; customerId?: string; error?: string }
-  | { hop: 'bus'; detailType: string; routedTo: string[]; ids?: string[] }
+  | {
+      hop: 'webhook';
+      status: number;
+      ms: number;
+      customerId?: string;
+      error?: string;
+      /** The `?workspace=` the webhook was sent to, when one was. */
+      workspace?: string;
+    }
+  | { hop: 'bus'; detailType: string; routedTo: string[]; ids?: string[]; workspace?: string }
   | { hop: 'queue'; messages: number; waitedMs: number }
   | { hop: 'worker'; customerId: string; outcome: WriteOutcome }
   | { hop: 'batch-done'; messages: number; retried: number; ms: number }
   | { hop: 'dead-letter'; reason: string; customerId?: string; body: string }
-  | { hop: 'full-mirror'; trigger: 'schedule' | 'continuation'; report: Record<string, unknown> };
+  | {
+      hop: 'full-mirror';
+      trigger: 'schedule' | 'continuation';
+      report: Record<string, unknown>;
+      /** The workspace its event named (several workspaces). */
+      workspace?: string;
+    };
+
+/** One of several workspaces the runtime serves: its id, API token and webhook secret. */
+export interface DevWorkspace {
+  id: string;
+  token: string;
+  webhookSecret: string;
+  testMode?: boolean;
+}
 
 /** Options of {@link startDevRuntime}. */
 export interface DevRuntimeOptions {
@@ -42,8 +65,15 @@ export interface DevRuntimeOptions {
   env: Env;
   /** The sandbox, when running against it: its changes are sent as signed webhooks. */
   sandbox?: Sandbox;
-  /** The webhook signing secret shared by sender and receiver. */
+  /** The webhook signing secret shared by sender and receiver (one workspace). */
   webhookSecret: string;
+  /**
+   * Several workspaces, as a stack that mirrors them: the functions get `PIRIOD_WORKSPACES`,
+   * `PIRIOD_API_TOKENS` and `PIRIOD_WEBHOOK_SECRETS`; the sandbox's changes in W are sent to
+   * `<url>?workspace=W` signed with W's secret; the schedule runs one full mirror per
+   * workspace. Without it, the one workspace of `env` and `webhookSecret`.
+   */
+  workspaces?: readonly DevWorkspace[];
   /** Scheduled full mirror every this many ms; 0 for none. */
   fullMirrorIntervalMs: number;
   /** full-mirror's Lambda timeout (its time budget is derived from it, as in AWS). */
@@ -65,8 +95,11 @@ export interface DevRuntime {
   deadLetters(): { body: string; reason?: string; customerId?: string }[];
   /** Resolves with the outcome of the next write of `id` (created, updated, deleted…). */
   nextWrite(id: string): Promise<WriteOutcome>;
-  /** Runs full-mirror now, as the schedule would, and then every continuation it asks for. */
-  runFullMirror(): Promise<Record<string, unknown>[]>;
+  /**
+   * Runs full-mirror now, as the schedule would (once per workspace, or only for
+   * `workspace`), and then every continuation it asks for.
+   */
+  runFullMirror(workspace?: string): Promise<Record<string, unknown>[]>;
   /** Resolves once the refresh queue is empty and idle. */
   drained(): Promise<void>;
   close(): Promise<void>;
@@ -130,7 +163,8 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
   );
   const queues = { 'dead-letter-queue': dlq, 'refresh-queue': refreshQueue };
 
-  let fullMirrorChain: Promise<unknown> = Promise.resolve();
+  // One cycle at a time per workspace (the stack reserves one concurrency per workspace).
+  const fullMirrorChains = new Map<string, Promise<unknown>>();
   const planReports: Record<string, unknown>[] = [];
   let invokeFullMirror: (event: unknown, trigger: 'schedule' | 'continuation') => Promise<unknown> =
     async () => undefined;
@@ -150,20 +184,28 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
       },
     },
     onEvent: (event, matched) => {
-      const detail = event.detail as { customerId?: string; customerIds?: string[] };
+      const detail = event.detail as {
+        customerId?: string;
+        customerIds?: string[];
+        workspace?: unknown;
+      };
       const ids = detail.customerIds ?? (detail.customerId ? [detail.customerId] : undefined);
       hop({
         hop: 'bus',
         detailType: event['detail-type'],
         routedTo: matched.map((r) => r.target),
         ...(ids ? { ids } : {}),
+        ...(typeof detail.workspace === 'string' ? { workspace: detail.workspace } : {}),
       });
     },
   });
 
+  const several =
+    options.workspaces && options.workspaces.length > 0 ? options.workspaces : undefined;
   const env: Env = {
     ...options.env,
-    PIRIOD_WEBHOOK_SECRET: options.webhookSecret,
+    PIRIOD_WEBHOOK_SECRET: several?.[0]?.webhookSecret ?? options.webhookSecret,
+    ...(several ? workspacesEnv(several) : {}),
     AWS_ENDPOINT_URL_SQS: aws.url,
     AWS_ENDPOINT_URL_EVENTBRIDGE: aws.url,
     EVENT_BUS_NAME: aws.busName,
@@ -187,23 +229,30 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
     store: observedStore(mirrorDeps.store, (id, outcome) => resolveWaiters(id, outcome)),
   }));
   invokeFullMirror = (event, trigger) => {
-    // One planner at a time (reserved concurrency 1).
-    const run = fullMirrorChain.then(async () => {
+    const workspace = workspaceOf(event);
+    const key = workspace ?? '';
+    const run = (fullMirrorChains.get(key) ?? Promise.resolve()).then(async () => {
       const report = await mirrorHandler(
         event,
         localContext('full-mirror', options.fullMirrorTimeoutMs ?? 15 * 60_000),
       );
       planReports.push(report);
-      hop({ hop: 'full-mirror', trigger, report });
+      hop({ hop: 'full-mirror', trigger, report, ...(workspace ? { workspace } : {}) });
       return report;
     });
-    fullMirrorChain = run.catch(() => {});
+    fullMirrorChains.set(
+      key,
+      run.catch(() => {}),
+    );
     return run;
   };
+  // What the schedule invokes: one event per workspace, as one rule per workspace does.
+  const scheduledEvents = () =>
+    several ? several.map((w) => workspaceScheduledEvent(w.id)) : [scheduledEvent()];
 
   const receiverDeps = await receiveWebhookDepsFromEnv(env);
   const receiver = createReceiveWebhookHandler(async () => receiverDeps);
-  const url = await serveFunctionUrl(receiver, (result, ms) => {
+  const url = await serveFunctionUrl(receiver, (result, ms, event) => {
     let said: { customerId?: string; error?: string } = {};
     try {
       said = JSON.parse(String(result.body ?? '{}'));
@@ -216,11 +265,22 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
       ms,
       ...(said.customerId ? { customerId: said.customerId } : {}),
       ...(said.error ? { error: said.error } : {}),
+      ...(event.queryStringParameters?.workspace
+        ? { workspace: event.queryStringParameters.workspace }
+        : {}),
     });
   });
 
   options.sandbox?.onChange((change) => {
-    void sendWebhook(url.url, options.webhookSecret, {
+    // Piriod calls each workspace's own endpoint, signed with that endpoint's secret.
+    const target = several
+      ? several.find((w) => w.id === change.workspace)
+      : { webhookSecret: options.webhookSecret };
+    if (!target) return;
+    const endpoint = several
+      ? `${url.url}?workspace=${encodeURIComponent(change.workspace)}`
+      : url.url;
+    void sendWebhook(endpoint, target.webhookSecret, {
       event: change.event,
       object_id: change.id,
     }).catch(() => {});
@@ -229,13 +289,15 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
   const timer =
     options.fullMirrorIntervalMs > 0
       ? setInterval(() => {
-          void invokeFullMirror(scheduledEvent(), 'schedule').catch(() => {});
+          for (const event of scheduledEvents()) {
+            void invokeFullMirror(event, 'schedule').catch(() => {});
+          }
         }, options.fullMirrorIntervalMs)
       : undefined;
 
   return {
     webhookUrl: url.url,
-    cliEnv: cliEnvOf(env, url.url, options.fullMirrorIntervalMs),
+    cliEnv: cliEnvOf(env, url.url, options.fullMirrorIntervalMs, several),
     deadLetters: () =>
       dlq.peek().map((m) => ({
         body: m.body,
@@ -248,9 +310,13 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
         list.push(resolve);
         writeWaiters.set(id, list);
       }),
-    runFullMirror: async () => {
+    runFullMirror: async (workspace) => {
       const before = planReports.length;
-      await invokeFullMirror(scheduledEvent(), 'schedule');
+      const events = scheduledEvents().filter(
+        (e) => workspace === undefined || workspaceOf(e) === workspace,
+      );
+      if (events.length === 0) throw new Error(`the dev runtime does not serve ${workspace}`);
+      await Promise.all(events.map((e) => invokeFullMirror(e, 'schedule')));
       while (pendingContinuations.size > 0) await Promise.all([...pendingContinuations]);
       return planReports.slice(before);
     },
@@ -260,7 +326,7 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
       options.sandbox?.onChange(undefined);
       refreshQueue.close();
       dlq.close();
-      await Promise.allSettled([fullMirrorChain, ...pendingContinuations]);
+      await Promise.allSettled([...fullMirrorChains.values(), ...pendingContinuations]);
       await url.close();
       await aws.close();
     },
@@ -268,7 +334,22 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
 }
 
 /** The variables the CLI reads, as the functions of this runtime see them. */
-function cliEnvOf(env: Env, webhookUrl: string, intervalMs: number): Env {
+function cliEnvOf(
+  env: Env,
+  webhookUrl: string,
+  intervalMs: number,
+  several: readonly DevWorkspace[] | undefined,
+): Env {
+  // Several workspaces: the single variables name the first (every command's default), the
+  // maps the others (`--workspace W` takes W's token and secret from them).
+  const first = several?.[0];
+  const single: Env = first
+    ? {
+        PIRIOD_API_TOKEN: first.token,
+        PIRIOD_WORKSPACE: first.id,
+        ...(first.testMode ? { PIRIOD_TEST_MODE: 'true' } : {}),
+      }
+    : {};
   const pick = (name: string) => (env[name]?.trim() ? { [name]: env[name] as string } : {});
   return {
     ...pick('AWS_ENDPOINT_URL_DYNAMODB'),
@@ -281,15 +362,42 @@ function cliEnvOf(env: Env, webhookUrl: string, intervalMs: number): Env {
     DEAD_LETTER_QUEUE_URL: env.DEAD_LETTER_QUEUE_URL,
     WEBHOOK_URL: webhookUrl,
     PIRIOD_API_URL: env.PIRIOD_API_URL?.trim() || 'https://api.piriod.com',
-    ...pick('PIRIOD_API_TOKEN'),
-    ...pick('PIRIOD_WORKSPACE'),
-    ...pick('PIRIOD_TEST_MODE'),
+    ...(first ? single : { ...pick('PIRIOD_API_TOKEN'), ...pick('PIRIOD_WORKSPACE') }),
+    ...(first ? {} : pick('PIRIOD_TEST_MODE')),
     PIRIOD_WEBHOOK_SECRET: env.PIRIOD_WEBHOOK_SECRET,
+    ...(several ? workspacesEnv(several) : {}),
     // What `doctor`'s full-mirror check measures against (a stack reads its schedule rule).
     ...(intervalMs > 0
       ? { FULL_MIRROR_INTERVAL_SECONDS: String(Math.ceil(intervalMs / 1000)) }
       : {}),
   };
+}
+
+/** `PIRIOD_WORKSPACES`, `PIRIOD_API_TOKENS` and `PIRIOD_WEBHOOK_SECRETS` of several workspaces. */
+function workspacesEnv(workspaces: readonly DevWorkspace[]): Env {
+  return {
+    PIRIOD_WORKSPACES: formatWorkspaceList(
+      workspaces.map((w) => ({ id: w.id, testMode: w.testMode ?? false })),
+    ),
+    PIRIOD_API_TOKENS: JSON.stringify(Object.fromEntries(workspaces.map((w) => [w.id, w.token]))),
+    PIRIOD_WEBHOOK_SECRETS: JSON.stringify(
+      Object.fromEntries(workspaces.map((w) => [w.id, w.webhookSecret])),
+    ),
+  };
+}
+
+/** The workspace a full-mirror event names (`detail.workspace`), if any. */
+function workspaceOf(event: unknown): string | undefined {
+  const w = (event as { detail?: { workspace?: unknown } } | undefined)?.detail?.workspace;
+  return typeof w === 'string' ? w : undefined;
+}
+
+/**
+ * What the schedule rule of workspace W delivers: its constant input, which replaces the
+ * whole Scheduled Event (EventBridge's target `Input`).
+ */
+function workspaceScheduledEvent(workspace: string) {
+  return { 'detail-type': 'Scheduled Event', detail: { workspace } };
 }
 
 function scheduledEvent() {

@@ -32,13 +32,30 @@ type UrlHandler = (
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /**
+ * `queryStringParameters` as payload 2.0 has them: decoded values, a repeated name's values
+ * joined with commas, and the field absent when there is no query string.
+ */
+function queryParameters(url: URL): { queryStringParameters?: Record<string, string> } {
+  if (!url.search.slice(1)) return {};
+  const params: Record<string, string> = {};
+  for (const name of new Set(url.searchParams.keys())) {
+    params[name] = url.searchParams.getAll(name).join(',');
+  }
+  return { queryStringParameters: params };
+}
+
+/**
  * Serves a Function URL handler on 127.0.0.1: each HTTP request becomes a payload-2.0 event
- * (lower-cased headers, raw body, `isBase64Encoded` for non-text bodies), the handler's
- * result becomes the response, as Lambda's Function URL does.
+ * (lower-cased headers, raw query string and its parameters, raw body, `isBase64Encoded` for
+ * non-text bodies), the handler's result becomes the response, as Lambda's Function URL does.
  */
 export async function serveFunctionUrl(
   handler: UrlHandler,
-  onRequest: (result: APIGatewayProxyStructuredResultV2, ms: number) => void = () => {},
+  onRequest: (
+    result: APIGatewayProxyStructuredResultV2,
+    ms: number,
+    event: LambdaFunctionURLEvent,
+  ) => void = () => {},
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer(async (req, res) => {
     const started = Date.now();
@@ -60,6 +77,7 @@ export async function serveFunctionUrl(
       routeKey: '$default',
       rawPath: url.pathname,
       rawQueryString: url.search.slice(1),
+      ...queryParameters(url),
       headers,
       requestContext: {
         accountId: 'anonymous',
@@ -92,7 +110,7 @@ export async function serveFunctionUrl(
     const status = result.statusCode ?? 200;
     res.writeHead(status, (result.headers ?? {}) as Record<string, string>);
     res.end(result.body ?? '');
-    onRequest(result, Date.now() - started);
+    onRequest(result, Date.now() - started, event);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return {

@@ -46,6 +46,30 @@ export function devTryCommands(customerId: string, sandbox: boolean): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * What `npm run dev -- --workspaces N` prints after {@link devTryCommands}: the exported
+ * variables name the first workspace, and `--workspace W` points a command at another
+ * (its token and webhook secret come from the exported `PIRIOD_API_TOKENS` and
+ * `PIRIOD_WEBHOOK_SECRETS`).
+ */
+export function devWorkspaceHints(workspaces: readonly { id: string; sample: string }[]): string {
+  const [first, ...others] = workspaces;
+  const lines = [
+    `Workspaces: ${workspaces.map((w) => w.id).join(', ')}. The exported variables name ${first?.id}; add --workspace W for another, e.g.:`,
+  ];
+  for (const w of others) {
+    lines.push(
+      `  ${MIRROR} send-webhook ${w.sample} --workspace ${w.id}   # to $WEBHOOK_URL?workspace=${w.id}, signed with its secret`,
+      `  ${MIRROR} verify --workspace ${w.id}`,
+      `  ${MIRROR} doctor --workspace ${w.id}`,
+    );
+  }
+  lines.push(
+    "  # Piriod's webhook endpoint of workspace W is $WEBHOOK_URL?workspace=W; the table holds every workspace (items carry workspace)",
+  );
+  return `${lines.join('\n')}\n`;
+}
+
 /** `npm start`'s closing hints: every command in it works where it says to run it. */
 export function startHints(): string {
   const width = Math.max(...PLAYGROUND_COMMANDS.map((c) => c.command.length)) + 2;

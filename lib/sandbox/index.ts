@@ -5,6 +5,7 @@ export {
   type SandboxChange,
   type SandboxOptions,
   type SandboxStats,
+  type SandboxWorkspace,
   startSandbox,
 } from './sandbox-server.js';
 export { generateCustomers, type SandboxCustomer, seedPageExample } from './seed-data.js';

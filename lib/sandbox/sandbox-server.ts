@@ -16,8 +16,14 @@ export interface SandboxOptions {
   seed?: number;
   /** Accepted API token. Default `sk_test_sandbox_piriod_mirror`. */
   token?: string;
-  /** Accepted workspace. Default `acc_sandbox`. */
+  /** Accepted workspace (the first one). Default `acc_sandbox`. */
   workspace?: string;
+  /**
+   * How many workspaces to serve, default 1. Workspace k ≥ 2 is `<workspace>_k`, with token
+   * `<token>_k`, its own customers (as many, from seed `seed + k - 1`, without the API page's
+   * example so no id is shared) and its own change feed, as separate Piriod accounts are.
+   */
+  workspaces?: number;
   /** Seeded customers are test-mode ones (served only with `x-piriod-test-mode: true`). */
   testMode?: boolean;
   /** Make every Nth seeded customer schema-invalid (a boolean sent as a string). 0 = none. */
@@ -40,20 +46,19 @@ export interface SandboxStats {
 export interface SandboxChange {
   event: 'customer.created' | 'customer.updated' | 'customer.deleted';
   id: string;
+  /** The workspace whose customer changed (whose webhook Piriod would call). */
+  workspace: string;
 }
 
-/** A running simulated Piriod API. */
-export interface Sandbox {
-  readonly url: string;
-  readonly port: number;
-  /** The token accepted now; {@link Sandbox.rotateToken} changes it. */
+/** One workspace of a sandbox: its token and its customers. */
+export interface SandboxWorkspace {
+  readonly id: string;
+  /**
+   * The token accepted now for this workspace ({@link SandboxWorkspace.rotateToken} changes
+   * it); after {@link SandboxWorkspace.revokeToken}, the revoked one, which no longer works.
+   */
   readonly token: string;
-  readonly workspace: string;
   readonly testMode: boolean;
-  faults(): SandboxFaults;
-  setFaults(patch: Partial<SandboxFaults>): void;
-  stats(): SandboxStats;
-  resetStats(): void;
   /** Customers visible to the configured mode, in listing order. */
   customers(): SandboxCustomer[];
   getCustomer(id: string): SandboxCustomer | undefined;
@@ -70,112 +75,116 @@ export interface Sandbox {
   /**
    * Accepts only `next` from now on, as Piriod does when a new token is generated (the old
    * one stops working at once). Returns the new token.
+   *
+   * @throws Error when another workspace of the sandbox has that token.
    */
   rotateToken(next: string): string;
-  /** Called after each listing page is served, before the next request. */
-  onListPage(hook: ((page: number) => void) | undefined): void;
+  /** Accepts no token at all any more for this workspace (a revoked token): every call 401. */
+  revokeToken(): void;
+}
+
+/**
+ * A running simulated Piriod API. The customer and token methods act on the first workspace;
+ * {@link Sandbox.inWorkspace} gives the same methods for any workspace.
+ */
+export interface Sandbox extends Omit<SandboxWorkspace, 'id'> {
+  readonly url: string;
+  readonly port: number;
+  /** The first workspace's id. */
+  readonly workspace: string;
+  /** Every workspace served, the first one first. */
+  readonly workspaces: readonly SandboxWorkspace[];
   /**
-   * Called after every create, update and delete (API or test helpers), as Piriod calls its
-   * webhooks; the dev runtime sends a signed webhook from here.
+   * One workspace by id.
+   *
+   * @throws Error when the sandbox does not serve it.
+   */
+  inWorkspace(id: string): SandboxWorkspace;
+  faults(): SandboxFaults;
+  setFaults(patch: Partial<SandboxFaults>): void;
+  stats(): SandboxStats;
+  resetStats(): void;
+  /** Called after each listing page is served (of any workspace), before the next request. */
+  onListPage(hook: ((page: number, workspace: string) => void) | undefined): void;
+  /**
+   * Called after every create, update and delete (API or test helpers) in any workspace, as
+   * Piriod calls each workspace's webhooks; the dev runtime sends a signed webhook from here.
    */
   onChange(listener: ((change: SandboxChange) => void) | undefined): void;
   close(): Promise<void>;
 }
 
+/** The most workspaces one sandbox serves (as many as a deployment mirrors). */
+const MAX_SANDBOX_WORKSPACES = 20;
+
+/** One workspace's state: its token, its customers and the helpers that change them. */
+interface WorkspaceState {
+  readonly id: string;
+  token: string;
+  revoked: boolean;
+  readonly testMode: boolean;
+  readonly data: Map<string, SandboxCustomer>;
+  readonly failing: Map<string, number>;
+  readonly random: () => number;
+  visible(mode: boolean): SandboxCustomer[];
+  add(patch?: Record<string, unknown>): SandboxCustomer;
+  edit(id: string, patch?: Record<string, unknown>): SandboxCustomer;
+  remove(id: string): 'archived' | 'removed';
+  invalidate(): void;
+}
+
 /** Starts the simulated Piriod API on 127.0.0.1. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  let token = options.token ?? 'sk_test_sandbox_piriod_mirror';
-  const workspace = options.workspace ?? 'acc_sandbox';
+  const baseToken = options.token ?? 'sk_test_sandbox_piriod_mirror';
+  const baseWorkspace = options.workspace ?? 'acc_sandbox';
   const testMode = options.testMode ?? false;
-  const random = seededRandom((options.seed ?? 42) ^ 0x5eed);
-  const faultDraw = faultDraws(options.seed ?? 42);
+  const seed = options.seed ?? 42;
+  const count = options.workspaces ?? 1;
+  if (!Number.isInteger(count) || count < 1 || count > MAX_SANDBOX_WORKSPACES) {
+    throw new RangeError(
+      `sandbox workspaces must be a whole number from 1 to ${MAX_SANDBOX_WORKSPACES}, got ${count}`,
+    );
+  }
+  const faultDraw = faultDraws(seed);
   let faults = mergeFaults(NO_FAULTS, options.faults ?? {});
-  const data = new Map<string, SandboxCustomer>();
-  for (const c of generateCustomers(options.customers ?? 100, { seed: options.seed, testMode })) {
-    data.set(c.id, c);
-  }
-  const every = options.invalidEvery ?? 0;
-  if (every > 0) {
-    let i = 0;
-    for (const c of data.values()) if (++i % every === 0) c.send_invoices = 'yes';
-  }
-  let listing: SandboxCustomer[] | undefined;
-  const invalidate = () => {
-    listing = undefined;
-  };
-  const visible = (mode: boolean) => {
-    if (mode === testMode && listing) return listing;
-    const all = [...data.values()].filter((c) => (c.test_mode ?? false) === mode);
-    if (mode === testMode) listing = all;
-    return all;
-  };
-  let generated = data.size;
   let stats = emptyStats();
-  let pageHook: ((page: number) => void) | undefined;
+  let pageHook: ((page: number, workspace: string) => void) | undefined;
   let changeListener: ((change: SandboxChange) => void) | undefined;
-  const changed = (event: SandboxChange['event'], id: string) => changeListener?.({ event, id });
-  const failing = new Map<string, number>();
 
-  const nextUpdated = (previous: unknown): string => {
-    const prev = typeof previous === 'string' ? Date.parse(toUtcIso(previous) ?? '') : Number.NaN;
-    const at = Math.max(Date.now(), Number.isNaN(prev) ? 0 : prev + 1);
-    return new Date(at).toISOString();
-  };
+  const workspaces: WorkspaceState[] = [];
+  for (let k = 1; k <= count; k++) {
+    workspaces.push(
+      workspaceState({
+        id: k === 1 ? baseWorkspace : `${baseWorkspace}_${k}`,
+        token: k === 1 ? baseToken : `${baseToken}_${k}`,
+        // Another account's customers: other names and ids, and not the page's example (its
+        // fixed id would be one customer in two workspaces, which Piriod never has).
+        seed: seed + k - 1,
+        pageExample: k === 1,
+        customers: options.customers ?? 100,
+        testMode,
+        invalidEvery: options.invalidEvery ?? 0,
+        changed: (change) => changeListener?.(change),
+      }),
+    );
+  }
+  const first = workspaces[0] as WorkspaceState;
 
-  const api = {
-    add(patch: Record<string, unknown> = {}): SandboxCustomer {
-      const base = generateCustomer(generated++, random, testMode);
-      const now = new Date().toISOString();
-      const c = { ...base, created: now, updated: now, ...patch } as SandboxCustomer;
-      data.set(c.id, c);
-      invalidate();
-      changed('customer.created', c.id);
-      return c;
-    },
-    edit(id: string, patch?: Record<string, unknown>): SandboxCustomer {
-      const c = data.get(id);
-      if (!c) throw new Error(`sandbox has no customer ${id}`);
-      const change = patch ?? {
-        metadata: {
-          ...(c.metadata as object),
-          edited: Number((c.metadata as { edited?: number } | undefined)?.edited ?? 0) + 1,
-        },
-      };
-      Object.assign(c, change, { updated: nextUpdated(c.updated) });
-      changed('customer.updated', id);
-      return c;
-    },
-    remove(id: string): 'archived' | 'removed' {
-      const c = data.get(id);
-      if (!c) throw new Error(`sandbox has no customer ${id}`);
-      const sales = (c.aggregations as { sales?: number } | undefined)?.sales ?? 0;
-      if (sales > 0 && c.status !== 'archived') {
-        Object.assign(c, { status: 'archived', updated: nextUpdated(c.updated) });
-        changed('customer.updated', id);
-        return 'archived';
-      }
-      data.delete(id);
-      invalidate();
-      changed('customer.deleted', id);
-      return 'removed';
-    },
-  };
-
-  const churn = () => {
+  const churn = (ws: WorkspaceState) => {
     const { deletes, adds, edits } = faults.churnPerPage;
-    for (let k = 0; k < deletes && data.size > 0; k++) {
-      const ids = visible(testMode);
-      const victim = ids[Math.floor(random() * ids.length)];
+    for (let k = 0; k < deletes && ws.data.size > 0; k++) {
+      const ids = ws.visible(testMode);
+      const victim = ids[Math.floor(ws.random() * ids.length)];
       if (victim) {
-        data.delete(victim.id);
-        invalidate();
+        ws.data.delete(victim.id);
+        ws.invalidate();
       }
     }
-    for (let k = 0; k < adds; k++) api.add();
+    for (let k = 0; k < adds; k++) ws.add();
     for (let k = 0; k < edits; k++) {
-      const ids = visible(testMode);
-      const target = ids[Math.floor(random() * ids.length)];
-      if (target) api.edit(target.id);
+      const ids = ws.visible(testMode);
+      const target = ids[Math.floor(ws.random() * ids.length)];
+      if (target) ws.edit(target.id);
     }
   };
 
@@ -197,12 +206,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
     const auth = req.headers.authorization;
     if (!auth) return reply(401, { detail: 'Authentication credentials were not provided.' });
-    if (auth !== `Token ${token}`) return reply(401, { detail: 'Invalid token.' });
-    const ws = req.headers['x-simple-workspace'];
-    if (!ws) return reply(400, { non_field_errors: ['x-simple-workspace header is required.'] });
-    if (ws !== workspace) {
+    // A token belongs to one workspace: Piriod answers 401 for a token it does not know and
+    // 403 for a known token sent with another workspace's header (piriod-api.md, Errors).
+    const owner = workspaces.find((w) => !w.revoked && auth === `Token ${w.token}`);
+    if (!owner) return reply(401, { detail: 'Invalid token.' });
+    const header = req.headers['x-simple-workspace'];
+    if (!header)
+      return reply(400, { non_field_errors: ['x-simple-workspace header is required.'] });
+    if (header !== owner.id) {
       return reply(403, { detail: 'You do not have permission to perform this action.' });
     }
+    const ws = owner;
     const mode = String(req.headers['x-piriod-test-mode'] ?? '').toLowerCase() === 'true';
 
     if (url.pathname.startsWith('/_sandbox/')) return control(req, url, reply);
@@ -235,9 +249,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         const status = pick(draw, [500, 502, 503]);
         return reply(status, { detail: 'A server error occurred.' });
       }
-      const forced = idMatch ? failing.get(decodeURIComponent(idMatch[1] ?? '')) : undefined;
+      const forced = idMatch ? ws.failing.get(decodeURIComponent(idMatch[1] ?? '')) : undefined;
       if (forced !== undefined) return reply(forced, { detail: `sandbox: forced ${forced}` });
-      const body = listMatch ? listPage(url, mode) : getOne(idMatch?.[1] ?? '', mode);
+      const body = listMatch ? listPage(ws, url, mode) : getOne(ws, idMatch?.[1] ?? '', mode);
       if (body.status !== 200) return reply(body.status, body.body);
       if (fault === 'malformed') {
         const text = JSON.stringify(body.body);
@@ -248,8 +262,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
       reply(200, body.body);
       if (listMatch) {
-        pageHook?.(Number(url.searchParams.get('page') ?? '1'));
-        churn();
+        pageHook?.(Number(url.searchParams.get('page') ?? '1'), ws.id);
+        churn(ws);
       }
       return;
     }
@@ -260,28 +274,32 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (!payload || typeof payload !== 'object' || typeof payload.name !== 'string') {
         return reply(400, { name: ['This field is required.'] });
       }
-      return reply(201, api.add({ ...payload, id: `cus_${idPart(random)}`, test_mode: mode }));
+      return reply(201, ws.add({ ...payload, id: `cus_${idPart(ws.random)}`, test_mode: mode }));
     }
     const id = idMatch?.[1] ?? '';
-    const existing = data.get(id);
+    const existing = ws.data.get(id);
     if (!existing || (existing.test_mode ?? false) !== mode) {
       return reply(404, { detail: 'Not found.' });
     }
-    if (method === 'PATCH') return reply(200, api.edit(id, payload ?? {}));
+    if (method === 'PATCH') return reply(200, ws.edit(id, payload ?? {}));
     if (method === 'DELETE') {
-      api.remove(id);
+      ws.remove(id);
       return reply(204, undefined);
     }
     return reply(405, { detail: `Method "${method}" not allowed.` });
   }
 
-  function listPage(url: URL, mode: boolean): { status: number; body: unknown } {
+  function listPage(
+    ws: WorkspaceState,
+    url: URL,
+    mode: boolean,
+  ): { status: number; body: unknown } {
     const page = Number(url.searchParams.get('page') ?? '1');
     const size = Math.min(
       100,
       Math.max(1, Number(url.searchParams.get('page_size') ?? '20') || 20),
     );
-    let all = visible(mode);
+    let all = ws.visible(mode);
     if (url.searchParams.get('ordering') === '-created') all = [...all].reverse();
     const pages = Math.max(1, Math.ceil(all.length / size));
     if (!Number.isInteger(page) || page < 1 || page > pages) {
@@ -304,8 +322,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
   }
 
-  function getOne(id: string, mode: boolean): { status: number; body: unknown } {
-    const c = data.get(decodeURIComponent(id));
+  function getOne(
+    ws: WorkspaceState,
+    id: string,
+    mode: boolean,
+  ): { status: number; body: unknown } {
+    const c = ws.data.get(decodeURIComponent(id));
     if (!c || (c.test_mode ?? false) !== mode)
       return { status: 404, body: { detail: 'Not found.' } };
     return { status: 200, body: c };
@@ -336,13 +358,54 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const port = (server.address() as AddressInfo).port;
 
+  const handleOf = (ws: WorkspaceState): SandboxWorkspace => ({
+    id: ws.id,
+    get token() {
+      return ws.token;
+    },
+    testMode: ws.testMode,
+    customers: () => [...ws.visible(testMode)],
+    getCustomer: (id) => ws.data.get(id),
+    addCustomer: (patch) => ws.add(patch),
+    editCustomer: (id, patch) => ws.edit(id, patch),
+    deleteCustomer: (id) => ws.remove(id),
+    corruptCustomer: (id, patch) => {
+      const c = ws.data.get(id);
+      if (!c) throw new Error(`sandbox has no customer ${id} in ${ws.id}`);
+      Object.assign(c, patch);
+    },
+    failCustomer: (id, status) => {
+      if (status === undefined) ws.failing.delete(id);
+      else ws.failing.set(id, status);
+    },
+    rotateToken: (next) => {
+      if (workspaces.some((w) => w !== ws && w.token === next)) {
+        throw new Error(`sandbox: another workspace already has that token`);
+      }
+      ws.token = next;
+      ws.revoked = false;
+      return ws.token;
+    },
+    revokeToken: () => {
+      ws.revoked = true;
+    },
+  });
+  const handles = workspaces.map(handleOf);
+  const main = handles[0] as SandboxWorkspace;
+
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     get token() {
-      return token;
+      return first.token;
     },
-    workspace,
+    workspace: first.id,
+    workspaces: handles,
+    inWorkspace: (id) => {
+      const found = handles.find((h) => h.id === id);
+      if (!found) throw new Error(`sandbox does not serve workspace ${id}`);
+      return found;
+    },
     testMode,
     faults: () => faults,
     setFaults: (patch) => {
@@ -352,24 +415,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     resetStats: () => {
       stats = emptyStats();
     },
-    customers: () => [...visible(testMode)],
-    getCustomer: (id) => data.get(id),
-    addCustomer: (patch) => api.add(patch),
-    editCustomer: (id, patch) => api.edit(id, patch),
-    deleteCustomer: (id) => api.remove(id),
-    corruptCustomer: (id, patch) => {
-      const c = data.get(id);
-      if (!c) throw new Error(`sandbox has no customer ${id}`);
-      Object.assign(c, patch);
-    },
-    failCustomer: (id, status) => {
-      if (status === undefined) failing.delete(id);
-      else failing.set(id, status);
-    },
-    rotateToken: (next) => {
-      token = next;
-      return token;
-    },
+    customers: main.customers,
+    getCustomer: main.getCustomer,
+    addCustomer: main.addCustomer,
+    editCustomer: main.editCustomer,
+    deleteCustomer: main.deleteCustomer,
+    corruptCustomer: main.corruptCustomer,
+    failCustomer: main.failCustomer,
+    rotateToken: main.rotateToken,
+    revokeToken: main.revokeToken,
     onChange: (listener) => {
       changeListener = listener;
     },
@@ -382,6 +436,96 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         server.close(() => resolve());
       }),
   };
+}
+
+/** Seeds one workspace and builds the helpers that change its customers. */
+function workspaceState(o: {
+  id: string;
+  token: string;
+  seed: number;
+  pageExample: boolean;
+  customers: number;
+  testMode: boolean;
+  invalidEvery: number;
+  changed: (change: SandboxChange) => void;
+}): WorkspaceState {
+  const { testMode } = o;
+  const random = seededRandom(o.seed ^ 0x5eed);
+  const data = new Map<string, SandboxCustomer>();
+  const seeded = generateCustomers(o.customers + (o.pageExample ? 0 : 1), {
+    seed: o.seed,
+    testMode,
+  });
+  for (const c of o.pageExample ? seeded : seeded.slice(1)) data.set(c.id, c);
+  if (o.invalidEvery > 0) {
+    let i = 0;
+    for (const c of data.values()) if (++i % o.invalidEvery === 0) c.send_invoices = 'yes';
+  }
+  let listing: SandboxCustomer[] | undefined;
+  // The next index past the seeded ones (names and domains carry it).
+  let generated = seeded.length;
+  const changed = (event: SandboxChange['event'], id: string) =>
+    o.changed({ event, id, workspace: o.id });
+  const nextUpdated = (previous: unknown): string => {
+    const prev = typeof previous === 'string' ? Date.parse(toUtcIso(previous) ?? '') : Number.NaN;
+    const at = Math.max(Date.now(), Number.isNaN(prev) ? 0 : prev + 1);
+    return new Date(at).toISOString();
+  };
+  const ws: WorkspaceState = {
+    id: o.id,
+    token: o.token,
+    revoked: false,
+    testMode,
+    data,
+    failing: new Map(),
+    random,
+    invalidate: () => {
+      listing = undefined;
+    },
+    visible: (mode) => {
+      if (mode === testMode && listing) return listing;
+      const all = [...data.values()].filter((c) => (c.test_mode ?? false) === mode);
+      if (mode === testMode) listing = all;
+      return all;
+    },
+    add(patch: Record<string, unknown> = {}): SandboxCustomer {
+      const base = generateCustomer(generated++, random, testMode);
+      const now = new Date().toISOString();
+      const c = { ...base, created: now, updated: now, ...patch } as SandboxCustomer;
+      data.set(c.id, c);
+      ws.invalidate();
+      changed('customer.created', c.id);
+      return c;
+    },
+    edit(id: string, patch?: Record<string, unknown>): SandboxCustomer {
+      const c = data.get(id);
+      if (!c) throw new Error(`sandbox has no customer ${id} in ${o.id}`);
+      const change = patch ?? {
+        metadata: {
+          ...(c.metadata as object),
+          edited: Number((c.metadata as { edited?: number } | undefined)?.edited ?? 0) + 1,
+        },
+      };
+      Object.assign(c, change, { updated: nextUpdated(c.updated) });
+      changed('customer.updated', id);
+      return c;
+    },
+    remove(id: string): 'archived' | 'removed' {
+      const c = data.get(id);
+      if (!c) throw new Error(`sandbox has no customer ${id} in ${o.id}`);
+      const sales = (c.aggregations as { sales?: number } | undefined)?.sales ?? 0;
+      if (sales > 0 && c.status !== 'archived') {
+        Object.assign(c, { status: 'archived', updated: nextUpdated(c.updated) });
+        changed('customer.updated', id);
+        return 'archived';
+      }
+      data.delete(id);
+      ws.invalidate();
+      changed('customer.deleted', id);
+      return 'removed';
+    },
+  };
+  return ws;
 }
 
 function emptyStats(): SandboxStats {

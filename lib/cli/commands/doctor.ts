@@ -12,6 +12,7 @@ import { webhookCheck } from '../doctor/webhook-check.js';
 import { EXIT, UsageError } from '../errors.js';
 import { AWS_ENV, environmentHelp } from '../help-env.js';
 import type { Io } from '../io.js';
+import { WORKSPACE_OPTION, workspaceEnv } from '../workspace-flag.js';
 
 export const DOCTOR_HELP =
   `Usage: piriod-mirror doctor [--stack NAME] [--workspace W] [--json] [--timeout S]
@@ -30,7 +31,8 @@ Each line is \`PASS <check> — …\`, \`FAIL <check> — …; fix: …\` or \`S
 doctor reads, and puts one refresh request on the bus; it never changes or deletes customer data.
 
   --stack NAME          the deployed stack (AWS credentials and region from the usual settings)
-  --workspace W         the Piriod workspace (default PIRIOD_WORKSPACE)
+  --workspace W         the Piriod workspace (default PIRIOD_WORKSPACE); with a stack that
+                        mirrors several, run doctor once per workspace
   --json                one JSON line per check: {"check", "status", "detail", "fix"?}
   --timeout S           how long the canary may take; default 60
   --schedule-minutes N  the full-mirror period when no schedule rule can be read; default 15
@@ -57,12 +59,12 @@ const CHECKS: [CheckName, (ctx: DoctorContext) => Promise<CheckResult>][] = [
 ];
 
 /** `doctor [--stack NAME] [--workspace W] [--json] [--timeout S] [--schedule-minutes N]`. */
-export async function doctorCommand(argv: string[], env: Env, io: Io): Promise<number> {
+export async function doctorCommand(argv: string[], given: Env, io: Io): Promise<number> {
   const { values } = parse(
     argv,
     {
       stack: { type: 'string' },
-      workspace: { type: 'string' },
+      ...WORKSPACE_OPTION,
       json: { type: 'boolean' },
       timeout: { type: 'string' },
       'schedule-minutes': { type: 'string' },
@@ -74,13 +76,14 @@ export async function doctorCommand(argv: string[], env: Env, io: Io): Promise<n
     io.out(DOCTOR_HELP);
     return EXIT.ok;
   }
+  const env = workspaceEnv(values.workspace, given, 'doctor');
   const stackName = values.stack?.trim() || undefined;
   if (!stackName && !hasLocalOutputs(env)) {
     throw new UsageError(
       'doctor: nothing to check: pass --stack NAME for a deployed stack, or export the lines `npm run dev` prints',
     );
   }
-  const workspace = values.workspace?.trim() || env.PIRIOD_WORKSPACE?.trim() || undefined;
+  const workspace = env.PIRIOD_WORKSPACE?.trim() || undefined;
   if (!workspace) {
     throw new UsageError(
       'doctor: no workspace: pass --workspace acc_… (the one the stack was deployed with) or set PIRIOD_WORKSPACE',

@@ -1,16 +1,19 @@
+import { MAX_WORKSPACES } from '../../customer/workspaces.js';
 import { plural } from '../../plural.js';
 import { startSandbox } from '../../sandbox/sandbox-server.js';
 import { intFlag, parse, rateFlag } from '../args.js';
-import { EXIT } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { environmentHelp } from '../help-env.js';
 import type { Io } from '../io.js';
 
-export const SANDBOX_HELP = `Usage: piriod-mirror sandbox [--port N] [--customers N] [fault options]
+export const SANDBOX_HELP = `Usage: piriod-mirror sandbox [--port N] [--customers N] [--workspaces N] [fault options]
 
 Runs the simulated Piriod API on 127.0.0.1 until Ctrl-C, and prints its URL, token and
 workspace. Faults can also be changed while it runs: PATCH /_sandbox/faults/.
   --port N            port (default: a free one)
-  --customers N       seeded customers (default 1000)
+  --customers N       seeded customers per workspace (default 1000)
+  --workspaces N      workspaces served, each with its own token and customers (default 1:
+                      acc_sandbox; then acc_sandbox_2, …)
   --seed N            data seed (default 42)
   --latency MS        delay before every answer
   --error-rate F      fraction answered 5xx         --rate-limit-rate F  fraction answered 429
@@ -25,6 +28,7 @@ export async function sandboxCommand(argv: string[], io: Io): Promise<number> {
     {
       port: { type: 'string' },
       customers: { type: 'string' },
+      workspaces: { type: 'string' },
       seed: { type: 'string' },
       latency: { type: 'string' },
       'error-rate': { type: 'string' },
@@ -49,7 +53,12 @@ export async function sandboxCommand(argv: string[], io: Io): Promise<number> {
       malformedRate: rateFlag(values['malformed-rate'], 'malformed-rate'),
     }).filter(([, v]) => v !== undefined),
   );
+  const workspaces = intFlag(values.workspaces, 'workspaces', 1, 1);
+  if (workspaces > MAX_WORKSPACES) {
+    throw new UsageError(`--workspaces must be at most ${MAX_WORKSPACES}, got ${workspaces}`);
+  }
   const sandbox = await startSandbox({
+    workspaces,
     port: intFlag(values.port, 'port', 0),
     customers: intFlag(values.customers, 'customers', 1000),
     seed: intFlag(values.seed, 'seed', 42),
@@ -61,6 +70,10 @@ export async function sandboxCommand(argv: string[], io: Io): Promise<number> {
       `  export PIRIOD_API_URL=${sandbox.url}\n` +
       `  export PIRIOD_API_TOKEN=${sandbox.token}\n` +
       `  export PIRIOD_WORKSPACE=${sandbox.workspace}\n` +
+      sandbox.workspaces
+        .slice(1)
+        .map((w) => `  # workspace ${w.id}: PIRIOD_API_TOKEN=${w.token} PIRIOD_WORKSPACE=${w.id}\n`)
+        .join('') +
       'Press Ctrl-C to stop.\n',
   );
   await new Promise<void>((resolve) => {

@@ -3,8 +3,10 @@ import { deliverWebhook } from '../../sandbox/webhook-sender.js';
 import { parse } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
+import { WORKSPACE_OPTION, workspaceEnv } from '../workspace-flag.js';
 
 export const SEND_WEBHOOK_HELP = `Usage: piriod-mirror send-webhook ID [--url URL] [--secret S] [--event NAME]
+                                    [--workspace W]
 
 Signs and sends a webhook notification exactly as Piriod does — POST {"event", "object_id"}
 with x-piriod-signature (HMAC-SHA256 of the values) — and prints the receiver's status.
@@ -16,8 +18,11 @@ wrong, or the receiver cannot be reached.
   --secret S     the signing secret; default PIRIOD_WEBHOOK_SECRET (printed by
                  \`npm run dev\`; for a deployment, the secret named by WebhookSecretArn)
   --event NAME   the notification's event (default customer.updated)
+  --workspace W  as Piriod's webhook of workspace W: to the URL with ?workspace=W (the
+                 endpoint registered for W), signed with W's secret when
+                 PIRIOD_WEBHOOK_SECRETS (printed by \`npm run dev -- --workspaces N\`) names it
 
-Environment: WEBHOOK_URL, PIRIOD_WEBHOOK_SECRET.
+Environment: WEBHOOK_URL, PIRIOD_WEBHOOK_SECRET, PIRIOD_WEBHOOK_SECRETS.
 `;
 
 /** How long a receiver may take to answer; a Function URL answers in well under a second. */
@@ -26,12 +31,17 @@ const ANSWER_TIMEOUT_MS = 15_000;
 /** `send-webhook ID [--url URL] [--secret S] [--event NAME]`. */
 export async function sendWebhookCommand(
   argv: string[],
-  env: Record<string, string | undefined>,
+  given: Record<string, string | undefined>,
   io: Io,
 ): Promise<number> {
   const { values, positionals } = parse(
     argv,
-    { url: { type: 'string' }, secret: { type: 'string' }, event: { type: 'string' } },
+    {
+      url: { type: 'string' },
+      secret: { type: 'string' },
+      event: { type: 'string' },
+      ...WORKSPACE_OPTION,
+    },
     'send-webhook',
   );
   if (values.help) {
@@ -43,6 +53,7 @@ export async function sendWebhookCommand(
       'send-webhook: expected exactly one customer id (see `piriod-mirror send-webhook --help`)',
     );
   }
+  const env = workspaceEnv(values.workspace, given, 'send-webhook');
   const id = positionals[0] as string;
   const shown = id.length > 40 ? `${id.slice(0, 40)}…` : id;
   if (!isPiriodCustomerId(id)) {
@@ -50,17 +61,18 @@ export async function sendWebhookCommand(
       `send-webhook: ${JSON.stringify(shown)} is not a Piriod customer id (cus_…); nothing was sent`,
     );
   }
-  const url = (values.url ?? env.WEBHOOK_URL)?.trim();
-  if (!url) {
+  const base = (values.url ?? env.WEBHOOK_URL)?.trim();
+  if (!base) {
     throw new UsageError(
       "send-webhook: no receiver: set WEBHOOK_URL (printed by `npm run dev`) or pass --url (the stack's WebhookUrl output)",
     );
   }
-  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+  if (!URL.canParse(base) || !/^https?:$/.test(new URL(base).protocol)) {
     throw new UsageError(
-      `send-webhook: ${values.url ? '--url' : 'WEBHOOK_URL'} is not an http(s) URL: ${JSON.stringify(url)}`,
+      `send-webhook: ${values.url ? '--url' : 'WEBHOOK_URL'} is not an http(s) URL: ${JSON.stringify(base)}`,
     );
   }
+  const url = values.workspace === undefined ? base : withWorkspace(base, env.PIRIOD_WORKSPACE);
   const secret = (values.secret ?? env.PIRIOD_WEBHOOK_SECRET)?.trim();
   if (!secret) {
     throw new UsageError(
@@ -95,4 +107,11 @@ export async function sendWebhookCommand(
   if (answer.status === 401)
     io.err('piriod-mirror: the receiver rejected the signature: is the secret the one it uses?\n');
   return ok ? EXIT.ok : EXIT.failed;
+}
+
+/** The endpoint Piriod calls for one workspace: the receiver's URL with `?workspace=W`. */
+function withWorkspace(url: string, workspace: string | undefined): string {
+  const u = new URL(url);
+  if (workspace) u.searchParams.set('workspace', workspace);
+  return u.toString();
 }

@@ -11,8 +11,9 @@ import { EXIT } from '../errors.js';
 import { AWS_ENV, environmentHelp, PIRIOD_ENV, TABLE_ENV } from '../help-env.js';
 import type { Io } from '../io.js';
 import { progressReporter } from '../progress.js';
+import { WORKSPACE_HELP, WORKSPACE_OPTION, workspaceEnv } from '../workspace-flag.js';
 
-export const SYNC_HELP = `Usage: piriod-mirror sync [ID…] [--json]
+export const SYNC_HELP = `Usage: piriod-mirror sync [ID…] [--workspace W] [--json]
 
 Without ids: a full mirror of the Piriod account into the table (list pages, upsert
 changed customers, tombstone customers Piriod no longer has). With ids: refresh those.
@@ -20,6 +21,7 @@ changed customers, tombstone customers Piriod no longer has). With ids: refresh 
 Options:
   --json     print one JSON summary on stdout:
              {"synced","created","updated","unchanged","stale","deleted","failed":[{"id","reason"}]}
+${WORKSPACE_HELP}
   -h, --help show this help
 
 Exit: 0 nothing failed · 1 some customers failed · 2 usage or configuration error.
@@ -28,14 +30,19 @@ ${environmentHelp(PIRIOD_ENV, TABLE_ENV, AWS_ENV)}`;
 /** `sync [ID…] [--json]`. */
 export async function syncCommand(
   argv: string[],
-  env: Record<string, string | undefined>,
+  given: Record<string, string | undefined>,
   io: Io,
 ): Promise<number> {
-  const { values, positionals } = parse(argv, { json: { type: 'boolean' } }, 'sync');
+  const { values, positionals } = parse(
+    argv,
+    { json: { type: 'boolean' }, ...WORKSPACE_OPTION },
+    'sync',
+  );
   if (values.help) {
     io.out(SYNC_HELP);
     return EXIT.ok;
   }
+  const env = workspaceEnv(values.workspace, given, 'sync');
   const { deps, tableName } = await syncPortsFromEnv(env);
   const summary = await runSync({ ...deps, source: 'cli' }, positionals, io);
   if (values.json) io.out(`${JSON.stringify(summary)}\n`);

@@ -5,26 +5,35 @@ import { EXIT } from '../errors.js';
 import { AWS_ENV, environmentHelp, PIRIOD_ENV, TABLE_ENV } from '../help-env.js';
 import type { Io } from '../io.js';
 import { progressReporter } from '../progress.js';
+import { WORKSPACE_HELP, WORKSPACE_OPTION, workspaceEnv } from '../workspace-flag.js';
 
-export const VERIFY_HELP = `Usage: piriod-mirror verify [--json]
+export const VERIFY_HELP = `Usage: piriod-mirror verify [--workspace W] [--json]
 
 Compares Piriod with the table without writing. --json prints
 {"missing": [ids], "stale": [ids], "gone": [ids]}: in Piriod but not the table; newer in
 Piriod; in the table but no longer in Piriod (not yet tombstoned).
+Only the workspace's own items are compared (a table may hold several workspaces).
+${WORKSPACE_HELP}
 Exit: 0 the mirror matches · 1 it drifts · 2 usage or configuration error.
 ${environmentHelp(PIRIOD_ENV, TABLE_ENV, AWS_ENV)}`;
 
 /** `verify [--json]`. */
 export async function verifyCommand(
   argv: string[],
-  env: Record<string, string | undefined>,
+  given: Record<string, string | undefined>,
   io: Io,
 ): Promise<number> {
-  const { values } = parse(argv, { json: { type: 'boolean' } }, 'verify', false);
+  const { values } = parse(
+    argv,
+    { json: { type: 'boolean' }, ...WORKSPACE_OPTION },
+    'verify',
+    false,
+  );
   if (values.help) {
     io.out(VERIFY_HELP);
     return EXIT.ok;
   }
+  const env = workspaceEnv(values.workspace, given, 'verify');
   const { deps } = await syncPortsFromEnv(env);
   const progress = progressReporter(io);
   const report = await verifyMirror({

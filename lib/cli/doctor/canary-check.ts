@@ -37,6 +37,7 @@ export async function canaryCheck(ctx: DoctorContext): Promise<CheckResult> {
     await new EventBridgeBus(ctx.clients.eventBridge(), d.eventBusName as string).requestCanary(
       customerId,
       nonce,
+      ctx.workspace,
     );
   } catch (err) {
     return fail(

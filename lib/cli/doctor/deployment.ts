@@ -19,6 +19,10 @@ export interface Deployment {
   alarmTopicArn?: string;
   apiTokenSecretArn?: string;
   webhookSecretArn?: string;
+  /** With several workspaces: workspace → API token secret ARN (`ApiTokenSecretArns`). */
+  apiTokenSecretArns?: Record<string, string>;
+  /** With several workspaces: workspace → webhook secret ARN (`WebhookSecretArns`). */
+  webhookSecretArns?: Record<string, string>;
   fullMirrorFunctionName?: string;
   scheduleRuleName?: string;
 }
@@ -108,6 +112,9 @@ export async function resolveDeployment(
   for (const o of outputs) {
     const field = OUTPUTS[o.OutputKey as keyof typeof OUTPUTS];
     if (field && o.OutputValue) deployment[field] = o.OutputValue;
+    // Only a stack that mirrors several workspaces has these; a one-workspace stack lacks them.
+    if (o.OutputKey === 'ApiTokenSecretArns') deployment.apiTokenSecretArns = arnMap(o.OutputValue);
+    if (o.OutputKey === 'WebhookSecretArns') deployment.webhookSecretArns = arnMap(o.OutputValue);
   }
   const missing = Object.entries(OUTPUTS)
     .filter(([, field]) => !deployment[field])
@@ -125,5 +132,37 @@ export async function resolveDeployment(
             `stack ${stackName} lacks ${missing.join(', ')}`,
             'deploy this version of the stack (`npm run deploy` with the same context)',
           ),
+  };
+}
+
+/** A `workspace → ARN` output read as an object; anything else as absent. */
+function arnMap(text: string | undefined): Record<string, string> | undefined {
+  try {
+    const map = JSON.parse(text ?? '');
+    if (!map || typeof map !== 'object' || Array.isArray(map)) return undefined;
+    return Object.fromEntries(
+      Object.entries(map).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The secret ARNs of `workspace` in a deployment: from the per-workspace maps when the stack
+ * has them, else the one-workspace outputs. `unknown` when the maps do not name it.
+ */
+export function secretArnsOf(
+  d: Deployment,
+  workspace: string | undefined,
+): { apiToken?: string; webhook?: string } | { unknown: string[] } {
+  const tokens = d.apiTokenSecretArns;
+  const hooks = d.webhookSecretArns;
+  if (!tokens && !hooks) return { apiToken: d.apiTokenSecretArn, webhook: d.webhookSecretArn };
+  const known = [...new Set([...Object.keys(tokens ?? {}), ...Object.keys(hooks ?? {})])];
+  if (!workspace || !known.includes(workspace)) return { unknown: known };
+  return {
+    apiToken: tokens?.[workspace] ?? d.apiTokenSecretArn,
+    webhook: hooks?.[workspace] ?? d.webhookSecretArn,
   };
 }

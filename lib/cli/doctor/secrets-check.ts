@@ -1,5 +1,6 @@
 import { SECRET_PLACEHOLDER } from '../../aws/secret-value.js';
 import { blockedBy, type DoctorContext } from './context.js';
+import { secretArnsOf } from './deployment.js';
 import { type CheckResult, fail, pass, skip } from './result.js';
 
 /**
@@ -26,6 +27,14 @@ export async function secretsCheck(ctx: DoctorContext): Promise<CheckResult> {
   }
   const blocked = blockedBy(ctx, 'outputs');
   if (blocked) return skip('secrets', `needs the secrets' ARNs from ${blocked}`);
+  const arns = secretArnsOf(d, ctx.workspace);
+  if ('unknown' in arns) {
+    return fail(
+      'secrets',
+      `${d.source} does not mirror workspace ${ctx.workspace} (it mirrors ${arns.unknown.join(', ')})`,
+      `pass --workspace with one of ${arns.unknown.join(', ')}`,
+    );
+  }
   const problems: string[] = [];
   const fixes: string[] = [];
   const read = async (arn: string, what: string) => {
@@ -43,10 +52,11 @@ export async function secretsCheck(ctx: DoctorContext): Promise<CheckResult> {
     }
     return value;
   };
-  ctx.token = await read(d.apiTokenSecretArn as string, 'the API token');
-  ctx.webhookSecret = await read(d.webhookSecretArn as string, 'the webhook secret');
+  ctx.token = await read(arns.apiToken as string, 'the API token');
+  ctx.webhookSecret = await read(arns.webhook as string, 'the webhook secret');
+  const of = d.apiTokenSecretArns ? ` of ${ctx.workspace}` : '';
   return problems.length === 0
-    ? pass('secrets', 'the API token and the webhook secret are set')
+    ? pass('secrets', `the API token and the webhook secret${of} are set`)
     : fail('secrets', problems.join('; '), fixes.join('; '));
 }
 

@@ -17,10 +17,11 @@ const PROBE_TIMEOUT_MS = 10_000;
 export async function webhookCheck(ctx: DoctorContext): Promise<CheckResult> {
   const blocked = blockedBy(ctx, 'outputs', 'secrets');
   if (blocked) return skip('webhook', `needs the webhook URL and secret from ${blocked}`);
-  const url = ctx.deployment.webhookUrl as string;
+  // The endpoint Piriod calls for this workspace (a one-workspace receiver accepts its own).
+  const url = workspaceUrl(ctx.deployment.webhookUrl as string, ctx.workspace);
   const payload = { event: PROBE_EVENT, object_id: `doctor_${randomUUID().replace(/-/g, '')}` };
   const secretFix = ctx.deployment.stackName
-    ? `store the secret Piriod shows for this webhook: aws secretsmanager put-secret-value --secret-id ${ctx.deployment.webhookSecretArn} --secret-string …`
+    ? `store the secret Piriod shows for this webhook: aws secretsmanager put-secret-value --secret-id ${ctx.deployment.webhookSecretArns?.[ctx.workspace ?? ''] ?? ctx.deployment.webhookSecretArn} --secret-string …`
     : 'set PIRIOD_WEBHOOK_SECRET to the secret the receiver uses (the one `npm run dev` prints)';
   try {
     const signed = await post(url, payload, webhookSignature(payload, ctx.webhookSecret as string));
@@ -70,4 +71,12 @@ async function post(url: string, payload: object, signature: string | undefined)
     signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
   });
   return { status: res.status, body: await res.text() };
+}
+
+/** `url` with `?workspace=W`: the webhook endpoint registered in Piriod for workspace W. */
+function workspaceUrl(url: string, workspace: string | undefined): string {
+  if (!workspace || !URL.canParse(url)) return url;
+  const u = new URL(url);
+  u.searchParams.set('workspace', workspace);
+  return u.toString();
 }

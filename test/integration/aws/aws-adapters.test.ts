@@ -69,7 +69,10 @@ describe('SQS adapters (official SQS client)', () => {
     const sizes = f.requests.map((r) => (r.body.Entries as unknown[]).length);
     expect(sizes).toEqual([10, 1, 10, 3]);
     const retried = f.requests[1]?.body.Entries as (Entry & { MessageAttributes: unknown })[];
-    expect(JSON.parse(retried[0]!.MessageBody)).toEqual({ customerId: 'cus_3', workspace: 'acc_1' });
+    expect(JSON.parse(retried[0]!.MessageBody)).toEqual({
+      customerId: 'cus_3',
+      workspace: 'acc_1',
+    });
     expect(retried[0]?.MessageAttributes).toEqual({
       syncSource: { DataType: 'String', StringValue: 'schedule' },
     });

@@ -195,7 +195,14 @@ describe('npm run dev: the serverless flow on one machine', () => {
     const writes = ids.map((id) => rt.nextWrite(id));
     const run = await runMirror(['request-refresh', ...ids, '--json'], rt.cliEnv);
     expect(run.code, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ requested: 3, events: 1, bus: 'piriod-mirror-dev' });
+    // The events name the workspace of PIRIOD_WORKSPACE (exported by the dev runtime).
+    expect(JSON.parse(run.stdout)).toEqual({
+      requested: 3,
+      events: 1,
+      bus: 'piriod-mirror-dev',
+      workspace: sandbox.workspace,
+    });
+    expect(hops.find((h) => h.hop === 'bus')).toMatchObject({ workspace: sandbox.workspace });
     expect(await Promise.all(writes)).toEqual(['created', 'created', 'created']);
     for (const id of ids) expect((await stored(id))?.syncSource).toBe('event');
 
