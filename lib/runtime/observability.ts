@@ -91,7 +91,7 @@ export function createWorkspaceMetrics(serviceName: string): WorkspaceMetrics {
       return m;
     },
     publish() {
-      for (const m of byWorkspace.values()) m.publishStoredMetrics();
+      for (const m of byWorkspace.values()) if (m.hasStoredMetrics()) m.publishStoredMetrics();
     },
   };
 }

@@ -34,9 +34,18 @@ export function reporting<A extends [unknown, Context?, ...unknown[]], R>(
       logger.error('invocation failed', err as Error);
       throw err;
     } finally {
-      metrics?.publishStoredMetrics();
+      if (metrics) publishIfAny(metrics);
       perWorkspace?.publish();
       logger.resetKeys();
     }
   };
+}
+
+/**
+ * Flushes the stored metrics; an invocation that counted nothing here (its numbers went to
+ * per-workspace metrics) writes no empty EMF document and no Powertools warning about one.
+ */
+function publishIfAny(metrics: Metrics): void {
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  else metrics.clearDimensions();
 }

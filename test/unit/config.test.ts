@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadPiriodConfig, loadStoreConfig } from '../../lib/config.js';
+import {
+  ConfigError,
+  loadPiriodConfig,
+  loadStoreConfig,
+  loadWorkspaces,
+} from '../../lib/config.js';
 
 const base = { PIRIOD_API_TOKEN: 'sk_live_abc', PIRIOD_WORKSPACE: 'acc_1' };
 const error = (fn: () => unknown) => {
@@ -71,5 +76,77 @@ describe('configuration', () => {
     ]) {
       expect(loadPiriodConfig({ ...base, PIRIOD_API_URL: url }).baseUrl).toBe(url);
     }
+  });
+});
+
+describe("the functions' workspaces", () => {
+  const ARN = (w: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${w}-token`;
+  it('reads the list and each workspace’s secrets from the maps the stack sets', () => {
+    const [a, b] = loadWorkspaces({
+      PIRIOD_WORKSPACES: 'acc_A,acc_B:test',
+      PIRIOD_API_TOKEN_SECRET_ARNS: JSON.stringify({ acc_A: ARN('a'), acc_B: ARN('b') }),
+      PIRIOD_WEBHOOK_SECRETS: JSON.stringify({ acc_B: 'whsecret_b' }),
+    });
+    expect(a).toMatchObject({ id: 'acc_A', testMode: false, apiToken: { arn: ARN('a') } });
+    expect(a?.webhookSecret.plain).toBeUndefined();
+    expect(b).toMatchObject({
+      id: 'acc_B',
+      testMode: true,
+      apiToken: { arn: ARN('b'), names: { arn: 'PIRIOD_API_TOKEN_SECRET_ARNS.acc_B' } },
+      webhookSecret: { plain: 'whsecret_b' },
+    });
+  });
+
+  it('is the one workspace of PIRIOD_WORKSPACE, with the single variables, without a list', () => {
+    expect(
+      loadWorkspaces({
+        PIRIOD_WORKSPACE: 'acc_1',
+        PIRIOD_TEST_MODE: 'true',
+        PIRIOD_API_TOKEN_SECRET_ARN: ARN('1'),
+        PIRIOD_WEBHOOK_SECRET: 'whsecret_1',
+      }),
+    ).toEqual([
+      {
+        id: 'acc_1',
+        testMode: true,
+        apiToken: {
+          plain: undefined,
+          arn: ARN('1'),
+          names: { plain: 'PIRIOD_API_TOKEN', arn: 'PIRIOD_API_TOKEN_SECRET_ARN' },
+        },
+        webhookSecret: {
+          plain: 'whsecret_1',
+          arn: undefined,
+          names: { plain: 'PIRIOD_WEBHOOK_SECRET', arn: 'PIRIOD_WEBHOOK_SECRET_ARN' },
+        },
+      },
+    ]);
+  });
+
+  it('does not hand a single token to one of several workspaces', () => {
+    const [a] = loadWorkspaces({ PIRIOD_WORKSPACES: 'acc_A,acc_B', PIRIOD_API_TOKEN: 'sk_x' });
+    expect(a?.apiToken.plain).toBeUndefined();
+  });
+
+  it('names the variable and the problem of a bad list or map, never a value of the map', () => {
+    expect(error(() => loadWorkspaces({ PIRIOD_WORKSPACES: 'acc_A,acc_A' }))).toBe(
+      'PIRIOD_WORKSPACES names acc_A twice: each workspace once',
+    );
+    expect(
+      error(() =>
+        loadWorkspaces({
+          PIRIOD_WORKSPACES: 'acc_A',
+          PIRIOD_API_TOKENS: JSON.stringify({ acc_Typo: 'sk_live_secret' }),
+        }),
+      ),
+    ).toBe('PIRIOD_API_TOKENS names "acc_Typo", which is not a configured workspace (acc_A)');
+    const notJson = error(() =>
+      loadWorkspaces({ PIRIOD_WORKSPACES: 'acc_A', PIRIOD_API_TOKENS: '{sk_live_secret' }),
+    );
+    expect(notJson).toMatch(/^PIRIOD_API_TOKENS is not JSON/);
+    expect(notJson).not.toContain('sk_live_secret');
+    expect(error(() => loadWorkspaces({ PIRIOD_WORKSPACE: 'acc 1' }))).toMatch(
+      /^PIRIOD_WORKSPACE is not a workspace id/,
+    );
   });
 });

@@ -115,4 +115,17 @@ describe('npm run dev -- --workspaces 2', () => {
     expect(await written).toMatch(/updated|unchanged/);
     expect(await stored(idB)).toMatchObject({ manager: 'Behind The Webhook', workspace: B });
   });
+
+  // Last: it revokes A's token for good.
+  it("keeps B mirroring when A's token is revoked: A's cycle fails with the reason, B's completes", async () => {
+    sandbox.inWorkspace(A).revokeToken();
+    await expect(runtime.runFullMirror(A)).rejects.toThrow(/401|token/i);
+    const [report] = await runtime.runFullMirror(B);
+    expect(report).toMatchObject({ workspace: B, completed: true, failed: 0 });
+    const idB = idsOf(B)[2] as string;
+    const written = runtime.nextWrite(idB);
+    await patchCustomer(as(B), idB, { manager: 'After A Was Revoked' });
+    expect(await written).toBe('updated');
+    expect(await stored(idB)).toMatchObject({ manager: 'After A Was Revoked', workspace: B });
+  });
 });

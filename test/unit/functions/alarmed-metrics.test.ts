@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ChangePublisher } from '../../../lib/ports.js';
 import { type EmfMetric, emfMetrics, stdoutOf } from '../../support/emf.js';
 import { functionUrlEvent, signedWebhook } from '../../support/events.js';
-import { fixedSecret, lambdaContext, MemoryBus } from '../../support/fakes.js';
+import { fixedSecret, lambdaContext, MemoryBus, MemoryRefreshQueue } from '../../support/fakes.js';
+import { MemoryCycleLease, MemoryPiriod, MemoryStore } from '../../support/memory-ports.js';
 import { synthApp } from '../../support/synth.js';
 import { signedFor } from '../../support/workspace-deps.js';
 
@@ -191,5 +192,41 @@ describe('the change stream', () => {
     // -1 (or a day) would block the shard until its records are trimmed.
     expect(age).toBeGreaterThan(0);
     expect(age).toBeLessThanOrEqual(6 * 3600);
+  });
+});
+
+describe('the full mirror of each workspace', () => {
+  it("feeds its own workspace's MirrorStalled alarm with MirrorCompleted, and no other's", async () => {
+    const { template } = synthApp({
+      workspace: undefined,
+      workspaces: 'acc_A,acc_B',
+      'aws:cdk:bundling-stacks': [],
+    });
+    const stalled = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+      .map((a) => a.Properties as Alarm)
+      .filter((a) => a.MetricName === 'MirrorCompleted');
+    expect(stalled).toHaveLength(2);
+    const fullMirror = await import('../../../functions/full-mirror/handler.js');
+    const handler = fullMirror.createFullMirrorHandler(async () => ({
+      workspaces: {
+        ids: ['acc_A', 'acc_B'],
+        open: async (workspace) => ({ piriod: new MemoryPiriod([]), workspace, testMode: false }),
+      },
+      store: new MemoryStore(),
+      clock: { now: () => new Date('2026-11-25T12:00:00Z') },
+      queue: new MemoryRefreshQueue(),
+      continuation: new MemoryBus(),
+      leaseOf: () => new MemoryCycleLease(),
+    }));
+    const lines = await stdoutOf(() =>
+      handler(
+        { 'detail-type': 'Scheduled Event', detail: { workspace: 'acc_B' } },
+        lambdaContext(),
+      ),
+    );
+    const fed = stalled.map((alarm) => emfMetrics(lines).filter((m) => feeds(alarm, m)).length);
+    const workspaceOf = (a: Alarm) => a.Dimensions?.find((d) => d.Name === 'Workspace')?.Value;
+    expect(stalled.map(workspaceOf)).toEqual(['acc_A', 'acc_B']);
+    expect(fed).toEqual([0, 1]);
   });
 });

@@ -91,3 +91,50 @@ describe('receiveWebhook with in-memory ports', () => {
     expect(secret.reads()).toBe(0);
   });
 });
+
+describe('receiveWebhook for a deployment of two workspaces', () => {
+  const SECRETS: Record<string, string> = { acc_A: 'whsec_a', acc_B: 'whsec_b' };
+  const ports = (bus = new MemoryBus()) => ({
+    workspaces: ['acc_A', 'acc_B'],
+    secretOf: (w: string) => fixedSecret(SECRETS[w] as string),
+    requests: bus,
+  });
+  const note = { event: 'customer.updated', object_id: 'cus_1' };
+  const at = (workspace: string | undefined, secret: string) => ({
+    ...signed(note, secret),
+    ...(workspace === undefined ? {} : { workspace }),
+  });
+
+  it("verifies with the named workspace's secret and requests the refresh in it", async () => {
+    const bus = new MemoryBus();
+    const res = await receiveWebhook(at('acc_B', 'whsec_b'), ports(bus));
+    expect(res).toMatchObject({ statusCode: 200, workspace: 'acc_B' });
+    expect(bus.refreshes).toEqual([{ ids: ['cus_1'], origin: 'webhook', workspace: 'acc_B' }]);
+  });
+
+  it("answers 401 to a payload signed with another workspace's secret", async () => {
+    const bus = new MemoryBus();
+    const res = await receiveWebhook(at('acc_A', 'whsec_b'), ports(bus));
+    expect(res).toMatchObject({ statusCode: 401, outcome: 'rejected' });
+    expect(bus.refreshes).toEqual([]);
+  });
+
+  it('answers 404 to a workspace not mirrored and 400 to none, before reading a secret', async () => {
+    const read: string[] = [];
+    const p = {
+      ...ports(),
+      secretOf: (w: string) => {
+        read.push(w);
+        return fixedSecret(SECRETS[w] as string);
+      },
+    };
+    const unknown = await receiveWebhook(at('acc_Z', 'whsec_a'), p);
+    expect(unknown).toMatchObject({ statusCode: 404, outcome: 'rejected' });
+    expect(unknown.workspace).toBeUndefined();
+    expect(await receiveWebhook(at(undefined, 'whsec_a'), p)).toMatchObject({
+      statusCode: 400,
+      reason: expect.stringMatching(/workspace missing/),
+    });
+    expect(read).toEqual([]);
+  });
+});
