@@ -121,7 +121,7 @@ export function monthlyCost(m: MeasuredUnits, d: Deployment, p = PRICES): Monthl
       basis: `${Math.round(runs)} runs × ${round(runSeconds)} s at ${d.memoryMb.fullMirror} MB`,
     },
     {
-      item: 'Lambda sync-customers and receive-webhook',
+      item: 'Lambda refresh-customers and receive-webhook',
       monthly:
         changes *
         (gbS(d.memoryMb.worker, m.workerSecondsPerChange) * p.lambdaArmGbSecond +

@@ -12,7 +12,7 @@ import { countCalls } from '../lib/store/call-counter.js';
 import { createDocumentClient } from '../lib/store/dynamodb-client.js';
 import { DynamoCustomerStore } from '../lib/store/dynamodb-customer-store.js';
 import { mirrorAll } from '../lib/use-cases/mirror-all.js';
-import { syncCustomers } from '../lib/use-cases/sync-customers.js';
+import { refreshCustomers } from '../lib/use-cases/refresh-customers.js';
 
 const env = process.env;
 const client = createDocumentClient({ endpoint: env.AWS_ENDPOINT_URL_DYNAMODB });
@@ -42,13 +42,13 @@ if (env.BENCH_WARMUP_TABLE) {
     if (warmIds.length >= 500) break;
   }
   const scratch = new DynamoCustomerStore({ client, tableName: env.BENCH_WARMUP_TABLE });
-  await syncCustomers(warmIds, { ...deps, store: scratch });
+  await refreshCustomers(warmIds, { ...deps, store: scratch });
   counter.reset();
 }
 
 const ids = env.BENCH_IDS ? (JSON.parse(env.BENCH_IDS) as string[]) : undefined;
 const started = performance.now();
-const summary = ids ? (await syncCustomers(ids, deps)).summary : (await mirrorAll(deps)).summary;
+const summary = ids ? (await refreshCustomers(ids, deps)).summary : (await mirrorAll(deps)).summary;
 const seconds = (performance.now() - started) / 1000;
 const writes = counter.writes();
 process.stdout.write(

@@ -21,14 +21,14 @@ import { buildApp } from '../infra/app.js';
 import { EventBridgeBus } from '../lib/aws/event-bridge-bus.js';
 import { sdkClientConfig } from '../lib/aws/sdk-config.js';
 import { normalizeCustomer } from '../lib/customer/normalize.js';
-import { startLocalDynamoDb } from '../lib/local/dynamodb-local.js';
 import { webhookSignature } from '../lib/piriod/signature.js';
-import { generateCustomers, type Sandbox, startSandbox } from '../lib/sandbox/index.js';
 import { countCalls } from '../lib/store/call-counter.js';
 import { ensureTable } from '../lib/store/create-table.js';
 import { createDocumentClient } from '../lib/store/dynamodb-client.js';
 import { INDEXES } from '../lib/store/table-definition.js';
 import { toRecord } from '../lib/use-cases/record-builder.js';
+import { startLocalDynamoDb } from '../tools/local/dynamodb-local.js';
+import { generateCustomers, type Sandbox, startSandbox } from '../tools/sandbox/index.js';
 import { type Deployment, type MeasuredUnits, monthlyCost, PRICES } from './cost-model.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -535,7 +535,7 @@ log(`  reference: ${Math.round(putsPerSecond)} conditional puts/s`);
     secrets: count('AWS::SecretsManager::Secret'),
     kmsKeys: count('AWS::KMS::Key'),
     dashboards: count('AWS::CloudWatch::Dashboard'),
-    // full-mirror: 6 outcomes, PiriodLatency, handedOff, MirrorCompleted; sync-customers: 6 +
+    // full-mirror: 6 outcomes, PiriodLatency, handedOff, MirrorCompleted; refresh-customers: 6 +
     // PiriodLatency; receive-webhook: WebhookAccepted, WebhookIgnored and WebhookRejected
     // (reason signature), the three a healthy stack emits every month (the other rejection
     // reasons and the failure metrics cost only in a month they occur).

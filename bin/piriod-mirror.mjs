@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // The `piriod-mirror` command (`npx piriod-mirror sync` in a clone, after `npm ci`): runs the
-// TypeScript CLI in lib/cli through tsx, the same code `npm run mirror` runs.
+// TypeScript CLI in tools/cli through tsx, the same code `npm run mirror` runs.
 // npm ships every `bin` file in the package's tarball too, where neither tsx nor the CLI's
 // sources are: there it says where the CLI lives instead of crashing.
 import { existsSync } from 'node:fs';
 
-const cli = new URL('../lib/cli/main.ts', import.meta.url);
+const cli = new URL('../tools/cli/main.ts', import.meta.url);
 let register;
 try {
   if (existsSync(cli)) ({ register } = await import('tsx/esm/api'));

@@ -7,7 +7,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ALARMED_METRICS, METRICS_NAMESPACE } from '../lib/runtime/observability.js';
+import { ALARMED_METRICS, METRICS_NAMESPACE } from '../lib/lambda/observability.js';
 
 /** Props of {@link Monitoring}. */
 export interface MonitoringProps {
@@ -231,11 +231,11 @@ export class Monitoring extends Construct {
       new cloudwatch.GraphWidget({
         // Summed over whichever workspaces emitted them: a SEARCH finds every {service,
         // Workspace} series, so the widget needs no line per workspace.
-        title: 'Refresh outcomes (sync-customers, all workspaces)',
+        title: 'Refresh outcomes (refresh-customers, all workspaces)',
         left: OUTCOMES.map(
           (o) =>
             new cloudwatch.MathExpression({
-              expression: `SUM(${workspaceSearch('sync-customers', o, 'Sum', 300)})`,
+              expression: `SUM(${workspaceSearch('refresh-customers', o, 'Sum', 300)})`,
               label: o,
               period: Duration.minutes(5),
               usingMetrics: {},
@@ -246,7 +246,7 @@ export class Monitoring extends Construct {
       new cloudwatch.GraphWidget({
         // A percentile does not add up across workspaces: one line per service and workspace.
         title: 'Piriod latency p99 (ms), by workspace',
-        left: ['full-mirror', 'sync-customers'].map(
+        left: ['full-mirror', 'refresh-customers'].map(
           (s) =>
             new cloudwatch.MathExpression({
               expression: workspaceSearch(s, 'PiriodLatency', 'p99', 300),

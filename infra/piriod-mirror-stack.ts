@@ -223,7 +223,7 @@ export class PiriodMirrorStack extends Stack {
       timeout: Duration.minutes(15),
       memorySize: 1024,
       logRetentionDays: config.logRetentionDays,
-      // One planner per workspace at a time (each holds its workspace's lease): a slow cycle
+      // One full mirror per workspace at a time (each holds its workspace's lease): a slow cycle
       // must not overlap the next, nor one workspace's cycle wait for another's.
       reservedConcurrentExecutions: reserve(workspaces.length),
       environment: {
@@ -243,8 +243,11 @@ export class PiriodMirrorStack extends Stack {
       retryAttempts: 1,
       onFailure: { bind: () => ({ destination: deadLetterQueue.queueArn }) },
     });
+    // The refresh worker keeps the construct id it was deployed with ("SyncCustomers"): a new
+    // one would replace the function and its SQS mapping (DEPLOYED_LOGICAL_IDS), and rename
+    // its output and alarms, which operators have wired up.
     const worker = new MirrorFunction(this, 'SyncCustomers', {
-      name: 'sync-customers',
+      name: 'refresh-customers',
       description: 'Refreshes customers from the refresh queue',
       timeout: WORKER_TIMEOUT,
       memorySize: 512,

@@ -1,4 +1,4 @@
-// SDK floor of sync-customers: constructs the same AWS SDK and Powertools clients, nothing else.
+// SDK floor of refresh-customers: constructs the same AWS SDK and Powertools clients, nothing else.
 import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';

@@ -8,6 +8,16 @@ import { refreshQueueFromEnv } from '../../lib/compose/queues.js';
 import { storeAndLeasesFromEnv } from '../../lib/compose/table.js';
 import { loadFullMirrorSchedule } from '../../lib/config.js';
 import { resolveWorkspace } from '../../lib/customer/workspaces.js';
+import { safetyMarginMs } from '../../lib/lambda/deadline.js';
+import {
+  addSummaryMetrics,
+  createLogger,
+  createMetrics,
+  createWorkspaceMetrics,
+  summaryCounts,
+} from '../../lib/lambda/observability.js';
+import { once } from '../../lib/lambda/once.js';
+import { reporting } from '../../lib/lambda/reporting.js';
 import {
   continuationDetailSchema,
   EVENT_SOURCE,
@@ -24,16 +34,6 @@ import type {
   RefreshQueue,
 } from '../../lib/ports.js';
 import { systemClock } from '../../lib/ports.js';
-import { safetyMarginMs } from '../../lib/runtime/deadline.js';
-import {
-  addSummaryMetrics,
-  createLogger,
-  createMetrics,
-  createWorkspaceMetrics,
-  summaryCounts,
-} from '../../lib/runtime/observability.js';
-import { once } from '../../lib/runtime/once.js';
-import { reporting } from '../../lib/runtime/reporting.js';
 import { RunAbortedError } from '../../lib/use-cases/errors.js';
 import {
   runScheduledMirror,
@@ -61,7 +61,7 @@ export interface FullMirrorDeps {
   schedulePeriodMs?: number;
 }
 
-export { safetyMarginMs } from '../../lib/runtime/deadline.js';
+export { safetyMarginMs } from '../../lib/lambda/deadline.js';
 
 const DEFAULT_SCHEDULE_PERIOD_MS = 15 * 60_000;
 

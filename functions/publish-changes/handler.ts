@@ -2,11 +2,11 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { SDK_BUDGETS } from '../../lib/aws/sdk-budgets.js';
 import { busFromEnv } from '../../lib/compose/bus.js';
+import { ALARMED_METRICS, createLogger, createMetrics } from '../../lib/lambda/observability.js';
+import { once } from '../../lib/lambda/once.js';
+import { reporting } from '../../lib/lambda/reporting.js';
 import { tableChangesOf } from '../../lib/messages/table-stream.js';
 import type { ChangePublisher } from '../../lib/ports.js';
-import { ALARMED_METRICS, createLogger, createMetrics } from '../../lib/runtime/observability.js';
-import { once } from '../../lib/runtime/once.js';
-import { reporting } from '../../lib/runtime/reporting.js';
 import { publishChanges } from '../../lib/use-cases/publish-changes.js';
 
 /** What the change publisher needs; built from the environment in AWS, injected in tests. */

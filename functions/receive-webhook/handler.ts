@@ -7,9 +7,9 @@ import { SDK_BUDGETS } from '../../lib/aws/sdk-budgets.js';
 import { busFromEnv } from '../../lib/compose/bus.js';
 import { secretsOf } from '../../lib/compose/secrets.js';
 import { loadWorkspaces } from '../../lib/config.js';
-import { addWebhookMetric, createLogger, createMetrics } from '../../lib/runtime/observability.js';
-import { once } from '../../lib/runtime/once.js';
-import { reporting } from '../../lib/runtime/reporting.js';
+import { addWebhookMetric, createLogger, createMetrics } from '../../lib/lambda/observability.js';
+import { once } from '../../lib/lambda/once.js';
+import { reporting } from '../../lib/lambda/reporting.js';
 import { type ReceiveWebhookPorts, receiveWebhook } from '../../lib/use-cases/receive-webhook.js';
 
 /** What the receiver needs; built from the environment in AWS, injected in tests. */

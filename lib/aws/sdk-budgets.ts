@@ -4,7 +4,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 export type SdkCaller =
   | 'receive-webhook'
   | 'publish-changes'
-  | 'sync-customers'
+  | 'refresh-customers'
   | 'full-mirror'
   | 'cli';
 
@@ -42,7 +42,7 @@ export const SDK_BUDGETS: Readonly<Record<SdkCaller, SdkBudget>> = {
   // 60 s function with a batch of messages: each call ≤ 3 × 5 s + backoff (~16 s), so a
   // stalled table or queue hands the batch back to SQS well before the deadline. Three
   // attempts (not DynamoDB's usual six): SQS retries a throttled refresh anyway.
-  'sync-customers': { connectionTimeoutMs: 1_000, requestTimeoutMs: 5_000, maxAttempts: 3 },
+  'refresh-customers': { connectionTimeoutMs: 1_000, requestTimeoutMs: 5_000, maxAttempts: 3 },
   // 15 min function that keeps ≥ 10 s (20 % of the remaining time) in reserve: six attempts
   // ride out throttling on big batches; a stalled call still fails within ~70 s.
   'full-mirror': { connectionTimeoutMs: 2_000, requestTimeoutMs: 10_000, maxAttempts: 6 },

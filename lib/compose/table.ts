@@ -61,7 +61,7 @@ export function storeAndLeasesFromEnv(
 
 /**
  * The write-rule store and where `doctor`'s canaries are recorded (reserved items of the
- * table) on one client, for `sync-customers`.
+ * table) on one client, for `refresh-customers`.
  */
 export function storeAndCanariesFromEnv(
   env: Env,

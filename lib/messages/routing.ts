@@ -47,7 +47,7 @@ export function matchesPattern(
   );
 }
 
-/** Timeout of the refresh worker (`sync-customers`), in seconds. */
+/** Timeout of the refresh worker (`refresh-customers`), in seconds. */
 export const WORKER_TIMEOUT_SECONDS = 60;
 
 /** The longest SQS batching window Lambda accepts, in seconds. */

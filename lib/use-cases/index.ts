@@ -10,7 +10,7 @@ export {
   Tally,
 } from './outcome.js';
 export { toRecord } from './record-builder.js';
-export { type SyncCustomersResult, syncCustomers } from './sync-customers.js';
+export { type RefreshCustomersResult, refreshCustomers } from './refresh-customers.js';
 export type { SyncDeps, SyncPorts } from './sync-deps.js';
 export { UpsertPipeline } from './upsert-pipeline.js';
 export { type DriftReport, verifyMirror } from './verify-mirror.js';

@@ -11,7 +11,7 @@ import { PiriodCredentialsError } from '../piriod/errors.js';
 import type { CanaryLog, DeadLetters, PiriodWorkspaces } from '../ports.js';
 import { RunAbortedError } from './errors.js';
 import { type CustomerOutcome, type SyncSummary, Tally } from './outcome.js';
-import { syncCustomers } from './sync-customers.js';
+import { refreshCustomers } from './refresh-customers.js';
 import type { SyncDeps } from './sync-deps.js';
 
 /** One SQS message of the refresh queue. */
@@ -151,7 +151,7 @@ export async function processRefreshBatch(
       for (const [source, ids] of bySource) {
         if (ids.length === 0 || aborted.has(workspace)) continue;
         try {
-          const r = await syncCustomers(ids, { ...deps, ...piriod, source });
+          const r = await refreshCustomers(ids, { ...deps, ...piriod, source });
           for (const [id, o] of r.outcomes) {
             outcomes.set(keyOf(workspace, id), o);
             tally.add(o);

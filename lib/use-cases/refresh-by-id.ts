@@ -16,7 +16,7 @@ import type { SyncDeps } from './sync-deps.js';
 import type { UpsertPipeline } from './upsert-pipeline.js';
 
 /**
- * Refreshes one customer by id (the core of `syncCustomers`): fetch, normalize, and hand it
+ * Refreshes one customer by id (the core of `refreshCustomers`): fetch, normalize, and hand it
  * to the write pipeline; a 404 becomes a tombstone when the customer is in the table.
  * Resolves once the fetch is done, with the outcome still pending on the write, so fetching
  * and writing overlap. Resolves `undefined` when the customer was not started: no Piriod

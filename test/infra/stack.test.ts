@@ -131,18 +131,18 @@ describe('the functions', () => {
     }
   });
 
-  it('lets one planner run at a time (per workspace, one here) for up to 15 minutes', () => {
-    const [, planner] = functionByName('FullMirror');
-    expect(planner.Properties.ReservedConcurrentExecutions).toBe(1);
-    expect(planner.Properties.Timeout).toBe(900);
+  it('lets one full mirror run at a time (per workspace, one here) for up to 15 minutes', () => {
+    const [, fullMirror] = functionByName('FullMirror');
+    expect(fullMirror.Properties.ReservedConcurrentExecutions).toBe(1);
+    expect(fullMirror.Properties.Timeout).toBe(900);
   });
 
   it("bounds full-mirror's asynchronous invokes: one period of age, one retry, failures dead-lettered", () => {
-    const [plannerId, planner] = functionByName('FullMirror');
+    const [fullMirrorId, fullMirror] = functionByName('FullMirror');
     const configs = resources('AWS::Lambda::EventInvokeConfig');
     expect(configs).toHaveLength(1);
     const [, config] = configs[0]!;
-    expect(config.Properties.FunctionName).toEqual({ Ref: plannerId });
+    expect(config.Properties.FunctionName).toEqual({ Ref: fullMirrorId });
     // Throttled ticks would otherwise wait up to 6 h and start extra cycles from page 1.
     expect(config.Properties.MaximumEventAgeInSeconds).toBeLessThanOrEqual(15 * 60);
     expect(config.Properties.MaximumRetryAttempts).toBeLessThanOrEqual(1);
@@ -158,7 +158,7 @@ describe('the functions', () => {
     expect(toDlq).toEqual([
       expect.objectContaining({ Action: 'sqs:SendMessage', Effect: 'Allow' }),
     ]);
-    expect(planner.Properties.Environment.Variables.FULL_MIRROR_SCHEDULE_MINUTES).toBe('15');
+    expect(fullMirror.Properties.Environment.Variables.FULL_MIRROR_SCHEDULE_MINUTES).toBe('15');
   });
 
   it('reads secrets by ARN, never as plain environment values', () => {

@@ -217,7 +217,7 @@ describe('a stack for three workspaces', () => {
     }
     // Worker metrics carry {service, Workspace}: a SEARCH on that schema finds every workspace's.
     expect(body).toContain("SEARCH('{PiriodMirror,Workspace,service} service=");
-    expect(body).toContain('sync-customers');
+    expect(body).toContain('refresh-customers');
   });
 
   it('outputs JSON maps of the secrets’ ARNs by workspace, beside the one-workspace outputs', () => {

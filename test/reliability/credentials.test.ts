@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PiriodClient } from '../../lib/piriod/index.js';
-import { type Sandbox, startSandbox } from '../../lib/sandbox/index.js';
 import { systemClock } from '../../lib/use-cases/index.js';
+import { type Sandbox, startSandbox } from '../../tools/sandbox/index.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { refreshEventBody, sqsEvent } from '../support/events.js';
 import {
@@ -92,8 +92,8 @@ describe('scenario 6: credentials', () => {
     const bus = new MemoryBus();
     const dlq = new MemoryDeadLetters();
     try {
-      const { createSyncCustomersHandler } = await import(
-        '../../functions/sync-customers/handler.js'
+      const { createRefreshCustomersHandler } = await import(
+        '../../functions/refresh-customers/handler.js'
       );
       const { createFullMirrorHandler } = await import('../../functions/full-mirror/handler.js');
       const piriod = new PiriodClient({
@@ -115,7 +115,7 @@ describe('scenario 6: credentials', () => {
         clock: systemClock,
       };
       const ids = sandbox.customers().map((c) => c.id);
-      await createSyncCustomersHandler(async () => inWorkspace(deps))(
+      await createRefreshCustomersHandler(async () => inWorkspace(deps))(
         sqsEvent([
           refreshEventBody({ customerIds: ids.slice(0, 50) }),
           '{"customerId":"cus_gone"}',
@@ -123,7 +123,7 @@ describe('scenario 6: credentials', () => {
         ]),
         lambdaContext(),
       );
-      await createSyncCustomersHandler(async () => inWorkspace({ ...deps, piriod: wrong }))(
+      await createRefreshCustomersHandler(async () => inWorkspace({ ...deps, piriod: wrong }))(
         sqsEvent(['{"customerId":"cus_x"}']),
         lambdaContext(),
       );

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../lib/sandbox/index.js';
 import {
   createDocumentClient,
   DynamoCustomerStore,
@@ -7,6 +6,7 @@ import {
   StoreUnavailableError,
 } from '../../lib/store/index.js';
 import { mirrorAll, RunAbortedError, toRecord } from '../../lib/use-cases/index.js';
+import { type Sandbox, startSandbox } from '../../tools/sandbox/index.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { startDynamoProxy } from '../support/dynamo-proxy.js';
 import { scanTable } from '../support/oracle.js';

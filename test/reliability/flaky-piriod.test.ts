@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../lib/sandbox/index.js';
-import { mirrorAll, syncCustomers } from '../../lib/use-cases/index.js';
+import { mirrorAll, refreshCustomers } from '../../lib/use-cases/index.js';
+import { type Sandbox, startSandbox } from '../../tools/sandbox/index.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { expectedMirror, scanTable } from '../support/oracle.js';
 import {
@@ -58,7 +58,7 @@ describe('scenario 1: flaky Piriod', () => {
     const invalid = new Set(expectedMirror(sandbox).invalid);
     const unreachable = ids.find((id) => invalid.has(id)) as string;
     sandbox.failCustomer(unreachable, 502);
-    const refreshed = await syncCustomers(ids, {
+    const refreshed = await refreshCustomers(ids, {
       ...scenarioDeps(sandbox, t, piriod),
       source: 'event',
     });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReceiveWebhookHandler } from '../../functions/receive-webhook/handler.js';
-import { createSyncCustomersHandler } from '../../functions/sync-customers/handler.js';
-import { type Sandbox, startSandbox } from '../../lib/sandbox/index.js';
+import { createRefreshCustomersHandler } from '../../functions/refresh-customers/handler.js';
 import { mirrorAll, systemClock } from '../../lib/use-cases/index.js';
+import { type Sandbox, startSandbox } from '../../tools/sandbox/index.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { functionUrlEvent, refreshEventBody, signedWebhook, sqsEvent } from '../support/events.js';
 import {
@@ -187,7 +187,7 @@ describe('scenario 5: hostile webhooks and refresh events', () => {
     const bodies = bus.refreshes.map((r) =>
       refreshEventBody({ customerId: r.ids[0] }, ['piriod-mirror:webhook']),
     );
-    const worker = createSyncCustomersHandler(async () =>
+    const worker = createRefreshCustomersHandler(async () =>
       inWorkspace({
         piriod: fastClient(sandbox),
         store: t.store,
@@ -208,7 +208,7 @@ describe('scenario 5: hostile webhooks and refresh events', () => {
 
   it('rejects refresh events with bad ids with a reason and never sends them to Piriod', async () => {
     const dlq = new MemoryDeadLetters();
-    const worker = createSyncCustomersHandler(async () =>
+    const worker = createRefreshCustomersHandler(async () =>
       inWorkspace({
         piriod: fastClient(sandbox),
         store: t.store,

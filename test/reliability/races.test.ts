@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareInstants, toUtcIso } from '../../lib/customer/index.js';
 import type { CustomerPage, ListOptions, PiriodReader } from '../../lib/piriod/index.js';
-import { type Sandbox, startSandbox } from '../../lib/sandbox/index.js';
-import { mirrorAll, syncCustomers } from '../../lib/use-cases/index.js';
+import { mirrorAll, refreshCustomers } from '../../lib/use-cases/index.js';
+import { type Sandbox, startSandbox } from '../../tools/sandbox/index.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { scanTable } from '../support/oracle.js';
 import { expectWholeItems, fastClient, SCALE, scenarioDeps } from '../support/scenario.js';
@@ -61,7 +61,7 @@ describe('scenario 3: races', () => {
           (_, i) => ids[(round * 131 + i * 17) % ids.length] as string,
         );
         for (const id of batch.slice(0, 5)) sandbox.editCustomer(id);
-        await syncCustomers(batch, { ...deps, source: 'event' });
+        await refreshCustomers(batch, { ...deps, source: 'event' });
       }
     })();
     const [a, b] = await Promise.all([mirrorAll(deps), mirrorAll(deps), refreshes]);

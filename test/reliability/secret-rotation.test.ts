@@ -4,11 +4,11 @@ import {
   receiveWebhookDepsFromEnv,
 } from '../../functions/receive-webhook/handler.js';
 import {
-  createSyncCustomersHandler,
-  syncCustomersDepsFromEnv,
-} from '../../functions/sync-customers/handler.js';
+  createRefreshCustomersHandler,
+  refreshCustomersDepsFromEnv,
+} from '../../functions/refresh-customers/handler.js';
 import { webhookSignature } from '../../lib/piriod/signature.js';
-import { type Sandbox, startSandbox } from '../../lib/sandbox/index.js';
+import { type Sandbox, startSandbox } from '../../tools/sandbox/index.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { functionUrlEvent, sqsEvent } from '../support/events.js';
 import { defaultAnswer, startFakeAws } from '../support/fake-aws.js';
@@ -63,8 +63,8 @@ const sent = (target: string) => aws.requests.filter((r) => r.target === target)
 describe('secrets rotate without a cold start', () => {
   it('a warm worker mirrors with a rotated Piriod token, and nothing is dead-lettered', async () => {
     // Built once, as in a warm container.
-    const deps = await syncCustomersDepsFromEnv(functionEnv());
-    const handler = createSyncCustomersHandler(async () => deps);
+    const deps = await refreshCustomersDepsFromEnv(functionEnv());
+    const handler = createRefreshCustomersHandler(async () => deps);
     const [first, second] = sandbox.customers().map((c) => c.id) as [string, string];
 
     const before = await handler(

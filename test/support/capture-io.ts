@@ -1,4 +1,4 @@
-import type { Io } from '../../lib/cli/io.js';
+import type { Io } from '../../tools/cli/io.js';
 
 /** An {@link Io} that keeps what a command prints, for in-process `runCli` tests. */
 export function captureIo(options: { errIsTty?: boolean } = {}) {

@@ -1,6 +1,6 @@
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../lib/local/dynamodb-local.js';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../../tools/local/dynamodb-local.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

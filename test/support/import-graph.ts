@@ -41,11 +41,12 @@ export function importsOf(files: readonly string[]): ImportEdge[] {
 }
 
 /**
- * The room a file lives in: a folder under `lib/` (`lib/store`), a top-level module of
- * `lib/` (`lib/ports.ts`), or the top folder (`functions`, `infra`, `bench`).
+ * The room a file lives in: a folder under `lib/` or `tools/` (`lib/store`, `tools/cli`), a
+ * top-level module of `lib/` (`lib/ports.ts`), or the top folder (`functions`, `infra`,
+ * `bench`).
  */
 export function roomOf(file: string): string {
   const parts = file.split('/');
-  if (parts[0] !== 'lib') return parts[0] as string;
-  return parts.length === 2 ? file : `lib/${parts[1]}`;
+  if (parts[0] !== 'lib' && parts[0] !== 'tools') return parts[0] as string;
+  return parts.length === 2 ? file : `${parts[0]}/${parts[1]}`;
 }

@@ -1,7 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { isReservedItemId, normalizeCustomer } from '../../lib/customer/index.js';
 import type { CustomerRecord, NormalizedCustomer } from '../../lib/customer/record.js';
-import type { Sandbox } from '../../lib/sandbox/index.js';
+import type { Sandbox } from '../../tools/sandbox/index.js';
 import type { TestTable } from './dynamo.js';
 
 const META = [

@@ -6,8 +6,8 @@ import {
   type PiriodClientOptions,
 } from '../../lib/piriod/index.js';
 import { plural } from '../../lib/plural.js';
-import type { Sandbox } from '../../lib/sandbox/index.js';
 import { type SyncDeps, type SyncSummary, systemClock } from '../../lib/use-cases/index.js';
+import type { Sandbox } from '../../tools/sandbox/index.js';
 import type { TestTable } from './dynamo.js';
 import { customerPart, expectedMirror, scanTable } from './oracle.js';
 

@@ -22,16 +22,17 @@ const LAYERS: Record<string, number> = {
   'lib/store': 3,
   'lib/config.ts': 4,
   'lib/use-cases': 4,
-  'lib/sandbox': 4,
-  'lib/local': 4,
   // The package's entry point: it may read the environment, like the other entry points.
   'lib/library.ts': 5,
   'lib/compose': 5,
-  'lib/runtime': 5,
+  'lib/lambda': 5,
   functions: 6,
   infra: 6,
-  'lib/dev': 7,
-  'lib/cli': 8,
+  // The tools sit above the product: the library that ships imports none of them.
+  'tools/sandbox': 7,
+  'tools/local': 7,
+  'tools/dev': 8,
+  'tools/cli': 9,
 };
 
 /**
@@ -45,11 +46,11 @@ const USE_CASE_IMPORTS_FROM_ADAPTERS = new Set([
   'lib/store/version-shard.ts',
 ]);
 
-const edges = importsOf(sourceFiles(['lib', 'functions', 'infra']));
+const edges = importsOf(sourceFiles(['lib', 'functions', 'infra', 'tools']));
 
 describe('the structure of the code', () => {
   it('puts every file in a room with a layer', () => {
-    const rooms = new Set(sourceFiles(['lib', 'functions', 'infra']).map(roomOf));
+    const rooms = new Set(sourceFiles(['lib', 'functions', 'infra', 'tools']).map(roomOf));
     expect([...rooms].filter((r) => LAYERS[r] === undefined)).toEqual([]);
   });
 
@@ -113,7 +114,9 @@ describe('the development map', () => {
   const map = development.slice(development.indexOf('## The development map'));
 
   it('names every room of the code', () => {
-    const rooms = [...new Set(sourceFiles(['lib', 'functions', 'infra', 'bench']).map(roomOf))];
+    const rooms = [
+      ...new Set(sourceFiles(['lib', 'functions', 'infra', 'tools', 'bench']).map(roomOf)),
+    ];
     const unnamed = rooms.filter((r) => !map.includes(r.endsWith('.ts') ? r : `${r}/`));
     expect(unnamed).toEqual([]);
   });
@@ -129,7 +132,9 @@ describe('the README and docs/*.md', () => {
     // specifiers name the `.ts` source.
     const missing = docFiles().flatMap((file) => {
       const paths = [
-        ...readDoc(file).matchAll(/[`'"]\.?\/?((?:lib|functions|infra|bench|test)\/[\w./-]*\w)/g),
+        ...readDoc(file).matchAll(
+          /[`'"]\.?\/?((?:lib|tools|functions|infra|bench|test)\/[\w./-]*\w)/g,
+        ),
       ].map((m) => (m[1] as string).replace(/\.js$/, '.ts'));
       return [...new Set(paths)]
         .filter((p) => !existsSync(join(ROOT, p)))

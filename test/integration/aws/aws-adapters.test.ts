@@ -9,9 +9,9 @@ import {
   SqsDeadLetters,
   SqsRefreshQueue,
 } from '../../../lib/aws/sqs-queues.js';
-import { startLocalAws } from '../../../lib/dev/local-aws.js';
-import { LocalQueue } from '../../../lib/dev/local-queue.js';
 import { ConfigError } from '../../../lib/env-variables.js';
+import { startLocalAws } from '../../../tools/dev/local-aws.js';
+import { LocalQueue } from '../../../tools/dev/local-queue.js';
 import {
   defaultAnswer,
   type FakeAwsRequest,

@@ -5,15 +5,15 @@ import {
   receiveWebhookDepsFromEnv,
 } from '../../../functions/receive-webhook/handler.js';
 import {
-  createSyncCustomersHandler,
-  syncCustomersDepsFromEnv,
-} from '../../../functions/sync-customers/handler.js';
+  createRefreshCustomersHandler,
+  refreshCustomersDepsFromEnv,
+} from '../../../functions/refresh-customers/handler.js';
 import type { SdkBudget } from '../../../lib/aws/sdk-budgets.js';
 import { secretsManagerReader } from '../../../lib/aws/secret-value.js';
 import { busFromEnv } from '../../../lib/compose/bus.js';
 import { deadLettersFromEnv } from '../../../lib/compose/queues.js';
-import { type Sandbox, startSandbox } from '../../../lib/sandbox/index.js';
 import { createDocumentClient } from '../../../lib/store/index.js';
+import { type Sandbox, startSandbox } from '../../../tools/sandbox/index.js';
 import { signedWebhook, sqsEvent } from '../../support/events.js';
 import { lambdaContext } from '../../support/fakes.js';
 import { startStalledEndpoint } from '../../support/stalled-endpoint.js';
@@ -136,7 +136,7 @@ describe('handlers with a stalled AWS dependency report instead of hanging', () 
   );
 
   it(
-    'sync-customers hands every message back to SQS when DynamoDB never answers',
+    'refresh-customers hands every message back to SQS when DynamoDB never answers',
     async () => {
       const env = {
         PIRIOD_API_URL: sandbox.url,
@@ -148,12 +148,12 @@ describe('handlers with a stalled AWS dependency report instead of hanging', () 
         AWS_ENDPOINT_URL_SQS: stalled.url,
         DEAD_LETTER_QUEUE_URL: `${stalled.url}/123456789012/dlq`,
       };
-      const handler = createSyncCustomersHandler(() => syncCustomersDepsFromEnv(env, BUDGET));
+      const handler = createRefreshCustomersHandler(() => refreshCustomersDepsFromEnv(env, BUDGET));
       const ids = sandbox.customers().map((c) => c.id);
       const before = stalled.targets().length;
       const res = await handler(
         sqsEvent(ids.map((id) => JSON.stringify({ customerId: id }))),
-        lambdaContext(60_000, 'sync-customers'),
+        lambdaContext(60_000, 'refresh-customers'),
       );
       // A timeout is transient: every message goes back to SQS, none to the dead-letter queue.
       expect(res.batchItemFailures).toEqual(

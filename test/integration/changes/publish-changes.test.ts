@@ -4,8 +4,8 @@ import {
   publishChangesDepsFromEnv,
 } from '../../../functions/publish-changes/handler.js';
 import { PiriodClient } from '../../../lib/piriod/index.js';
-import { type Sandbox, startSandbox } from '../../../lib/sandbox/index.js';
-import { mirrorAll, syncCustomers, systemClock } from '../../../lib/use-cases/index.js';
+import { mirrorAll, refreshCustomers, systemClock } from '../../../lib/use-cases/index.js';
+import { type Sandbox, startSandbox } from '../../../tools/sandbox/index.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { defaultAnswer, type FakeAwsResponse, startFakeAws } from '../../support/fake-aws.js';
 import { readTableStream } from '../../support/table-stream.js';
@@ -60,7 +60,7 @@ describe('"Customer Changed" from the table stream', () => {
     sandbox.editCustomer(edited, { manager: 'New Manager' });
     sandbox.deleteCustomer(removed);
     sandbox.corruptCustomer(removed, {}); // removed or archived, Piriod's choice
-    await syncCustomers([edited, removed], { ...deps(), source: 'event' });
+    await refreshCustomers([edited, removed], { ...deps(), source: 'event' });
     await mirrorAll({ ...deps(), source: 'schedule' }); // unchanged: no write, no event
 
     const records = await readTableStream(t);

@@ -1,8 +1,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../../lib/cli/io.js';
-import { runCli } from '../../../lib/cli/main.js';
-import { syncCustomers } from '../../../lib/use-cases/sync-customers.js';
+import { refreshCustomers } from '../../../lib/use-cases/refresh-customers.js';
+import type { Io } from '../../../tools/cli/io.js';
+import { runCli } from '../../../tools/cli/main.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { defaultAnswer, type FakeAwsRequest, startFakeAws } from '../../support/fake-aws.js';
 import { MemoryPiriod } from '../../support/memory-ports.js';
@@ -26,7 +26,7 @@ const ids = (from: number, to: number) =>
 
 /** Writes `customers` through the product's own refresh path, at `at`. */
 async function writeAt(piriod: MemoryPiriod, which: string[], at: string) {
-  await syncCustomers(which, {
+  await refreshCustomers(which, {
     piriod,
     store: t.store,
     clock: { now: () => new Date(at) },

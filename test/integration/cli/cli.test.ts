@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../lib/local/dynamodb-local.js';
-import { type Sandbox, startSandbox } from '../../../lib/sandbox/index.js';
+import { freePort } from '../../../tools/local/dynamodb-local.js';
+import { type Sandbox, startSandbox } from '../../../tools/sandbox/index.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { cliEnv, runMirror, runNpm, runShell } from '../../support/run-cli.js';
 
@@ -20,9 +20,9 @@ afterAll(async () => {
 
 const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
 
-describe('piriod-mirror sync through npm run mirror', () => {
+describe('piriod-mirror full-mirror and refresh through npm run mirror', () => {
   it('mirrors the account and prints the contract JSON summary, exit 1 when some failed', async () => {
-    const run = await runMirror(['sync', '--json'], env);
+    const run = await runMirror(['full-mirror', '--json'], env);
     expect(run.code).toBe(1);
     const summary = JSON.parse(run.stdout);
     expect(Object.keys(summary)).toEqual([
@@ -56,7 +56,7 @@ describe('piriod-mirror sync through npm run mirror', () => {
       .slice(1, 4)
       .map((c) => c.id);
     sandbox.editCustomer(ids[0] as string, { phone: '+56 9 8765 4321' });
-    const run = await runMirror(['sync', ...ids, '--json'], env);
+    const run = await runMirror(['refresh', ...ids, '--json'], env);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({
       synced: 3,
@@ -69,20 +69,35 @@ describe('piriod-mirror sync through npm run mirror', () => {
     });
   });
 
-  it('prints a human summary without --json', async () => {
+  it('prints a human summary without --json; sync, the former name, still refreshes', async () => {
     const id = sandbox.customers()[5]?.id as string;
-    const run = await runMirror(['sync', id], env);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(
-      /^Synced 1 customer into cli-\w+: 0 created, 0 updated, 1 unchanged/,
-    );
+    for (const command of ['refresh', 'sync']) {
+      const run = await runMirror([command, id], env);
+      expect(run.code, command).toBe(0);
+      expect(run.stdout).toMatch(
+        /^Synced 1 customer into cli-\w+: 0 created, 0 updated, 1 unchanged/,
+      );
+    }
+  });
+
+  it('refuses ids to full-mirror and an empty refresh, exit 2, one line each', async () => {
+    const withIds = await runMirror(['full-mirror', 'cus_1'], env);
+    expect(withIds.code).toBe(2);
+    expect(lines(withIds.stderr)).toEqual([
+      'piriod-mirror: full-mirror takes no ids: to refresh customers, run refresh ID…',
+    ]);
+    const empty = await runMirror(['refresh'], env);
+    expect(empty.code).toBe(2);
+    expect(lines(empty.stderr)).toEqual([
+      'piriod-mirror: refresh needs at least one customer id: refresh ID…',
+    ]);
   });
 
   it('rejects a bad flag with exit 2 and one line', async () => {
-    const run = await runMirror(['sync', '--frobnicate'], env);
+    const run = await runMirror(['full-mirror', '--frobnicate'], env);
     expect(run.code).toBe(2);
     expect(lines(run.stderr)).toEqual([
-      "piriod-mirror: sync: unknown option '--frobnicate' (see `piriod-mirror sync --help`)",
+      "piriod-mirror: full-mirror: unknown option '--frobnicate' (see `piriod-mirror full-mirror --help`)",
     ]);
   });
 
@@ -176,7 +191,16 @@ describe('piriod-mirror get, query, verify, create-table', () => {
   });
 
   it('shows help for every command', async () => {
-    for (const cmd of ['sync', 'get', 'query', 'create-table', 'verify', 'sandbox']) {
+    for (const cmd of [
+      'full-mirror',
+      'refresh',
+      'sync',
+      'get',
+      'query',
+      'create-table',
+      'verify',
+      'sandbox',
+    ]) {
       const run = await runMirror([cmd, '--help'], env);
       expect(run.code, cmd).toBe(0);
       expect(run.stdout).toMatch(/^Usage: piriod-mirror /);

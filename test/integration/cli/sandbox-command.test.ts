@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../../lib/local/dynamodb-local.js';
+import { freePort } from '../../../tools/local/dynamodb-local.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -13,7 +13,7 @@ describe('piriod-mirror sandbox', () => {
       [
         '--import',
         'tsx',
-        'lib/cli/main.ts',
+        'tools/cli/main.ts',
         'sandbox',
         '--port',
         String(port),
@@ -48,7 +48,7 @@ describe('piriod-mirror sandbox', () => {
   it('rejects a bad flag value with exit 2', async () => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'lib/cli/main.ts', 'sandbox', '--error-rate', '2'],
+      ['--import', 'tsx', 'tools/cli/main.ts', 'sandbox', '--error-rate', '2'],
       {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],

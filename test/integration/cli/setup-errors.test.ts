@@ -1,10 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../../../lib/cli/main.js';
-import { start } from '../../../lib/cli/start.js';
 import { CustomerQueries, createDocumentClient } from '../../../lib/library.js';
-import { freePort } from '../../../lib/local/dynamodb-local.js';
+import { runCli } from '../../../tools/cli/main.js';
+import { start } from '../../../tools/cli/start.js';
+import { freePort } from '../../../tools/local/dynamodb-local.js';
 import { captureIo } from '../../support/capture-io.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 

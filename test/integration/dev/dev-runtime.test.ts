@@ -2,15 +2,15 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sdkClientConfig } from '../../../lib/aws/sdk-config.js';
-import { type DevRuntime, type Hop, startDevRuntime } from '../../../lib/dev/dev-runtime.js';
 import { EVENT_SOURCE, REFRESH_REQUESTED } from '../../../lib/messages/event-names.js';
 import { REFRESH_QUEUE } from '../../../lib/messages/routing.js';
+import { type DevRuntime, type Hop, startDevRuntime } from '../../../tools/dev/dev-runtime.js';
 import {
   patchCustomer,
   type Sandbox,
   sendWebhook,
   startSandbox,
-} from '../../../lib/sandbox/index.js';
+} from '../../../tools/sandbox/index.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { cliEnv, runMirror } from '../../support/run-cli.js';
 

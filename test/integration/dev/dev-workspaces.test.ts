@@ -1,12 +1,12 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DevRuntime, type Hop, startDevRuntime } from '../../../lib/dev/dev-runtime.js';
+import { type DevRuntime, type Hop, startDevRuntime } from '../../../tools/dev/dev-runtime.js';
 import {
   patchCustomer,
   type Sandbox,
   sendWebhook,
   startSandbox,
-} from '../../../lib/sandbox/index.js';
+} from '../../../tools/sandbox/index.js';
 import { runCliCaptured } from '../../support/dev-fixture.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { cliEnv } from '../../support/run-cli.js';

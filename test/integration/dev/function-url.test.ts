@@ -1,6 +1,6 @@
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { serveFunctionUrl } from '../../../lib/dev/function-url.js';
+import { serveFunctionUrl } from '../../../tools/dev/function-url.js';
 
 /** Serves a handler that keeps the events it gets, sends one request, and stops. */
 async function eventOf(pathAndQuery: string): Promise<LambdaFunctionURLEvent> {

@@ -6,8 +6,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sdkClientConfig } from '../../../lib/aws/sdk-config.js';
-import { type LocalAws, startLocalAws } from '../../../lib/dev/local-aws.js';
-import { LocalQueue } from '../../../lib/dev/local-queue.js';
+import { type LocalAws, startLocalAws } from '../../../tools/dev/local-aws.js';
+import { LocalQueue } from '../../../tools/dev/local-queue.js';
 
 const SETTINGS = {
   batchSize: 10,

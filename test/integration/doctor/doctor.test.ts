@@ -1,8 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../lib/cli/main.js';
 import { REFRESH_REQUESTED } from '../../../lib/messages/event-names.js';
 import { canaryItemId } from '../../../lib/store/dynamodb-canary-log.js';
+import { runCli } from '../../../tools/cli/main.js';
 import { runCliCaptured, useDevRuntime } from '../../support/dev-fixture.js';
 
 const SECRET = 'whsecret_doctor_tests';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DoctorContext } from '../../../lib/cli/doctor/context.js';
-import { fullMirrorCheck } from '../../../lib/cli/doctor/ops-checks.js';
-import { pass } from '../../../lib/cli/doctor/result.js';
-import type { DoctorClients } from '../../../lib/compose/doctor-clients.js';
+import type { DoctorClients } from '../../../tools/cli/compose/doctor-clients.js';
+import type { DoctorContext } from '../../../tools/cli/doctor/context.js';
+import { fullMirrorCheck } from '../../../tools/cli/doctor/ops-checks.js';
+import { pass } from '../../../tools/cli/doctor/result.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 
 /*

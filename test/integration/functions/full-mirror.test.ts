@@ -3,14 +3,14 @@ import {
   createFullMirrorHandler,
   type FullMirrorDeps,
 } from '../../../functions/full-mirror/handler.js';
-import { createSyncCustomersHandler } from '../../../functions/sync-customers/handler.js';
+import { createRefreshCustomersHandler } from '../../../functions/refresh-customers/handler.js';
 import { EVENT_SOURCE, MIRROR_CONTINUED } from '../../../lib/messages/events.js';
 import { PiriodClient } from '../../../lib/piriod/index.js';
-import { type Sandbox, startSandbox } from '../../../lib/sandbox/index.js';
 import { countCalls } from '../../../lib/store/call-counter.js';
 import { DynamoCycleLease, fullMirrorLeaseId } from '../../../lib/store/dynamodb-cycle-lease.js';
 import { createDocumentClient, DynamoCustomerStore } from '../../../lib/store/index.js';
 import type { Clock } from '../../../lib/use-cases/index.js';
+import { type Sandbox, startSandbox } from '../../../tools/sandbox/index.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { fixture, sqsEvent } from '../../support/events.js';
 import {
@@ -33,7 +33,7 @@ beforeAll(async () => {
   sandbox.onListPage(() => {
     now += 10_000;
   });
-  t = await createTestTable('planner');
+  t = await createTestTable('full_mirror');
   now = Date.parse('2026-11-25T12:00:00Z');
 });
 afterAll(async () => {
@@ -94,7 +94,7 @@ async function drainQueue(queue: MemoryRefreshQueue) {
     workspace: sandbox.workspace,
   });
   const dlq = new MemoryDeadLetters();
-  const worker = createSyncCustomersHandler(async () =>
+  const worker = createRefreshCustomersHandler(async () =>
     inWorkspace({
       piriod,
       store: t.store,

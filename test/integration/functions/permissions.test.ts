@@ -14,12 +14,12 @@ import {
   receiveWebhookDepsFromEnv,
 } from '../../../functions/receive-webhook/handler.js';
 import {
-  createSyncCustomersHandler,
-  syncCustomersDepsFromEnv,
-} from '../../../functions/sync-customers/handler.js';
+  createRefreshCustomersHandler,
+  refreshCustomersDepsFromEnv,
+} from '../../../functions/refresh-customers/handler.js';
 import { EVENT_SOURCE, MIRROR_CONTINUED } from '../../../lib/messages/event-names.js';
-import { type Sandbox, startSandbox } from '../../../lib/sandbox/index.js';
 import { createDocumentClient, ensureTable } from '../../../lib/store/index.js';
+import { type Sandbox, startSandbox } from '../../../tools/sandbox/index.js';
 import { fixture, refreshEventBody, signedWebhook, sqsEvent } from '../../support/events.js';
 import { lambdaContext } from '../../support/fakes.js';
 import { type AwsCallRecorder, startAwsCallRecorder } from '../../support/iam/aws-call-recorder.js';
@@ -65,7 +65,7 @@ beforeAll(async () => {
     suffix: randomBytes(4).toString('hex').toUpperCase(),
   });
   functions = deployedFunctions(deployment);
-  const worker = fn('sync-customers');
+  const worker = fn('refresh-customers');
   tableName = worker.environment.CUSTOMERS_TABLE as string;
   endpoint = inject('dynamoEndpoint');
   await ensureTable(tableClient(), tableName, { stream: true });
@@ -196,7 +196,7 @@ describe('every AWS call of every function is allowed by its synthesized role', 
     );
   });
 
-  it('sync-customers: refreshes, a tombstone and dead letters with their reasons', async () => {
+  it('refresh-customers: refreshes, a tombstone and dead letters with their reasons', async () => {
     const [live, removed] = sandbox.customers().map((c) => c.id) as [string, string];
     const invalid = sandbox.customers().find((_, i) => i % 50 === 49)?.id;
     // Without billing history a delete removes the customer (else Piriod archives it), so
@@ -204,9 +204,9 @@ describe('every AWS call of every function is allowed by its synthesized role', 
     sandbox.corruptCustomer(removed, { aggregations: { sales: 0 } });
     expect(sandbox.deleteCustomer(removed)).toBe('removed');
     sandbox.editCustomer(live, { manager: 'Permissions Check' });
-    const calls = await driven('sync-customers', async (env) => {
+    const calls = await driven('refresh-customers', async (env) => {
       deleteBeforeItsWrite(live);
-      const handler = createSyncCustomersHandler(() => syncCustomersDepsFromEnv(env));
+      const handler = createRefreshCustomersHandler(() => refreshCustomersDepsFromEnv(env));
       const res = await handler(
         sqsEvent([
           JSON.stringify({ customerId: live }),

@@ -1,13 +1,13 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  createSyncCustomersHandler,
-  type SyncCustomersDeps,
-} from '../../../functions/sync-customers/handler.js';
+  createRefreshCustomersHandler,
+  type RefreshCustomersDeps,
+} from '../../../functions/refresh-customers/handler.js';
 import { WEBHOOK_RESOURCE } from '../../../lib/messages/events.js';
 import { PiriodClient } from '../../../lib/piriod/index.js';
-import { type Sandbox, startSandbox } from '../../../lib/sandbox/index.js';
 import { systemClock } from '../../../lib/use-cases/index.js';
+import { type Sandbox, startSandbox } from '../../../tools/sandbox/index.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { refreshEventBody, sqsEvent } from '../../support/events.js';
 import { lambdaContext, MemoryDeadLetters, runningLambdaContext } from '../../support/fakes.js';
@@ -21,7 +21,7 @@ let ids: string[];
 
 function handler(
   overrides: Partial<
-    Parameters<typeof inWorkspace>[0] & Omit<SyncCustomersDeps, 'workspaces'>
+    Parameters<typeof inWorkspace>[0] & Omit<RefreshCustomersDeps, 'workspaces'>
   > = {},
 ) {
   const piriod = new PiriodClient({
@@ -32,7 +32,7 @@ function handler(
     retry: { maxAttempts: 2 },
     sleep: async () => {},
   });
-  return createSyncCustomersHandler(async () =>
+  return createRefreshCustomersHandler(async () =>
     inWorkspace({
       piriod,
       store: t.store,
@@ -59,7 +59,7 @@ beforeEach(() => {
   sandbox.resetStats();
 });
 
-describe('sync-customers handler', () => {
+describe('refresh-customers handler', () => {
   it('settles a mixed batch: exact batchItemFailures, DLQ reasons, duplicates fetched once', async () => {
     const [good, transient, invalid, other] = ids.slice(1, 5) as [string, string, string, string];
     sandbox.failCustomer(transient, 503);

@@ -2,7 +2,6 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidCustomerIdError } from '../../../lib/customer/index.js';
-import { freePort } from '../../../lib/local/dynamodb-local.js';
 import {
   PiriodClient,
   type PiriodClientOptions,
@@ -15,7 +14,8 @@ import {
   PiriodServerError,
   PiriodTimeoutError,
 } from '../../../lib/piriod/index.js';
-import { type Sandbox, startSandbox } from '../../../lib/sandbox/index.js';
+import { freePort } from '../../../tools/local/dynamodb-local.js';
+import { type Sandbox, startSandbox } from '../../../tools/sandbox/index.js';
 
 let sandbox: Sandbox;
 let sleeps: number[];

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, type SandboxChange, startSandbox } from '../../../lib/sandbox/index.js';
+import { type Sandbox, type SandboxChange, startSandbox } from '../../../tools/sandbox/index.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../../lib/local/dynamodb-local.js';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../../../tools/local/dynamodb-local.js';
 import { runMirror } from '../../support/run-cli.js';
 
 // DynamoDB Local as AWS ships it (no -sharedDb) keeps tables per access key and region,

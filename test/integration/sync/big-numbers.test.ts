@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PiriodClient } from '../../../lib/piriod/index.js';
-import { syncCustomers, systemClock } from '../../../lib/use-cases/index.js';
+import { refreshCustomers, systemClock } from '../../../lib/use-cases/index.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 
 // Piriod's own bytes, numbers beyond 2^53 included (the sandbox serializes with
@@ -37,7 +37,7 @@ describe('a customer with numbers DynamoDB cannot hold', () => {
   it('is mirrored, with those numbers stored exactly as strings and reported as warnings', async () => {
     const warned: string[] = [];
     const piriod = new PiriodClient({ baseUrl: url, token: 'sk_test_x', workspace: 'acc_x' });
-    const run = await syncCustomers(['cus_BIGNUMBERS01'], {
+    const run = await refreshCustomers(['cus_BIGNUMBERS01'], {
       piriod,
       store: t.store,
       clock: systemClock,

@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../../lib/sandbox/index.js';
 import { mirrorAll } from '../../../lib/use-cases/index.js';
+import { type Sandbox, startSandbox } from '../../../tools/sandbox/index.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { customerPart, expectedMirror, scanTable } from '../../support/oracle.js';
 import { scenarioDeps } from '../../support/scenario.js';

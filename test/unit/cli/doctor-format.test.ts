@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rateMinutes } from '../../../lib/cli/doctor/ops-checks.js';
-import { fail, formatResult, pass, skip } from '../../../lib/cli/doctor/result.js';
+import { rateMinutes } from '../../../tools/cli/doctor/ops-checks.js';
+import { fail, formatResult, pass, skip } from '../../../tools/cli/doctor/result.js';
 
 describe('doctor lines', () => {
   it('prints PASS, FAIL with its fix, and SKIP with why, one line each', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cliSecrets, scrubber } from '../../../lib/cli/io.js';
+import { cliSecrets, scrubber } from '../../../tools/cli/io.js';
 
 describe('the CLI output scrubber', () => {
   it('scrubs the token in the trimmed form the client sends, whatever padding the variable has', () => {

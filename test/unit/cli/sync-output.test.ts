@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { runSync } from '../../../lib/cli/commands/sync.js';
-import { progressReporter } from '../../../lib/cli/progress.js';
 import { PiriodNetworkError } from '../../../lib/piriod/errors.js';
 import type { Progress } from '../../../lib/use-cases/outcome.js';
 import type { SyncDeps } from '../../../lib/use-cases/sync-deps.js';
+import { runSync } from '../../../tools/cli/commands/sync.js';
+import { progressReporter } from '../../../tools/cli/progress.js';
 import { captureIo } from '../../support/capture-io.js';
 import { MemoryPiriod, MemoryStore, steppingClock } from '../../support/memory-ports.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEV_HELP } from '../../../lib/cli/dev.js';
-import { runCli } from '../../../lib/cli/main.js';
-import { mirroredPiriod, startCommand } from '../../../lib/cli/start.js';
+import { DEV_HELP } from '../../../tools/cli/dev.js';
+import { runCli } from '../../../tools/cli/main.js';
+import { mirroredPiriod, startCommand } from '../../../tools/cli/start.js';
 import { captureIo } from '../../support/capture-io.js';
 
 async function run(argv: string[], env: Record<string, string> = {}) {
@@ -68,6 +68,8 @@ describe('--help lists the environment variables each command reads', () => {
     const listed = [...r.out.matchAll(/^ {2}([a-z][a-z-]+)\b/gm)].map((m) => m[1]);
     expect([...listed].sort()).toEqual(
       [
+        'full-mirror',
+        'refresh',
         'sync',
         'get',
         'query',
@@ -85,6 +87,8 @@ describe('--help lists the environment variables each command reads', () => {
   const PIRIOD = ['PIRIOD_API_TOKEN', 'PIRIOD_WORKSPACE', 'PIRIOD_API_URL', 'PIRIOD_TEST_MODE'];
   const BUS = ['EVENT_BUS_NAME', 'AWS_ENDPOINT_URL_EVENTBRIDGE', 'AWS_REGION', 'AWS_PROFILE'];
   it.each([
+    ['full-mirror', [...PIRIOD, ...TABLE]],
+    ['refresh', [...PIRIOD, ...TABLE]],
     ['sync', [...PIRIOD, ...TABLE]],
     ['get', TABLE],
     ['query', TABLE],

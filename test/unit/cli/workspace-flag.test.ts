@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../lib/cli/errors.js';
-import { hoistWorkspaceFlag, workspaceEnv } from '../../../lib/cli/workspace-flag.js';
+import { UsageError } from '../../../tools/cli/errors.js';
+import { hoistWorkspaceFlag, workspaceEnv } from '../../../tools/cli/workspace-flag.js';
 import { runCliCaptured } from '../../support/dev-fixture.js';
 
-const TAKES_WORKSPACE = ['sync', 'verify', 'request-refresh', 'send-webhook', 'doctor'];
+const TAKES_WORKSPACE = [
+  'full-mirror',
+  'refresh',
+  'sync',
+  'verify',
+  'request-refresh',
+  'send-webhook',
+  'doctor',
+];
 
 describe('--workspace W, the CLI-wide workspace', () => {
   it('overrides PIRIOD_WORKSPACE and leaves the environment alone without the flag', () => {
@@ -68,8 +76,7 @@ describe('--workspace W, the CLI-wide workspace', () => {
   it.each(TAKES_WORKSPACE)(
     '%s exits 2 with one clear line when --workspace is not a workspace id',
     async (command) => {
-      const args =
-        command === 'sync' || command === 'verify' || command === 'doctor' ? [] : ['cus_1'];
+      const args = ['full-mirror', 'sync', 'verify', 'doctor'].includes(command) ? [] : ['cus_1'];
       const run = await runCliCaptured(['--workspace', 'acc B;rm', command, ...args], {
         WEBHOOK_URL: 'http://127.0.0.1:9/',
         CUSTOMERS_TABLE: 'x',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exportBlock, parseExportBlock, shellQuote } from '../../../lib/dev/export-block.js';
+import { exportBlock, parseExportBlock, shellQuote } from '../../../tools/dev/export-block.js';
 
 describe('the export block npm run dev prints', () => {
   it('prints one export line per set variable, quoting values a shell would split', () => {

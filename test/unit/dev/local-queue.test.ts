@@ -1,6 +1,6 @@
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { LocalQueue, type SqsRejectedError } from '../../../lib/dev/local-queue.js';
+import { LocalQueue, type SqsRejectedError } from '../../../tools/dev/local-queue.js';
 
 const settings = { batchSize: 10, batchingWindowMs: 0, visibilityTimeoutMs: 0, maxReceiveCount: 3 };
 

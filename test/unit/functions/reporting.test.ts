@@ -18,14 +18,14 @@ process.env.POWERTOOLS_METRICS_DISABLED = 'false';
 
 let handlers: {
   fullMirror: typeof import('../../../functions/full-mirror/handler.js');
-  syncCustomers: typeof import('../../../functions/sync-customers/handler.js');
+  refreshCustomers: typeof import('../../../functions/refresh-customers/handler.js');
   receiveWebhook: typeof import('../../../functions/receive-webhook/handler.js');
   publishChanges: typeof import('../../../functions/publish-changes/handler.js');
 };
 beforeAll(async () => {
   handlers = {
     fullMirror: await import('../../../functions/full-mirror/handler.js'),
-    syncCustomers: await import('../../../functions/sync-customers/handler.js'),
+    refreshCustomers: await import('../../../functions/refresh-customers/handler.js'),
     receiveWebhook: await import('../../../functions/receive-webhook/handler.js'),
     publishChanges: await import('../../../functions/publish-changes/handler.js'),
   };
@@ -128,7 +128,7 @@ describe('a full-mirror tick that finds a cycle running', () => {
 
 describe('the refresh worker reports what SQS refused', () => {
   it('a dead letter it could not send: logged with its reason and counted, the message retried', async () => {
-    const handler = handlers.syncCustomers.createSyncCustomersHandler(async () =>
+    const handler = handlers.refreshCustomers.createRefreshCustomersHandler(async () =>
       inWorkspace({
         piriod: new MemoryPiriod([]),
         store: new MemoryStore(),
@@ -156,8 +156,8 @@ describe('the refresh worker reports what SQS refused', () => {
 });
 
 describe('the other handlers report on failure too', () => {
-  it('sync-customers: a cold start whose secret cannot be read leaves a metric and a log line', async () => {
-    const handler = handlers.syncCustomers.createSyncCustomersHandler(async () => {
+  it('refresh-customers: a cold start whose secret cannot be read leaves a metric and a log line', async () => {
+    const handler = handlers.refreshCustomers.createRefreshCustomersHandler(async () => {
       throw new Error('could not read PIRIOD_API_TOKEN_SECRET_ARN: AccessDeniedException');
     });
     const lines = await stdoutOf(() =>

@@ -24,10 +24,10 @@ import {
 process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
 process.env.POWERTOOLS_METRICS_DISABLED = 'false';
 
-let worker: typeof import('../../../functions/sync-customers/handler.js');
+let worker: typeof import('../../../functions/refresh-customers/handler.js');
 let fullMirror: typeof import('../../../functions/full-mirror/handler.js');
 beforeAll(async () => {
-  worker = await import('../../../functions/sync-customers/handler.js');
+  worker = await import('../../../functions/refresh-customers/handler.js');
   fullMirror = await import('../../../functions/full-mirror/handler.js');
 });
 afterEach(() => vi.restoreAllMocks());
@@ -58,7 +58,7 @@ function twoWorkspaces(
 
 function workerOf(workspaces: PiriodWorkspaces, store = new MemoryStore()) {
   const deadLetters = new MemoryDeadLetters();
-  const handler = worker.createSyncCustomersHandler(async () => ({
+  const handler = worker.createRefreshCustomersHandler(async () => ({
     workspaces,
     store,
     deadLetters,
@@ -96,7 +96,7 @@ describe('the refresh worker with two workspaces', () => {
       [A, 2],
       [B, 1],
     ]);
-    expect(created.every((m) => m.dimensions.service === 'sync-customers')).toBe(true);
+    expect(created.every((m) => m.dimensions.service === 'refresh-customers')).toBe(true);
   });
 
   it('dead-letters, with the reason, a request naming no workspace or one not mirrored', async () => {

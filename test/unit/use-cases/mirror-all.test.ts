@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mirrorAll, type SyncDeps, syncCustomers } from '../../../lib/use-cases/index.js';
+import { mirrorAll, type SyncDeps, refreshCustomers } from '../../../lib/use-cases/index.js';
 import { MemoryPiriod, MemoryStore } from '../../support/memory-ports.js';
 
 const customer = (n: number, extra: Record<string, unknown> = {}) => ({
@@ -80,14 +80,14 @@ describe('mirrorAll with in-memory ports', () => {
   });
 });
 
-describe('syncCustomers with in-memory ports', () => {
+describe('refreshCustomers with in-memory ports', () => {
   it('fetches each distinct id once, tombstones known 404s and reports unknown ones', async () => {
     const store = new MemoryStore();
     const piriod = new MemoryPiriod([customer(1), customer(2)]);
-    await syncCustomers(['cus_1', 'cus_2'], deps(piriod, store));
+    await refreshCustomers(['cus_1', 'cus_2'], deps(piriod, store));
     piriod.customers = [customer(1)];
     piriod.requests.length = 0;
-    const r = await syncCustomers(
+    const r = await refreshCustomers(
       ['cus_1', 'cus_2', 'cus_2', 'cus_404', '../x'],
       deps(piriod, store),
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { syncCustomers } from '../../../lib/use-cases/sync-customers.js';
+import { refreshCustomers } from '../../../lib/use-cases/refresh-customers.js';
 import { verifyMirror } from '../../../lib/use-cases/verify-mirror.js';
 import { MemoryPiriod, MemoryStore, steppingClock } from '../../support/memory-ports.js';
 
@@ -14,7 +14,7 @@ describe('verifyMirror with in-memory ports', () => {
     const store = new MemoryStore();
     const clock = steppingClock();
     const before = new MemoryPiriod([customer(1), customer(2), customer(3)]);
-    await syncCustomers(['cus_1', 'cus_2', 'cus_3'], {
+    await refreshCustomers(['cus_1', 'cus_2', 'cus_3'], {
       piriod: before,
       store,
       clock,
@@ -43,7 +43,7 @@ describe('verifyMirror with in-memory ports', () => {
     const store = new MemoryStore();
     const clock = steppingClock();
     const piriod = new MemoryPiriod([customer(1), customer(2)]);
-    await syncCustomers(['cus_1', 'cus_2'], {
+    await refreshCustomers(['cus_1', 'cus_2'], {
       piriod,
       store,
       clock,

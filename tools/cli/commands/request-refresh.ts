@@ -1,0 +1,79 @@
+import { awsSetupProblem } from '../../../lib/aws/sdk-errors.js';
+import { busFromEnv } from '../../../lib/compose/bus.js';
+import { isValidCustomerId } from '../../../lib/customer/errors.js';
+import { plural } from '../../../lib/plural.js';
+import { parse } from '../args.js';
+import { busNameFromEnv } from '../bus-name.js';
+import { EXIT, UsageError } from '../errors.js';
+import { AWS_ENV, BUS_ENV, environmentHelp } from '../help-env.js';
+import type { Io } from '../io.js';
+import { WORKSPACE_HELP, WORKSPACE_OPTION, workspaceEnv } from '../workspace-flag.js';
+
+export const REQUEST_REFRESH_HELP = `Usage: piriod-mirror request-refresh ID… [--workspace W] [--json]
+
+Puts "Customer Refresh Requested" on the configured bus (EVENT_BUS_NAME): 1–100 ids per
+event, batched beyond that. In AWS, the stack's EventBusName output (credentials and region
+from the usual AWS settings); locally, the bus of \`npm run dev\`, which prints the
+AWS_ENDPOINT_URL_EVENTBRIDGE and EVENT_BUS_NAME to use. Every id is checked first: a bad one
+stops the command with exit 2 and nothing is sent. The events name the workspace
+(detail.workspace: --workspace, else PIRIOD_WORKSPACE), which a stack that mirrors several
+requires; with neither, a one-workspace stack refreshes in its only workspace.
+
+  --json         print {"requested": n, "events": n, "bus": "…"} on stdout
+${WORKSPACE_HELP}
+${environmentHelp(BUS_ENV, 'PIRIOD_WORKSPACE', AWS_ENV)}`;
+
+/** `request-refresh ID…`. */
+export async function requestRefreshCommand(
+  argv: string[],
+  given: Record<string, string | undefined>,
+  io: Io,
+): Promise<number> {
+  const { values, positionals } = parse(
+    argv,
+    { json: { type: 'boolean' }, ...WORKSPACE_OPTION },
+    'request-refresh',
+  );
+  if (values.help) {
+    io.out(REQUEST_REFRESH_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) {
+    throw new UsageError(
+      'request-refresh: expected one or more customer ids (see `piriod-mirror request-refresh --help`)',
+    );
+  }
+  const invalid = positionals.filter((id) => !isValidCustomerId(id));
+  if (invalid.length > 0) {
+    const shown = invalid
+      .slice(0, 3)
+      .map((id) => JSON.stringify(id.length > 40 ? `${id.slice(0, 40)}…` : id));
+    throw new UsageError(
+      `request-refresh: ${invalid.length === 1 ? '1 id is not a Piriod customer id' : `${invalid.length} ids are not Piriod customer ids`} (${shown.join(', ')}); nothing was sent`,
+    );
+  }
+  const env = workspaceEnv(values.workspace, given, 'request-refresh');
+  const workspace = env.PIRIOD_WORKSPACE?.trim() || undefined;
+  const ids = [...new Set(positionals)];
+  const busName = busNameFromEnv(env);
+  try {
+    await busFromEnv(env).request(ids, 'event', workspace);
+  } catch (err) {
+    // Missing AWS credentials or region is a configuration error, like a missing token.
+    const setup = awsSetupProblem(err);
+    io.err(
+      `piriod-mirror: could not put the refresh request on ${busName}: ${setup ?? (err as Error).message}\n`,
+    );
+    return setup ? EXIT.usage : EXIT.failed;
+  }
+  const events = Math.ceil(ids.length / 100);
+  if (values.json)
+    io.out(
+      `${JSON.stringify({ requested: ids.length, events, bus: busName, ...(workspace ? { workspace } : {}) })}\n`,
+    );
+  else
+    io.out(
+      `Requested a refresh of ${plural(ids.length, 'customer')}${workspace ? ` of ${workspace}` : ''} in ${plural(events, 'event')} on ${busName}.\n`,
+    );
+  return EXIT.ok;
+}

@@ -1,0 +1,158 @@
+import { PiriodNetworkError } from '../../../lib/piriod/errors.js';
+import { plural } from '../../../lib/plural.js';
+import type { PiriodReader } from '../../../lib/ports.js';
+import { mirrorAll } from '../../../lib/use-cases/mirror-all.js';
+import type { SyncSummary } from '../../../lib/use-cases/outcome.js';
+import { refreshCustomers } from '../../../lib/use-cases/refresh-customers.js';
+import type { SyncDeps } from '../../../lib/use-cases/sync-deps.js';
+import { parse } from '../args.js';
+import { mirrorPortsFromEnv } from '../compose/mirror-ports-from-env.js';
+import { EXIT, UsageError } from '../errors.js';
+import { AWS_ENV, environmentHelp, PIRIOD_ENV, TABLE_ENV } from '../help-env.js';
+import type { Io } from '../io.js';
+import { progressReporter } from '../progress.js';
+import { WORKSPACE_HELP, WORKSPACE_OPTION, workspaceEnv } from '../workspace-flag.js';
+
+const OPTIONS_HELP = `Options:
+  --json     print one JSON summary on stdout:
+             {"synced","created","updated","unchanged","stale","deleted","failed":[{"id","reason"}]}
+${WORKSPACE_HELP}
+  -h, --help show this help
+
+Exit: 0 nothing failed · 1 some customers failed · 2 usage or configuration error.
+${environmentHelp(PIRIOD_ENV, TABLE_ENV, AWS_ENV)}`;
+
+export const FULL_MIRROR_HELP = `Usage: piriod-mirror full-mirror [--workspace W] [--json]
+
+A full mirror of the Piriod workspace into the table: list every page, upsert changed
+customers, tombstone customers Piriod no longer has.
+
+${OPTIONS_HELP}`;
+
+export const REFRESH_HELP = `Usage: piriod-mirror refresh ID… [--workspace W] [--json]
+
+Refresh the given customers by id (GET /customers/{id}/): upsert each, tombstone one
+Piriod no longer has.
+
+${OPTIONS_HELP}`;
+
+export const SYNC_HELP = `Usage: piriod-mirror sync [ID…] [--workspace W] [--json]
+
+The former name of two commands, kept as an alias: without ids, \`full-mirror\`; with ids,
+\`refresh ID…\`.
+
+${OPTIONS_HELP}`;
+
+/** Which job a run does: `full-mirror`, `refresh`, or `sync` (either, by whether ids are given). */
+export type SyncJob = 'full-mirror' | 'refresh' | 'sync';
+
+const HELP_OF: Record<SyncJob, string> = {
+  'full-mirror': FULL_MIRROR_HELP,
+  refresh: REFRESH_HELP,
+  sync: SYNC_HELP,
+};
+
+/** `full-mirror`, `refresh ID…`, and their old name `sync [ID…]`. */
+export async function syncCommand(
+  argv: string[],
+  given: Record<string, string | undefined>,
+  io: Io,
+  job: SyncJob = 'sync',
+): Promise<number> {
+  const { values, positionals } = parse(
+    argv,
+    { json: { type: 'boolean' }, ...WORKSPACE_OPTION },
+    job,
+  );
+  if (values.help) {
+    io.out(HELP_OF[job]);
+    return EXIT.ok;
+  }
+  if (job === 'full-mirror' && positionals.length > 0)
+    throw new UsageError('full-mirror takes no ids: to refresh customers, run refresh ID…');
+  if (job === 'refresh' && positionals.length === 0)
+    throw new UsageError('refresh needs at least one customer id: refresh ID…');
+  const env = workspaceEnv(values.workspace, given, job);
+  const { deps, tableName } = await mirrorPortsFromEnv(env);
+  const summary = await runSync({ ...deps, source: 'cli' }, positionals, io);
+  if (values.json) io.out(`${JSON.stringify(summary)}\n`);
+  else printSummary(summary, io, tableName);
+  return summary.failed.length > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/** Runs a full mirror (no ids) or a refresh of ids, with progress on stderr. */
+export async function runSync(deps: SyncDeps, ids: string[], io: Io): Promise<SyncSummary> {
+  const progress = progressReporter(io);
+  const warned: Warned = { count: 0, shown: [] };
+  const reach = watchReach(deps.piriod);
+  const withProgress: SyncDeps = {
+    ...deps,
+    piriod: reach.piriod,
+    onProgress: (p) => progress.update(p),
+    onWarnings: (id, warnings) => {
+      // A full mirror may warn about thousands: keep the few shown, count the rest.
+      if (warned.count++ < SHOWN_WARNINGS) warned.shown.push({ id, warnings });
+    },
+  };
+  let summary: SyncSummary;
+  try {
+    summary =
+      ids.length > 0
+        ? (await refreshCustomers(ids, withProgress)).summary
+        : (await mirrorAll(withProgress)).summary;
+  } finally {
+    progress.done();
+  }
+  // Not one customer got through and the connection itself failed: that is a wrong
+  // PIRIOD_API_URL or network (exit 2, as for DynamoDB), not customers that failed.
+  if (summary.synced === 0 && reach.unreachable) throw reach.unreachable;
+  printWarnings(warned, io);
+  return summary;
+}
+
+/** Customers with warnings named one per line; beyond that, a count keeps the summary visible. */
+const SHOWN_WARNINGS = 10;
+
+type Warned = {
+  count: number;
+  shown: { id: string; warnings: readonly { path: string; message: string }[] }[];
+};
+
+/** Which customers were kept despite content warnings, and the first warning of each. */
+function printWarnings(warned: Warned, io: Io) {
+  if (warned.count === 0) return;
+  const who = `${plural(warned.count, 'customer')} ${warned.count === 1 ? 'was' : 'were'}`;
+  io.err(`note: ${who} mirrored as given despite content warnings:\n`);
+  for (const { id, warnings } of warned.shown) {
+    const first = warnings[0];
+    const more = warnings.length > 1 ? ` (+${warnings.length - 1} more)` : '';
+    io.err(`  ${id}: ${first ? `${first.path}: ${first.message}` : 'content warning'}${more}\n`);
+  }
+  const rest = warned.count - warned.shown.length;
+  if (rest > 0) io.err(`  … and ${plural(rest, 'more customer', 'more customers')}\n`);
+}
+
+/** The Piriod reader, and the last connection failure (refused, DNS, TLS) it saw. */
+function watchReach(piriod: PiriodReader) {
+  const watch: { piriod: PiriodReader; unreachable?: PiriodNetworkError } = {
+    piriod: {
+      getCustomer: (id, options) =>
+        piriod.getCustomer(id, options).catch((err: unknown) => {
+          if (err instanceof PiriodNetworkError) watch.unreachable = err;
+          throw err;
+        }),
+      listCustomers: (options) => piriod.listCustomers(options),
+    },
+  };
+  return watch;
+}
+
+/** The human summary of a sync, on stdout. */
+export function printSummary(s: SyncSummary, io: Io, tableName: string): void {
+  io.out(
+    `Synced ${plural(s.synced, 'customer')} into ${tableName}: ${s.created} created, ${s.updated} updated, ` +
+      `${s.unchanged} unchanged, ${s.stale} stale, ${s.deleted} deleted, ${s.failed.length} failed\n`,
+  );
+  for (const f of s.failed.slice(0, 50)) io.out(`  failed ${f.id}: ${f.reason}\n`);
+  if (s.failed.length > 50) io.out(`  … and ${s.failed.length - 50} more (use --json for all)\n`);
+}

@@ -1,0 +1,45 @@
+/** Composition: the AWS clients `doctor` reads a deployment with, built on first use. */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { eventBridgeFromEnv } from '../../../lib/aws/event-bridge-bus.js';
+import { endpointFromEnv, sdkClientConfig } from '../../../lib/aws/sdk-config.js';
+import { secretsManagerReader } from '../../../lib/aws/secret-value.js';
+import { sqsFromEnv } from '../../../lib/aws/sqs-queues.js';
+
+type Env = Record<string, string | undefined>;
+
+/** The clients, each made once when first asked for (a local run never builds CloudFormation's). */
+export interface DoctorClients {
+  cloudFormation(): CloudFormationClient;
+  sns(): SNSClient;
+  eventBridge(): EventBridgeClient;
+  sqs(): SQSClient;
+  /** Reads a secret by ARN, uncached (`doctor` wants the value the functions will read next). */
+  secret: (arn: string) => Promise<string | undefined>;
+}
+
+/** {@link DoctorClients} from the SDK's usual settings and `AWS_ENDPOINT_URL_*` overrides. */
+export function doctorClients(env: Env): DoctorClients {
+  const lazy = <T>(make: () => T) => {
+    let made: T | undefined;
+    return () => {
+      made ??= make();
+      return made;
+    };
+  };
+  const read = secretsManagerReader(env);
+  return {
+    cloudFormation: lazy(
+      () =>
+        new CloudFormationClient(
+          sdkClientConfig(endpointFromEnv(env, 'AWS_ENDPOINT_URL_CLOUDFORMATION')),
+        ),
+    ),
+    sns: lazy(() => new SNSClient(sdkClientConfig(endpointFromEnv(env, 'AWS_ENDPOINT_URL_SNS')))),
+    eventBridge: lazy(() => eventBridgeFromEnv(env)),
+    sqs: lazy(() => sqsFromEnv(env)),
+    secret: (arn) => read(arn, { forceFetch: true }),
+  };
+}
