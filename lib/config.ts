@@ -1,20 +1,31 @@
 import * as z from 'zod/mini';
 import type { SecretLocation } from './aws/secret-value.js';
 import { isWorkspaceId, parseWorkspaceList, WorkspaceListError } from './customer/workspaces.js';
-import { ConfigError, FLAG_SPELLINGS, flagValue } from './env-variables.js';
+import {
+  awsEndpoint,
+  ConfigError,
+  type Env,
+  FLAG_SPELLINGS,
+  flagValue,
+  requireVariable,
+} from './env-variables.js';
 import { isSecureOrLoopbackUrl } from './loopback.js';
 import { DEFAULT_TABLE_NAME } from './store/table-definition.js';
 
 /**
- * Configuration from the environment. Every loader validates what it needs and throws a
- * {@link ConfigError} naming the variable and what to set it to. Loaders take the
- * environment as an argument: only the entry points (the CLI, `npm start`, each function's
- * start-up) hand them `process.env`; the use cases never see it.
+ * Configuration from the environment, read once at each entry point. Every loader validates
+ * what it needs and throws a {@link ConfigError} naming the variable and what to set it to.
+ * Loaders take the environment as an argument: only the entry points (each function's
+ * handler module, the CLI's commands, `npm start`, `npm run dev`, the package's
+ * `createDocumentClient`) hand them `process.env`, and everything below them — composition,
+ * adapters, use cases — takes the typed values these return, never an environment.
+ *
+ * The pieces (Piriod, workspaces, store, bus, queues, AWS endpoints) are shared; each
+ * function has one loader that reads exactly what it needs, in the order its failures
+ * should be reported.
  */
 
-export { ConfigError, optionalVariable, requireVariable } from './env-variables.js';
-
-type Env = Record<string, string | undefined>;
+export { ConfigError, type Env, optionalVariable, requireVariable } from './env-variables.js';
 
 const boolFlag = z.optional(z.enum([...Object.keys(FLAG_SPELLINGS), '']));
 const positiveInt = z.optional(z.string().check(z.regex(/^\d+$/, 'must be a whole number')));
@@ -246,6 +257,176 @@ export interface FullMirrorSchedule {
 export function loadFullMirrorSchedule(env: Env): FullMirrorSchedule {
   const e = parse(fullMirrorEnv, env);
   return { periodMs: Math.max(1, int(e.FULL_MIRROR_SCHEDULE_MINUTES, 15)) * 60_000 };
+}
+
+/**
+ * Endpoint overrides of the AWS services reached besides DynamoDB (`AWS_ENDPOINT_URL_<SERVICE>`,
+ * else `AWS_ENDPOINT_URL`, as the SDK reads them): local stand-ins in tests and `npm run dev`.
+ * `undefined` leaves the SDK to resolve AWS's endpoint.
+ */
+export interface AwsEndpoints {
+  eventBridge: string | undefined;
+  sqs: string | undefined;
+  secretsManager: string | undefined;
+  cloudFormation: string | undefined;
+  sns: string | undefined;
+}
+
+/** Reads the AWS endpoint overrides. */
+export function loadAwsEndpoints(env: Env): AwsEndpoints {
+  return {
+    eventBridge: awsEndpoint(env, 'AWS_ENDPOINT_URL_EVENTBRIDGE'),
+    sqs: awsEndpoint(env, 'AWS_ENDPOINT_URL_SQS'),
+    secretsManager: awsEndpoint(env, 'AWS_ENDPOINT_URL_SECRETS_MANAGER'),
+    cloudFormation: awsEndpoint(env, 'AWS_ENDPOINT_URL_CLOUDFORMATION'),
+    sns: awsEndpoint(env, 'AWS_ENDPOINT_URL_SNS'),
+  };
+}
+
+/** The stack's event bus: refresh requests, changes, continuations. */
+export interface BusConfig {
+  /** `EVENT_BUS_NAME`. */
+  name: string;
+  /** EventBridge endpoint override; AWS's otherwise. */
+  endpoint: string | undefined;
+}
+
+/**
+ * Reads the bus. `for`: who is missing it — a function (the stack sets it) or the CLI (whose
+ * user needs to hear where the value comes from: the stack's output or `npm run dev`).
+ *
+ * @throws ConfigError when `EVENT_BUS_NAME` is unset or blank.
+ */
+export function loadBusConfig(env: Env, reader: 'function' | 'cli' = 'function'): BusConfig {
+  const name =
+    reader === 'function' ? requireVariable(env, 'EVENT_BUS_NAME') : env.EVENT_BUS_NAME?.trim();
+  if (!name) {
+    throw new ConfigError(
+      "EVENT_BUS_NAME is not set: set it to the stack's EventBusName output (`aws cloudformation describe-stacks --stack-name PiriodMirror --query \"Stacks[0].Outputs[?OutputKey=='EventBusName'].OutputValue\" --output text`), or to the bus `npm run dev` prints in its export block",
+    );
+  }
+  return { name, endpoint: loadAwsEndpoints(env).eventBridge };
+}
+
+/** One of the stack's SQS queues. */
+export interface QueueConfig {
+  url: string;
+  /** SQS endpoint override; AWS's otherwise. */
+  endpoint: string | undefined;
+}
+
+/** Reads the refresh queue (`REFRESH_QUEUE_URL`). @throws ConfigError when unset. */
+export function loadRefreshQueueConfig(env: Env): QueueConfig {
+  return { url: requireVariable(env, 'REFRESH_QUEUE_URL'), endpoint: loadAwsEndpoints(env).sqs };
+}
+
+/** Reads the dead-letter queue (`DEAD_LETTER_QUEUE_URL`). @throws ConfigError when unset. */
+export function loadDeadLetterQueueConfig(env: Env): QueueConfig {
+  return {
+    url: requireVariable(env, 'DEAD_LETTER_QUEUE_URL'),
+    endpoint: loadAwsEndpoints(env).sqs,
+  };
+}
+
+/** Where a function reads its secrets (Secrets Manager, by each secret's ARN). */
+export interface SecretsConfig {
+  /** Secrets Manager endpoint override; AWS's (in each ARN's region) otherwise. */
+  endpoint: string | undefined;
+}
+
+/** Reads where secrets are read. */
+export function loadSecretsConfig(env: Env): SecretsConfig {
+  return { endpoint: loadAwsEndpoints(env).secretsManager };
+}
+
+/** Piriod as a function reaches it: the shared settings, every workspace, their secrets. */
+export interface FunctionPiriodConfig {
+  connection: PiriodConnection;
+  workspaces: WorkspaceConfig[];
+  secrets: SecretsConfig;
+}
+
+/** Reads a function's Piriod. @throws ConfigError as {@link loadWorkspaces} does. */
+export function loadFunctionPiriodConfig(env: Env): FunctionPiriodConfig {
+  return {
+    connection: loadPiriodConnection(env),
+    workspaces: loadWorkspaces(env),
+    secrets: loadSecretsConfig(env),
+  };
+}
+
+/** What `full-mirror` is configured with. */
+export interface FullMirrorConfig {
+  piriod: FunctionPiriodConfig;
+  store: StoreConfig;
+  refreshQueue: QueueConfig;
+  bus: BusConfig;
+  schedule: FullMirrorSchedule;
+}
+
+/** Reads `full-mirror`'s configuration. @throws ConfigError naming the first variable wrong. */
+export function loadFullMirrorConfig(env: Env): FullMirrorConfig {
+  return {
+    piriod: loadFunctionPiriodConfig(env),
+    store: loadStoreConfig(env),
+    refreshQueue: loadRefreshQueueConfig(env),
+    bus: loadBusConfig(env),
+    schedule: loadFullMirrorSchedule(env),
+  };
+}
+
+/** What `refresh-customers` (the refresh worker) is configured with. */
+export interface RefreshWorkerConfig {
+  piriod: FunctionPiriodConfig;
+  store: StoreConfig;
+  deadLetterQueue: QueueConfig;
+}
+
+/** Reads `refresh-customers`'s configuration. @throws ConfigError naming the first variable wrong. */
+export function loadRefreshWorkerConfig(env: Env): RefreshWorkerConfig {
+  return {
+    piriod: loadFunctionPiriodConfig(env),
+    store: loadStoreConfig(env),
+    deadLetterQueue: loadDeadLetterQueueConfig(env),
+  };
+}
+
+/** What `receive-webhook` is configured with: no Piriod access, only each workspace's secret. */
+export interface ReceiverConfig {
+  workspaces: WorkspaceConfig[];
+  secrets: SecretsConfig;
+  bus: BusConfig;
+}
+
+/** Reads `receive-webhook`'s configuration. @throws ConfigError naming the first variable wrong. */
+export function loadReceiverConfig(env: Env): ReceiverConfig {
+  return {
+    workspaces: loadWorkspaces(env),
+    secrets: loadSecretsConfig(env),
+    bus: loadBusConfig(env),
+  };
+}
+
+/** What `publish-changes` (the change feed) is configured with. */
+export interface ChangeFeedConfig {
+  bus: BusConfig;
+}
+
+/** Reads `publish-changes`'s configuration. @throws ConfigError when `EVENT_BUS_NAME` is unset. */
+export function loadChangeFeedConfig(env: Env): ChangeFeedConfig {
+  return { bus: loadBusConfig(env) };
+}
+
+/** What a CLI run that mirrors (`full-mirror`, `refresh`, `verify`) is configured with. */
+export interface CliMirrorConfig {
+  /** Piriod for the one workspace of the run, with its token. */
+  piriod: PiriodConfig;
+  store: StoreConfig;
+}
+
+/** Reads a CLI mirroring run's configuration. @throws ConfigError naming the first variable wrong. */
+export function loadCliMirrorConfig(env: Env): CliMirrorConfig {
+  return { piriod: loadPiriodConfig(env), store: loadStoreConfig(env) };
 }
 
 function parse<T extends z.ZodMiniType>(schema: T, env: Env): z.infer<T> {

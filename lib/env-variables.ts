@@ -4,7 +4,12 @@
  * `config.ts`, which builds on this; the webhook receiver imports only this, to start fast.
  */
 
-type Env = Record<string, string | undefined>;
+/**
+ * The environment as a record of variables: what the entry points hand the loaders of
+ * `config.ts` (`process.env` in production, a built record in tests and the dev runtime).
+ * The one declaration of the type; nothing below the entry points takes one.
+ */
+export type Env = Record<string, string | undefined>;
 
 /** A configuration value is missing or invalid; the message says which and how to fix it. */
 export class ConfigError extends Error {
@@ -41,4 +46,12 @@ export function flagValue(value: unknown): boolean | undefined {
   return typeof value === 'string' && Object.hasOwn(FLAG_SPELLINGS, value)
     ? FLAG_SPELLINGS[value]
     : undefined;
+}
+
+/**
+ * The endpoint override the AWS SDK would use for a service: its own variable (e.g.
+ * `AWS_ENDPOINT_URL_SQS`), else `AWS_ENDPOINT_URL`; `undefined` when neither is set.
+ */
+export function awsEndpoint(env: Env, serviceVariable: string): string | undefined {
+  return env[serviceVariable]?.trim() || env.AWS_ENDPOINT_URL?.trim() || undefined;
 }

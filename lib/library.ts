@@ -18,7 +18,7 @@
  */
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { endpointFromEnv } from './aws/sdk-config.js';
+import { awsEndpoint, type Env } from './env-variables.js';
 import {
   type DocumentClientOptions,
   createDocumentClient as documentClientFor,
@@ -69,10 +69,10 @@ export {
  */
 export function createDocumentClient(
   options: DocumentClientOptions = {},
-  env: Record<string, string | undefined> = process.env,
+  env: Env = process.env,
 ): DynamoDBDocumentClient {
   return documentClientFor({
     ...options,
-    endpoint: options.endpoint ?? endpointFromEnv(env, 'AWS_ENDPOINT_URL_DYNAMODB'),
+    endpoint: options.endpoint ?? awsEndpoint(env, 'AWS_ENDPOINT_URL_DYNAMODB'),
   });
 }

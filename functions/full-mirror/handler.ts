@@ -2,11 +2,11 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { SDK_BUDGETS } from '../../lib/aws/sdk-budgets.js';
-import { busFromEnv } from '../../lib/compose/bus.js';
+import { eventBus } from '../../lib/compose/bus.js';
 import { piriodWorkspacesForLambda } from '../../lib/compose/piriod.js';
-import { refreshQueueFromEnv } from '../../lib/compose/queues.js';
-import { storeAndLeasesFromEnv } from '../../lib/compose/table.js';
-import { loadFullMirrorSchedule } from '../../lib/config.js';
+import { refreshQueue } from '../../lib/compose/queues.js';
+import { storeAndLeases } from '../../lib/compose/table.js';
+import { type FullMirrorConfig, loadFullMirrorConfig } from '../../lib/config.js';
 import { resolveWorkspace } from '../../lib/customer/workspaces.js';
 import { safetyMarginMs } from '../../lib/lambda/deadline.js';
 import {
@@ -41,7 +41,7 @@ import {
   type SkippedInvocation,
 } from '../../lib/use-cases/scheduled-mirror.js';
 
-/** What the full mirror needs; built from the environment in AWS, injected in tests. */
+/** What the full mirror needs; built from its configuration in AWS, injected in tests. */
 export interface FullMirrorDeps {
   /** The workspaces mirrored: each invocation mirrors the one its event names. */
   workspaces: PiriodWorkspaces;
@@ -168,30 +168,34 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
 }
 
 /**
- * Real dependencies from the stack's environment (built once per cold start below); AWS
- * calls bounded by the function's SDK budget (tests pass shorter ones).
+ * Real dependencies composed from the function's configuration (built once per cold start
+ * below); AWS calls bounded by the function's SDK budget (tests pass shorter ones).
  */
-export async function fullMirrorDepsFromEnv(
-  env: Record<string, string | undefined>,
+export async function fullMirrorDeps(
+  config: FullMirrorConfig,
   sdk = SDK_BUDGETS['full-mirror'],
 ): Promise<FullMirrorDeps> {
   const workspaces = piriodWorkspacesForLambda(
-    env,
+    config.piriod,
     (a, workspace) =>
       perWorkspace.of(workspace).addMetric('PiriodLatency', MetricUnit.Milliseconds, a.durationMs),
     sdk,
   );
-  const { store, leaseOf } = storeAndLeasesFromEnv(env, sdk);
+  const { store, leaseOf } = storeAndLeases(config.store, sdk);
   return {
     workspaces,
     store,
     clock: systemClock,
     concurrency: workspaces.concurrency,
-    queue: refreshQueueFromEnv(env, sdk),
-    continuation: busFromEnv(env, sdk),
+    queue: refreshQueue(config.refreshQueue, sdk),
+    continuation: eventBus(config.bus, sdk),
     leaseOf,
-    schedulePeriodMs: loadFullMirrorSchedule(env).periodMs,
+    schedulePeriodMs: config.schedule.periodMs,
   };
 }
 
-export const handler = createFullMirrorHandler(once(() => fullMirrorDepsFromEnv(process.env)));
+// The entry: the environment is read here, once, on the first invocation of a container (a
+// missing variable fails it with a ConfigError that the reporting wrapper logs and counts).
+export const handler = createFullMirrorHandler(
+  once(async () => fullMirrorDeps(loadFullMirrorConfig(process.env))),
+);

@@ -1,7 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { SDK_BUDGETS } from '../../lib/aws/sdk-budgets.js';
-import { busFromEnv } from '../../lib/compose/bus.js';
+import { eventBus } from '../../lib/compose/bus.js';
+import { type ChangeFeedConfig, loadChangeFeedConfig } from '../../lib/config.js';
 import { ALARMED_METRICS, createLogger, createMetrics } from '../../lib/lambda/observability.js';
 import { once } from '../../lib/lambda/once.js';
 import { reporting } from '../../lib/lambda/reporting.js';
@@ -9,7 +10,7 @@ import { tableChangesOf } from '../../lib/messages/table-stream.js';
 import type { ChangePublisher } from '../../lib/ports.js';
 import { publishChanges } from '../../lib/use-cases/publish-changes.js';
 
-/** What the change publisher needs; built from the environment in AWS, injected in tests. */
+/** What the change publisher needs; built from its configuration in AWS, injected in tests. */
 export interface PublishChangesDeps {
   publisher: ChangePublisher;
 }
@@ -48,18 +49,19 @@ export function createPublishChangesHandler(deps: () => Promise<PublishChangesDe
 }
 
 /**
- * Real dependencies from the stack's environment (built once per cold start below); AWS
- * calls bounded by the function's SDK budget (tests pass shorter ones).
+ * Real dependencies composed from the function's configuration (built once per cold start
+ * below); AWS calls bounded by the function's SDK budget (tests pass shorter ones).
  */
-export async function publishChangesDepsFromEnv(
-  env: Record<string, string | undefined>,
+export async function publishChangesDeps(
+  config: ChangeFeedConfig,
   sdk = SDK_BUDGETS['publish-changes'],
 ): Promise<PublishChangesDeps> {
   return {
-    publisher: busFromEnv(env, sdk),
+    publisher: eventBus(config.bus, sdk),
   };
 }
 
+// The entry: the environment is read here, once, on the first invocation of a container.
 export const handler = createPublishChangesHandler(
-  once(() => publishChangesDepsFromEnv(process.env)),
+  once(async () => publishChangesDeps(loadChangeFeedConfig(process.env))),
 );

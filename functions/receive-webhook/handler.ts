@@ -4,15 +4,15 @@ import type {
   LambdaFunctionURLEvent,
 } from 'aws-lambda';
 import { SDK_BUDGETS } from '../../lib/aws/sdk-budgets.js';
-import { busFromEnv } from '../../lib/compose/bus.js';
+import { eventBus } from '../../lib/compose/bus.js';
 import { secretsOf } from '../../lib/compose/secrets.js';
-import { loadWorkspaces } from '../../lib/config.js';
+import { loadReceiverConfig, type ReceiverConfig } from '../../lib/config.js';
 import { addWebhookMetric, createLogger, createMetrics } from '../../lib/lambda/observability.js';
 import { once } from '../../lib/lambda/once.js';
 import { reporting } from '../../lib/lambda/reporting.js';
 import { type ReceiveWebhookPorts, receiveWebhook } from '../../lib/use-cases/receive-webhook.js';
 
-/** What the receiver needs; built from the environment in AWS, injected in tests. */
+/** What the receiver needs; built from its configuration in AWS, injected in tests. */
 export type ReceiveWebhookDeps = ReceiveWebhookPorts;
 
 const logger = createLogger('receive-webhook');
@@ -55,15 +55,15 @@ export function createReceiveWebhookHandler(deps: () => Promise<ReceiveWebhookDe
 }
 
 /**
- * Real dependencies from the stack's environment (built once per cold start below); AWS
- * calls bounded by the function's SDK budget (tests pass shorter ones).
+ * Real dependencies composed from the function's configuration (built once per cold start
+ * below); AWS calls bounded by the function's SDK budget (tests pass shorter ones).
  */
-export async function receiveWebhookDepsFromEnv(
-  env: Record<string, string | undefined>,
+export async function receiveWebhookDeps(
+  config: ReceiverConfig,
   sdk = SDK_BUDGETS['receive-webhook'],
 ): Promise<ReceiveWebhookDeps> {
-  const workspaces = loadWorkspaces(env);
-  const secrets = secretsOf(env, sdk);
+  const { workspaces } = config;
+  const secrets = secretsOf(config.secrets, sdk);
   // One source per workspace, made once, so each keeps its cache and its refresh interval.
   const byWorkspace = new Map(
     workspaces.map((w) => [w.id, secrets.webhookSecret(w.webhookSecret)]),
@@ -75,10 +75,11 @@ export async function receiveWebhookDepsFromEnv(
       if (!source) throw new Error(`workspace ${workspace} is not configured`);
       return source;
     },
-    requests: busFromEnv(env, sdk),
+    requests: eventBus(config.bus, sdk),
   };
 }
 
+// The entry: the environment is read here, once, on the first invocation of a container.
 export const handler = createReceiveWebhookHandler(
-  once(() => receiveWebhookDepsFromEnv(process.env)),
+  once(async () => receiveWebhookDeps(loadReceiverConfig(process.env))),
 );

@@ -3,8 +3,9 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { SDK_BUDGETS, worstCaseCallMs } from '../../lib/aws/sdk-budgets.js';
 import { piriodWorkspacesForLambda } from '../../lib/compose/piriod.js';
-import { deadLettersFromEnv } from '../../lib/compose/queues.js';
-import { storeAndCanariesFromEnv } from '../../lib/compose/table.js';
+import { deadLetterQueue } from '../../lib/compose/queues.js';
+import { storeAndCanaries } from '../../lib/compose/table.js';
+import { loadRefreshWorkerConfig, type RefreshWorkerConfig } from '../../lib/config.js';
 import { invocationDeadline } from '../../lib/lambda/deadline.js';
 import {
   addSummaryMetrics,
@@ -27,7 +28,7 @@ import {
 } from '../../lib/ports.js';
 import { processRefreshBatch } from '../../lib/use-cases/process-refresh-batch.js';
 
-/** What the refresh worker needs; built from the environment in AWS, injected in tests. */
+/** What the refresh worker needs; built from its configuration in AWS, injected in tests. */
 export interface RefreshCustomersDeps {
   /** The workspaces mirrored: each message is refreshed from the one it names. */
   workspaces: PiriodWorkspaces;
@@ -108,31 +109,32 @@ function receiveCountOf(raw: string | undefined): number | undefined {
 }
 
 /**
- * Real dependencies from the stack's environment (built once per cold start below); AWS
- * calls bounded by the function's SDK budget (tests pass shorter ones).
+ * Real dependencies composed from the function's configuration (built once per cold start
+ * below); AWS calls bounded by the function's SDK budget (tests pass shorter ones).
  */
-export async function refreshCustomersDepsFromEnv(
-  env: Record<string, string | undefined>,
+export async function refreshCustomersDeps(
+  config: RefreshWorkerConfig,
   sdk = SDK_BUDGETS['refresh-customers'],
 ): Promise<RefreshCustomersDeps> {
   const workspaces = piriodWorkspacesForLambda(
-    env,
+    config.piriod,
     (a, workspace) =>
       perWorkspace.of(workspace).addMetric('PiriodLatency', MetricUnit.Milliseconds, a.durationMs),
     sdk,
   );
-  const { store, canaries } = storeAndCanariesFromEnv(env, sdk);
+  const { store, canaries } = storeAndCanaries(config.store, sdk);
   return {
     workspaces,
     store,
     clock: systemClock,
     concurrency: workspaces.concurrency,
-    deadLetters: deadLettersFromEnv(env, sdk),
+    deadLetters: deadLetterQueue(config.deadLetterQueue, sdk),
     canaries,
     afterDeadlineMs: 2 * worstCaseCallMs(sdk),
   };
 }
 
+// The entry: the environment is read here, once, on the first invocation of a container.
 export const handler = createRefreshCustomersHandler(
-  once(() => refreshCustomersDepsFromEnv(process.env)),
+  once(async () => refreshCustomersDeps(loadRefreshWorkerConfig(process.env))),
 );

@@ -20,7 +20,7 @@ import type {
 } from '../ports.js';
 import { EntriesFailed, retryFailedEntries } from './failed-entries.js';
 import type { SdkBudget } from './sdk-budgets.js';
-import { endpointFromEnv, sdkClientConfig } from './sdk-config.js';
+import { sdkClientConfig } from './sdk-config.js';
 
 /** Rounds of `PutEvents` for entries EventBridge failed one by one (the SDK retries whole calls). */
 const ENTRY_ATTEMPTS = 4;
@@ -158,13 +158,12 @@ const TRANSIENT = /InternalFailure|InternalException|Throttl|ServiceUnavailable|
 
 /**
  * The EventBridge client of a function or the CLI: the SDK's region and credentials,
- * `AWS_ENDPOINT_URL_EVENTBRIDGE` for local endpoints, the caller's timeouts.
+ * `endpoint` for local endpoints (`AWS_ENDPOINT_URL_EVENTBRIDGE`, read by the config), the
+ * caller's timeouts.
  */
-export function eventBridgeFromEnv(
-  env: Record<string, string | undefined>,
+export function eventBridgeClient(
+  endpoint: string | undefined,
   budget?: SdkBudget,
 ): EventBridgeClient {
-  return new EventBridgeClient(
-    sdkClientConfig(endpointFromEnv(env, 'AWS_ENDPOINT_URL_EVENTBRIDGE'), undefined, budget),
-  );
+  return new EventBridgeClient(sdkClientConfig(endpoint, undefined, budget));
 }

@@ -42,8 +42,8 @@ export interface SdkClientConfig {
  * Every client gets the connection and request timeouts of its caller's {@link SdkBudget}, so
  * a stalled endpoint fails the call instead of holding it for minutes.
  *
- * @param endpoint the endpoint override (`AWS_ENDPOINT_URL_<SERVICE>` or an explicit one);
- *   `undefined` lets the SDK resolve AWS's endpoint (and read its own variables).
+ * @param endpoint the endpoint override (from the config's `AWS_ENDPOINT_URL_<SERVICE>`, or an
+ *   explicit one); `undefined` lets the SDK resolve AWS's endpoint (and read its own variables).
  * @param budget timeouts and attempts of the caller; the CLI's by default.
  */
 export function sdkClientConfig(
@@ -80,15 +80,4 @@ async function localRegion(): Promise<string> {
   } catch {
     return LOCAL_REGION;
   }
-}
-
-/**
- * The endpoint override the SDK would use for a service: its own variable (e.g.
- * `AWS_ENDPOINT_URL_SQS`), else `AWS_ENDPOINT_URL`.
- */
-export function endpointFromEnv(
-  env: Record<string, string | undefined>,
-  serviceVariable: string,
-): string | undefined {
-  return env[serviceVariable]?.trim() || env.AWS_ENDPOINT_URL?.trim() || undefined;
 }

@@ -2,9 +2,7 @@ import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigError } from '../env-variables.js';
 import type { SdkBudget } from './sdk-budgets.js';
-import { endpointFromEnv, sdkClientConfig } from './sdk-config.js';
-
-type Env = Record<string, string | undefined>;
+import { sdkClientConfig } from './sdk-config.js';
 
 /** Placeholder the stack stores in a new secret until an operator sets the real value. */
 export const SECRET_PLACEHOLDER = 'SET-ME';
@@ -92,15 +90,15 @@ export function secretSource(location: SecretLocation, options: SecretSourceOpti
 /**
  * Reads secrets through Powertools Parameters (`SecretsProvider`, official Secrets Manager
  * client), cached for {@link SECRET_MAX_AGE_SECONDS}. A secret lives in the region of its
- * ARN; `AWS_ENDPOINT_URL_SECRETS_MANAGER` points to a local endpoint; `budget` bounds each read.
+ * ARN; `endpoint` (`AWS_ENDPOINT_URL_SECRETS_MANAGER`, read by the config) points to a local
+ * endpoint; `budget` bounds each read.
  */
 export function secretsManagerReader(
-  env: Env,
+  endpoint: string | undefined,
   maxAgeSeconds = SECRET_MAX_AGE_SECONDS,
   budget?: SdkBudget,
 ): SecretReader {
   const providers = new Map<string, SecretsProvider>();
-  const endpoint = endpointFromEnv(env, 'AWS_ENDPOINT_URL_SECRETS_MANAGER');
   return async (arn, { forceFetch }) => {
     const region = arn.split(':')[3] || '';
     let provider = providers.get(region);

@@ -9,7 +9,7 @@ import type { SyncSource } from '../customer/record.js';
 import type { DeadLetterReason, DeadLetters, RefreshQueue } from '../ports.js';
 import { EntriesFailed, retryFailedEntries } from './failed-entries.js';
 import type { SdkBudget } from './sdk-budgets.js';
-import { endpointFromEnv, sdkClientConfig } from './sdk-config.js';
+import { sdkClientConfig } from './sdk-config.js';
 import { sqsAttributeValue } from './sqs-text.js';
 
 /** Rounds of `SendMessageBatch` for entries SQS failed one by one (the SDK retries whole calls). */
@@ -132,11 +132,9 @@ export class SqsDeadLetters implements DeadLetters {
 }
 
 /**
- * The SQS client of a function or the CLI: the SDK's region and credentials,
- * `AWS_ENDPOINT_URL_SQS` for local endpoints, the caller's timeouts.
+ * The SQS client of a function or the CLI: the SDK's region and credentials, `endpoint` for
+ * local endpoints (`AWS_ENDPOINT_URL_SQS`, read by the config), the caller's timeouts.
  */
-export function sqsFromEnv(env: Record<string, string | undefined>, budget?: SdkBudget): SQSClient {
-  return new SQSClient(
-    sdkClientConfig(endpointFromEnv(env, 'AWS_ENDPOINT_URL_SQS'), undefined, budget),
-  );
+export function sqsClient(endpoint: string | undefined, budget?: SdkBudget): SQSClient {
+  return new SQSClient(sdkClientConfig(endpoint, undefined, budget));
 }

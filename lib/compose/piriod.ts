@@ -1,18 +1,15 @@
-/** Composition: the Piriod client from settings or the environment (CLI and Lambda). */
+/** Composition: the Piriod client from its configuration (CLI and Lambda). */
 
 import type { SdkBudget } from '../aws/sdk-budgets.js';
-import {
-  loadPiriodConfig,
-  loadPiriodConnection,
-  loadWorkspaces,
-  type PiriodSettings,
-  type WorkspaceConfig,
+import type {
+  FunctionPiriodConfig,
+  PiriodConfig,
+  PiriodSettings,
+  WorkspaceConfig,
 } from '../config.js';
 import { type AttemptInfo, PiriodClient } from '../piriod/client.js';
 import type { PiriodWorkspaces, TokenSource, WorkspacePiriod } from '../ports.js';
 import { secretsOf } from './secrets.js';
-
-type Env = Record<string, string | undefined>;
 
 /** The Piriod client for `settings`, with `token` (a string, or a re-readable secret). */
 export function piriodClient(
@@ -32,9 +29,9 @@ export function piriodClient(
   });
 }
 
-/** Piriod from `PIRIOD_*` variables, the token included (the CLI, `npm start`). */
-export function piriodFromEnv(env: Env): { settings: PiriodSettings; client: PiriodClient } {
-  const { token, ...settings } = loadPiriodConfig(env);
+/** Piriod for one workspace, the token included (the CLI, `npm start`). */
+export function piriodOf(config: PiriodConfig): { settings: PiriodSettings; client: PiriodClient } {
+  const { token, ...settings } = config;
   return { settings, client: piriodClient(settings, token) };
 }
 
@@ -47,20 +44,19 @@ export interface LambdaWorkspaces extends PiriodWorkspaces {
 }
 
 /**
- * Piriod for a Lambda: every configured workspace ({@link loadWorkspaces}), each with its own
+ * Piriod for a Lambda: every configured workspace (`piriod.workspaces`), each with its own
  * client and token (Secrets Manager, cached, re-read on a 401). A workspace's token is read
  * when the workspace is first opened, so a missing secret fails that workspace's work with
  * the command that fixes it, and never another's; a failed open is tried again next time.
  * `budget` bounds the secret reads.
  */
 export function piriodWorkspacesForLambda(
-  env: Env,
+  piriod: FunctionPiriodConfig,
   onAttempt?: (a: AttemptInfo, workspace: string) => void,
   budget?: SdkBudget,
 ): LambdaWorkspaces {
-  const connection = loadPiriodConnection(env);
-  const configs = loadWorkspaces(env);
-  const secrets = secretsOf(env, budget);
+  const { connection, workspaces: configs } = piriod;
+  const secrets = secretsOf(piriod.secrets, budget);
   const opened = new Map<string, Promise<WorkspacePiriod>>();
   const open = async (config: WorkspaceConfig): Promise<WorkspacePiriod> => {
     const token = secrets.apiToken(config.apiToken);

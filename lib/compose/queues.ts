@@ -1,16 +1,14 @@
 /** Composition: the refresh queue and the dead-letter queue. */
 import type { SdkBudget } from '../aws/sdk-budgets.js';
-import { SqsDeadLetters, SqsRefreshQueue, sqsFromEnv } from '../aws/sqs-queues.js';
-import { requireVariable } from '../env-variables.js';
+import { SqsDeadLetters, SqsRefreshQueue, sqsClient } from '../aws/sqs-queues.js';
+import type { QueueConfig } from '../config.js';
 
-type Env = Record<string, string | undefined>;
-
-/** The refresh queue (`REFRESH_QUEUE_URL`), where the full mirror hands customers off. */
-export function refreshQueueFromEnv(env: Env, budget?: SdkBudget): SqsRefreshQueue {
-  return new SqsRefreshQueue(sqsFromEnv(env, budget), requireVariable(env, 'REFRESH_QUEUE_URL'));
+/** The refresh queue, where the full mirror hands customers off. */
+export function refreshQueue(config: QueueConfig, budget?: SdkBudget): SqsRefreshQueue {
+  return new SqsRefreshQueue(sqsClient(config.endpoint, budget), config.url);
 }
 
-/** The dead-letter queue (`DEAD_LETTER_QUEUE_URL`) for permanent refresh failures. */
-export function deadLettersFromEnv(env: Env, budget?: SdkBudget): SqsDeadLetters {
-  return new SqsDeadLetters(sqsFromEnv(env, budget), requireVariable(env, 'DEAD_LETTER_QUEUE_URL'));
+/** The dead-letter queue for permanent refresh failures. */
+export function deadLetterQueue(config: QueueConfig, budget?: SdkBudget): SqsDeadLetters {
+  return new SqsDeadLetters(sqsClient(config.endpoint, budget), config.url);
 }

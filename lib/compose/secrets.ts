@@ -7,8 +7,7 @@ import {
   secretSource,
   secretsManagerReader,
 } from '../aws/secret-value.js';
-
-type Env = Record<string, string | undefined>;
+import type { SecretsConfig } from '../config.js';
 
 /**
  * A 401 from Piriod forces a re-read of the token; concurrent rejections within this window
@@ -22,8 +21,8 @@ const WEBHOOK_SECRET_REFRESH_INTERVAL_MS = 60_000;
  * Where a function's secrets are read: one Secrets Manager reader (one client per region,
  * cached for minutes) for every workspace's secrets. `budget` bounds each read.
  */
-export function secretsOf(env: Env, budget?: SdkBudget) {
-  const read: SecretReader = secretsManagerReader(env, SECRET_MAX_AGE_SECONDS, budget);
+export function secretsOf(config: SecretsConfig, budget?: SdkBudget) {
+  const read: SecretReader = secretsManagerReader(config.endpoint, SECRET_MAX_AGE_SECONDS, budget);
   return {
     /** A workspace's Piriod token, re-read when Piriod rejects it. */
     apiToken: (location: SecretLocation): SecretSource =>

@@ -1,7 +1,7 @@
 /** Composition: the customers table (document client, store, queries). */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SdkBudget } from '../aws/sdk-budgets.js';
-import { loadStoreConfig, type StoreConfig } from '../config.js';
+import type { StoreConfig } from '../config.js';
 import type { MirrorScope } from '../ports.js';
 import { CustomerQueries } from '../store/customer-queries.js';
 import { DynamoCanaryLog } from '../store/dynamodb-canary-log.js';
@@ -9,8 +9,6 @@ import { createDocumentClient } from '../store/dynamodb-client.js';
 import { DynamoCustomerStore } from '../store/dynamodb-customer-store.js';
 import { DynamoCycleLease, fullMirrorLeaseId } from '../store/dynamodb-cycle-lease.js';
 import { DynamoSyncedItems } from '../store/synced-items.js';
-
-type Env = Record<string, string | undefined>;
 
 /** The table side: document client, the write-rule store and the typed queries. */
 export interface CustomerTable {
@@ -38,8 +36,7 @@ export function customerTable(config: StoreConfig): CustomerTable {
  * The table as a function uses it: its name and one document client, bounded by the
  * function's SDK `budget`. Every port a function builds on the table shares this client.
  */
-function functionTable(env: Env, budget?: SdkBudget) {
-  const config = loadStoreConfig(env);
+function functionTable(config: StoreConfig, budget?: SdkBudget) {
   return { client: documentClientFor(config, budget), tableName: config.tableName };
 }
 
@@ -47,11 +44,11 @@ function functionTable(env: Env, budget?: SdkBudget) {
  * The write-rule store and the cycle lease of each workspace's scope on one client, for
  * `full-mirror`.
  */
-export function storeAndLeasesFromEnv(
-  env: Env,
+export function storeAndLeases(
+  config: StoreConfig,
   budget?: SdkBudget,
 ): { store: DynamoCustomerStore; leaseOf(scope: MirrorScope): DynamoCycleLease } {
-  const { client, tableName } = functionTable(env, budget);
+  const { client, tableName } = functionTable(config, budget);
   return {
     store: new DynamoCustomerStore({ client, tableName }),
     leaseOf: (scope) =>
@@ -63,11 +60,11 @@ export function storeAndLeasesFromEnv(
  * The write-rule store and where `doctor`'s canaries are recorded (reserved items of the
  * table) on one client, for `refresh-customers`.
  */
-export function storeAndCanariesFromEnv(
-  env: Env,
+export function storeAndCanaries(
+  config: StoreConfig,
   budget?: SdkBudget,
 ): { store: DynamoCustomerStore; canaries: DynamoCanaryLog } {
-  const { client, tableName } = functionTable(env, budget);
+  const { client, tableName } = functionTable(config, budget);
   return {
     store: new DynamoCustomerStore({ client, tableName }),
     canaries: new DynamoCanaryLog(client, tableName),
@@ -76,9 +73,4 @@ export function storeAndCanariesFromEnv(
 
 function documentClientFor(config: StoreConfig, budget?: SdkBudget): DynamoDBDocumentClient {
   return createDocumentClient({ endpoint: config.endpoint, region: config.region, budget });
-}
-
-/** The table from `CUSTOMERS_TABLE`, `AWS_ENDPOINT_URL_DYNAMODB` and `AWS_REGION`. */
-export function tableFromEnv(env: Env): CustomerTable {
-  return customerTable(loadStoreConfig(env));
 }

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createReceiveWebhookHandler,
-  receiveWebhookDepsFromEnv,
+  receiveWebhookDeps,
 } from '../../functions/receive-webhook/handler.js';
 import {
   createRefreshCustomersHandler,
-  refreshCustomersDepsFromEnv,
+  refreshCustomersDeps,
 } from '../../functions/refresh-customers/handler.js';
+import { loadReceiverConfig, loadRefreshWorkerConfig } from '../../lib/config.js';
 import { webhookSignature } from '../../lib/piriod/signature.js';
 import { type Sandbox, startSandbox } from '../../tools/sandbox/index.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
@@ -63,7 +64,7 @@ const sent = (target: string) => aws.requests.filter((r) => r.target === target)
 describe('secrets rotate without a cold start', () => {
   it('a warm worker mirrors with a rotated Piriod token, and nothing is dead-lettered', async () => {
     // Built once, as in a warm container.
-    const deps = await refreshCustomersDepsFromEnv(functionEnv());
+    const deps = await refreshCustomersDeps(loadRefreshWorkerConfig(functionEnv()));
     const handler = createRefreshCustomersHandler(async () => deps);
     const [first, second] = sandbox.customers().map((c) => c.id) as [string, string];
 
@@ -90,7 +91,7 @@ describe('secrets rotate without a cold start', () => {
 
   it('a warm receiver accepts webhooks signed with a rotated secret, re-reading it at most once a minute', async () => {
     const bus = { ids: [] as string[] };
-    const deps = await receiveWebhookDepsFromEnv(functionEnv());
+    const deps = await receiveWebhookDeps(loadReceiverConfig(functionEnv()));
     const handler = createReceiveWebhookHandler(async () => ({
       ...deps,
       requests: { request: async (ids) => void bus.ids.push(...ids) },

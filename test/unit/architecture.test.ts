@@ -93,14 +93,43 @@ describe('the structure of the code', () => {
     expect(reaching).toEqual([]);
   });
 
-  it('keeps process.env out of the use cases, the ports and the adapters', () => {
-    // Only entry points (functions' last lines, the CLI, dev) hand the environment over.
-    const readers = sourceFiles(['lib'])
-      .filter((f) => (LAYERS[roomOf(f)] ?? 99) <= LAYERS['lib/use-cases']!)
-      .filter((f) => codeOf(f).includes('process.env'));
-    expect(readers).toEqual([]);
+  it('reads the environment once: nothing in lib/ but the loaders and the package entry takes one', () => {
+    // The entry points (the functions' last lines, the CLI, npm start, npm run dev) hand the
+    // environment to lib/config.ts; composition and adapters take the typed values it returns.
+    const takers = sourceFiles(['lib'])
+      .filter((f) => !ENVIRONMENT_READERS.has(f))
+      .filter((f) => TAKES_ENVIRONMENT.test(codeOf(f)));
+    expect(takers).toEqual([]);
+  });
+
+  it('lets a function read process.env only in its entry, the handler module’s last statement', () => {
+    const offenders = sourceFiles(['functions']).flatMap((f) => {
+      const code = codeOf(f);
+      const entry = code.lastIndexOf('export const handler =');
+      if (entry < 0) return TAKES_ENVIRONMENT.test(code) ? [`${f}: reads it outside an entry`] : [];
+      const problems: string[] = [];
+      if (TAKES_ENVIRONMENT.test(code.slice(0, entry)))
+        problems.push(`${f}: takes an environment before its entry`);
+      // The entry is one statement, the last: nothing is declared after it.
+      if (/;\s*\S/.test(code.slice(entry))) problems.push(`${f}: code after its entry`);
+      return problems;
+    });
+    expect(offenders).toEqual([]);
+  });
+
+  it('declares the environment record type once, in lib/env-variables.ts', () => {
+    const declarations = sourceFiles(['lib', 'functions', 'infra', 'tools'])
+      .filter((f) => /\btype Env\b\s*=/.test(codeOf(f)))
+      .filter((f) => f !== 'lib/env-variables.ts');
+    expect(declarations).toEqual([]);
   });
 });
+
+/** The files that may take an environment: the loaders, their core and the package's entry. */
+const ENVIRONMENT_READERS = new Set(['lib/config.ts', 'lib/env-variables.ts', 'lib/library.ts']);
+
+/** Reading `process.env`, naming the `Env` type, or a parameter or field called `env`. */
+const TAKES_ENVIRONMENT = /\bprocess\.env\b|\bEnv\b|(?<![\w./-])env\??\s*:/;
 
 /** A file's text without its comments (which may well mention `process.env`). */
 function codeOf(file: string): string {

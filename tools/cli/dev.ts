@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { busFromEnv } from '../../lib/compose/bus.js';
+import { eventBus } from '../../lib/compose/bus.js';
 import { customerTable } from '../../lib/compose/table.js';
-import { loadStoreConfig } from '../../lib/config.js';
+import { type Env, loadBusConfig, loadStoreConfig } from '../../lib/config.js';
 import { MAX_WORKSPACES } from '../../lib/customer/workspaces.js';
 import { ensureTable } from '../../lib/store/create-table.js';
 import { type DevRuntime, type Hop, startDevRuntime } from '../dev/dev-runtime.js';
@@ -16,8 +16,6 @@ import { EXIT, UsageError } from './errors.js';
 import { AWS_ENV, environmentHelp, PIRIOD_ENV, TABLE_ENV } from './help-env.js';
 import type { Io } from './io.js';
 import { LocalResources } from './local-resources.js';
-
-type Env = Record<string, string | undefined>;
 
 export const DEV_HELP = `Usage: npm run dev [-- --demo] [--json] [--interval SECONDS] [--customers N]
                    [--workspaces N]
@@ -206,7 +204,7 @@ async function demo(runtime: DevRuntime, sandbox: Sandbox, io: Io): Promise<numb
   );
   io.err('\nSending one poison refresh request (an invalid id)…\n');
   const poison = '../not-a-customer';
-  await busFromEnv(runtime.cliEnv).request([poison], 'event');
+  await eventBus(loadBusConfig(runtime.cliEnv, 'cli')).request([poison], 'event');
   await runtime.drained();
   const dead = runtime.deadLetters().find((m) => m.body.includes(poison));
   io.out(

@@ -1,9 +1,8 @@
 import { pathToFileURL } from 'node:url';
+import type { Env } from '../../lib/env-variables.js';
 import { EXIT } from './errors.js';
 import { cliSecrets, type Io, processIo } from './io.js';
 import { silenceNodeVersionWarning } from './quiet-warnings.js';
-
-type Env = Record<string, string | undefined>;
 
 /** True when the module at `moduleUrl` is the script Node was started with. */
 export function isEntryPoint(moduleUrl: string): boolean {

@@ -1,3 +1,5 @@
+import type { Env } from '../../lib/env-variables.js';
+
 /** Where a command writes; injected so the token can be scrubbed from all output. */
 export interface Io {
   out(text: string): void;
@@ -32,7 +34,7 @@ export function scrubber(secrets: () => readonly string[]): (text: string) => st
  * The secrets the CLI scrubs from its output: the token as the client sends it (trimmed),
  * so padding in the variable cannot hide it from the scrubber.
  */
-export function cliSecrets(env: Record<string, string | undefined>): string[] {
+export function cliSecrets(env: Env): string[] {
   const token = env.PIRIOD_API_TOKEN?.trim();
   return token ? [token] : [];
 }

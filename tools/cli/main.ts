@@ -1,5 +1,6 @@
 import { ConfigError } from '../../lib/config.js';
 import { InvalidCustomerIdError } from '../../lib/customer/errors.js';
+import type { Env } from '../../lib/env-variables.js';
 import {
   PiriodCredentialsError,
   PiriodError,
@@ -58,8 +59,6 @@ request-refresh, send-webhook and doctor:
 
 Run \`<command> --help\` for a command's options.
 `;
-
-type Env = Record<string, string | undefined>;
 type Command = (argv: string[], env: Env, io: Io) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {

@@ -1,6 +1,7 @@
-import { piriodFromEnv } from '../../lib/compose/piriod.js';
+import { piriodOf } from '../../lib/compose/piriod.js';
 import { customerTable } from '../../lib/compose/table.js';
-import { loadStoreConfig } from '../../lib/config.js';
+import { loadPiriodConfig, loadStoreConfig } from '../../lib/config.js';
+import type { Env } from '../../lib/env-variables.js';
 import { isLoopbackUrl } from '../../lib/loopback.js';
 import { systemClock } from '../../lib/ports.js';
 import { ensureTable } from '../../lib/store/create-table.js';
@@ -15,8 +16,6 @@ import { AWS_ENV, environmentHelp, PIRIOD_ENV, TABLE_ENV } from './help-env.js';
 import type { Io } from './io.js';
 import { LocalResources } from './local-resources.js';
 import { runCli } from './main.js';
-
-type Env = Record<string, string | undefined>;
 
 /** Customers in the demo sandbox: a few thousand, enough to see progress and paging. */
 const DEMO_CUSTOMERS = 3000;
@@ -50,11 +49,13 @@ export async function start(env: Env, io: Io): Promise<number> {
     const { tableName } = table.config;
     await ensureTable(table.client, tableName);
     io.err(`Table ${tableName} created.\n\nFull mirror:\n`);
-    const { client: piriod } = piriodFromEnv({
-      PIRIOD_API_URL: sandbox.url,
-      PIRIOD_API_TOKEN: sandbox.token,
-      PIRIOD_WORKSPACE: sandbox.workspace,
-    });
+    const { client: piriod } = piriodOf(
+      loadPiriodConfig({
+        PIRIOD_API_URL: sandbox.url,
+        PIRIOD_API_TOKEN: sandbox.token,
+        PIRIOD_WORKSPACE: sandbox.workspace,
+      }),
+    );
     const store = table.store;
     const started = Date.now();
     const summary = await runSync(

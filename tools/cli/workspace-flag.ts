@@ -8,9 +8,8 @@ import {
   WORKSPACE_ID,
   WorkspaceListError,
 } from '../../lib/customer/workspaces.js';
+import type { Env } from '../../lib/env-variables.js';
 import { UsageError } from './errors.js';
-
-type Env = Record<string, string | undefined>;
 
 /** The parseArgs option of the flag, for the commands that take it. */
 export const WORKSPACE_OPTION = { workspace: { type: 'string' } } as const;

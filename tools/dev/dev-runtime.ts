@@ -1,17 +1,20 @@
-import {
-  createFullMirrorHandler,
-  fullMirrorDepsFromEnv,
-} from '../../functions/full-mirror/handler.js';
+import { createFullMirrorHandler, fullMirrorDeps } from '../../functions/full-mirror/handler.js';
 import {
   createReceiveWebhookHandler,
-  receiveWebhookDepsFromEnv,
+  receiveWebhookDeps,
 } from '../../functions/receive-webhook/handler.js';
 import {
   createRefreshCustomersHandler,
-  refreshCustomersDepsFromEnv,
+  refreshCustomersDeps,
 } from '../../functions/refresh-customers/handler.js';
 import { LOCAL_REGION } from '../../lib/aws/sdk-config.js';
+import {
+  loadFullMirrorConfig,
+  loadReceiverConfig,
+  loadRefreshWorkerConfig,
+} from '../../lib/config.js';
 import { formatWorkspaceList } from '../../lib/customer/workspaces.js';
+import type { Env } from '../../lib/env-variables.js';
 import {
   REFRESH_QUEUE,
   refreshVisibilityTimeoutSeconds,
@@ -24,8 +27,6 @@ import { localContext, serveFunctionUrl } from './function-url.js';
 import { type BusEvent, startLocalAws } from './local-aws.js';
 import { LocalQueue, type LocalQueueSettings } from './local-queue.js';
 import { observedStore, type WriteOutcome } from './observed-store.js';
-
-type Env = Record<string, string | undefined>;
 
 /** One hop of the flow, as the terminal shows it. */
 export type Hop =
@@ -213,7 +214,7 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
     DEAD_LETTER_QUEUE_URL: aws.queueUrl('dead-letter-queue'),
   };
 
-  const workerDeps = await refreshCustomersDepsFromEnv(env);
+  const workerDeps = await refreshCustomersDeps(loadRefreshWorkerConfig(env));
   const workerHandler = createRefreshCustomersHandler(async () => ({
     ...workerDeps,
     store: observedStore(workerDeps.store, onWrite),
@@ -222,7 +223,7 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
     return workerHandler(event, localContext('refresh-customers', WORKER_TIMEOUT_SECONDS * 1000));
   };
 
-  const mirrorDeps = await fullMirrorDepsFromEnv(env);
+  const mirrorDeps = await fullMirrorDeps(loadFullMirrorConfig(env));
   const mirrorHandler = createFullMirrorHandler(async () => ({
     ...mirrorDeps,
     // A full mirror reports its totals (the full-mirror hop); writes still resolve waiters.
@@ -250,7 +251,7 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
   const scheduledEvents = () =>
     several ? several.map((w) => workspaceScheduledEvent(w.id)) : [scheduledEvent()];
 
-  const receiverDeps = await receiveWebhookDepsFromEnv(env);
+  const receiverDeps = await receiveWebhookDeps(loadReceiverConfig(env));
   const receiver = createReceiveWebhookHandler(async () => receiverDeps);
   const url = await serveFunctionUrl(receiver, (result, ms, event) => {
     let said: { customerId?: string; error?: string } = {};

@@ -1,9 +1,9 @@
+import type { Env } from '../../lib/env-variables.js';
+
 /**
  * The `export NAME=value` lines `npm run dev` prints once it is ready: pasted into another
  * shell (or `eval`ed), they point every CLI command at the running dev runtime.
  */
-
-type Env = Record<string, string | undefined>;
 
 /** Shell-quotes a value when it holds anything but safe characters. */
 export function shellQuote(value: string): string {

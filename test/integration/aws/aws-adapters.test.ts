@@ -295,11 +295,10 @@ describe('secrets (Powertools Parameters over the official Secrets Manager clien
     const f = await fake((r) => ({
       body: { ARN: r.body.SecretId, Name: 'piriod-token', SecretString: values.current },
     }));
-    const env = { PIRIOD_API_TOKEN_SECRET_ARN: ARN, AWS_ENDPOINT_URL_SECRETS_MANAGER: f.url };
     const token = secretSource(
       { arn: ARN, names: { plain: 'PIRIOD_API_TOKEN', arn: 'PIRIOD_API_TOKEN_SECRET_ARN' } },
       {
-        read: secretsManagerReader(env),
+        read: secretsManagerReader(f.url),
         minRefreshMs: 0,
       },
     );

@@ -2,16 +2,17 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createReceiveWebhookHandler,
-  receiveWebhookDepsFromEnv,
+  receiveWebhookDeps,
 } from '../../../functions/receive-webhook/handler.js';
 import {
   createRefreshCustomersHandler,
-  refreshCustomersDepsFromEnv,
+  refreshCustomersDeps,
 } from '../../../functions/refresh-customers/handler.js';
 import type { SdkBudget } from '../../../lib/aws/sdk-budgets.js';
 import { secretsManagerReader } from '../../../lib/aws/secret-value.js';
-import { busFromEnv } from '../../../lib/compose/bus.js';
-import { deadLettersFromEnv } from '../../../lib/compose/queues.js';
+import { eventBus } from '../../../lib/compose/bus.js';
+import { deadLetterQueue } from '../../../lib/compose/queues.js';
+import { loadReceiverConfig, loadRefreshWorkerConfig } from '../../../lib/config.js';
 import { createDocumentClient } from '../../../lib/store/index.js';
 import { type Sandbox, startSandbox } from '../../../tools/sandbox/index.js';
 import { signedWebhook, sqsEvent } from '../../support/events.js';
@@ -61,29 +62,20 @@ const calls: [string, string, () => Promise<unknown>][] = [
     'SQS (a dead letter)',
     'AmazonSQS.SendMessage',
     () =>
-      deadLettersFromEnv(
-        { AWS_ENDPOINT_URL_SQS: stalled.url, DEAD_LETTER_QUEUE_URL: `${stalled.url}/1/dlq` },
-        BUDGET,
-      ).send('{"customerId":"cus_1"}', { reason: 'test', customerId: 'cus_1' }),
+      deadLetterQueue({ endpoint: stalled.url, url: `${stalled.url}/1/dlq` }, BUDGET).send(
+        '{"customerId":"cus_1"}',
+        { reason: 'test', customerId: 'cus_1' },
+      ),
   ],
   [
     'EventBridge (a refresh request)',
     'AWSEvents.PutEvents',
-    () =>
-      busFromEnv(
-        { AWS_ENDPOINT_URL_EVENTBRIDGE: stalled.url, EVENT_BUS_NAME: 'bus' },
-        BUDGET,
-      ).request(['cus_1'], 'event'),
+    () => eventBus({ endpoint: stalled.url, name: 'bus' }, BUDGET).request(['cus_1'], 'event'),
   ],
   [
     'Secrets Manager (through Powertools)',
     'secretsmanager.GetSecretValue',
-    () =>
-      secretsManagerReader(
-        { AWS_ENDPOINT_URL_SECRETS_MANAGER: stalled.url },
-        300,
-        BUDGET,
-      )(SECRET_ARN, { forceFetch: true }),
+    () => secretsManagerReader(stalled.url, 300, BUDGET)(SECRET_ARN, { forceFetch: true }),
   ],
 ];
 
@@ -123,7 +115,9 @@ describe('handlers with a stalled AWS dependency report instead of hanging', () 
         EVENT_BUS_NAME: 'bus',
         AWS_ENDPOINT_URL_EVENTBRIDGE: stalled.url,
       };
-      const handler = createReceiveWebhookHandler(() => receiveWebhookDepsFromEnv(env, BUDGET));
+      const handler = createReceiveWebhookHandler(() =>
+        receiveWebhookDeps(loadReceiverConfig(env), BUDGET),
+      );
       const res = await handler(
         signedWebhook({ event: 'customer.updated', object_id: 'cus_01H8XYZ123ABC' }, secret),
       );
@@ -148,7 +142,9 @@ describe('handlers with a stalled AWS dependency report instead of hanging', () 
         AWS_ENDPOINT_URL_SQS: stalled.url,
         DEAD_LETTER_QUEUE_URL: `${stalled.url}/123456789012/dlq`,
       };
-      const handler = createRefreshCustomersHandler(() => refreshCustomersDepsFromEnv(env, BUDGET));
+      const handler = createRefreshCustomersHandler(() =>
+        refreshCustomersDeps(loadRefreshWorkerConfig(env), BUDGET),
+      );
       const ids = sandbox.customers().map((c) => c.id);
       const before = stalled.targets().length;
       const res = await handler(

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPublishChangesHandler,
-  publishChangesDepsFromEnv,
+  publishChangesDeps,
 } from '../../../functions/publish-changes/handler.js';
+import { loadChangeFeedConfig } from '../../../lib/config.js';
 import { PiriodClient } from '../../../lib/piriod/index.js';
 import { mirrorAll, refreshCustomers, systemClock } from '../../../lib/use-cases/index.js';
 import { type Sandbox, startSandbox } from '../../../tools/sandbox/index.js';
@@ -65,7 +66,9 @@ describe('"Customer Changed" from the table stream', () => {
 
     const records = await readTableStream(t);
     const env = { EVENT_BUS_NAME: 'bus', AWS_ENDPOINT_URL_EVENTBRIDGE: aws.url };
-    const handler = createPublishChangesHandler(() => publishChangesDepsFromEnv(env));
+    const handler = createPublishChangesHandler(() =>
+      publishChangesDeps(loadChangeFeedConfig(env)),
+    );
 
     eventBridgeDown = true;
     const failed = await handler({ Records: records });
@@ -118,7 +121,9 @@ describe('"Customer Changed" from the table stream', () => {
 
       accepted.length = 0;
       const env = { EVENT_BUS_NAME: 'bus', AWS_ENDPOINT_URL_EVENTBRIDGE: aws.url };
-      const handler = createPublishChangesHandler(() => publishChangesDepsFromEnv(env));
+      const handler = createPublishChangesHandler(() =>
+        publishChangesDeps(loadChangeFeedConfig(env)),
+      );
       expect(await handler({ Records: records })).toEqual({ batchItemFailures: [] });
       expect(accepted).toEqual([]);
     } finally {

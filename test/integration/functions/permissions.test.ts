@@ -1,22 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  createFullMirrorHandler,
-  fullMirrorDepsFromEnv,
-} from '../../../functions/full-mirror/handler.js';
+import { createFullMirrorHandler, fullMirrorDeps } from '../../../functions/full-mirror/handler.js';
 import {
   createPublishChangesHandler,
-  publishChangesDepsFromEnv,
+  publishChangesDeps,
 } from '../../../functions/publish-changes/handler.js';
 import {
   createReceiveWebhookHandler,
-  receiveWebhookDepsFromEnv,
+  receiveWebhookDeps,
 } from '../../../functions/receive-webhook/handler.js';
 import {
   createRefreshCustomersHandler,
-  refreshCustomersDepsFromEnv,
+  refreshCustomersDeps,
 } from '../../../functions/refresh-customers/handler.js';
+import {
+  loadChangeFeedConfig,
+  loadFullMirrorConfig,
+  loadReceiverConfig,
+  loadRefreshWorkerConfig,
+} from '../../../lib/config.js';
 import { EVENT_SOURCE, MIRROR_CONTINUED } from '../../../lib/messages/event-names.js';
 import { createDocumentClient, ensureTable } from '../../../lib/store/index.js';
 import { type Sandbox, startSandbox } from '../../../tools/sandbox/index.js';
@@ -32,8 +35,9 @@ import { readTableStream } from '../../support/table-stream.js';
 
 /**
  * Every AWS call each function makes, run as deployed (its environment from the synthesized
- * template, built by its own `*DepsFromEnv`), is checked against that function's role in the
- * same template, together with what Lambda does with the role on its behalf. DynamoDB Local
+ * template, read by its own loader and composed by its own `*Deps`, as its handler module
+ * does), is checked against that function's role in the same template, together with what
+ * Lambda does with the role on its behalf. DynamoDB Local
  * and the local endpoints enforce no IAM; this is where a missing grant shows before a deploy.
  */
 
@@ -145,7 +149,7 @@ const actionsOf = (calls: AwsCall[]) => [...new Set(calls.map((c) => c.action))]
 describe('every AWS call of every function is allowed by its synthesized role', () => {
   it('full-mirror: version index, upserts, hand-offs, a continuation and the sweep', async () => {
     const calls = await driven('full-mirror', async (env) => {
-      const handler = createFullMirrorHandler(() => fullMirrorDepsFromEnv(env));
+      const handler = createFullMirrorHandler(() => fullMirrorDeps(loadFullMirrorConfig(env)));
       // A whole cycle writes every valid customer and hands the invalid ones off.
       const first = await handler(fixture('scheduled-event.json'), lambdaContext(900_000));
       expect(first).toMatchObject({ completed: true, created: 245, handedOff: 5 });
@@ -206,7 +210,9 @@ describe('every AWS call of every function is allowed by its synthesized role', 
     sandbox.editCustomer(live, { manager: 'Permissions Check' });
     const calls = await driven('refresh-customers', async (env) => {
       deleteBeforeItsWrite(live);
-      const handler = createRefreshCustomersHandler(() => refreshCustomersDepsFromEnv(env));
+      const handler = createRefreshCustomersHandler(() =>
+        refreshCustomersDeps(loadRefreshWorkerConfig(env)),
+      );
       const res = await handler(
         sqsEvent([
           JSON.stringify({ customerId: live }),
@@ -243,7 +249,9 @@ describe('every AWS call of every function is allowed by its synthesized role', 
 
   it('receive-webhook: a signed notification becomes a refresh request on the bus', async () => {
     const calls = await driven('receive-webhook', async (env) => {
-      const handler = createReceiveWebhookHandler(() => receiveWebhookDepsFromEnv(env));
+      const handler = createReceiveWebhookHandler(() =>
+        receiveWebhookDeps(loadReceiverConfig(env)),
+      );
       const res = await handler(
         signedWebhook(
           { event: 'customer.updated', object_id: 'cus_01H8XYZ123ABC' },
@@ -259,7 +267,9 @@ describe('every AWS call of every function is allowed by its synthesized role', 
     const records = await readTableStream({ client: tableClient(), tableName, endpoint });
     expect(records.length).toBeGreaterThan(0);
     const calls = await driven('publish-changes', async (env) => {
-      const handler = createPublishChangesHandler(() => publishChangesDepsFromEnv(env));
+      const handler = createPublishChangesHandler(() =>
+        publishChangesDeps(loadChangeFeedConfig(env)),
+      );
       const res = await handler({ Records: records.slice(0, 25) }, lambdaContext(30_000));
       expect(res.batchItemFailures).toEqual([]);
     });

@@ -1,4 +1,6 @@
-import { tableFromEnv } from '../../../lib/compose/table.js';
+import { customerTable } from '../../../lib/compose/table.js';
+import { loadStoreConfig } from '../../../lib/config.js';
+import type { Env } from '../../../lib/env-variables.js';
 import { ensureTable } from '../../../lib/store/create-table.js';
 import { parse } from '../args.js';
 import { EXIT } from '../errors.js';
@@ -12,17 +14,13 @@ key schema and indexes, on-demand billing. Idempotent: an existing table is left
 ${environmentHelp(TABLE_ENV, AWS_ENV)}`;
 
 /** `create-table`. */
-export async function createTableCommand(
-  argv: string[],
-  env: Record<string, string | undefined>,
-  io: Io,
-): Promise<number> {
+export async function createTableCommand(argv: string[], env: Env, io: Io): Promise<number> {
   const { values } = parse(argv, {}, 'create-table', false);
   if (values.help) {
     io.out(CREATE_TABLE_HELP);
     return EXIT.ok;
   }
-  const { client, config } = tableFromEnv(env);
+  const { client, config } = customerTable(loadStoreConfig(env));
   const outcome = await ensureTable(client, config.tableName);
   io.out(
     outcome === 'created'

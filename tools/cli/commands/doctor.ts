@@ -1,3 +1,4 @@
+import { type Env, loadAwsEndpoints } from '../../../lib/config.js';
 import { flagValue } from '../../../lib/env-variables.js';
 import { intFlag, parse } from '../args.js';
 import { doctorClients } from '../compose/doctor-clients.js';
@@ -45,8 +46,6 @@ Exit: 0 nothing failed · 1 a check failed · 2 usage or configuration error.
     AWS_ENV,
   );
 
-type Env = Record<string, string | undefined>;
-
 /** The checks after `outputs`, in order. */
 const CHECKS: [CheckName, (ctx: DoctorContext) => Promise<CheckResult>][] = [
   ['secrets', secretsCheck],
@@ -92,7 +91,7 @@ export async function doctorCommand(argv: string[], given: Env, io: Io): Promise
   const scheduleMinutes = values['schedule-minutes']
     ? intFlag(values['schedule-minutes'], 'schedule-minutes', 15, 1)
     : undefined;
-  const clients = doctorClients(env);
+  const clients = doctorClients(loadAwsEndpoints(env));
   const print = (r: CheckResult) => io.out(formatResult(r, Boolean(values.json)));
 
   const outputs = await guarded('outputs', () => resolveDeployment(stackName, env, clients));

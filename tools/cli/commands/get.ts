@@ -1,4 +1,6 @@
-import { tableFromEnv } from '../../../lib/compose/table.js';
+import { customerTable } from '../../../lib/compose/table.js';
+import { loadStoreConfig } from '../../../lib/config.js';
+import type { Env } from '../../../lib/env-variables.js';
 import { parse } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
 import { AWS_ENV, environmentHelp, TABLE_ENV } from '../help-env.js';
@@ -10,11 +12,7 @@ Prints the stored item (tombstones included) as JSON. Exit 1 when the table has 
 ${environmentHelp(TABLE_ENV, AWS_ENV)}`;
 
 /** `get ID`. */
-export async function getCommand(
-  argv: string[],
-  env: Record<string, string | undefined>,
-  io: Io,
-): Promise<number> {
+export async function getCommand(argv: string[], env: Env, io: Io): Promise<number> {
   const { values, positionals } = parse(argv, {}, 'get');
   if (values.help) {
     io.out(GET_HELP);
@@ -23,7 +21,7 @@ export async function getCommand(
   if (positionals.length !== 1)
     throw new UsageError('get: expected exactly one customer id (see `piriod-mirror get --help`)');
   const id = positionals[0] as string;
-  const item = await tableFromEnv(env).queries.get(id);
+  const item = await customerTable(loadStoreConfig(env)).queries.get(id);
   if (!item) {
     io.err(`customer ${id} is not in the table\n`);
     return EXIT.failed;

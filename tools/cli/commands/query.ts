@@ -1,6 +1,8 @@
-import { tableFromEnv } from '../../../lib/compose/table.js';
+import { customerTable } from '../../../lib/compose/table.js';
+import { loadStoreConfig } from '../../../lib/config.js';
 import { KNOWN_STATUSES } from '../../../lib/customer/content-warnings.js';
 import { toUtcIso } from '../../../lib/customer/timestamp.js';
+import type { Env } from '../../../lib/env-variables.js';
 import { parse } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
 import { AWS_ENV, environmentHelp, TABLE_ENV } from '../help-env.js';
@@ -17,11 +19,7 @@ Prints matching customers as JSON lines (tombstones excluded unless --include-de
 ${environmentHelp(TABLE_ENV, AWS_ENV)}`;
 
 /** `query --email E | --tax-id T | --status S [--updated-after ISO]`. */
-export async function queryCommand(
-  argv: string[],
-  env: Record<string, string | undefined>,
-  io: Io,
-): Promise<number> {
+export async function queryCommand(argv: string[], env: Env, io: Io): Promise<number> {
   const { values } = parse(
     argv,
     {
@@ -53,7 +51,7 @@ export async function queryCommand(
       `query: --updated-after must be an ISO-8601 timestamp, got ${JSON.stringify(after)}`,
     );
   }
-  const { queries } = tableFromEnv(env);
+  const { queries } = customerTable(loadStoreConfig(env));
   const opts = { includeDeleted: values['include-deleted'] === true };
   const results =
     values.email !== undefined

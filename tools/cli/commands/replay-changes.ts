@@ -1,10 +1,11 @@
-import { busFromEnv } from '../../../lib/compose/bus.js';
-import { tableFromEnv } from '../../../lib/compose/table.js';
+import { eventBus } from '../../../lib/compose/bus.js';
+import { customerTable } from '../../../lib/compose/table.js';
+import { loadBusConfig, loadStoreConfig } from '../../../lib/config.js';
+import type { Env } from '../../../lib/env-variables.js';
 import { Pacer } from '../../../lib/piriod/pacer.js';
 import { checkTable } from '../../../lib/store/create-table.js';
 import { type ReplaySummary, replayChanges } from '../../../lib/use-cases/replay-changes.js';
 import { intFlag, parse } from '../args.js';
-import { busNameFromEnv } from '../bus-name.js';
 import { EXIT, UsageError } from '../errors.js';
 import { AWS_ENV, BUS_ENV, environmentHelp, TABLE_ENV } from '../help-env.js';
 import type { Io } from '../io.js';
@@ -29,7 +30,7 @@ ${environmentHelp(BUS_ENV, TABLE_ENV, AWS_ENV)}`;
 /** `replay-changes --since ISO [--until ISO] [--rate N] [--json]`. */
 export async function replayChangesCommand(
   argv: string[],
-  env: Record<string, string | undefined>,
+  env: Env,
   io: Io,
   now: () => Date = () => new Date(),
 ): Promise<number> {
@@ -59,8 +60,9 @@ export async function replayChangesCommand(
     throw new UsageError(`replay-changes: --since (${since}) must be before --until (${until})`);
   }
   const rate = intFlag(values.rate, 'rate', 100, 1);
-  const busName = busNameFromEnv(env);
-  const table = tableFromEnv(env);
+  const bus = loadBusConfig(env, 'cli');
+  const busName = bus.name;
+  const table = customerTable(loadStoreConfig(env));
   await checkTable(table.client, table.config.tableName);
 
   // Ten events per PutEvents call: calls per second is the event rate over ten.
@@ -69,7 +71,7 @@ export async function replayChangesCommand(
   const summary = await replayChanges(
     {
       items: table.syncedItems,
-      publisher: busFromEnv(env),
+      publisher: eventBus(bus),
       pace: (task) => pacer.run(task),
       onProgress: (s) => {
         if (Date.now() - lastLine < (io.errIsTty ? 200 : 5000)) return;

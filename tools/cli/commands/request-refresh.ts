@@ -1,9 +1,10 @@
 import { awsSetupProblem } from '../../../lib/aws/sdk-errors.js';
-import { busFromEnv } from '../../../lib/compose/bus.js';
+import { eventBus } from '../../../lib/compose/bus.js';
+import { loadBusConfig } from '../../../lib/config.js';
 import { isValidCustomerId } from '../../../lib/customer/errors.js';
+import type { Env } from '../../../lib/env-variables.js';
 import { plural } from '../../../lib/plural.js';
 import { parse } from '../args.js';
-import { busNameFromEnv } from '../bus-name.js';
 import { EXIT, UsageError } from '../errors.js';
 import { AWS_ENV, BUS_ENV, environmentHelp } from '../help-env.js';
 import type { Io } from '../io.js';
@@ -24,11 +25,7 @@ ${WORKSPACE_HELP}
 ${environmentHelp(BUS_ENV, 'PIRIOD_WORKSPACE', AWS_ENV)}`;
 
 /** `request-refresh ID…`. */
-export async function requestRefreshCommand(
-  argv: string[],
-  given: Record<string, string | undefined>,
-  io: Io,
-): Promise<number> {
+export async function requestRefreshCommand(argv: string[], given: Env, io: Io): Promise<number> {
   const { values, positionals } = parse(
     argv,
     { json: { type: 'boolean' }, ...WORKSPACE_OPTION },
@@ -55,9 +52,10 @@ export async function requestRefreshCommand(
   const env = workspaceEnv(values.workspace, given, 'request-refresh');
   const workspace = env.PIRIOD_WORKSPACE?.trim() || undefined;
   const ids = [...new Set(positionals)];
-  const busName = busNameFromEnv(env);
+  const bus = loadBusConfig(env, 'cli');
+  const busName = bus.name;
   try {
-    await busFromEnv(env).request(ids, 'event', workspace);
+    await eventBus(bus).request(ids, 'event', workspace);
   } catch (err) {
     // Missing AWS credentials or region is a configuration error, like a missing token.
     const setup = awsSetupProblem(err);

@@ -1,4 +1,5 @@
 import { isPiriodCustomerId } from '../../../lib/customer/errors.js';
+import type { Env } from '../../../lib/env-variables.js';
 import { deliverWebhook } from '../../sandbox/webhook-sender.js';
 import { parse } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -29,11 +30,7 @@ Environment: WEBHOOK_URL, PIRIOD_WEBHOOK_SECRET, PIRIOD_WEBHOOK_SECRETS.
 const ANSWER_TIMEOUT_MS = 15_000;
 
 /** `send-webhook ID [--url URL] [--secret S] [--event NAME]`. */
-export async function sendWebhookCommand(
-  argv: string[],
-  given: Record<string, string | undefined>,
-  io: Io,
-): Promise<number> {
+export async function sendWebhookCommand(argv: string[], given: Env, io: Io): Promise<number> {
   const { values, positionals } = parse(
     argv,
     {

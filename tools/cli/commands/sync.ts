@@ -1,3 +1,5 @@
+import { loadCliMirrorConfig } from '../../../lib/config.js';
+import type { Env } from '../../../lib/env-variables.js';
 import { PiriodNetworkError } from '../../../lib/piriod/errors.js';
 import { plural } from '../../../lib/plural.js';
 import type { PiriodReader } from '../../../lib/ports.js';
@@ -6,7 +8,7 @@ import type { SyncSummary } from '../../../lib/use-cases/outcome.js';
 import { refreshCustomers } from '../../../lib/use-cases/refresh-customers.js';
 import type { SyncDeps } from '../../../lib/use-cases/sync-deps.js';
 import { parse } from '../args.js';
-import { mirrorPortsFromEnv } from '../compose/mirror-ports-from-env.js';
+import { cliMirrorPorts } from '../compose/cli-mirror-ports.js';
 import { EXIT, UsageError } from '../errors.js';
 import { AWS_ENV, environmentHelp, PIRIOD_ENV, TABLE_ENV } from '../help-env.js';
 import type { Io } from '../io.js';
@@ -55,7 +57,7 @@ const HELP_OF: Record<SyncJob, string> = {
 /** `full-mirror`, `refresh ID…`, and their old name `sync [ID…]`. */
 export async function syncCommand(
   argv: string[],
-  given: Record<string, string | undefined>,
+  given: Env,
   io: Io,
   job: SyncJob = 'sync',
 ): Promise<number> {
@@ -73,7 +75,7 @@ export async function syncCommand(
   if (job === 'refresh' && positionals.length === 0)
     throw new UsageError('refresh needs at least one customer id: refresh ID…');
   const env = workspaceEnv(values.workspace, given, job);
-  const { deps, tableName } = await mirrorPortsFromEnv(env);
+  const { deps, tableName } = await cliMirrorPorts(loadCliMirrorConfig(env));
   const summary = await runSync({ ...deps, source: 'cli' }, positionals, io);
   if (values.json) io.out(`${JSON.stringify(summary)}\n`);
   else printSummary(summary, io, tableName);

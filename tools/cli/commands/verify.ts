@@ -1,6 +1,8 @@
+import { loadCliMirrorConfig } from '../../../lib/config.js';
+import type { Env } from '../../../lib/env-variables.js';
 import { verifyMirror } from '../../../lib/use-cases/verify-mirror.js';
 import { parse } from '../args.js';
-import { mirrorPortsFromEnv } from '../compose/mirror-ports-from-env.js';
+import { cliMirrorPorts } from '../compose/cli-mirror-ports.js';
 import { EXIT } from '../errors.js';
 import { AWS_ENV, environmentHelp, PIRIOD_ENV, TABLE_ENV } from '../help-env.js';
 import type { Io } from '../io.js';
@@ -18,11 +20,7 @@ Exit: 0 the mirror matches · 1 it drifts · 2 usage or configuration error.
 ${environmentHelp(PIRIOD_ENV, TABLE_ENV, AWS_ENV)}`;
 
 /** `verify [--json]`. */
-export async function verifyCommand(
-  argv: string[],
-  given: Record<string, string | undefined>,
-  io: Io,
-): Promise<number> {
+export async function verifyCommand(argv: string[], given: Env, io: Io): Promise<number> {
   const { values } = parse(
     argv,
     { json: { type: 'boolean' }, ...WORKSPACE_OPTION },
@@ -34,7 +32,7 @@ export async function verifyCommand(
     return EXIT.ok;
   }
   const env = workspaceEnv(values.workspace, given, 'verify');
-  const { deps } = await mirrorPortsFromEnv(env);
+  const { deps } = await cliMirrorPorts(loadCliMirrorConfig(env));
   const progress = progressReporter(io);
   const report = await verifyMirror({
     ...deps,

@@ -3,12 +3,11 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { eventBridgeFromEnv } from '../../../lib/aws/event-bridge-bus.js';
-import { endpointFromEnv, sdkClientConfig } from '../../../lib/aws/sdk-config.js';
+import { eventBridgeClient } from '../../../lib/aws/event-bridge-bus.js';
+import { sdkClientConfig } from '../../../lib/aws/sdk-config.js';
 import { secretsManagerReader } from '../../../lib/aws/secret-value.js';
-import { sqsFromEnv } from '../../../lib/aws/sqs-queues.js';
-
-type Env = Record<string, string | undefined>;
+import { sqsClient } from '../../../lib/aws/sqs-queues.js';
+import type { AwsEndpoints } from '../../../lib/config.js';
 
 /** The clients, each made once when first asked for (a local run never builds CloudFormation's). */
 export interface DoctorClients {
@@ -20,8 +19,8 @@ export interface DoctorClients {
   secret: (arn: string) => Promise<string | undefined>;
 }
 
-/** {@link DoctorClients} from the SDK's usual settings and `AWS_ENDPOINT_URL_*` overrides. */
-export function doctorClients(env: Env): DoctorClients {
+/** {@link DoctorClients} from the SDK's usual settings and the `AWS_ENDPOINT_URL_*` overrides. */
+export function doctorClients(endpoints: AwsEndpoints): DoctorClients {
   const lazy = <T>(make: () => T) => {
     let made: T | undefined;
     return () => {
@@ -29,17 +28,12 @@ export function doctorClients(env: Env): DoctorClients {
       return made;
     };
   };
-  const read = secretsManagerReader(env);
+  const read = secretsManagerReader(endpoints.secretsManager);
   return {
-    cloudFormation: lazy(
-      () =>
-        new CloudFormationClient(
-          sdkClientConfig(endpointFromEnv(env, 'AWS_ENDPOINT_URL_CLOUDFORMATION')),
-        ),
-    ),
-    sns: lazy(() => new SNSClient(sdkClientConfig(endpointFromEnv(env, 'AWS_ENDPOINT_URL_SNS')))),
-    eventBridge: lazy(() => eventBridgeFromEnv(env)),
-    sqs: lazy(() => sqsFromEnv(env)),
+    cloudFormation: lazy(() => new CloudFormationClient(sdkClientConfig(endpoints.cloudFormation))),
+    sns: lazy(() => new SNSClient(sdkClientConfig(endpoints.sns))),
+    eventBridge: lazy(() => eventBridgeClient(endpoints.eventBridge)),
+    sqs: lazy(() => sqsClient(endpoints.sqs)),
     secret: (arn) => read(arn, { forceFetch: true }),
   };
 }

@@ -1,10 +1,11 @@
+import type { Env } from '../../../lib/env-variables.js';
 import type { DoctorClients } from '../compose/doctor-clients.js';
 import type { Deployment } from './deployment.js';
 import type { CheckName, CheckResult } from './result.js';
 
 /** What the checks share: settings, clients, and what earlier checks found. */
 export interface DoctorContext {
-  env: Record<string, string | undefined>;
+  env: Env;
   deployment: Deployment;
   clients: DoctorClients;
   /** The Piriod workspace (`--workspace`, else `PIRIOD_WORKSPACE`). */

@@ -1,8 +1,7 @@
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import type { Env } from '../../../lib/env-variables.js';
 import type { DoctorClients } from '../compose/doctor-clients.js';
 import { type CheckResult, fail, pass } from './result.js';
-
-type Env = Record<string, string | undefined>;
 
 /** Where the deployment under check is: the stack's outputs, or their local stand-ins. */
 export interface Deployment {

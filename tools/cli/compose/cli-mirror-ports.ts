@@ -1,0 +1,21 @@
+/** Composition: everything a CLI `full-mirror`, `refresh` or `verify` run needs. */
+
+import { mirrorPortsOf } from '../../../lib/compose/mirror-ports.js';
+import { piriodOf } from '../../../lib/compose/piriod.js';
+import { customerTable } from '../../../lib/compose/table.js';
+import type { CliMirrorConfig } from '../../../lib/config.js';
+import { checkTable } from '../../../lib/store/create-table.js';
+
+/**
+ * The ports of a full mirror or a verify run composed from `config`, after checking that the
+ * table is there and reachable, so a wrong endpoint or table stops the run before any work.
+ */
+export async function cliMirrorPorts(config: CliMirrorConfig) {
+  const piriod = piriodOf(config.piriod);
+  const table = customerTable(config.store);
+  await checkTable(table.client, table.config.tableName);
+  return {
+    tableName: table.config.tableName,
+    deps: mirrorPortsOf(piriod, table.store),
+  };
+}
