@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mirrorAll, type SyncDeps, refreshCustomers } from '../../../lib/use-cases/index.js';
+import { mirrorAll, refreshCustomers, type SyncDeps } from '../../../lib/use-cases/index.js';
 import { MemoryPiriod, MemoryStore } from '../../support/memory-ports.js';
 
 const customer = (n: number, extra: Record<string, unknown> = {}) => ({
