@@ -26,7 +26,12 @@ export function deployedFunctions(d: SimulatedDeployment): Map<string, DeployedF
     if (resource.Type !== 'AWS::Lambda::Function') continue;
     const props = resource.Properties ?? {};
     const roleLogicalId = logicalIdOf(props.Role, 'Arn');
-    const name = kebab(logicalId.replace(/Function[0-9A-F]{8}$/, ''));
+    // The folder name, from the role's description (`<name>: …`, set by MirrorFunction): a
+    // construct id may keep a former name (the refresh worker's is still SyncCustomers).
+    const described = String(d.resource(roleLogicalId).Properties?.Description ?? '');
+    const name = described.includes(':')
+      ? (described.split(':')[0] as string)
+      : kebab(logicalId.replace(/Function[0-9A-F]{8}$/, ''));
     out.set(name, {
       logicalId,
       name,
