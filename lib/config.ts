@@ -25,7 +25,7 @@ import { DEFAULT_TABLE_NAME } from './store/table-definition.js';
  * should be reported.
  */
 
-export { ConfigError, type Env, optionalVariable, requireVariable } from './env-variables.js';
+export { ConfigError, type Env } from './env-variables.js';
 
 const boolFlag = z.optional(z.enum([...Object.keys(FLAG_SPELLINGS), '']));
 const positiveInt = z.optional(z.string().check(z.regex(/^\d+$/, 'must be a whole number')));
@@ -73,7 +73,7 @@ export type PiriodConnection = Omit<PiriodSettings, 'workspace' | 'testMode'>;
  *
  * @throws ConfigError when a variable is malformed.
  */
-export function loadPiriodConnection(env: Env): PiriodConnection {
+function loadPiriodConnection(env: Env): PiriodConnection {
   const e = parse(piriodEnv, env);
   return {
     baseUrl: e.PIRIOD_API_URL ?? 'https://api.piriod.com',
@@ -254,7 +254,7 @@ export interface FullMirrorSchedule {
 }
 
 /** Reads the full-mirror schedule. @throws ConfigError on a malformed value. */
-export function loadFullMirrorSchedule(env: Env): FullMirrorSchedule {
+function loadFullMirrorSchedule(env: Env): FullMirrorSchedule {
   const e = parse(fullMirrorEnv, env);
   return { periodMs: Math.max(1, int(e.FULL_MIRROR_SCHEDULE_MINUTES, 15)) * 60_000 };
 }
@@ -316,12 +316,12 @@ export interface QueueConfig {
 }
 
 /** Reads the refresh queue (`REFRESH_QUEUE_URL`). @throws ConfigError when unset. */
-export function loadRefreshQueueConfig(env: Env): QueueConfig {
+function loadRefreshQueueConfig(env: Env): QueueConfig {
   return { url: requireVariable(env, 'REFRESH_QUEUE_URL'), endpoint: loadAwsEndpoints(env).sqs };
 }
 
 /** Reads the dead-letter queue (`DEAD_LETTER_QUEUE_URL`). @throws ConfigError when unset. */
-export function loadDeadLetterQueueConfig(env: Env): QueueConfig {
+function loadDeadLetterQueueConfig(env: Env): QueueConfig {
   return {
     url: requireVariable(env, 'DEAD_LETTER_QUEUE_URL'),
     endpoint: loadAwsEndpoints(env).sqs,
@@ -335,7 +335,7 @@ export interface SecretsConfig {
 }
 
 /** Reads where secrets are read. */
-export function loadSecretsConfig(env: Env): SecretsConfig {
+function loadSecretsConfig(env: Env): SecretsConfig {
   return { endpoint: loadAwsEndpoints(env).secretsManager };
 }
 
@@ -347,7 +347,7 @@ export interface FunctionPiriodConfig {
 }
 
 /** Reads a function's Piriod. @throws ConfigError as {@link loadWorkspaces} does. */
-export function loadFunctionPiriodConfig(env: Env): FunctionPiriodConfig {
+function loadFunctionPiriodConfig(env: Env): FunctionPiriodConfig {
   return {
     connection: loadPiriodConnection(env),
     workspaces: loadWorkspaces(env),

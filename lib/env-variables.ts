@@ -1,7 +1,7 @@
 /**
- * The small, dependency-free part of configuration: the error type and plain variable
- * reads used by the functions' start-up code. Schema-validated settings live in
- * `config.ts`, which builds on this; the webhook receiver imports only this, to start fast.
+ * The small, dependency-free part of configuration: the `Env` type, the error type and plain
+ * variable reads. The loaders in `config.ts` build on this; the package's entry
+ * (`library.ts`) uses only this, so its import closure stays small.
  */
 
 /**
@@ -24,12 +24,6 @@ export function requireVariable(env: Env, name: string): string {
       `${name} is not set: the stack sets it; set it by hand when running locally`,
     );
   return v;
-}
-
-/** Reads an optional variable, trimmed; `undefined` when empty. */
-export function optionalVariable(env: Env, name: string): string | undefined {
-  const v = env[name]?.trim();
-  return v ? v : undefined;
 }
 
 /** The spellings a yes/no setting accepts (environment variables and CDK context alike). */
