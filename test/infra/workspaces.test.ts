@@ -289,6 +289,11 @@ describe('the workspace context', () => {
       /^context testMode applies to workspace=…; with workspaces=… mark each test-mode workspace as acc_X:test/,
     ],
     ['an invalid single id', { workspace: 'acc A' }, /^context workspace is not a workspace id/],
+    [
+      'a list under the single key',
+      { workspace: 'acc_A,acc_B' },
+      /^context workspace names one workspace: for several, use -c workspaces=acc_A,acc_B$/,
+    ],
   ])('stops the synth on %s with a message naming the key', (_, context, message) => {
     expect(() => synthWith(context)).toThrow(message);
   });
