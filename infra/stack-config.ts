@@ -174,7 +174,7 @@ function workspacesFromContext(
   const id = String(one ?? PLACEHOLDER_WORKSPACE);
   if (!isWorkspaceId(id))
     throw new StackConfigError(
-      id.includes(',')
+      String(id).includes(',')
         ? `context workspace names one workspace: for several, use -c workspaces=${id}`
         : `context workspace is not a workspace id: ${id}`,
     );
