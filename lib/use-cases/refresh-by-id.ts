@@ -68,7 +68,7 @@ async function tombstone(
   pipeline: UpsertPipeline,
 ): Promise<CustomerOutcome> {
   try {
-    const r = await deps.store.tombstone(id, observedAt, deps.source);
+    const r = await deps.store.tombstone(id, observedAt, deps.source, deps.workspace);
     if (r === 'absent') {
       return {
         id,
