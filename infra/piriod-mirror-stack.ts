@@ -194,7 +194,11 @@ export class PiriodMirrorStack extends Stack {
       webhook: workspaceSecret(
         this,
         workspaceConstructId('WebhookSecret', i, w.id),
-        `Signing secret (whsecret_…) of the Piriod webhook of workspace ${w.id}; set it with put-secret-value`,
+        // The first keeps the description it was deployed with: an upgrade to several
+        // workspaces then leaves that secret's resource untouched.
+        i === 0
+          ? 'Signing secret (whsecret_…) of the Piriod webhook; set it with put-secret-value'
+          : `Signing secret (whsecret_…) of the Piriod webhook of workspace ${w.id}; set it with put-secret-value`,
       ),
     }));
     const [first] = secrets;

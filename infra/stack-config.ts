@@ -173,6 +173,10 @@ function workspacesFromContext(
   }
   const id = String(one ?? PLACEHOLDER_WORKSPACE);
   if (!isWorkspaceId(id))
-    throw new StackConfigError(`context workspace is not a workspace id: ${id}`);
+    throw new StackConfigError(
+      String(id).includes(',')
+        ? `context workspace names one workspace: for several, use -c workspaces=${id}`
+        : `context workspace is not a workspace id: ${id}`,
+    );
   return [{ id, testMode: bool('testMode', false) }];
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseWorkspaceList } from '../lib/customer/workspaces.js';
 import { PLACEHOLDER_WORKSPACE } from './stack-config.js';
@@ -54,7 +55,17 @@ function workspacesLine(template: Template): string | undefined {
   return `Workspaces (${list.length}): ${names}${placeholder}`;
 }
 
+/**
+ * The `cdk synth` command `npm run synth -- ARGS` runs: quiet, without a workspace required,
+ * and with the user's arguments (`-c workspaces=acc_A,acc_B`) passed on to it, not dropped.
+ */
+export function cdkSynthArgs(userArgs: readonly string[]): string[] {
+  return ['cdk', 'synth', '-q', '-c', 'synthOnly=true', ...userArgs];
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const synth = spawnSync('npx', cdkSynthArgs(process.argv.slice(2)), { stdio: 'inherit' });
+  if (synth.status !== 0) process.exit(synth.status ?? 1);
   const path = 'cdk.out/PiriodMirror.template.json';
   process.stdout.write(synthSummary('PiriodMirror', JSON.parse(readFileSync(path, 'utf8')), path));
 }

@@ -215,7 +215,13 @@ export interface CustomerStore {
     known: Map<string, StoredVersion>,
   ): Promise<Map<string, UpsertResult | Error>>;
   /** Marks a customer deleted (keeping its last data) unless it was fetched after `observedAt`. */
-  tombstone(id: string, observedAt: string, source: SyncSource): Promise<TombstoneResult>;
+  /** Only `workspace`'s item: another workspace's customer is `absent` to it. */
+  tombstone(
+    id: string,
+    observedAt: string,
+    source: SyncSource,
+    workspace: string,
+  ): Promise<TombstoneResult>;
   /**
    * Pages through the ids of customers that are not tombstones — within `scope` when given
    * (a workspace, and test or live mode), so a mirror never re-checks, and so never

@@ -91,10 +91,12 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
         'full-mirror expects an EventBridge "Scheduled Event" or a "Full Mirror Continued" event',
       );
     }
-    const named = continued.success
-      ? continued.data.detail.workspace
-      : scheduled.data?.detail?.workspace;
     const d = await deps();
+    // A continuation without a workspace was put by a one-workspace stack before its upgrade
+    // to several: its cycle is the first listed workspace's (the one deployed with, kept first).
+    const named = continued.success
+      ? (continued.data.detail.workspace ?? d.workspaces.ids[0])
+      : scheduled.data?.detail?.workspace;
     const target = resolveWorkspace(
       d.workspaces.ids.map((id) => ({ id })),
       named,

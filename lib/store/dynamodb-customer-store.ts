@@ -162,14 +162,22 @@ export class DynamoCustomerStore implements CustomerStore {
             new PutCommand({
               TableName: this.table,
               Item: item,
-              ...guard(current),
+              ...guard(current, record.workspace),
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             }),
           );
           return decision === 'create' ? 'created' : 'updated';
         } catch (err) {
           if (!(err instanceof ConditionalCheckFailedException)) throw err;
-          current = err.Item ? pickVersion(unmarshall(err.Item)) : await this.readOne(record.id);
+          const old = err.Item ? unmarshall(err.Item) : undefined;
+          if (old && old.workspace !== undefined && old.workspace !== record.workspace) {
+            // The key is the id alone: never put one workspace's customer over another's.
+            throw new StoreError(
+              `customer ${record.id} is stored for workspace ${String(old.workspace)}; workspace ${record.workspace} does not overwrite it`,
+              false,
+            );
+          }
+          current = old ? pickVersion(old) : await this.readOne(record.id);
           throw err; // another writer won this round: decide again against what it wrote
         }
       },
@@ -257,7 +265,12 @@ export class DynamoCustomerStore implements CustomerStore {
     return out.Item ? pickVersion(out.Item) : undefined;
   }
 
-  async tombstone(id: string, observedAt: string, source: SyncSource): Promise<TombstoneResult> {
+  async tombstone(
+    id: string,
+    observedAt: string,
+    source: SyncSource,
+    workspace: string,
+  ): Promise<TombstoneResult> {
     try {
       await this.client.send(
         new UpdateCommand({
@@ -266,18 +279,26 @@ export class DynamoCustomerStore implements CustomerStore {
           UpdateExpression:
             'SET #deleted = :true, #deletedAt = :at, #syncedAt = :at, #syncSource = :source',
           // Never tombstone data that was read after the 404 was observed (a concurrent
-          // refresh saw the customer alive); fetchedAt strings share one fixed format.
+          // refresh saw the customer alive); fetchedAt strings share one fixed format. Only
+          // the workspace that answered 404 may tombstone: the key is the id alone, and
+          // another workspace's customer is not this one's to delete.
           ConditionExpression:
-            'attribute_exists(#id) AND attribute_not_exists(#deleted) AND (attribute_not_exists(#fetchedAt) OR #fetchedAt < :at)',
+            'attribute_exists(#id) AND #workspace = :workspace AND attribute_not_exists(#deleted) AND (attribute_not_exists(#fetchedAt) OR #fetchedAt < :at)',
           ExpressionAttributeNames: {
             '#id': 'id',
+            '#workspace': 'workspace',
             '#deleted': 'deleted',
             '#deletedAt': 'deletedAt',
             '#syncedAt': 'syncedAt',
             '#syncSource': 'syncSource',
             '#fetchedAt': 'fetchedAt',
           },
-          ExpressionAttributeValues: { ':true': true, ':at': observedAt, ':source': source },
+          ExpressionAttributeValues: {
+            ':true': true,
+            ':at': observedAt,
+            ':source': source,
+            ':workspace': workspace,
+          },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
@@ -287,7 +308,10 @@ export class DynamoCustomerStore implements CustomerStore {
         throw toStoreError(err, this.table, `tombstone customer ${id}`);
       }
       if (!err.Item) return 'absent';
-      return unmarshall(err.Item).deleted ? 'unchanged' : 'stale';
+      const item = unmarshall(err.Item);
+      // Another workspace's customer: absent from this workspace's mirror.
+      if (item.workspace !== workspace) return 'absent';
+      return item.deleted ? 'unchanged' : 'stale';
     }
   }
 
@@ -369,16 +393,19 @@ function pickVersion(item: Record<string, unknown>): IndexedVersion {
   return v as unknown as IndexedVersion;
 }
 
-/** Condition: the item is exactly the version the decision was made against. */
-function guard(stored: StoredVersion | undefined) {
+/**
+ * Condition: the item is exactly the version the decision was made against, and belongs to
+ * `workspace` (items from before workspaces were stored count as any).
+ */
+function guard(stored: StoredVersion | undefined, workspace: string) {
   if (!stored) {
     return {
       ConditionExpression: 'attribute_not_exists(#id)',
       ExpressionAttributeNames: { '#id': 'id' },
     };
   }
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
+  const names: Record<string, string> = { '#workspace': 'workspace' };
+  const values: Record<string, unknown> = { ':workspace': workspace };
   const parts = GUARDED.map((f) => {
     names[`#${f}`] = f;
     const v = stored[f];
@@ -386,9 +413,10 @@ function guard(stored: StoredVersion | undefined) {
     values[`:${f}`] = v;
     return `#${f} = :${f}`;
   });
+  parts.push('(attribute_not_exists(#workspace) OR #workspace = :workspace)');
   return {
     ConditionExpression: parts.join(' AND '),
     ExpressionAttributeNames: names,
-    ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+    ExpressionAttributeValues: values,
   };
 }

@@ -16,6 +16,8 @@ export interface RefreshByIdDeps extends Pick<RunListeners, 'onWarnings'> {
   /** Where a customer Piriod no longer has is tombstoned. */
   store: Pick<CustomerStore, 'tombstone'>;
   clock: Clock;
+  /** Piriod workspace the ids are of: a tombstone never lands on another workspace's customer. */
+  workspace: string;
   /** Which path of the product is syncing (stored as `syncSource`). */
   source: SyncSource;
   /**
@@ -86,7 +88,7 @@ async function tombstone(
   pipeline: CustomerWrites,
 ): Promise<CustomerOutcome> {
   try {
-    const r = await deps.store.tombstone(id, observedAt, deps.source);
+    const r = await deps.store.tombstone(id, observedAt, deps.source, deps.workspace);
     if (r === 'absent') {
       return {
         id,

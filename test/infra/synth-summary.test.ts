@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { synthSummary } from '../../infra/synth-summary.js';
+import { cdkSynthArgs, synthSummary } from '../../infra/synth-summary.js';
 
 describe('npm run synth', () => {
   it('prints a summary of the template (resources by type, outputs, where it is), not the YAML', () => {
@@ -43,8 +43,18 @@ describe('npm run synth', () => {
     );
   });
 
-  it('is what the script runs: cdk synth quiet, then the summary', () => {
+  it('is what the script runs: cdk synth quiet with the arguments given, then the summary', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-    expect(pkg.scripts.synth).toBe('cdk synth -q -c synthOnly=true && tsx infra/synth-summary.ts');
+    expect(pkg.scripts.synth).toBe('tsx infra/synth-summary.ts');
+    // npm run synth -- -c workspaces=… : the context reaches cdk, not only the summary.
+    expect(cdkSynthArgs(['-c', 'workspaces=acc_A,acc_B:test'])).toEqual([
+      'cdk',
+      'synth',
+      '-q',
+      '-c',
+      'synthOnly=true',
+      '-c',
+      'workspaces=acc_A,acc_B:test',
+    ]);
   });
 });

@@ -87,7 +87,10 @@ describe('a stack for three workspaces', () => {
     expect(tokenSecrets).toHaveLength(3);
     expect(webhookSecrets).toHaveLength(3);
     for (const [, s] of resources(template, 'AWS::SecretsManager::Secret')) {
-      expect(s.Properties.Description).toMatch(/workspace acc(_A|_B|-c)\b/);
+      // Each names its workspace, but the first webhook secret keeps its deployed description.
+      expect(s.Properties.Description).toMatch(
+        /workspace acc(_A|_B|-c)\b|^Signing secret \(whsecret_…\) of the Piriod webhook; /,
+      );
     }
     const retained = Object.values(
       template.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string }>,
@@ -286,6 +289,11 @@ describe('the workspace context', () => {
       /^context testMode applies to workspace=…; with workspaces=… mark each test-mode workspace as acc_X:test/,
     ],
     ['an invalid single id', { workspace: 'acc A' }, /^context workspace is not a workspace id/],
+    [
+      'a list under the single key',
+      { workspace: 'acc_A,acc_B' },
+      /^context workspace names one workspace: for several, use -c workspaces=acc_A,acc_B$/,
+    ],
   ])('stops the synth on %s with a message naming the key', (_, context, message) => {
     expect(() => synthWith(context)).toThrow(message);
   });
@@ -328,5 +336,17 @@ describe('Lambda’s 4 KB of environment', () => {
     expect(sizes).toHaveLength(3);
     // Room left for an apiUrl longer than the default.
     for (const [id, size] of sizes) expect(size, id).toBeLessThanOrEqual(4096 - 256);
+  });
+});
+
+describe('an upgrade from one workspace to several', () => {
+  it("leaves the first workspace's secrets exactly as deployed (same ids, same properties)", () => {
+    const one = synthWith({ workspace: 'acc_A' }).template;
+    const several = synthWith({ workspaces: 'acc_A,acc_B' }).template;
+    for (const id of [DEPLOYED_LOGICAL_IDS.apiTokenSecret, DEPLOYED_LOGICAL_IDS.webhookSecret]) {
+      const before = one.toJSON().Resources[id];
+      expect(before, id).toBeDefined();
+      expect(several.toJSON().Resources[id], id).toEqual(before);
+    }
   });
 });

@@ -64,9 +64,14 @@ export class MemoryStore implements CustomerStore {
     return results;
   }
 
-  async tombstone(id: string, observedAt: string, source: SyncSource): Promise<TombstoneResult> {
+  async tombstone(
+    id: string,
+    observedAt: string,
+    source: SyncSource,
+    workspace: string,
+  ): Promise<TombstoneResult> {
     const item = this.items.get(id);
-    if (!item) return 'absent';
+    if (!item || item.workspace !== workspace) return 'absent';
     if (item.deleted) return 'unchanged';
     this.items.set(id, {
       ...item,

@@ -31,8 +31,8 @@ const LAYERS: Record<string, number> = {
   // The tools sit above the product: the library that ships imports none of them.
   'tools/sandbox': 7,
   'tools/local': 7,
-  'tools/dev': 8,
-  'tools/cli': 9,
+  'tools/cli': 8,
+  'tools/dev': 9,
 };
 
 const edges = importsOf(sourceFiles(['lib', 'functions', 'infra', 'tools']));

@@ -4,7 +4,6 @@ import { loadStoreConfig } from '../../lib/config.js';
 import { isLoopbackUrl } from '../../lib/loopback.js';
 import { systemClock } from '../../lib/ports.js';
 import { ensureTable } from '../../lib/store/create-table.js';
-import { startHints } from '../dev/playground-hints.js';
 import { startLocalDynamoDb } from '../local/dynamodb-local.js';
 import { startSandbox } from '../sandbox/sandbox-server.js';
 import { parse } from './args.js';
@@ -15,6 +14,7 @@ import { AWS_ENV, environmentHelp, PIRIOD_ENV, TABLE_ENV } from './help-env.js';
 import type { Io } from './io.js';
 import { LocalResources } from './local-resources.js';
 import { runCli } from './main.js';
+import { startHints } from './playground-hints.js';
 
 type Env = Record<string, string | undefined>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PLAYGROUND_COMMANDS } from '../../../tools/dev/playground-hints.js';
+import { PLAYGROUND_COMMANDS } from '../../../tools/cli/playground-hints.js';
 import { runNpm } from '../../support/run-cli.js';
 
 describe('npm start without a token', () => {

@@ -87,6 +87,13 @@ describe('npm run dev -- --workspaces 2', () => {
     expect(await stored(idB)).toMatchObject({ manager: 'Edited In B', workspace: B });
   });
 
+  it("sends the printed hint's webhook to PIRIOD_WORKSPACE's endpoint without --workspace", async () => {
+    const idA = idsOf(A)[1] as string;
+    const run = await runCliCaptured(['send-webhook', idA], runtime.cliEnv);
+    expect(run.code, run.err).toBe(0);
+    expect(run.out).toMatch(/\b200\b/);
+  });
+
   it("refuses B's signature on A's endpoint with 401", async () => {
     const idA = idsOf(A)[0] as string;
     const status = await sendWebhook(`${runtime.webhookUrl}?workspace=${A}`, SECRETS[B] as string, {

@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseExportBlock } from '../../../tools/dev/export-block.js';
 import {
   devTryCommands,
   PLAYGROUND_COMMANDS,
   PLAYGROUND_MANAGER,
-} from '../../../tools/dev/playground-hints.js';
+} from '../../../tools/cli/playground-hints.js';
+import { parseExportBlock } from '../../../tools/dev/export-block.js';
 import { runMirror, runShell } from '../../support/run-cli.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));

@@ -19,14 +19,21 @@ export interface DeployedFunction {
 
 type Props = Record<string, unknown>;
 
-/** The template's functions, keyed by folder name. */
+/**
+ * The template's functions, keyed by folder name (`functions/<name>/`), which each role's
+ * description starts with: a function may keep an older construct id (the refresh worker's
+ * is "SyncCustomers", as deployed).
+ */
 export function deployedFunctions(d: SimulatedDeployment): Map<string, DeployedFunction> {
   const out = new Map<string, DeployedFunction>();
   for (const [logicalId, resource] of Object.entries(d.template.Resources)) {
     if (resource.Type !== 'AWS::Lambda::Function') continue;
     const props = resource.Properties ?? {};
     const roleLogicalId = logicalIdOf(props.Role, 'Arn');
-    const name = kebab(logicalId.replace(/Function[0-9A-F]{8}$/, ''));
+    const described = /^([a-z-]+):/.exec(
+      String(d.resource(roleLogicalId).Properties?.Description ?? ''),
+    )?.[1];
+    const name = described ?? kebab(logicalId.replace(/Function[0-9A-F]{8}$/, ''));
     out.set(name, {
       logicalId,
       name,

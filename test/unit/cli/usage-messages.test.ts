@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEV_HELP } from '../../../tools/cli/dev.js';
 import { runCli } from '../../../tools/cli/main.js';
 import { mirroredPiriod, startCommand } from '../../../tools/cli/start.js';
+import { DEV_HELP } from '../../../tools/dev/main.js';
 import { captureIo } from '../../support/capture-io.js';
 
 async function run(argv: string[], env: Record<string, string> = {}) {

@@ -3,7 +3,7 @@ import {
   devTryCommands,
   PLAYGROUND_COMMANDS,
   startHints,
-} from '../../../tools/dev/playground-hints.js';
+} from '../../../tools/cli/playground-hints.js';
 
 describe('playground hints', () => {
   it('with the sandbox: a PATCH of the customer reading the exported variables, then send-webhook', () => {

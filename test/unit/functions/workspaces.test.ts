@@ -119,6 +119,35 @@ describe('the refresh worker with two workspaces', () => {
     ]);
   });
 
+  it("never tombstones B's customer when A's Piriod answers 404 for its id", async () => {
+    const a = new MemoryPiriod([customer(1)]);
+    const b = new MemoryPiriod([customer(3)]);
+    const w = workerOf(twoWorkspaces({ [A]: a, [B]: b }));
+    await w.handler(
+      sqsEvent([JSON.stringify({ customerId: 'cus_3', workspace: B })]),
+      lambdaContext(60_000),
+    );
+    const answer = await w.handler(
+      sqsEvent([JSON.stringify({ customerId: 'cus_3', workspace: A })]),
+      lambdaContext(60_000),
+    );
+    expect(answer).toEqual({ batchItemFailures: [] });
+    expect(a.requests).toEqual(['get cus_3']);
+    expect(w.store.items.get('cus_3')).toMatchObject({ workspace: B });
+    expect(w.store.items.get('cus_3')?.deleted).toBeUndefined();
+  });
+
+  it('takes a hand-off queued before the upgrade to several workspaces (no workspace) as the first one', async () => {
+    const a = new MemoryPiriod([customer(1)]);
+    const w = workerOf(twoWorkspaces({ [A]: a, [B]: new MemoryPiriod([]) }));
+    const answer = await w.handler(
+      sqsEvent([{ body: JSON.stringify({ customerId: 'cus_1' }), syncSource: 'schedule' }]),
+      lambdaContext(60_000),
+    );
+    expect(answer).toEqual({ batchItemFailures: [] });
+    expect(w.store.items.get('cus_1')).toMatchObject({ workspace: A });
+  });
+
   it("retries A's messages when A's token cannot be read, and refreshes B's meanwhile", async () => {
     const a = new MemoryPiriod([customer(1)]);
     const b = new MemoryPiriod([customer(3)]);
@@ -260,6 +289,18 @@ describe('the full mirror with two workspaces', () => {
     const [continued] = f.bus.continuations;
     expect(continued).toMatchObject({ workspace: B, invocation: 2 });
     expect(a.requests).toEqual([]);
+  });
+
+  it('resumes a continuation put before the upgrade to several workspaces (no workspace) as the first one', async () => {
+    const a = new MemoryPiriod([customer(1), customer(2), customer(3)], 1);
+    const f = fullMirrorOfTwo(twoWorkspaces({ [A]: a, [B]: new MemoryPiriod([]) }));
+    const old = {
+      source: 'piriod.mirror',
+      'detail-type': 'Full Mirror Continued',
+      detail: { startPage: 2, cycleStartedAt: '2026-11-25T11:00:00.000Z', invocation: 2 },
+    };
+    expect(await f.handler(old, lambdaContext(900_000))).toMatchObject({ workspace: A });
+    expect(a.requests[0]).toBe('list 2');
   });
 
   it("fails only A's invocation when A's token cannot be read; B's cycle runs", async () => {

@@ -20,9 +20,11 @@ wrong, or the receiver cannot be reached.
   --event NAME   the notification's event (default customer.updated)
   --workspace W  as Piriod's webhook of workspace W: to the URL with ?workspace=W (the
                  endpoint registered for W), signed with W's secret when
-                 PIRIOD_WEBHOOK_SECRETS (printed by \`npm run dev -- --workspaces N\`) names it
+                 PIRIOD_WEBHOOK_SECRETS (printed by \`npm run dev -- --workspaces N\`) names it;
+                 with several PIRIOD_WORKSPACES and no --workspace, PIRIOD_WORKSPACE's endpoint
 
-Environment: WEBHOOK_URL, PIRIOD_WEBHOOK_SECRET, PIRIOD_WEBHOOK_SECRETS.
+Environment: WEBHOOK_URL, PIRIOD_WEBHOOK_SECRET, PIRIOD_WEBHOOK_SECRETS, PIRIOD_WORKSPACE,
+PIRIOD_WORKSPACES.
 `;
 
 /** How long a receiver may take to answer; a Function URL answers in well under a second. */
@@ -72,7 +74,11 @@ export async function sendWebhookCommand(
       `send-webhook: ${values.url ? '--url' : 'WEBHOOK_URL'} is not an http(s) URL: ${JSON.stringify(base)}`,
     );
   }
-  const url = values.workspace === undefined ? base : withWorkspace(base, env.PIRIOD_WORKSPACE);
+  // A several-workspace receiver (PIRIOD_WORKSPACES set, as `npm run dev -- --workspaces N`
+  // exports) answers 400 without ?workspace=: address PIRIOD_WORKSPACE's endpoint then too.
+  const several = Boolean(env.PIRIOD_WORKSPACES?.includes(','));
+  const url =
+    values.workspace === undefined && !several ? base : withWorkspace(base, env.PIRIOD_WORKSPACE);
   const secret = (values.secret ?? env.PIRIOD_WEBHOOK_SECRET)?.trim();
   if (!secret) {
     throw new UsageError(

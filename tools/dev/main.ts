@@ -4,18 +4,18 @@ import { customerTable } from '../../lib/compose/table.js';
 import { loadStoreConfig } from '../../lib/config.js';
 import { MAX_WORKSPACES } from '../../lib/customer/workspaces.js';
 import { ensureTable } from '../../lib/store/create-table.js';
-import { type DevRuntime, type Hop, startDevRuntime } from '../dev/dev-runtime.js';
-import { exportBlock } from '../dev/export-block.js';
-import { devTryCommands, devWorkspaceHints } from '../dev/playground-hints.js';
+import { intFlag, parse } from '../cli/args.js';
+import { isEntryPoint, runWithProcess } from '../cli/entry-point.js';
+import { EXIT, UsageError } from '../cli/errors.js';
+import { AWS_ENV, environmentHelp, PIRIOD_ENV, TABLE_ENV } from '../cli/help-env.js';
+import type { Io } from '../cli/io.js';
+import { LocalResources } from '../cli/local-resources.js';
+import { devTryCommands, devWorkspaceHints } from '../cli/playground-hints.js';
 import { startLocalDynamoDb } from '../local/dynamodb-local.js';
 import { patchCustomer } from '../sandbox/sandbox-client.js';
 import { type Sandbox, startSandbox } from '../sandbox/sandbox-server.js';
-import { intFlag, parse } from './args.js';
-import { isEntryPoint, runWithProcess } from './entry-point.js';
-import { EXIT, UsageError } from './errors.js';
-import { AWS_ENV, environmentHelp, PIRIOD_ENV, TABLE_ENV } from './help-env.js';
-import type { Io } from './io.js';
-import { LocalResources } from './local-resources.js';
+import { type DevRuntime, type Hop, startDevRuntime } from './dev-runtime.js';
+import { exportBlock } from './export-block.js';
 
 type Env = Record<string, string | undefined>;
 
