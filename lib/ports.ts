@@ -1,11 +1,65 @@
 /**
  * The ports: every interface through which the use cases reach the outside world — Piriod,
  * the customers table, the bus, the queues, secrets and the clock. Adapters (`lib/piriod`,
- * `lib/store`, `lib/aws`) implement them; tests use in-memory ones (`test/support`).
- * Nothing here has behaviour but {@link systemClock} and {@link oneWorkspace}.
+ * `lib/store`, `lib/aws`) implement them; tests use in-memory ones (`test/support`). What a
+ * use case decides on is part of the port too: a not-found result, and the kind of a failure
+ * ({@link PortError}), which the adapters' errors extend. Nothing here has behaviour but
+ * {@link systemClock}, {@link oneWorkspace} and the failures.
  */
-import type { CustomerRecord, SyncSource } from './customer/record.js';
+import type { MirrorScope } from './customer/mirror-scope.js';
+import type { SyncedCustomer, SyncSource } from './customer/record.js';
 import type { StoredVersion } from './customer/write-rule.js';
+
+export type { MirrorScope } from './customer/mirror-scope.js';
+
+// Failures
+
+/**
+ * What went wrong, in the terms the use cases decide on, whichever adapter it came from:
+ * - `credentials-rejected`: the service refused the credentials (Piriod's token): nothing
+ *   else can succeed, so a run stops, and a retry will not help until they are fixed;
+ * - `deadline`: no attempt was started, as none could finish before the caller's deadline
+ *   (nothing was asked; a later invocation may try again);
+ * - `unavailable`: the service cannot be reached or used at all (the table: unreachable, or
+ *   our AWS credentials refused): no call can succeed now, so a run stops;
+ * - `network`, `timeout`, `throttled`: this call failed on the way, and may pass later;
+ * - `not-found`: what was asked for does not exist;
+ * - `failed`: anything else (the message says what).
+ */
+export type FailureKind =
+  | 'credentials-rejected'
+  | 'deadline'
+  | 'unavailable'
+  | 'network'
+  | 'timeout'
+  | 'throttled'
+  | 'not-found'
+  | 'failed';
+
+/**
+ * A port's failure, of a {@link FailureKind}. Adapters' errors extend it (Piriod's by kind,
+ * the table's), so a use case decides on `kind` and `retryable`, never on an adapter's class.
+ */
+export class PortError extends Error {
+  override readonly name: string = 'PortError';
+  readonly kind: FailureKind;
+  /** Whether the same call may succeed later. */
+  readonly retryable: boolean;
+
+  constructor(
+    message: string,
+    options: { kind?: FailureKind; retryable?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.kind = options.kind ?? 'failed';
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** Whether `err` is a port's failure of `kind`. */
+export function isFailure(err: unknown, kind: FailureKind): err is PortError {
+  return err instanceof PortError && err.kind === kind;
+}
 
 // Time
 
@@ -32,8 +86,14 @@ export interface CustomerPage {
 
 /** The subset of the Piriod API the mirror reads. */
 export interface PiriodReader {
-  /** `GET /customers/{id}/`: the raw wire customer. */
-  getCustomer(id: string, options?: RequestOptions): Promise<unknown>;
+  /**
+   * `GET /customers/{id}/`: the raw wire customer (an object, not yet validated), or
+   * `undefined` when Piriod has no such customer (a 404: deleted, or of another workspace).
+   *
+   * @throws PortError — `deadline` when no attempt could finish in `options.timeLeftMs`,
+   *   `credentials-rejected`, or another kind.
+   */
+  getCustomer(id: string, options?: RequestOptions): Promise<object | undefined>;
   /** `GET /customers/?page=…`, page after page until `next` is null. */
   listCustomers(options?: ListOptions): AsyncIterable<CustomerPage>;
 }
@@ -97,6 +157,20 @@ export interface TokenSource {
   refresh(): Promise<string>;
 }
 
+/** A webhook notification's body: its raw text and the JSON object it parses to. */
+export interface WebhookBody {
+  text: string;
+  fields: Record<string, unknown>;
+}
+
+/** How a webhook notification is signed (Piriod's rule: `lib/piriod/signature.ts`). */
+export interface WebhookSignatures {
+  /** Whether a header has a signature's syntax: checked before any secret is read. */
+  wellFormed(signature: string | undefined): signature is string;
+  /** Whether `signature` signs `body` with `secret`; constant time, and never throws. */
+  verify(body: WebhookBody, signature: string, secret: string): boolean;
+}
+
 /**
  * A secret that can be re-read after a rotation (a Secrets Manager secret in AWS), e.g. the
  * webhook's signing secret.
@@ -104,16 +178,6 @@ export interface TokenSource {
 export type RefreshableSecret = TokenSource;
 
 // The customers table
-
-/** Which customers a mirror is responsible for. */
-export interface MirrorScope {
-  workspace: string;
-  /**
-   * Test-mode or live data (Piriod serves each only with or without `x-piriod-test-mode`).
-   * Items without a `testMode` attribute belong to either.
-   */
-  testMode?: boolean;
-}
 
 /**
  * What the table holds for the customers of one scope, read once per full mirror from the
@@ -136,7 +200,8 @@ export type TombstoneResult = 'deleted' | 'unchanged' | 'absent' | 'stale';
 
 /**
  * The port the sync use cases write through. The DynamoDB adapter is the real one; tests may
- * use an in-memory one.
+ * use an in-memory one. A failure that means no write can succeed (the table unreachable) is
+ * a {@link PortError} of kind `unavailable`.
  */
 export interface CustomerStore {
   /** Reads the write-rule fields of many customers at once; absent ids are missing from the map. */
@@ -146,7 +211,7 @@ export interface CustomerStore {
    * write, conditionally, so a concurrent newer write is never overwritten.
    */
   upsertMany(
-    records: readonly CustomerRecord[],
+    records: readonly SyncedCustomer[],
     known: Map<string, StoredVersion>,
   ): Promise<Map<string, UpsertResult | Error>>;
   /** Marks a customer deleted (keeping its last data) unless it was fetched after `observedAt`. */

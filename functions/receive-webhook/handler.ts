@@ -10,10 +10,15 @@ import { loadReceiverConfig, type ReceiverConfig } from '../../lib/config.js';
 import { addWebhookMetric, createLogger, createMetrics } from '../../lib/lambda/observability.js';
 import { once } from '../../lib/lambda/once.js';
 import { reporting } from '../../lib/lambda/reporting.js';
+import { readWebhookRequest } from '../../lib/lambda/webhook-request.js';
+import { piriodWebhookSignatures } from '../../lib/piriod/signature.js';
 import { type ReceiveWebhookPorts, receiveWebhook } from '../../lib/use-cases/receive-webhook.js';
 
-/** What the receiver needs; built from its configuration in AWS, injected in tests. */
-export type ReceiveWebhookDeps = ReceiveWebhookPorts;
+/**
+ * What the receiver needs; built from its configuration in AWS, injected in tests. Piriod's
+ * signature rule is code, not configuration: the handler adds it.
+ */
+export type ReceiveWebhookDeps = Omit<ReceiveWebhookPorts, 'signatures'>;
 
 const logger = createLogger('receive-webhook');
 const metrics = createMetrics('receive-webhook');
@@ -26,16 +31,18 @@ export function createReceiveWebhookHandler(deps: () => Promise<ReceiveWebhookDe
       event: LambdaFunctionURLEvent,
       _context?: Context,
     ): Promise<APIGatewayProxyStructuredResultV2> => {
-      const res = await receiveWebhook(
-        {
-          method: event.requestContext?.http?.method ?? 'GET',
-          headers: event.headers ?? {},
-          body: event.body,
-          isBase64Encoded: event.isBase64Encoded,
-          workspace: event.queryStringParameters?.workspace,
-        },
-        await deps(),
-      );
+      const ports = await deps();
+      const read = readWebhookRequest({
+        method: event.requestContext?.http?.method ?? 'GET',
+        headers: event.headers ?? {},
+        body: event.body,
+        isBase64Encoded: event.isBase64Encoded,
+        workspace: event.queryStringParameters?.workspace,
+      });
+      const res =
+        'answer' in read
+          ? read.answer
+          : await receiveWebhook(read.request, { ...ports, signatures: piriodWebhookSignatures });
       const fields = {
         status: res.statusCode,
         outcome: res.outcome,

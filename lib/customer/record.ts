@@ -83,11 +83,6 @@ export const syncSourceSchema = z.enum(['schedule', 'event', 'webhook', 'cli']);
 /** Sync metadata stored beside every customer. */
 export const syncMetadataSchema = z.object({
   workspace: text,
-  /**
-   * Partition key of the narrow version index: `<workspace>#<shard>` (16 shards by id), so
-   * a full mirror learns what is stored for a fraction of a read unit per customer.
-   */
-  versionShard: z.string().check(z.regex(/^.+#[0-9a-f]{2}$/)),
   /** When this item was last written by the mirror. */
   syncedAt: utc,
   /** When the data in this item was read from Piriod; orders equal-`updated` versions. */
@@ -99,8 +94,27 @@ export const syncMetadataSchema = z.object({
   deletedAt: opt(utc),
 });
 
-/** One item of the customers table. */
-export const customerRecordSchema = z.extend(normalizedCustomerSchema, syncMetadataSchema.shape);
+/**
+ * The keys of the table's indexes that no customer field provides: the store adds them when
+ * it writes, from the record (the mirror's records do not carry them).
+ */
+const indexKeysSchema = z.object({
+  /**
+   * Partition key of the narrow version index: `<workspace>#<shard>` (16 shards by id), so
+   * a full mirror learns what is stored for a fraction of a read unit per customer.
+   */
+  versionShard: z.string().check(z.regex(/^.+#[0-9a-f]{2}$/)),
+});
+
+// The order readers have always seen (customer.schema.json): the index key after the workspace.
+const { workspace, ...metadataAfterWorkspace } = syncMetadataSchema.shape;
+
+/** One item of the customers table: a customer, its sync metadata and its index keys. */
+export const customerRecordSchema = z.extend(normalizedCustomerSchema, {
+  workspace,
+  ...indexKeysSchema.shape,
+  ...metadataAfterWorkspace,
+});
 
 /** The normalized customer: the table's item schema minus sync metadata. */
 export type NormalizedCustomer = z.infer<typeof normalizedCustomerSchema>;
@@ -112,6 +126,11 @@ export type SyncSource = z.infer<typeof syncSourceSchema>;
 export type SyncMetadata = z.infer<typeof syncMetadataSchema>;
 /** One item of the customers table. */
 export type CustomerRecord = z.infer<typeof customerRecordSchema>;
+/**
+ * A customer as the mirror writes it: normalized, with its sync metadata. The store makes
+ * the table item ({@link CustomerRecord}) of it by adding the index keys.
+ */
+export type SyncedCustomer = NormalizedCustomer & SyncMetadata;
 
 /**
  * Checks an item read from the table against the item schema.

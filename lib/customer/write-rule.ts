@@ -8,8 +8,6 @@ export interface StoredVersion {
   fetchedAt?: string;
   deleted?: boolean;
   deletedAt?: string;
-  /** Set when the item is in the version index (items written before it existed are not). */
-  versionShard?: string;
 }
 
 /** The version a sync is about to write. */

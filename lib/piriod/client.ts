@@ -109,12 +109,21 @@ export class PiriodClient implements PiriodReader {
    * an attempt whose timeout would pass the deadline is not started, and a retry wait that
    * would leave no room for one is not taken.
    *
+   * A 404 is an answer, not a failure: the customer is gone (or of another workspace).
+   *
+   * @returns the wire customer, or `undefined` when Piriod answered 404.
    * @throws PiriodDeadlineError when not even the first attempt fits in the time left.
    */
-  async getCustomer(id: string, options: RequestOptions = {}): Promise<unknown> {
+  async getCustomer(id: string, options: RequestOptions = {}): Promise<object | undefined> {
     if (!isValidCustomerId(id)) throw new InvalidCustomerIdError(id);
     const deadline = options.timeLeftMs === undefined ? undefined : this.now() + options.timeLeftMs;
-    const body = await this.request(new URL(`customers/${id}/`, this.base), id, deadline);
+    let body: unknown;
+    try {
+      body = await this.request(new URL(`customers/${id}/`, this.base), id, deadline);
+    } catch (err) {
+      if (err instanceof PiriodNotFoundError) return undefined;
+      throw err;
+    }
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new PiriodMalformedResponseError(
         `Piriod GET /customers/${id}/ returned ${Array.isArray(body) ? 'an array' : typeof body}, not a customer object`,

@@ -1,10 +1,14 @@
+import { type FailureKind, PortError } from '../ports.js';
+
 /**
  * Errors from talking to Piriod. Each says what happened and for which customer, never the
- * token, and carries `retryable` so callers branch on the type, not on message text.
+ * token, and carries `retryable` so callers branch on the type, not on message text. Each is
+ * a {@link PortError} of its kind, which is all the use cases decide on.
  */
-export abstract class PiriodError extends Error {
+export abstract class PiriodError extends PortError {
+  abstract override readonly kind: FailureKind;
   /** Whether the same request may succeed later (timeouts, 429, 5xx, network). */
-  abstract readonly retryable: boolean;
+  abstract override readonly retryable: boolean;
   /** HTTP status when Piriod answered. */
   readonly status: number | undefined;
   /** The customer the request was about, when it was about one. */
@@ -14,7 +18,7 @@ export abstract class PiriodError extends Error {
     message: string,
     opts: { status?: number; customerId?: string; cause?: unknown } = {},
   ) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    super(message, { cause: opts.cause });
     this.status = opts.status;
     this.customerId = opts.customerId;
   }
@@ -23,6 +27,7 @@ export abstract class PiriodError extends Error {
 /** 404: the customer does not exist (or lives in another workspace). */
 export class PiriodNotFoundError extends PiriodError {
   override readonly name = 'PiriodNotFoundError';
+  readonly kind = 'not-found';
   readonly retryable = false;
 }
 
@@ -32,12 +37,14 @@ export class PiriodNotFoundError extends PiriodError {
  */
 export class PiriodCredentialsError extends PiriodError {
   override readonly name = 'PiriodCredentialsError';
+  readonly kind = 'credentials-rejected';
   readonly retryable = false;
 }
 
 /** 400: Piriod rejected the request; `fieldErrors` holds its field → messages map. */
 export class PiriodBadRequestError extends PiriodError {
   override readonly name = 'PiriodBadRequestError';
+  readonly kind = 'failed';
   readonly retryable = false;
   readonly fieldErrors: Record<string, unknown>;
 
@@ -70,22 +77,26 @@ export abstract class PiriodRetryAfterError extends PiriodError {
 /** 429: too many requests. */
 export class PiriodRateLimitedError extends PiriodRetryAfterError {
   override readonly name = 'PiriodRateLimitedError';
+  readonly kind = 'throttled';
 }
 
 /** 5xx (and other unexpected statuses): Piriod failed; worth another try. */
 export class PiriodServerError extends PiriodRetryAfterError {
   override readonly name = 'PiriodServerError';
+  readonly kind = 'failed';
 }
 
 /** No complete answer within the per-request timeout. */
 export class PiriodTimeoutError extends PiriodError {
   override readonly name = 'PiriodTimeoutError';
+  readonly kind = 'timeout';
   readonly retryable = true;
 }
 
 /** The connection failed (refused, reset, DNS). */
 export class PiriodNetworkError extends PiriodError {
   override readonly name = 'PiriodNetworkError';
+  readonly kind = 'network';
   readonly retryable = true;
 }
 
@@ -95,6 +106,7 @@ export class PiriodNetworkError extends PiriodError {
  */
 export class PiriodDeadlineError extends PiriodError {
   override readonly name = 'PiriodDeadlineError';
+  readonly kind = 'deadline';
   readonly retryable = true;
 }
 
@@ -104,6 +116,7 @@ export class PiriodDeadlineError extends PiriodError {
  */
 export class PiriodMalformedResponseError extends PiriodError {
   override readonly name = 'PiriodMalformedResponseError';
+  readonly kind = 'failed';
   readonly retryable: boolean;
 
   constructor(

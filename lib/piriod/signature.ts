@@ -1,4 +1,15 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { WebhookSignatures } from '../ports.js';
+
+/**
+ * Piriod's signature rule as the receiver's port: the header's syntax, then the HMAC over
+ * the values in the order the keys were sent.
+ */
+export const piriodWebhookSignatures: WebhookSignatures = {
+  wellFormed: isSignatureFormat,
+  verify: (body, signature, secret) =>
+    verifyWebhookSignature(body.fields, signature, secret, topLevelKeyOrder(body.text)),
+};
 
 /**
  * Piriod's webhook signature: hex HMAC-SHA256, keyed with the webhook secret, over the

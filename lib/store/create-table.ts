@@ -2,10 +2,11 @@ import {
   CreateTableCommand,
   type CreateTableCommandInput,
   DescribeTableCommand,
+  type DynamoDBClient,
   ResourceInUseException,
+  waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { sleep } from '../concurrency/sleep.js';
 import { toStoreError } from './errors.js';
 import { INDEXES, KEY_ATTRIBUTES, PARTITION_KEY } from './table-definition.js';
 
@@ -65,20 +66,23 @@ export async function ensureTable(
       throw toStoreError(err, tableName, 'create the table');
     outcome = 'exists';
   }
-  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
-  for (;;) {
-    const out = await client
-      .send(new DescribeTableCommand({ TableName: tableName }))
-      .catch((err) => {
-        throw toStoreError(err, tableName, 'describe the table');
-      });
-    const indexesActive = (out.Table?.GlobalSecondaryIndexes ?? []).every(
-      (i) => i.IndexStatus === 'ACTIVE',
+  try {
+    // The SDK's waiter polls DescribeTable until the table is ACTIVE. A table created with its
+    // indexes is ACTIVE only once they are, and one whose index is being added reads UPDATING.
+    await waitUntilTableExists(
+      {
+        // It only sends DescribeTable, which the document client passes through unchanged.
+        client: client as unknown as DynamoDBClient,
+        maxWaitTime: Math.max(1, Math.ceil((options.timeoutMs ?? 120_000) / 1000)),
+        minDelay: 1,
+        maxDelay: 5,
+      },
+      { TableName: tableName },
     );
-    if (out.Table?.TableStatus === 'ACTIVE' && indexesActive) return outcome;
-    if (Date.now() > deadline) throw new Error(`table ${tableName} did not become ACTIVE in time`);
-    await sleep(500);
+  } catch (err) {
+    throw new Error(`table ${tableName} did not become ACTIVE in time`, { cause: err });
   }
+  return outcome;
 }
 
 /**

@@ -13,7 +13,8 @@ import { EntriesFailed, retryFailedEntries } from '../aws/failed-entries.js';
 import { forEachConcurrent } from '../concurrency/pool.js';
 import { retry } from '../concurrency/retry.js';
 import { sleep } from '../concurrency/sleep.js';
-import type { CustomerRecord, SyncSource } from '../customer/record.js';
+import { inMirrorScope } from '../customer/mirror-scope.js';
+import type { SyncedCustomer, SyncSource } from '../customer/record.js';
 import { isReservedItemId } from '../customer/reserved-ids.js';
 import { decideWrite, type StoredVersion } from '../customer/write-rule.js';
 import type {
@@ -26,7 +27,7 @@ import type {
 import { StoreError, toStoreError } from './errors.js';
 import { PackedVersions } from './packed-versions.js';
 import { VERSION_INDEX } from './table-definition.js';
-import { versionShardOf, versionShardsOf } from './version-shard.js';
+import { type IndexedVersion, versionShardOf, versionShardsOf } from './version-shard.js';
 
 /** Options of {@link DynamoCustomerStore}. */
 export interface DynamoCustomerStoreOptions {
@@ -81,8 +82,8 @@ export class DynamoCustomerStore implements CustomerStore {
     this.sleep = options.sleep ?? sleep;
   }
 
-  async readVersions(ids: readonly string[]): Promise<Map<string, StoredVersion>> {
-    const found = new Map<string, StoredVersion>();
+  async readVersions(ids: readonly string[]): Promise<Map<string, IndexedVersion>> {
+    const found = new Map<string, IndexedVersion>();
     const unique = [...new Set(ids)];
     for (let i = 0; i < unique.length; i += 100) {
       let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => ({ id }));
@@ -105,7 +106,7 @@ export class DynamoCustomerStore implements CustomerStore {
             ),
           );
           for (const item of out.Responses?.[this.table] ?? []) {
-            found.set(item.id as string, item as StoredVersion);
+            found.set(item.id as string, item as IndexedVersion);
           }
           keys = (out.UnprocessedKeys?.[this.table]?.Keys as Record<string, unknown>[]) ?? [];
           if (keys.length > 0) throw new EntriesFailed(keys.length, true);
@@ -123,7 +124,7 @@ export class DynamoCustomerStore implements CustomerStore {
   }
 
   async upsertMany(
-    records: readonly CustomerRecord[],
+    records: readonly SyncedCustomer[],
     known: Map<string, StoredVersion>,
   ): Promise<Map<string, UpsertResult | Error>> {
     const results = new Map<string, UpsertResult | Error>();
@@ -138,8 +139,9 @@ export class DynamoCustomerStore implements CustomerStore {
   }
 
   private async upsertOne(
-    record: CustomerRecord,
-    stored: StoredVersion | undefined,
+    record: SyncedCustomer,
+    // What this store read (readVersions, versionSnapshot), handed back by the caller.
+    stored: IndexedVersion | undefined,
   ): Promise<UpsertResult> {
     let current = stored;
     return retry(
@@ -151,7 +153,8 @@ export class DynamoCustomerStore implements CustomerStore {
           // (written by another writer, or missing from a snapshot) is unchanged, else stale.
           return decision;
         }
-        const item = { ...record };
+        // The table item: the record and the version index's key, which the store derives.
+        const item = { ...record, versionShard: versionShardOf(record.workspace, record.id) };
         delete item.deleted;
         delete item.deletedAt;
         try {
@@ -197,7 +200,7 @@ export class DynamoCustomerStore implements CustomerStore {
    * Puts an item written before the version index existed into it (once: one small write),
    * so the next full mirror sees it without reading the item.
    */
-  private async addToVersionIndex(record: CustomerRecord): Promise<void> {
+  private async addToVersionIndex(record: SyncedCustomer): Promise<void> {
     try {
       await this.client.send(
         new UpdateCommand({
@@ -244,7 +247,7 @@ export class DynamoCustomerStore implements CustomerStore {
             ),
           );
           for (const item of out.Items ?? []) {
-            if (inScope({ ...item, workspace: scope.workspace }, scope)) {
+            if (inMirrorScope({ ...item, workspace: scope.workspace }, scope)) {
               snapshot.add(item as StoredVersion);
             }
           }
@@ -255,7 +258,7 @@ export class DynamoCustomerStore implements CustomerStore {
     return snapshot;
   }
 
-  private async readOne(id: string): Promise<StoredVersion | undefined> {
+  private async readOne(id: string): Promise<IndexedVersion | undefined> {
     const out = await this.client.send(
       new GetCommand({ TableName: this.table, Key: { id }, ConsistentRead: true }),
     );
@@ -347,7 +350,7 @@ export class DynamoCustomerStore implements CustomerStore {
             ),
           );
           const ids = (out.Items ?? [])
-            .filter((i) => !i.deleted && !isReservedItemId(i.id) && inScope(i, scope))
+            .filter((i) => !i.deleted && !isReservedItemId(i.id) && inMirrorScope(i, scope))
             .map((i) => i.id as string);
           if (ids.length > 0) pending.push(ids);
           start = out.LastEvaluatedKey;
@@ -384,17 +387,10 @@ export class DynamoCustomerStore implements CustomerStore {
   }
 }
 
-function inScope(item: Record<string, unknown>, scope: MirrorScope | undefined): boolean {
-  if (!scope) return true;
-  if (item.workspace !== scope.workspace) return false;
-  const mode = item.testMode;
-  return scope.testMode === undefined || mode === undefined || mode === scope.testMode;
-}
-
-function pickVersion(item: Record<string, unknown>): StoredVersion {
+function pickVersion(item: Record<string, unknown>): IndexedVersion {
   const v: Record<string, unknown> = {};
   for (const f of VERSION_FIELDS) if (item[f] !== undefined) v[f] = item[f];
-  return v as unknown as StoredVersion;
+  return v as unknown as IndexedVersion;
 }
 
 /**

@@ -1,23 +1,25 @@
 import { awsSetupProblem } from '../aws/sdk-errors.js';
+import { PortError } from '../ports.js';
 
-/** Failures of the customers table, separated by what the caller should do. */
-export class StoreError extends Error {
+/**
+ * Failures of the customers table, separated by what the caller should do: port failures
+ * (`retryable` when trying again later may work: throttling, a transient network error).
+ */
+export class StoreError extends PortError {
   override readonly name: string = 'StoreError';
-  /** Whether trying again later may work (throttling, a transient network error). */
-  readonly retryable: boolean;
 
   constructor(message: string, retryable: boolean, cause?: unknown) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.retryable = retryable;
+    super(message, { retryable, cause });
   }
 }
 
 /**
  * DynamoDB cannot be reached or refuses our credentials: no customer can be written, so a
- * run stops instead of reporting thousands of identical failures.
+ * run stops instead of reporting thousands of identical failures (kind `unavailable`).
  */
 export class StoreUnavailableError extends StoreError {
   override readonly name = 'StoreUnavailableError';
+  override readonly kind = 'unavailable';
   /**
    * @param retryable false when nothing is configured (no region, no credentials): no retry
    *   can fix that. An unreachable endpoint or a rejection (IAM changes propagate) may pass.

@@ -1,6 +1,6 @@
 import type { StoredVersion } from '../customer/write-rule.js';
 import type { VersionSnapshot } from '../ports.js';
-import { versionShardOf } from './version-shard.js';
+import { type IndexedVersion, versionShardOf } from './version-shard.js';
 
 const SEP = '\t';
 
@@ -19,11 +19,11 @@ export class PackedVersions implements VersionSnapshot {
     this.packed.set(v.id, `${v.deleted ? '1' : '0'}${fields.join(SEP)}`);
   }
 
-  get(id: string): StoredVersion | undefined {
+  get(id: string): IndexedVersion | undefined {
     const p = this.packed.get(id);
     if (p === undefined) return undefined;
     const [updated, contentHash, fetchedAt, deletedAt] = p.slice(1).split(SEP);
-    const v: StoredVersion = { id };
+    const v: IndexedVersion = { id };
     if (updated) v.updated = updated;
     if (contentHash) v.contentHash = contentHash;
     if (fetchedAt) v.fetchedAt = fetchedAt;

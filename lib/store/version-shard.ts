@@ -1,3 +1,5 @@
+import type { StoredVersion } from '../customer/write-rule.js';
+
 /** Shards of the version index per workspace: spreads index writes over partitions. */
 export const VERSION_SHARDS = 16;
 
@@ -21,4 +23,12 @@ export function versionShardsOf(workspace: string): string[] {
     { length: VERSION_SHARDS },
     (_, i) => `${workspace}#${i.toString(16).padStart(2, '0')}`,
   );
+}
+
+/**
+ * A stored version as this store reads it: with the item's version-index key, absent from
+ * items written before the index existed (the next write that finds it missing adds it).
+ */
+export interface IndexedVersion extends StoredVersion {
+  versionShard?: string;
 }

@@ -1,11 +1,23 @@
+import { awaitAllInFlight } from '../concurrency/in-flight.js';
 import { InvalidCustomerError, isValidCustomerId, wireIdOf } from '../customer/errors.js';
 import { normalizeCustomer } from '../customer/normalize.js';
-import type { VersionSnapshot } from '../ports.js';
+import type { CustomerStore, PiriodReader, VersionSnapshot } from '../ports.js';
+import { customerWrites } from './customer-writes.js';
 import { RunAbortedError } from './errors.js';
 import { type CustomerOutcome, failed, type SyncSummary, Tally } from './outcome.js';
 import { refreshEach } from './refresh-by-id.js';
-import type { SyncDeps } from './sync-deps.js';
-import { UpsertPipeline } from './upsert-pipeline.js';
+import type { RefreshByIdsDeps } from './refresh-customers.js';
+
+/**
+ * What {@link mirrorAll} uses: what refreshing ids uses, the listing, the table's version
+ * snapshot, and the scope of the mirror.
+ */
+export type MirrorAllDeps = RefreshByIdsDeps & {
+  piriod: PiriodReader;
+  store: Pick<CustomerStore, 'versionSnapshot'>;
+  /** Whether Piriod is read in test mode; scopes the sweep to that mode's customers. */
+  testMode?: boolean;
+};
 
 /** Options of {@link mirrorAll}. */
 export interface MirrorOptions {
@@ -51,7 +63,7 @@ export interface MirrorResult {
  *   cannot be read after retries; `partial` counts what was really written.
  */
 export async function mirrorAll(
-  deps: SyncDeps,
+  deps: MirrorAllDeps,
   options: MirrorOptions = {},
 ): Promise<MirrorResult> {
   const tally = new Tally();
@@ -62,7 +74,7 @@ export async function mirrorAll(
   } catch (err) {
     throw new RunAbortedError(err as Error, tally.summary());
   }
-  const pipeline = new UpsertPipeline(deps, { snapshot });
+  const pipeline = customerWrites(deps, { snapshot });
   const seen = new Set<string>();
   const inFlight = new Set<Promise<void>>();
   let total: number | undefined;
@@ -81,7 +93,7 @@ export async function mirrorAll(
   const byId = (ids: string[]) => refreshEach(ids, deps, pipeline, track);
   const finish = async () => {
     await pipeline.drain();
-    while (inFlight.size > 0) await Promise.all([...inFlight]);
+    await awaitAllInFlight(inFlight);
   };
 
   let completed = false;
@@ -107,7 +119,7 @@ export async function mirrorAll(
         try {
           const { customer, warnings } = normalizeCustomer(entry);
           if (warnings.length > 0) deps.onWarnings?.(customer.id, warnings);
-          if (isValidCustomerId(customer.id)) track(pipeline.submit(customer, fetchedAt));
+          if (isValidCustomerId(customer.id)) track(pipeline.submit({ customer, fetchedAt }));
           else track(Promise.resolve(failed(customer.id, new Error('listed with an invalid id'))));
         } catch (err) {
           if (!(err instanceof InvalidCustomerError)) throw err;
@@ -163,7 +175,7 @@ export async function mirrorAll(
 }
 
 /** Every id Piriod lists now, without normalizing or writing anything. */
-async function listAllIds(deps: SyncDeps): Promise<Set<string>> {
+async function listAllIds(deps: Pick<MirrorAllDeps, 'piriod'>): Promise<Set<string>> {
   const ids = new Set<string>();
   for await (const page of deps.piriod.listCustomers()) {
     for (const entry of page.results) {

@@ -27,6 +27,15 @@ export interface Progress {
   summary: SyncSummary;
 }
 
+/** Who hears of a run as it goes (logs, metrics, progress bars); each optional. */
+export interface RunListeners {
+  onProgress?: (progress: Progress) => void;
+  /** Called once per customer with its final outcome (logging, metrics). */
+  onOutcome?: (outcome: CustomerOutcome) => void;
+  /** Called for customers mirrored with content warnings (kept as given). */
+  onWarnings?: (id: string, warnings: readonly { path: string; message: string }[]) => void;
+}
+
 /** Counts outcomes as they arrive; the one source of every count the product reports. */
 export class Tally {
   private readonly counts = { created: 0, updated: 0, unchanged: 0, stale: 0, deleted: 0 };

@@ -7,12 +7,10 @@ import {
   parseRefreshMessage,
   type RefreshMessage,
 } from '../messages/parse-refresh-message.js';
-import { PiriodCredentialsError } from '../piriod/errors.js';
-import type { CanaryLog, DeadLetters, PiriodWorkspaces } from '../ports.js';
+import { type CanaryLog, type DeadLetters, isFailure, type PiriodWorkspaces } from '../ports.js';
 import { RunAbortedError } from './errors.js';
 import { type CustomerOutcome, type SyncSummary, Tally } from './outcome.js';
-import { refreshCustomers } from './refresh-customers.js';
-import type { SyncDeps } from './sync-deps.js';
+import { type RefreshByIdsDeps, refreshCustomers } from './refresh-customers.js';
 
 /** One SQS message of the refresh queue. */
 export interface QueueMessage {
@@ -24,7 +22,7 @@ export interface QueueMessage {
 }
 
 /** What the refresh worker's use case needs. */
-export type RefreshBatchDeps = Omit<SyncDeps, 'source' | 'piriod' | 'workspace' | 'testMode'> & {
+export type RefreshBatchDeps = Omit<RefreshByIdsDeps, 'source' | 'piriod' | 'workspace'> & {
   /** The workspaces mirrored: each message is refreshed from the one it names (or the only one). */
   workspaces: PiriodWorkspaces;
   deadLetters: DeadLetters;
@@ -176,7 +174,7 @@ export async function processRefreshBatch(
     const workspace = workspaceOf.get(m.messageId);
     if (!p || workspace === undefined) continue;
     const abort = aborted.get(workspace);
-    const credentials = abort?.cause instanceof PiriodCredentialsError ? abort.cause : undefined;
+    const credentials = isFailure(abort?.cause, 'credentials-rejected') ? abort.cause : undefined;
     const unopenedReason = unopened.get(workspace);
     // Customers of this message that a later receive may still refresh, with why they failed.
     const transient: { id: string; reason: string }[] = [];

@@ -1,21 +1,21 @@
 import { isPiriodCustomerId } from '../customer/errors.js';
 import { resolveWorkspace } from '../customer/workspaces.js';
-import {
-  isSignatureFormat,
-  topLevelKeyOrder,
-  verifyWebhookSignature,
-} from '../piriod/signature.js';
-import type { RefreshableSecret, RefreshRequests } from '../ports.js';
+import type {
+  RefreshableSecret,
+  RefreshRequests,
+  WebhookBody,
+  WebhookSignatures,
+} from '../ports.js';
 
-/** Largest body accepted; Piriod's notifications are a few dozen bytes. */
-export const MAX_WEBHOOK_BYTES = 64 * 1024;
-
-/** An HTTP request as a Lambda Function URL delivers it (headers lower-cased). */
+/**
+ * A webhook request, read from HTTP by the receiver's handler (`lib/lambda/webhook-request.ts`,
+ * which answers a wrong method and an oversized body itself).
+ */
 export interface WebhookRequest {
-  method: string;
-  headers: Record<string, string | undefined>;
-  body: string | undefined;
-  isBase64Encoded?: boolean;
+  /** The `x-piriod-signature` header. */
+  signature: string | undefined;
+  /** The body as a JSON object with its text, or why it is not one (a 400). */
+  body: WebhookBody | { invalid: string };
   /** The `workspace` query parameter: Piriod's endpoint for W is `<url>?workspace=W`. */
   workspace?: string;
 }
@@ -37,38 +37,26 @@ export interface WebhookResponse {
 }
 
 /**
- * The receiver's ports: each workspace's signing secret (re-readable after a rotation) and
- * the bus.
+ * The receiver's ports: each workspace's signing secret (re-readable after a rotation), how
+ * notifications are signed, and the bus.
  */
 export interface ReceiveWebhookPorts {
   /** The configured workspaces, in order. */
   workspaces: readonly string[];
   /** The signing secret of a configured workspace's webhook endpoint. */
   secretOf(workspace: string): RefreshableSecret;
+  signatures: WebhookSignatures;
   requests: RefreshRequests;
 }
 
-/**
- * Piriod webhook receiver, checking in this order (docs/events.md, "The webhook receiver"): non-POST → 405; body over 64 KiB → 413;
- * `?workspace=` naming no configured workspace → 404, or missing while several are → 400;
- * body not a JSON object → 400; missing or wrong `x-piriod-signature` → 401 (checked over
- * the parsed payload's values, in constant time); signed but not `{event, object_id}`
- * strings → 400; a customer notification (`object_id` a valid `cus_…` id) → a "Customer
- * Refresh Requested" event, then 200; a customer-looking one with a malformed id → 400; any
- * other signed event → 200, ignored. No input makes it throw: nesting and size of what is
- * rendered for the signature are capped. It only verifies and publishes, so it answers well
- * within Piriod's 6-second timeout.
- */
-export async function receiveWebhook(
-  req: WebhookRequest,
-  deps: ReceiveWebhookPorts,
-): Promise<WebhookResponse> {
-  const reply = (
-    statusCode: number,
-    body: { error?: string; [k: string]: unknown },
-    outcome: WebhookResponse['outcome'],
-    extra = {},
-  ) => ({
+/** A JSON answer of the receiver; an `error` in `body` is also the log line's reason. */
+export function webhookReply(
+  statusCode: number,
+  body: { error?: string; [k: string]: unknown },
+  outcome: WebhookResponse['outcome'],
+  extra: Partial<WebhookResponse> = {},
+): WebhookResponse {
+  return {
     ...(body.error ? { reason: body.error } : {}),
     statusCode,
     headers: {
@@ -78,16 +66,25 @@ export async function receiveWebhook(
     body: JSON.stringify(body),
     outcome,
     ...extra,
-  });
-  if (req.method.toUpperCase() !== 'POST')
-    return reply(405, { error: 'method not allowed: use POST' }, 'rejected');
-  const raw = req.body ?? '';
-  const approxBytes = req.isBase64Encoded
-    ? Math.floor((raw.length * 3) / 4)
-    : Buffer.byteLength(raw, 'utf8');
-  if (approxBytes > MAX_WEBHOOK_BYTES) {
-    return reply(413, { error: `body over ${MAX_WEBHOOK_BYTES} bytes` }, 'rejected');
-  }
+  };
+}
+
+/**
+ * Piriod webhook receiver, checking in this order (docs/events.md, "The webhook receiver"),
+ * after the handler's 405 (non-POST) and 413 (body over 64 KiB): `?workspace=` naming no
+ * configured workspace → 404, or missing while several are → 400; body not a JSON object →
+ * 400; missing or wrong `x-piriod-signature` → 401 (checked over the parsed payload's
+ * values, in constant time); signed but not `{event, object_id}` strings → 400; a customer
+ * notification (`object_id` a valid `cus_…` id) → a "Customer Refresh Requested" event, then
+ * 200; a customer-looking one with a malformed id → 400; any other signed event → 200,
+ * ignored. No input makes it throw. It only verifies and publishes, so it answers well
+ * within Piriod's 6-second timeout.
+ */
+export async function receiveWebhook(
+  req: WebhookRequest,
+  deps: ReceiveWebhookPorts,
+): Promise<WebhookResponse> {
+  const reply = webhookReply;
   const target = resolveWorkspace(
     deps.workspaces.map((id) => ({ id })),
     req.workspace,
@@ -113,31 +110,22 @@ export async function receiveWebhook(
   const workspace = target.workspace.id;
   const at: typeof reply = (statusCode, body, outcome, extra = {}) =>
     reply(statusCode, body, outcome, { workspace, ...extra });
-  const text = req.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  let payload: unknown;
-  try {
-    payload = JSON.parse(text);
-  } catch {
-    return at(400, { error: 'body is not JSON' }, 'rejected');
-  }
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-    return at(400, { error: 'body is not a JSON object' }, 'rejected');
-  }
-  const fields = payload as Record<string, unknown>;
-  const signature = req.headers['x-piriod-signature'];
+  if ('invalid' in req.body) return at(400, { error: req.body.invalid }, 'rejected');
+  const body = req.body;
+  const fields = body.fields;
+  const signature = req.signature;
   // The header's syntax is checked before the secret is read: garbage costs no secret read.
-  if (!isSignatureFormat(signature)) {
+  if (!deps.signatures.wellFormed(signature)) {
     return at(401, { error: 'missing or malformed x-piriod-signature' }, 'rejected');
   }
-  const order = topLevelKeyOrder(text);
   // Each workspace's endpoint has its own secret: another workspace's signature is a 401.
   const secrets = deps.secretOf(workspace);
   const secret = await secrets.get();
-  let valid = verifyWebhookSignature(fields, signature, secret, order);
+  let valid = deps.signatures.verify(body, signature, secret);
   if (!valid) {
     // The secret may have been rotated; refresh() re-reads it at most once a minute.
     const fresh = await secrets.refresh();
-    if (fresh !== secret) valid = verifyWebhookSignature(fields, signature, fresh, order);
+    if (fresh !== secret) valid = deps.signatures.verify(body, signature, fresh);
   }
   if (!valid) return at(401, { error: 'missing or invalid x-piriod-signature' }, 'rejected');
   const { event, object_id: objectId } = fields;

@@ -5,15 +5,34 @@ import {
   isValidCustomerId,
 } from '../customer/errors.js';
 import { normalizeCustomer } from '../customer/normalize.js';
-import {
-  PiriodCredentialsError,
-  PiriodDeadlineError,
-  PiriodNotFoundError,
-} from '../piriod/errors.js';
-import { StoreUnavailableError } from '../store/errors.js';
-import { type CustomerOutcome, failed } from './outcome.js';
-import type { SyncDeps } from './sync-deps.js';
-import type { UpsertPipeline } from './upsert-pipeline.js';
+import type { SyncSource } from '../customer/record.js';
+import { type Clock, type CustomerStore, isFailure, type PiriodReader } from '../ports.js';
+import type { CustomerWrites } from './customer-writes.js';
+import { type CustomerOutcome, failed, type RunListeners } from './outcome.js';
+
+/** What a refresh by id uses. */
+export interface RefreshByIdDeps extends Pick<RunListeners, 'onWarnings'> {
+  piriod: Pick<PiriodReader, 'getCustomer'>;
+  /** Where a customer Piriod no longer has is tombstoned. */
+  store: Pick<CustomerStore, 'tombstone'>;
+  clock: Clock;
+  /** Piriod workspace the ids are of: a tombstone never lands on another workspace's customer. */
+  workspace: string;
+  /** Which path of the product is syncing (stored as `syncSource`). */
+  source: SyncSource;
+  /**
+   * Epoch ms by which refreshes by id must be over (an invocation's time limit, less a margin
+   * for the writes): no customer is started after it, and each Piriod request caps its
+   * attempts and waits by the time left. A customer not started has no outcome.
+   */
+  deadline?: number;
+}
+
+/** What refreshing many ids uses: a refresh by id's, and how many at once. */
+export interface RefreshEachDeps extends RefreshByIdDeps {
+  /** Piriod requests by id in flight at once (the client also paces). Default 8. */
+  concurrency?: number;
+}
 
 /**
  * Refreshes one customer by id (the core of `refreshCustomers`): fetch, normalize, and hand it
@@ -22,30 +41,31 @@ import type { UpsertPipeline } from './upsert-pipeline.js';
  * and writing overlap. Resolves `undefined` when the customer was not started: no Piriod
  * attempt could finish before `deps.deadline`.
  *
- * @throws PiriodCredentialsError — no other customer can succeed either, so the run stops.
+ * @throws PortError of kind `credentials-rejected` — no other customer can succeed either, so
+ *   the run stops.
  */
 export async function refreshById(
   id: string,
-  deps: SyncDeps,
-  pipeline: UpsertPipeline,
+  deps: RefreshByIdDeps,
+  pipeline: CustomerWrites,
 ): Promise<{ outcome: Promise<CustomerOutcome> } | undefined> {
   const done = (o: CustomerOutcome | Promise<CustomerOutcome>) => ({ outcome: Promise.resolve(o) });
   if (!isValidCustomerId(id)) return done(failed(id, new InvalidCustomerIdError(id)));
   // Taken before the request: the data is at least this fresh, never fresher.
   const startedAt = deps.clock.now();
   const fetchedAt = startedAt.toISOString();
-  let wire: unknown;
+  let wire: object | undefined;
   try {
     wire = await deps.piriod.getCustomer(
       id,
       deps.deadline === undefined ? undefined : { timeLeftMs: deps.deadline - startedAt.getTime() },
     );
   } catch (err) {
-    if (err instanceof PiriodCredentialsError) throw err;
-    if (err instanceof PiriodDeadlineError) return undefined;
-    if (err instanceof PiriodNotFoundError) return done(tombstone(id, fetchedAt, deps, pipeline));
+    if (isFailure(err, 'credentials-rejected')) throw err;
+    if (isFailure(err, 'deadline')) return undefined;
     return done(failed(id, err));
   }
+  if (wire === undefined) return done(tombstone(id, fetchedAt, deps, pipeline));
   try {
     const { customer, warnings } = normalizeCustomer(wire);
     if (customer.id !== id) {
@@ -54,7 +74,7 @@ export async function refreshById(
       );
     }
     if (warnings.length > 0) deps.onWarnings?.(id, warnings);
-    return done(pipeline.submit(customer, fetchedAt));
+    return done(pipeline.submit({ customer, fetchedAt }));
   } catch (err) {
     if (err instanceof InvalidCustomerError) return done(failed(id, err));
     throw err;
@@ -64,8 +84,8 @@ export async function refreshById(
 async function tombstone(
   id: string,
   observedAt: string,
-  deps: SyncDeps,
-  pipeline: UpsertPipeline,
+  deps: RefreshByIdDeps,
+  pipeline: CustomerWrites,
 ): Promise<CustomerOutcome> {
   try {
     const r = await deps.store.tombstone(id, observedAt, deps.source, deps.workspace);
@@ -79,7 +99,7 @@ async function tombstone(
     }
     return { id, result: r };
   } catch (err) {
-    if (err instanceof StoreUnavailableError) pipeline.fatal = err;
+    if (isFailure(err, 'unavailable')) pipeline.fatal = err;
     return failed(id, err);
   }
 }
@@ -90,12 +110,12 @@ async function tombstone(
  * unusable or `deps.deadline` leaves no time to start another customer (the ids left have
  * no outcome). Each outcome's promise goes to `track` as soon as its fetch is done.
  *
- * @throws PiriodCredentialsError after in-flight fetches settle.
+ * @throws PortError of kind `credentials-rejected`, after in-flight fetches settle.
  */
 export function refreshEach(
   ids: Iterable<string>,
-  deps: SyncDeps,
-  pipeline: UpsertPipeline,
+  deps: RefreshEachDeps,
+  pipeline: CustomerWrites,
   track: (outcome: Promise<CustomerOutcome>) => void,
 ): Promise<void> {
   // Once one customer could not start for lack of time, none after it can.

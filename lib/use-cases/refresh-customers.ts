@@ -1,8 +1,10 @@
+import { type CustomerWritesDeps, customerWrites } from './customer-writes.js';
 import { RunAbortedError } from './errors.js';
-import { type CustomerOutcome, type SyncSummary, Tally } from './outcome.js';
-import { refreshEach } from './refresh-by-id.js';
-import type { SyncDeps } from './sync-deps.js';
-import { UpsertPipeline } from './upsert-pipeline.js';
+import { type CustomerOutcome, type RunListeners, type SyncSummary, Tally } from './outcome.js';
+import { type RefreshEachDeps, refreshEach } from './refresh-by-id.js';
+
+/** What {@link refreshCustomers} uses: the refreshes', the writes', and who hears of them. */
+export type RefreshByIdsDeps = RefreshEachDeps & CustomerWritesDeps & RunListeners;
 
 /** Result of {@link refreshCustomers}: one outcome per distinct id, and their summary. */
 export interface RefreshCustomersResult {
@@ -20,12 +22,12 @@ export interface RefreshCustomersResult {
  */
 export async function refreshCustomers(
   ids: readonly string[],
-  deps: SyncDeps,
+  deps: RefreshByIdsDeps,
 ): Promise<RefreshCustomersResult> {
   const tally = new Tally();
   const outcomes = new Map<string, CustomerOutcome>();
   const unique = [...new Set(ids)];
-  const pipeline = new UpsertPipeline(deps);
+  const pipeline = customerWrites(deps);
   const writes: Promise<void>[] = [];
   const record = (o: CustomerOutcome) => {
     outcomes.set(o.id, o);

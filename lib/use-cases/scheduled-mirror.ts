@@ -6,8 +6,7 @@ import type {
   MirrorContinuation,
   RefreshQueue,
 } from '../ports.js';
-import { type MirrorResult, mirrorAll } from './mirror-all.js';
-import type { SyncDeps } from './sync-deps.js';
+import { type MirrorAllDeps, type MirrorResult, mirrorAll } from './mirror-all.js';
 
 /** Options of {@link runScheduledMirror}. */
 export interface ScheduledMirrorOptions {
@@ -50,7 +49,8 @@ export interface SkippedInvocation {
   skipped: MirrorSkip;
 }
 
-type ScheduledMirrorDeps = SyncDeps & {
+/** What one scheduled invocation uses: a full mirror's, the hand-offs, and the lease. */
+type ScheduledMirrorDeps = MirrorAllDeps & {
   queue: RefreshQueue;
   continuation: MirrorContinuation;
   lease: CycleLease;

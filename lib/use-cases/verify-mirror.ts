@@ -5,9 +5,21 @@ import { normalizeCustomer } from '../customer/normalize.js';
 import type { NormalizedCustomer } from '../customer/record.js';
 import type { StoredVersion } from '../customer/write-rule.js';
 import { decideWrite } from '../customer/write-rule.js';
-import { PiriodNotFoundError } from '../piriod/errors.js';
-import { Tally } from './outcome.js';
-import type { SyncDeps } from './sync-deps.js';
+import type { Clock, CustomerStore, PiriodReader } from '../ports.js';
+import { type RunListeners, Tally } from './outcome.js';
+
+/** What {@link verifyMirror} reads, and of which scope. */
+export interface VerifyMirrorDeps extends Pick<RunListeners, 'onProgress'> {
+  piriod: PiriodReader;
+  store: Pick<CustomerStore, 'readVersions' | 'liveIds'>;
+  clock: Clock;
+  /** The Piriod workspace compared. */
+  workspace: string;
+  /** Whether Piriod is read in test mode; only that mode's customers are compared. */
+  testMode?: boolean;
+  /** Piriod requests by id in flight at once. Default 8. */
+  concurrency?: number;
+}
 
 /** The drift report of `verify` (a contract). */
 export interface DriftReport {
@@ -26,12 +38,7 @@ export interface DriftReport {
  * return is confirmed by id before it is called gone, since page-number listings can skip
  * records that move while the listing runs.
  */
-export async function verifyMirror(
-  deps: Pick<
-    SyncDeps,
-    'piriod' | 'store' | 'clock' | 'concurrency' | 'onProgress' | 'workspace' | 'testMode'
-  >,
-): Promise<DriftReport> {
+export async function verifyMirror(deps: VerifyMirrorDeps): Promise<DriftReport> {
   const report: DriftReport = { missing: [], stale: [], gone: [], invalid: [] };
   const seen = new Set<string>();
   const judge = (customer: NormalizedCustomer, stored: StoredVersion | undefined) => {
@@ -76,13 +83,16 @@ export async function verifyMirror(
     const unlisted = ids.filter((id) => !seen.has(id));
     await forEachConcurrent(unlisted, deps.concurrency ?? 8, async (id) => {
       try {
-        const { customer } = normalizeCustomer(await deps.piriod.getCustomer(id));
+        const wire = await deps.piriod.getCustomer(id);
+        if (wire === undefined) {
+          report.gone.push(id);
+          return;
+        }
+        const { customer } = normalizeCustomer(wire);
         const stored = await deps.store.readVersions([id]);
         judge(customer, stored.get(id));
       } catch (err) {
-        if (err instanceof PiriodNotFoundError) report.gone.push(id);
-        else if (err instanceof InvalidCustomerError)
-          report.invalid.push({ id, reason: err.message });
+        if (err instanceof InvalidCustomerError) report.invalid.push({ id, reason: err.message });
         else throw err;
       }
     });

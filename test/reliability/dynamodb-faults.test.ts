@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toRecord } from '../../lib/customer/record-builder.js';
 import {
   createDocumentClient,
   DynamoCustomerStore,
   StoreError,
   StoreUnavailableError,
 } from '../../lib/store/index.js';
-import { mirrorAll, RunAbortedError, toRecord } from '../../lib/use-cases/index.js';
+import { mirrorAll, RunAbortedError } from '../../lib/use-cases/index.js';
 import { type Sandbox, startSandbox } from '../../tools/sandbox/index.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { startDynamoProxy } from '../support/dynamo-proxy.js';

@@ -9,6 +9,7 @@ import type {
   MirrorContinuation,
   RefreshQueue,
   RefreshRequests,
+  WebhookSignatures,
 } from '../../lib/ports.js';
 
 /** In-memory dead-letter queue: keeps what was sent, with its reason. */
@@ -101,4 +102,18 @@ export function countingSecret(value: string) {
     return value;
   };
   return { get: read, refresh: read, reads: () => reads };
+}
+
+/**
+ * A signature rule for the receiver's port, plain enough to read in a test: a notification
+ * is signed by `sig:<secret>:<body text>` (Piriod's own rule has its tests in test/unit/piriod).
+ */
+export const plainSignatures: WebhookSignatures = {
+  wellFormed: (signature): signature is string => signature?.startsWith('sig:') === true,
+  verify: (body, signature, secret) => signature === plainSignature(body.text, secret),
+};
+
+/** The signature {@link plainSignatures} expects of `text` under `secret`. */
+export function plainSignature(text: string, secret: string): string {
+  return `sig:${secret}:${text}`;
 }

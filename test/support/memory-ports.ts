@@ -1,6 +1,6 @@
-import type { CustomerRecord, SyncSource } from '../../lib/customer/record.js';
+import { inMirrorScope } from '../../lib/customer/mirror-scope.js';
+import type { SyncedCustomer, SyncSource } from '../../lib/customer/record.js';
 import { decideWrite, type StoredVersion } from '../../lib/customer/write-rule.js';
-import { PiriodNotFoundError } from '../../lib/piriod/errors.js';
 import type {
   Clock,
   CustomerPage,
@@ -16,20 +16,30 @@ import type {
   UpsertResult,
   VersionSnapshot,
 } from '../../lib/ports.js';
-import { PackedVersions } from '../../lib/store/packed-versions.js';
 
-/** The real store's scope rule: the workspace, and the mode unless the item has none. */
-function inScope(item: CustomerRecord, scope: MirrorScope | undefined): boolean {
-  if (!scope) return true;
-  if (item.workspace !== scope.workspace) return false;
-  return (
-    scope.testMode === undefined || item.testMode === undefined || item.testMode === scope.testMode
-  );
+/** The stored versions of a scope, as the store's port hands them over. */
+class MapSnapshot implements VersionSnapshot {
+  private readonly versions = new Map<string, StoredVersion>();
+  add(v: StoredVersion): void {
+    this.versions.set(v.id, v);
+  }
+  get(id: string): StoredVersion | undefined {
+    return this.versions.get(id);
+  }
+  liveIds(): string[] {
+    return [...this.versions.values()].filter((v) => !v.deleted).map((v) => v.id);
+  }
+  get size(): number {
+    return this.versions.size;
+  }
 }
 
-/** An in-memory CustomerStore applying the same write rule, for fast unit tests of use cases. */
+/**
+ * An in-memory CustomerStore applying the domain's write rule and scope rule, for fast unit
+ * tests of use cases.
+ */
 export class MemoryStore implements CustomerStore {
-  readonly items = new Map<string, CustomerRecord>();
+  readonly items = new Map<string, SyncedCustomer>();
   writes = 0;
 
   async readVersions(ids: readonly string[]) {
@@ -41,7 +51,7 @@ export class MemoryStore implements CustomerStore {
     return out;
   }
 
-  async upsertMany(records: readonly CustomerRecord[], known: Map<string, StoredVersion>) {
+  async upsertMany(records: readonly SyncedCustomer[], known: Map<string, StoredVersion>) {
     const results = new Map<string, UpsertResult | Error>();
     for (const r of records) {
       const d = decideWrite(known.get(r.id), r);
@@ -76,18 +86,24 @@ export class MemoryStore implements CustomerStore {
 
   async *liveIds(scope?: MirrorScope): AsyncGenerator<string[]> {
     const ids = [...this.items.values()]
-      .filter((i) => !i.deleted && inScope(i, scope))
+      .filter((i) => !i.deleted && inMirrorScope(i, scope))
       .map((i) => i.id);
     if (ids.length) yield ids;
   }
 
   async versionSnapshot(scope: MirrorScope): Promise<VersionSnapshot> {
-    const snapshot = new PackedVersions(scope.workspace);
+    const snapshot = new MapSnapshot();
     for (const item of this.items.values()) {
-      if (inScope(item, scope)) snapshot.add(item as StoredVersion);
+      if (inMirrorScope(item, scope)) snapshot.add(versionOf(item));
     }
     return snapshot;
   }
+}
+
+/** The write-rule fields of an item (a snapshot keeps no customer data). */
+function versionOf(item: SyncedCustomer): StoredVersion {
+  const { id, updated, contentHash, fetchedAt, deleted, deletedAt } = item;
+  return { id, updated, contentHash, fetchedAt, deleted, deletedAt };
 }
 
 /** An in-memory Piriod: pages of `pageSize` over `customers`, by-id lookups, a request log. */
@@ -102,8 +118,7 @@ export class MemoryPiriod implements PiriodReader {
   async getCustomer(id: string) {
     this.requests.push(`get ${id}`);
     const c = this.customers.find((x) => x.id === id);
-    if (!c) throw new PiriodNotFoundError(`not found ${id}`, { status: 404, customerId: id });
-    return structuredClone(c);
+    return c && structuredClone(c);
   }
 
   async *listCustomers(o: ListOptions = {}): AsyncGenerator<CustomerPage> {

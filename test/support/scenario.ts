@@ -6,7 +6,7 @@ import {
   type PiriodClientOptions,
 } from '../../lib/piriod/index.js';
 import { plural } from '../../lib/plural.js';
-import { type SyncDeps, type SyncSummary, systemClock } from '../../lib/use-cases/index.js';
+import { type MirrorAllDeps, type SyncSummary, systemClock } from '../../lib/use-cases/index.js';
 import type { Sandbox } from '../../tools/sandbox/index.js';
 import type { TestTable } from './dynamo.js';
 import { customerPart, expectedMirror, scanTable } from './oracle.js';
@@ -67,7 +67,7 @@ export function scenarioDeps(
   sandbox: Sandbox,
   t: TestTable,
   piriod = fastClient(sandbox),
-): SyncDeps {
+): MirrorAllDeps {
   return {
     piriod,
     store: t.store,

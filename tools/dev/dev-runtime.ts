@@ -8,6 +8,7 @@ import {
   refreshCustomersDeps,
 } from '../../functions/refresh-customers/handler.js';
 import { LOCAL_REGION } from '../../lib/aws/sdk-config.js';
+import { awaitAllInFlight } from '../../lib/concurrency/in-flight.js';
 import {
   loadFullMirrorConfig,
   loadReceiverConfig,
@@ -318,7 +319,7 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
       );
       if (events.length === 0) throw new Error(`the dev runtime does not serve ${workspace}`);
       await Promise.all(events.map((e) => invokeFullMirror(e, 'schedule')));
-      while (pendingContinuations.size > 0) await Promise.all([...pendingContinuations]);
+      await awaitAllInFlight(pendingContinuations);
       return planReports.slice(before);
     },
     drained: () => refreshQueue.idle(),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeCustomer } from '../../../lib/customer/index.js';
-import { toRecord } from '../../../lib/use-cases/index.js';
+import { toRecord } from '../../../lib/customer/record-builder.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { ROOT } from '../../support/import-graph.js';
 import { offlineLockfile } from '../../support/offline-install.js';

@@ -9,11 +9,11 @@ import {
   PiriodDeadlineError,
   PiriodMalformedResponseError,
   PiriodNetworkError,
-  PiriodNotFoundError,
   PiriodRateLimitedError,
   PiriodServerError,
   PiriodTimeoutError,
 } from '../../../lib/piriod/index.js';
+import { PortError } from '../../../lib/ports.js';
 import { freePort } from '../../../tools/local/dynamodb-local.js';
 import { type Sandbox, startSandbox } from '../../../tools/sandbox/index.js';
 
@@ -80,11 +80,15 @@ describe('PiriodClient errors', () => {
     expect(c.id).toBe('cus_01H8XYZ123ABC');
   });
 
-  it('maps 404 to PiriodNotFoundError naming the customer, without retrying', async () => {
-    const err = await failure(client().getCustomer('cus_missing'));
-    expect(err).toBeInstanceOf(PiriodNotFoundError);
-    expect(err.message).toContain('cus_missing');
+  it('answers a 404 with no customer (a result, not a failure), without retrying', async () => {
+    expect(await client().getCustomer('cus_missing')).toBeUndefined();
     expect(sandbox.stats().get).toBe(1);
+  });
+
+  it('gives its failures the kinds the use cases decide on', async () => {
+    const err = await failure(client({ token: 'sk_live_secret_wrong_token' }).getCustomer('cus_1'));
+    expect(err).toBeInstanceOf(PortError);
+    expect(err).toMatchObject({ kind: 'credentials-rejected', retryable: false });
   });
 
   it('maps 401 and 403 to PiriodCredentialsError, never retried, token never shown', async () => {
@@ -240,7 +244,9 @@ describe('PiriodClient errors', () => {
     sandbox.setFaults({ errorRate: 1 });
     errors.push(await failure(client({ retry: { maxAttempts: 1 } }).getCustomer('cus_x')));
     sandbox.setFaults({ errorRate: 0 });
-    errors.push(await failure(client().getCustomer('cus_missing')));
+    // A 404 by id is an answer now; one of the listing is still an error (Piriod's "Invalid page").
+    const listing = client().listCustomers({ startPage: 99 })[Symbol.asyncIterator]();
+    errors.push(await failure(listing.next()));
     errors.push(await failure(client({ workspace: 'acc_x' }).getCustomer('cus_x')));
     for (const err of errors) {
       expect(err.message).not.toContain(token);

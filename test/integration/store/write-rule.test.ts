@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { normalizeCustomer } from '../../../lib/customer/index.js';
-import type { CustomerRecord } from '../../../lib/customer/record.js';
+import type { SyncedCustomer } from '../../../lib/customer/record.js';
+import { toRecord } from '../../../lib/customer/record-builder.js';
 import { CustomerQueries } from '../../../lib/store/index.js';
-import { toRecord } from '../../../lib/use-cases/index.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 
 let t: TestTable;
@@ -17,7 +17,7 @@ function version(
   fields: { updated?: string; phone?: string; email?: string; status?: string; taxId?: string },
   fetchedAt: string,
   id = `cus_RULE${++n}`,
-): CustomerRecord {
+): SyncedCustomer {
   const { customer } = normalizeCustomer({
     id,
     name: 'Comercial Rojas SpA',
@@ -35,7 +35,7 @@ function version(
   });
 }
 
-async function upsert(record: CustomerRecord) {
+async function upsert(record: SyncedCustomer) {
   const known = await t.store.readVersions([record.id]);
   return (await t.store.upsertMany([record], known)).get(record.id);
 }

@@ -125,7 +125,7 @@ describe('full mirror against the sandbox and DynamoDB Local', () => {
 describe('a table shared by several workspaces', () => {
   it("never re-checks or tombstones another workspace's customers, or the other mode's", async () => {
     const { normalizeCustomer } = await import('../../../lib/customer/index.js');
-    const { toRecord } = await import('../../../lib/use-cases/index.js');
+    const { toRecord } = await import('../../../lib/customer/record-builder.js');
     const { customer } = normalizeCustomer({
       id: 'cus_OTHERWORKSPACE',
       name: 'Otra Empresa SpA',

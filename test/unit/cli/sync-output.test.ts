@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PiriodNetworkError } from '../../../lib/piriod/errors.js';
+import type { MirrorAllDeps } from '../../../lib/use-cases/mirror-all.js';
 import type { Progress } from '../../../lib/use-cases/outcome.js';
-import type { SyncDeps } from '../../../lib/use-cases/sync-deps.js';
 import { runSync } from '../../../tools/cli/commands/sync.js';
 import { progressReporter } from '../../../tools/cli/progress.js';
 import { captureIo } from '../../support/capture-io.js';
@@ -14,7 +14,7 @@ const customer = (n: number, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-function deps(piriod: SyncDeps['piriod']): SyncDeps {
+function deps(piriod: MirrorAllDeps['piriod']): MirrorAllDeps {
   return {
     piriod,
     store: new MemoryStore(),
@@ -53,7 +53,7 @@ describe('runSync: the content-warnings note', () => {
 
 describe('runSync: Piriod unreachable', () => {
   const refused = {
-    async getCustomer(id: string): Promise<unknown> {
+    async getCustomer(id: string): Promise<object | undefined> {
       throw new PiriodNetworkError(`cannot reach Piriod at http://127.0.0.1:9 (ECONNREFUSED)`, {
         customerId: id,
       });

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  piriodWebhookSignatures,
   pythonStr,
   topLevelKeyOrder,
   verifyWebhookSignature,
@@ -65,5 +66,17 @@ describe('topLevelKeyOrder', () => {
     const pythonOrder = createHmac('sha256', secret).update('customer.updatedxcus_1').digest('hex');
     expect(verifyWebhookSignature(payload, pythonOrder, secret)).toBe(false);
     expect(verifyWebhookSignature(payload, pythonOrder, secret, topLevelKeyOrder(text))).toBe(true);
+  });
+});
+
+describe('piriodWebhookSignatures (the receiver port)', () => {
+  it('verifies over the values in the order the keys were sent, and checks syntax first', () => {
+    const text = '{"object_id":"cus_1","event":"customer.updated"}';
+    const fields = JSON.parse(text) as Record<string, unknown>;
+    const signature = webhookSignature(fields, 'whsec_1', ['object_id', 'event']);
+    expect(piriodWebhookSignatures.wellFormed(signature)).toBe(true);
+    expect(piriodWebhookSignatures.wellFormed('nope')).toBe(false);
+    expect(piriodWebhookSignatures.verify({ text, fields }, signature, 'whsec_1')).toBe(true);
+    expect(piriodWebhookSignatures.verify({ text, fields }, signature, 'whsec_2')).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mirrorAll, refreshCustomers, type SyncDeps } from '../../../lib/use-cases/index.js';
+import { type MirrorAllDeps, mirrorAll, refreshCustomers } from '../../../lib/use-cases/index.js';
 import { MemoryPiriod, MemoryStore } from '../../support/memory-ports.js';
 
 const customer = (n: number, extra: Record<string, unknown> = {}) => ({
@@ -10,7 +10,7 @@ const customer = (n: number, extra: Record<string, unknown> = {}) => ({
 });
 
 let tick = 0;
-function deps(piriod: MemoryPiriod, store: MemoryStore): SyncDeps {
+function deps(piriod: MemoryPiriod, store: MemoryStore): MirrorAllDeps {
   return {
     piriod,
     store,

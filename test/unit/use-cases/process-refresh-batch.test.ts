@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PiriodCredentialsError, PiriodServerError } from '../../../lib/piriod/errors.js';
-import type { CanaryRecord } from '../../../lib/ports.js';
+import { type CanaryRecord, PortError } from '../../../lib/ports.js';
 import {
   processRefreshBatch,
   type RefreshBatchDeps,
@@ -52,7 +51,7 @@ describe('processRefreshBatch with in-memory ports', () => {
     const piriod = new MemoryPiriod([customer(1), customer(2)]);
     const get = piriod.getCustomer.bind(piriod);
     piriod.getCustomer = async (id) => {
-      if (id === 'cus_2') throw new PiriodServerError('Piriod answered 503', undefined, {});
+      if (id === 'cus_2') throw new PortError('Piriod answered 503', { retryable: true });
       return get(id);
     };
     const records: CanaryRecord[] = [];
@@ -99,7 +98,7 @@ describe('processRefreshBatch with in-memory ports', () => {
     const piriod = new MemoryPiriod([customer(1), customer(2)]);
     const get = piriod.getCustomer.bind(piriod);
     piriod.getCustomer = async (id) => {
-      if (id === 'cus_2') throw new PiriodServerError('Piriod answered 503', undefined, {});
+      if (id === 'cus_2') throw new PortError('Piriod answered 503', { retryable: true });
       return get(id);
     };
     const d = ports(piriod);
@@ -118,7 +117,7 @@ describe('processRefreshBatch with in-memory ports', () => {
   it('dead-letters every message when Piriod rejects the credentials: no retry can fix them', async () => {
     const piriod = new MemoryPiriod([customer(1)]);
     piriod.getCustomer = async () => {
-      throw new PiriodCredentialsError('Piriod rejected the token (401)');
+      throw new PortError('Piriod rejected the token (401)', { kind: 'credentials-rejected' });
     };
     const d = ports(piriod);
     const r = await refresh(
@@ -136,7 +135,7 @@ describe('processRefreshBatch with in-memory ports', () => {
   it('dead-letters a transient failure on the last receive with the last error and the customer id, instead of retrying it', async () => {
     const piriod = new MemoryPiriod([customer(1)]);
     piriod.getCustomer = async (id) => {
-      throw new PiriodServerError(`Piriod answered 503 (customer ${id})`, undefined, {});
+      throw new PortError(`Piriod answered 503 (customer ${id})`, { retryable: true });
     };
     const d = { ...ports(piriod), maxReceiveCount: 5 };
     const r = await refresh(
@@ -163,7 +162,7 @@ describe('processRefreshBatch with in-memory ports', () => {
   it('retries a last-receive message whose dead letter cannot be sent, leaving it to SQS’s redrive', async () => {
     const piriod = new MemoryPiriod([]);
     piriod.getCustomer = async () => {
-      throw new PiriodServerError('Piriod answered 503', undefined, {});
+      throw new PortError('Piriod answered 503', { retryable: true });
     };
     const d = {
       ...ports(piriod),
@@ -181,7 +180,7 @@ describe('processRefreshBatch with in-memory ports', () => {
   it('returns every dead letter SQS refused with its reason, sending the rest, for a message of two customers', async () => {
     const piriod = new MemoryPiriod([]);
     piriod.getCustomer = async (id) => {
-      throw new PiriodServerError(`Piriod answered 503 for ${id}`, undefined, {});
+      throw new PortError(`Piriod answered 503 for ${id}`, { retryable: true });
     };
     const sent: (string | undefined)[] = [];
     const d = {

@@ -1,17 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { webhookSignature } from '../../../lib/piriod/signature.js';
-import { receiveWebhook, type WebhookRequest } from '../../../lib/use-cases/receive-webhook.js';
-import { countingSecret, fixedSecret, MemoryBus } from '../../support/fakes.js';
+import {
+  type ReceiveWebhookPorts,
+  receiveWebhook as receive,
+  type WebhookRequest,
+} from '../../../lib/use-cases/receive-webhook.js';
+import {
+  countingSecret,
+  fixedSecret,
+  MemoryBus,
+  plainSignature,
+  plainSignatures,
+} from '../../support/fakes.js';
 import { signedFor } from '../../support/workspace-deps.js';
+
+/** The use case with the plain signature rule of the tests. */
+const receiveWebhook = (req: WebhookRequest, ports: Omit<ReceiveWebhookPorts, 'signatures'>) =>
+  receive(req, { ...ports, signatures: plainSignatures });
 
 const SECRET = 'whsec_unit';
 
 function signed(payload: Record<string, unknown>, secret = SECRET): WebhookRequest {
-  return {
-    method: 'POST',
-    headers: { 'x-piriod-signature': webhookSignature(payload, secret) },
-    body: JSON.stringify(payload),
-  };
+  const text = JSON.stringify(payload);
+  return { signature: plainSignature(text, secret), body: { text, fields: payload } };
 }
 
 /** A secret that was rotated: the cached value is old until it is re-read. */
@@ -78,17 +88,33 @@ describe('receiveWebhook with in-memory ports', () => {
     expect(failed).toMatchObject({ statusCode: 500, outcome: 'publish-failed' });
   });
 
-  it('answers 405, 413 and 400 before reading the secret', async () => {
+  it('answers 400 to a body that is no JSON object and 401 to no signature, before reading the secret', async () => {
     const secret = countingSecret(SECRET);
     const ports = { ...signedFor(secret), requests: new MemoryBus() };
-    const codes = [
-      await receiveWebhook({ method: 'GET', headers: {}, body: undefined }, ports),
-      await receiveWebhook({ method: 'POST', headers: {}, body: 'x'.repeat(70_000) }, ports),
-      await receiveWebhook({ method: 'POST', headers: {}, body: '[1]' }, ports),
-      await receiveWebhook({ method: 'POST', headers: {}, body: '{"event":"x"}' }, ports),
-    ].map((r) => r.statusCode);
-    expect(codes).toEqual([405, 413, 400, 401]);
+    const notAnObject = await receiveWebhook(
+      { signature: undefined, body: { invalid: 'body is not a JSON object' } },
+      ports,
+    );
+    expect(notAnObject).toMatchObject({ statusCode: 400, reason: 'body is not a JSON object' });
+    const unsigned = await receiveWebhook(
+      { signature: undefined, body: { text: '{"event":"x"}', fields: { event: 'x' } } },
+      ports,
+    );
+    expect(unsigned.statusCode).toBe(401);
     expect(secret.reads()).toBe(0);
+  });
+
+  it('answers a missing workspace before a body that is no JSON object', async () => {
+    const ports = {
+      workspaces: ['acc_A', 'acc_B'],
+      secretOf: () => fixedSecret(SECRET),
+      requests: new MemoryBus(),
+    };
+    const res = await receiveWebhook(
+      { signature: undefined, body: { invalid: 'body is not JSON' }, workspace: 'acc_Z' },
+      ports,
+    );
+    expect(res.statusCode).toBe(404);
   });
 });
 

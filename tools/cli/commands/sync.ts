@@ -3,10 +3,9 @@ import type { Env } from '../../../lib/env-variables.js';
 import { PiriodNetworkError } from '../../../lib/piriod/errors.js';
 import { plural } from '../../../lib/plural.js';
 import type { PiriodReader } from '../../../lib/ports.js';
-import { mirrorAll } from '../../../lib/use-cases/mirror-all.js';
+import { type MirrorAllDeps, mirrorAll } from '../../../lib/use-cases/mirror-all.js';
 import type { SyncSummary } from '../../../lib/use-cases/outcome.js';
 import { refreshCustomers } from '../../../lib/use-cases/refresh-customers.js';
-import type { SyncDeps } from '../../../lib/use-cases/sync-deps.js';
 import { parse } from '../args.js';
 import { cliMirrorPorts } from '../compose/cli-mirror-ports.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -83,11 +82,11 @@ export async function syncCommand(
 }
 
 /** Runs a full mirror (no ids) or a refresh of ids, with progress on stderr. */
-export async function runSync(deps: SyncDeps, ids: string[], io: Io): Promise<SyncSummary> {
+export async function runSync(deps: MirrorAllDeps, ids: string[], io: Io): Promise<SyncSummary> {
   const progress = progressReporter(io);
   const warned: Warned = { count: 0, shown: [] };
   const reach = watchReach(deps.piriod);
-  const withProgress: SyncDeps = {
+  const withProgress: MirrorAllDeps = {
     ...deps,
     piriod: reach.piriod,
     onProgress: (p) => progress.update(p),

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { NormalizedCustomer } from '../../../lib/customer/record.js';
-import { StoreUnavailableError } from '../../../lib/store/errors.js';
-import type { SyncDeps } from '../../../lib/use-cases/sync-deps.js';
-import { UpsertPipeline } from '../../../lib/use-cases/upsert-pipeline.js';
-import { MemoryPiriod, MemoryStore, steppingClock } from '../../support/memory-ports.js';
+import { PortError } from '../../../lib/ports.js';
+import { type CustomerWritesDeps, customerWrites } from '../../../lib/use-cases/customer-writes.js';
+import { MemoryStore, steppingClock } from '../../support/memory-ports.js';
 
 const customer = (n: number, name = `Cliente ${n}`): NormalizedCustomer => ({
   id: `cus_${n}`,
@@ -25,9 +24,8 @@ class CountingStore extends MemoryStore {
   }
 }
 
-function deps(store: MemoryStore): SyncDeps {
+function deps(store: MemoryStore): CustomerWritesDeps {
   return {
-    piriod: new MemoryPiriod([]),
     store,
     clock: steppingClock(),
     workspace: 'acc_1',
@@ -35,11 +33,13 @@ function deps(store: MemoryStore): SyncDeps {
   };
 }
 
-describe('UpsertPipeline with in-memory ports', () => {
+describe('customerWrites with in-memory ports', () => {
   it('reads versions once per batch and writes only what the write rule lets through', async () => {
     const store = new CountingStore();
-    const pipeline = new UpsertPipeline(deps(store), { batchSize: 3 });
-    const first = [1, 2, 3, 4].map((n) => pipeline.submit(customer(n), '2026-01-01T00:00:01Z'));
+    const pipeline = customerWrites(deps(store), { batchSize: 3 });
+    const first = [1, 2, 3, 4].map((n) =>
+      pipeline.submit({ customer: customer(n), fetchedAt: '2026-01-01T00:00:01Z' }),
+    );
     await pipeline.drain();
     expect((await Promise.all(first)).map((o) => o.result)).toEqual([
       'created',
@@ -48,7 +48,7 @@ describe('UpsertPipeline with in-memory ports', () => {
       'created',
     ]);
     expect(store.reads).toEqual([3, 1]);
-    const again = pipeline.submit(customer(1), '2026-01-01T00:00:02Z');
+    const again = pipeline.submit({ customer: customer(1), fetchedAt: '2026-01-01T00:00:02Z' });
     await pipeline.drain();
     expect((await again).result).toBe('unchanged');
     expect(store.writes).toBe(4);
@@ -56,14 +56,17 @@ describe('UpsertPipeline with in-memory ports', () => {
 
   it('takes stored versions from a snapshot instead of reading them', async () => {
     const store = new CountingStore();
-    const seed = new UpsertPipeline(deps(store));
-    void seed.submit(customer(1), '2026-01-01T00:00:01Z');
+    const seed = customerWrites(deps(store));
+    void seed.submit({ customer: customer(1), fetchedAt: '2026-01-01T00:00:01Z' });
     await seed.drain();
     store.reads = [];
     const snapshot = await store.versionSnapshot({ workspace: 'acc_1' });
-    const pipeline = new UpsertPipeline(deps(store), { snapshot });
-    const same = pipeline.submit(customer(1), '2026-01-01T00:00:02Z');
-    const changed = pipeline.submit(customer(2, 'Nuevo'), '2026-01-01T00:00:02Z');
+    const pipeline = customerWrites(deps(store), { snapshot });
+    const same = pipeline.submit({ customer: customer(1), fetchedAt: '2026-01-01T00:00:02Z' });
+    const changed = pipeline.submit({
+      customer: customer(2, 'Nuevo'),
+      fetchedAt: '2026-01-01T00:00:02Z',
+    });
     await pipeline.drain();
     expect([(await same).result, (await changed).result]).toEqual(['unchanged', 'created']);
     expect(store.reads).toEqual([]);
@@ -71,9 +74,15 @@ describe('UpsertPipeline with in-memory ports', () => {
 
   it('puts two versions of one customer in separate batches, so the later one is decided against the first', async () => {
     const store = new CountingStore();
-    const pipeline = new UpsertPipeline(deps(store), { batchSize: 10, parallelBatches: 1 });
-    const older = pipeline.submit(customer(1, 'Viejo'), '2026-01-01T00:00:01Z');
-    const newer = pipeline.submit(customer(1, 'Nuevo'), '2026-01-01T00:00:02Z');
+    const pipeline = customerWrites(deps(store), { batchSize: 10, parallelBatches: 1 });
+    const older = pipeline.submit({
+      customer: customer(1, 'Viejo'),
+      fetchedAt: '2026-01-01T00:00:01Z',
+    });
+    const newer = pipeline.submit({
+      customer: customer(1, 'Nuevo'),
+      fetchedAt: '2026-01-01T00:00:02Z',
+    });
     await pipeline.drain();
     expect([(await older).result, (await newer).result]).toEqual(['created', 'updated']);
     expect(store.reads).toEqual([1, 1]);
@@ -83,10 +92,12 @@ describe('UpsertPipeline with in-memory ports', () => {
   it('once the table is unusable, fails what follows with the same reason and sets fatal', async () => {
     const store = new CountingStore();
     store.upsertMany = async () => {
-      throw new StoreUnavailableError('DynamoDB is unreachable');
+      throw new PortError('DynamoDB is unreachable', { kind: 'unavailable', retryable: true });
     };
-    const pipeline = new UpsertPipeline(deps(store), { batchSize: 1, parallelBatches: 1 });
-    const outcomes = [1, 2].map((n) => pipeline.submit(customer(n), '2026-01-01T00:00:01Z'));
+    const pipeline = customerWrites(deps(store), { batchSize: 1, parallelBatches: 1 });
+    const outcomes = [1, 2].map((n) =>
+      pipeline.submit({ customer: customer(n), fetchedAt: '2026-01-01T00:00:01Z' }),
+    );
     await pipeline.drain();
     for (const o of await Promise.all(outcomes)) {
       expect(o).toMatchObject({
@@ -95,7 +106,7 @@ describe('UpsertPipeline with in-memory ports', () => {
         reason: expect.stringMatching(/unreachable/),
       });
     }
-    expect(pipeline.fatal).toBeInstanceOf(StoreUnavailableError);
+    expect(pipeline.fatal).toMatchObject({ kind: 'unavailable' });
   });
 
   it('holds producers back while maxPending customers wait to be written', async () => {
@@ -107,9 +118,9 @@ describe('UpsertPipeline with in-memory ports', () => {
       await gate;
       return upsert(...args);
     };
-    const pipeline = new UpsertPipeline(deps(store), { batchSize: 2, maxPending: 2 });
-    void pipeline.submit(customer(1), '2026-01-01T00:00:01Z');
-    void pipeline.submit(customer(2), '2026-01-01T00:00:01Z');
+    const pipeline = customerWrites(deps(store), { batchSize: 2, maxPending: 2 });
+    void pipeline.submit({ customer: customer(1), fetchedAt: '2026-01-01T00:00:01Z' });
+    void pipeline.submit({ customer: customer(2), fetchedAt: '2026-01-01T00:00:01Z' });
     let roomMade = false;
     const room = pipeline.waitForRoom().then(() => (roomMade = true));
     await Promise.resolve();
