@@ -1,16 +1,16 @@
 import * as z from 'zod/mini';
-import type { SecretLocation } from './aws/secret-value.js';
 import { isWorkspaceId, parseWorkspaceList, WorkspaceListError } from './customer/workspaces.js';
 import {
   awsEndpoint,
   ConfigError,
+  DEFAULT_TABLE_NAME,
   type Env,
   FLAG_SPELLINGS,
   flagValue,
   requireVariable,
+  type SecretLocation,
 } from './env-variables.js';
 import { isSecureOrLoopbackUrl } from './loopback.js';
-import { DEFAULT_TABLE_NAME } from './store/table-definition.js';
 
 /**
  * Configuration from the environment, read once at each entry point. Every loader validates

@@ -49,3 +49,16 @@ export function flagValue(value: unknown): boolean | undefined {
 export function awsEndpoint(env: Env, serviceVariable: string): string | undefined {
   return env[serviceVariable]?.trim() || env.AWS_ENDPOINT_URL?.trim() || undefined;
 }
+
+/** The table's name when `CUSTOMERS_TABLE` is not set (local runs). */
+export const DEFAULT_TABLE_NAME = 'piriod-customers';
+
+/**
+ * Where a secret comes from: a plain value (local runs, tests) or a Secrets Manager ARN (AWS);
+ * `names` say which settings hold them, for the error that tells what to set.
+ */
+export interface SecretLocation {
+  plain?: string;
+  arn?: string;
+  names: { plain: string; arn: string };
+}

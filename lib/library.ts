@@ -19,6 +19,9 @@
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsEndpoint, type Env } from './env-variables.js';
+
+export { DEFAULT_TABLE_NAME } from './env-variables.js';
+
 import {
   type DocumentClientOptions,
   createDocumentClient as documentClientFor,
@@ -44,7 +47,6 @@ export {
 export type { DocumentClientOptions } from './store/dynamodb-client.js';
 export { StoreError, StoreUnavailableError, TableNotFoundError } from './store/errors.js';
 export {
-  DEFAULT_TABLE_NAME,
   EMAIL_INDEX,
   type IndexDefinition,
   PARTITION_KEY,

@@ -1,7 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { SDK_BUDGETS } from '../../lib/aws/sdk-budgets.js';
 import { eventBus } from '../../lib/compose/bus.js';
 import { piriodWorkspacesForLambda } from '../../lib/compose/piriod.js';
 import { refreshQueue } from '../../lib/compose/queues.js';
@@ -34,6 +33,7 @@ import type {
   RefreshQueue,
 } from '../../lib/ports.js';
 import { systemClock } from '../../lib/ports.js';
+import { SDK_BUDGETS } from '../../lib/sdk/sdk-budgets.js';
 import { RunAbortedError } from '../../lib/use-cases/errors.js';
 import {
   runScheduledMirror,

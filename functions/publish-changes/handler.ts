@@ -1,6 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { SDK_BUDGETS } from '../../lib/aws/sdk-budgets.js';
 import { eventBus } from '../../lib/compose/bus.js';
 import { type ChangeFeedConfig, loadChangeFeedConfig } from '../../lib/config.js';
 import { ALARMED_METRICS, createLogger, createMetrics } from '../../lib/lambda/observability.js';
@@ -8,6 +7,7 @@ import { once } from '../../lib/lambda/once.js';
 import { reporting } from '../../lib/lambda/reporting.js';
 import { tableChangesOf } from '../../lib/messages/table-stream.js';
 import type { ChangePublisher } from '../../lib/ports.js';
+import { SDK_BUDGETS } from '../../lib/sdk/sdk-budgets.js';
 import { publishChanges } from '../../lib/use-cases/publish-changes.js';
 
 /** What the change publisher needs; built from its configuration in AWS, injected in tests. */

@@ -3,7 +3,6 @@ import type {
   Context,
   LambdaFunctionURLEvent,
 } from 'aws-lambda';
-import { SDK_BUDGETS } from '../../lib/aws/sdk-budgets.js';
 import { eventBus } from '../../lib/compose/bus.js';
 import { secretsOf } from '../../lib/compose/secrets.js';
 import { loadReceiverConfig, type ReceiverConfig } from '../../lib/config.js';
@@ -12,6 +11,7 @@ import { once } from '../../lib/lambda/once.js';
 import { reporting } from '../../lib/lambda/reporting.js';
 import { readWebhookRequest } from '../../lib/lambda/webhook-request.js';
 import { piriodWebhookSignatures } from '../../lib/piriod/signature.js';
+import { SDK_BUDGETS } from '../../lib/sdk/sdk-budgets.js';
 import { type ReceiveWebhookPorts, receiveWebhook } from '../../lib/use-cases/receive-webhook.js';
 
 /**

@@ -1,7 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { SDK_BUDGETS, worstCaseCallMs } from '../../lib/aws/sdk-budgets.js';
 import { piriodWorkspacesForLambda } from '../../lib/compose/piriod.js';
 import { deadLetterQueue } from '../../lib/compose/queues.js';
 import { storeAndCanaries } from '../../lib/compose/table.js';
@@ -26,6 +25,7 @@ import {
   type PiriodWorkspaces,
   systemClock,
 } from '../../lib/ports.js';
+import { SDK_BUDGETS, worstCaseCallMs } from '../../lib/sdk/sdk-budgets.js';
 import { processRefreshBatch } from '../../lib/use-cases/process-refresh-batch.js';
 
 /** What the refresh worker needs; built from its configuration in AWS, injected in tests. */

@@ -18,9 +18,9 @@ import type {
   MirrorContinuation,
   RefreshRequests,
 } from '../ports.js';
-import { EntriesFailed, retryFailedEntries } from './failed-entries.js';
-import type { SdkBudget } from './sdk-budgets.js';
-import { sdkClientConfig } from './sdk-config.js';
+import { EntriesFailed, retryFailedEntries } from '../sdk/failed-entries.js';
+import type { SdkBudget } from '../sdk/sdk-budgets.js';
+import { sdkClientConfig } from '../sdk/sdk-config.js';
 
 /** Rounds of `PutEvents` for entries EventBridge failed one by one (the SDK retries whole calls). */
 const ENTRY_ATTEMPTS = 4;

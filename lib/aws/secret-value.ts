@@ -1,8 +1,8 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ConfigError } from '../env-variables.js';
-import type { SdkBudget } from './sdk-budgets.js';
-import { sdkClientConfig } from './sdk-config.js';
+import { ConfigError, type SecretLocation } from '../env-variables.js';
+import type { SdkBudget } from '../sdk/sdk-budgets.js';
+import { sdkClientConfig } from '../sdk/sdk-config.js';
 
 /** Placeholder the stack stores in a new secret until an operator sets the real value. */
 export const SECRET_PLACEHOLDER = 'SET-ME';
@@ -30,16 +30,6 @@ export type SecretReader = (
   arn: string,
   options: { forceFetch: boolean },
 ) => Promise<string | undefined>;
-
-/**
- * Where a secret comes from: a plain value (local runs, tests) or a Secrets Manager ARN (AWS);
- * `names` say which settings hold them, for the error that tells what to set.
- */
-export interface SecretLocation {
-  plain?: string;
-  arn?: string;
-  names: { plain: string; arn: string };
-}
 
 /** Options of {@link secretSource}. */
 export interface SecretSourceOptions {

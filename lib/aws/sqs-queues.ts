@@ -7,9 +7,9 @@ import {
 import { sleep as realSleep } from '../concurrency/sleep.js';
 import type { SyncSource } from '../customer/record.js';
 import type { DeadLetterReason, DeadLetters, RefreshQueue } from '../ports.js';
-import { EntriesFailed, retryFailedEntries } from './failed-entries.js';
-import type { SdkBudget } from './sdk-budgets.js';
-import { sdkClientConfig } from './sdk-config.js';
+import { EntriesFailed, retryFailedEntries } from '../sdk/failed-entries.js';
+import type { SdkBudget } from '../sdk/sdk-budgets.js';
+import { sdkClientConfig } from '../sdk/sdk-config.js';
 import { sqsAttributeValue } from './sqs-text.js';
 
 /** Rounds of `SendMessageBatch` for entries SQS failed one by one (the SDK retries whole calls). */

@@ -1,7 +1,7 @@
 /** Composition: the stack's event bus. Its own module, so the functions that only publish bundle no other client. */
 import { EventBridgeBus, eventBridgeClient } from '../aws/event-bridge-bus.js';
-import type { SdkBudget } from '../aws/sdk-budgets.js';
 import type { BusConfig } from '../config.js';
+import type { SdkBudget } from '../sdk/sdk-budgets.js';
 
 /**
  * The stack's event bus as `config` names it: refresh requests, changes, continuations.

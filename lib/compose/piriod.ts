@@ -1,6 +1,5 @@
 /** Composition: the Piriod client from its configuration (CLI and Lambda). */
 
-import type { SdkBudget } from '../aws/sdk-budgets.js';
 import type {
   FunctionPiriodConfig,
   PiriodConfig,
@@ -9,6 +8,7 @@ import type {
 } from '../config.js';
 import { type AttemptInfo, PiriodClient } from '../piriod/client.js';
 import type { PiriodWorkspaces, TokenSource, WorkspacePiriod } from '../ports.js';
+import type { SdkBudget } from '../sdk/sdk-budgets.js';
 import { secretsOf } from './secrets.js';
 
 /** The Piriod client for `settings`, with `token` (a string, or a re-readable secret). */

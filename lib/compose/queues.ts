@@ -1,7 +1,8 @@
 /** Composition: the refresh queue and the dead-letter queue. */
-import type { SdkBudget } from '../aws/sdk-budgets.js';
+
 import { SqsDeadLetters, SqsRefreshQueue, sqsClient } from '../aws/sqs-queues.js';
 import type { QueueConfig } from '../config.js';
+import type { SdkBudget } from '../sdk/sdk-budgets.js';
 
 /** The refresh queue, where the full mirror hands customers off. */
 export function refreshQueue(config: QueueConfig, budget?: SdkBudget): SqsRefreshQueue {

@@ -1,13 +1,13 @@
-import type { SdkBudget } from '../aws/sdk-budgets.js';
 import {
   SECRET_MAX_AGE_SECONDS,
-  type SecretLocation,
   type SecretReader,
   type SecretSource,
   secretSource,
   secretsManagerReader,
 } from '../aws/secret-value.js';
 import type { SecretsConfig } from '../config.js';
+import type { SecretLocation } from '../env-variables.js';
+import type { SdkBudget } from '../sdk/sdk-budgets.js';
 
 /**
  * A 401 from Piriod forces a re-read of the token; concurrent rejections within this window

@@ -1,8 +1,8 @@
 /** Composition: the customers table (document client, store, queries). */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SdkBudget } from '../aws/sdk-budgets.js';
 import type { StoreConfig } from '../config.js';
 import type { MirrorScope } from '../ports.js';
+import type { SdkBudget } from '../sdk/sdk-budgets.js';
 import { CustomerQueries } from '../store/customer-queries.js';
 import { DynamoCanaryLog } from '../store/dynamodb-canary-log.js';
 import { createDocumentClient } from '../store/dynamodb-client.js';

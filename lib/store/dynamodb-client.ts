@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SdkBudget } from '../aws/sdk-budgets.js';
-import { sdkClientConfig } from '../aws/sdk-config.js';
+import type { SdkBudget } from '../sdk/sdk-budgets.js';
+import { sdkClientConfig } from '../sdk/sdk-config.js';
 
 /**
  * Options for {@link createDocumentClient}. Each may be given as `undefined` (e.g. straight

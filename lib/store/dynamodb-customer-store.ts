@@ -9,7 +9,6 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { EntriesFailed, retryFailedEntries } from '../aws/failed-entries.js';
 import { forEachConcurrent } from '../concurrency/pool.js';
 import { retry } from '../concurrency/retry.js';
 import { sleep } from '../concurrency/sleep.js';
@@ -24,6 +23,7 @@ import type {
   UpsertResult,
   VersionSnapshot,
 } from '../ports.js';
+import { EntriesFailed, retryFailedEntries } from '../sdk/failed-entries.js';
 import { StoreError, toStoreError } from './errors.js';
 import { PackedVersions } from './packed-versions.js';
 import { VERSION_INDEX } from './table-definition.js';

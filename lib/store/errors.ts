@@ -1,5 +1,5 @@
-import { awsSetupProblem } from '../aws/sdk-errors.js';
 import { PortError } from '../ports.js';
+import { awsSetupProblem } from '../sdk/sdk-errors.js';
 
 /**
  * Failures of the customers table, separated by what the caller should do: port failures

@@ -18,7 +18,6 @@ export { createDocumentClient, type DocumentClientOptions } from './dynamodb-cli
 export { DynamoCustomerStore, type DynamoCustomerStoreOptions } from './dynamodb-customer-store.js';
 export { StoreError, StoreUnavailableError, TableNotFoundError, toStoreError } from './errors.js';
 export {
-  DEFAULT_TABLE_NAME,
   EMAIL_INDEX,
   INDEXES,
   type IndexDefinition,

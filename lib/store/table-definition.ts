@@ -57,6 +57,3 @@ export const KEY_ATTRIBUTES: readonly string[] = [
  * (`doctor`'s canaries), never on a customer.
  */
 export const TTL_ATTRIBUTE = 'expiresAt';
-
-/** Default table name for local runs. */
-export const DEFAULT_TABLE_NAME = 'piriod-customers';

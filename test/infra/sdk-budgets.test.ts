@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SDK_BUDGETS, type SdkCaller, worstCaseCallMs } from '../../lib/aws/sdk-budgets.js';
+import { SDK_BUDGETS, type SdkCaller, worstCaseCallMs } from '../../lib/sdk/sdk-budgets.js';
 import { synthApp } from '../support/synth.js';
 
 /** The construct id of each function in the stack, by the caller name its handler uses. */

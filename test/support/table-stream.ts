@@ -6,7 +6,7 @@ import {
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { sdkClientConfig } from '../../lib/aws/sdk-config.js';
+import { sdkClientConfig } from '../../lib/sdk/sdk-config.js';
 import type { TestTable } from './dynamo.js';
 
 /**

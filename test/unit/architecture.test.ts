@@ -16,6 +16,9 @@ const LAYERS: Record<string, number> = {
   'lib/plural.ts': 0,
   'lib/customer': 0,
   'lib/ports.ts': 1,
+  // How every SDK client is built and bounded (timeouts, endpoints, errors): below both AWS
+  // adapter rooms, so the table's adapter does not stand on the other AWS adapters.
+  'lib/sdk': 1,
   'lib/messages': 1,
   'lib/piriod': 2,
   'lib/aws': 2,

@@ -7,7 +7,6 @@ import {
   createRefreshCustomersHandler,
   refreshCustomersDeps,
 } from '../../functions/refresh-customers/handler.js';
-import { LOCAL_REGION } from '../../lib/aws/sdk-config.js';
 import { awaitAllInFlight } from '../../lib/concurrency/in-flight.js';
 import {
   loadFullMirrorConfig,
@@ -16,12 +15,13 @@ import {
 } from '../../lib/config.js';
 import { formatWorkspaceList } from '../../lib/customer/workspaces.js';
 import type { Env } from '../../lib/env-variables.js';
+import { DEFAULT_TABLE_NAME } from '../../lib/env-variables.js';
 import {
   REFRESH_QUEUE,
   refreshVisibilityTimeoutSeconds,
   WORKER_TIMEOUT_SECONDS,
 } from '../../lib/messages/routing.js';
-import { DEFAULT_TABLE_NAME } from '../../lib/store/table-definition.js';
+import { LOCAL_REGION } from '../../lib/sdk/sdk-config.js';
 import type { Sandbox } from '../sandbox/index.js';
 import { sendWebhook } from '../sandbox/webhook-sender.js';
 import { localContext, serveFunctionUrl } from './function-url.js';

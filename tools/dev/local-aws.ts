@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LOCAL_REGION } from '../../lib/aws/sdk-config.js';
 import { BUS_RULES, type BusRule, matchesPattern } from '../../lib/messages/routing.js';
+import { LOCAL_REGION } from '../../lib/sdk/sdk-config.js';
 import { type LocalQueue, SqsRejectedError } from './local-queue.js';
 import { getQueueAttributes, receiveMessage, SqsApiError } from './sqs-read-api.js';
 

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { LOCAL_REGION } from '../../lib/aws/sdk-config.js';
 import { firstInvalidSqsCodePoint } from '../../lib/aws/sqs-text.js';
+import { LOCAL_REGION } from '../../lib/sdk/sdk-config.js';
 
 /** SQS behaviour the worker depends on, from the stack's settings (`lib/messages/routing.ts`). */
 export interface LocalQueueSettings {

@@ -2,7 +2,6 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventBridgeBus, PutEventsError } from '../../../lib/aws/event-bridge-bus.js';
-import { sdkClientConfig } from '../../../lib/aws/sdk-config.js';
 import { secretSource, secretsManagerReader } from '../../../lib/aws/secret-value.js';
 import {
   SendRefreshesError,
@@ -10,6 +9,7 @@ import {
   SqsRefreshQueue,
 } from '../../../lib/aws/sqs-queues.js';
 import { ConfigError } from '../../../lib/env-variables.js';
+import { sdkClientConfig } from '../../../lib/sdk/sdk-config.js';
 import { startLocalAws } from '../../../tools/dev/local-aws.js';
 import { LocalQueue } from '../../../tools/dev/local-queue.js';
 import {

@@ -8,11 +8,11 @@ import {
   createRefreshCustomersHandler,
   refreshCustomersDeps,
 } from '../../../functions/refresh-customers/handler.js';
-import type { SdkBudget } from '../../../lib/aws/sdk-budgets.js';
 import { secretsManagerReader } from '../../../lib/aws/secret-value.js';
 import { eventBus } from '../../../lib/compose/bus.js';
 import { deadLetterQueue } from '../../../lib/compose/queues.js';
 import { loadReceiverConfig, loadRefreshWorkerConfig } from '../../../lib/config.js';
+import type { SdkBudget } from '../../../lib/sdk/sdk-budgets.js';
 import { createDocumentClient } from '../../../lib/store/index.js';
 import { type Sandbox, startSandbox } from '../../../tools/sandbox/index.js';
 import { signedWebhook, sqsEvent } from '../../support/events.js';

@@ -1,9 +1,9 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { sdkClientConfig } from '../../../lib/aws/sdk-config.js';
 import { EVENT_SOURCE, REFRESH_REQUESTED } from '../../../lib/messages/event-names.js';
 import { REFRESH_QUEUE } from '../../../lib/messages/routing.js';
+import { sdkClientConfig } from '../../../lib/sdk/sdk-config.js';
 import { type DevRuntime, type Hop, startDevRuntime } from '../../../tools/dev/dev-runtime.js';
 import {
   patchCustomer,

@@ -5,7 +5,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sdkClientConfig } from '../../../lib/aws/sdk-config.js';
+import { sdkClientConfig } from '../../../lib/sdk/sdk-config.js';
 import { type LocalAws, startLocalAws } from '../../../tools/dev/local-aws.js';
 import { LocalQueue } from '../../../tools/dev/local-queue.js';
 

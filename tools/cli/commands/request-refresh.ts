@@ -1,9 +1,9 @@
-import { awsSetupProblem } from '../../../lib/aws/sdk-errors.js';
 import { eventBus } from '../../../lib/compose/bus.js';
 import { loadBusConfig } from '../../../lib/config.js';
 import { isValidCustomerId } from '../../../lib/customer/errors.js';
 import type { Env } from '../../../lib/env-variables.js';
 import { plural } from '../../../lib/plural.js';
+import { awsSetupProblem } from '../../../lib/sdk/sdk-errors.js';
 import { parse } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
 import { AWS_ENV, BUS_ENV, environmentHelp } from '../help-env.js';

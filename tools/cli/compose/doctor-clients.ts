@@ -4,10 +4,10 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { eventBridgeClient } from '../../../lib/aws/event-bridge-bus.js';
-import { sdkClientConfig } from '../../../lib/aws/sdk-config.js';
 import { secretsManagerReader } from '../../../lib/aws/secret-value.js';
 import { sqsClient } from '../../../lib/aws/sqs-queues.js';
 import type { AwsEndpoints } from '../../../lib/config.js';
+import { sdkClientConfig } from '../../../lib/sdk/sdk-config.js';
 
 /** The clients, each made once when first asked for (a local run never builds CloudFormation's). */
 export interface DoctorClients {
