@@ -28,7 +28,8 @@ import { ensureTable } from '../lib/store/create-table.js';
 import { createDocumentClient } from '../lib/store/dynamodb-client.js';
 import { INDEXES } from '../lib/store/table-definition.js';
 import { startLocalDynamoDb } from '../tools/local/dynamodb-local.js';
-import { generateCustomers, type Sandbox, startSandbox } from '../tools/sandbox/index.js';
+import { type Sandbox, startSandbox } from '../tools/sandbox/sandbox-server.js';
+import { generateCustomers } from '../tools/sandbox/seed-data.js';
 import { type Deployment, type MeasuredUnits, monthlyCost, PRICES } from './cost-model.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -8,14 +8,10 @@ import {
 } from '../lib/store/table-definition.js';
 
 /** The actions the query library (`piriod-mirror` package) uses: reads only. */
-export const CONSUMER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+const CONSUMER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 
 /** The indexes consumers query; the version index is the full mirror's own. */
-export const CONSUMER_INDEXES: readonly IndexDefinition[] = [
-  EMAIL_INDEX,
-  TAX_ID_INDEX,
-  STATUS_INDEX,
-];
+const CONSUMER_INDEXES: readonly IndexDefinition[] = [EMAIL_INDEX, TAX_ID_INDEX, STATUS_INDEX];
 
 /**
  * A managed policy other services attach to read the mirror (output `ConsumerPolicyArn`):

@@ -28,7 +28,7 @@ export interface MonitoringProps {
 const OUTCOMES = ['created', 'updated', 'unchanged', 'stale', 'deleted', 'failed'] as const;
 
 /** The dimension that splits full-mirror's and the worker's outcome metrics by workspace. */
-export const WORKSPACE_DIMENSION = 'Workspace';
+const WORKSPACE_DIMENSION = 'Workspace';
 
 /**
  * Alarms (DLQ not empty, refresh backlog age, function errors and throttles, no completed
@@ -297,7 +297,7 @@ export class Monitoring extends Construct {
  * A CloudWatch SEARCH for `metric` of `service` in every workspace: the series whose
  * dimensions are exactly {service, Workspace}.
  */
-export function workspaceSearch(
+function workspaceSearch(
   service: string,
   metric: string,
   statistic: string,

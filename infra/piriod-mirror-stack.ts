@@ -93,7 +93,7 @@ export type StackOutputName = (typeof STACK_OUTPUTS)[number];
  * stack deployed it under; the others get ids derived from their workspace id, so adding or
  * removing one workspace never replaces another's secrets.
  */
-export function workspaceConstructId(base: string, index: number, workspace: string): string {
+function workspaceConstructId(base: string, index: number, workspace: string): string {
   return index === 0 ? base : `${base}-${workspace}`;
 }
 
@@ -107,7 +107,7 @@ const WORKER_TIMEOUT = Duration.seconds(WORKER_TIMEOUT_SECONDS);
 /** Lambda keeps an asynchronous event at most 6 hours. */
 const MAX_EVENT_AGE_MINUTES = 360;
 /** Redeliveries before SQS moves a message to the dead-letter queue itself. */
-export const MAX_RECEIVE_COUNT = REFRESH_QUEUE.maxReceiveCount;
+const MAX_RECEIVE_COUNT = REFRESH_QUEUE.maxReceiveCount;
 
 /**
  * The whole product in one stack: the customers table, the custom event bus and its rules,
@@ -510,7 +510,7 @@ export class PiriodMirrorStack extends Stack {
  * What the schedule rule of workspace `w` sends full-mirror: a Scheduled Event naming the
  * workspace (full-mirror accepts a bare one only when it mirrors a single workspace).
  */
-export function scheduledEvent(w: WorkspaceEntry): {
+function scheduledEvent(w: WorkspaceEntry): {
   'detail-type': 'Scheduled Event';
   detail: { workspace: string };
 } {

@@ -66,7 +66,7 @@ export function requiredAccountConcurrency(config: MirrorStackConfig): number {
 /** Stands in for the workspace in a synth that will not be deployed (tests, `npm run synth`). */
 export const PLACEHOLDER_WORKSPACE = 'acc_REPLACE_ME';
 
-export const DEFAULT_CONFIG: MirrorStackConfig = {
+const DEFAULT_CONFIG: MirrorStackConfig = {
   workspaces: [{ id: PLACEHOLDER_WORKSPACE, testMode: false }],
   apiUrl: 'https://api.piriod.com',
   scheduleMinutes: 15,

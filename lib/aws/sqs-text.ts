@@ -5,7 +5,7 @@
  */
 
 /** Whether a code point is one SQS allows in message text. */
-export function isSqsCodePoint(cp: number): boolean {
+function isSqsCodePoint(cp: number): boolean {
   return (
     cp === 0x9 ||
     cp === 0xa ||

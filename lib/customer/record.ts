@@ -81,7 +81,7 @@ export const normalizedCustomerSchema = z.object({
 export const syncSourceSchema = z.enum(['schedule', 'event', 'webhook', 'cli']);
 
 /** Sync metadata stored beside every customer. */
-export const syncMetadataSchema = z.object({
+const syncMetadataSchema = z.object({
   workspace: text,
   /** When this item was last written by the mirror. */
   syncedAt: utc,

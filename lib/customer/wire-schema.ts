@@ -15,7 +15,7 @@ const amount = maybe(z.number());
 const jsonObject = maybe(z.record(z.string(), z.unknown()));
 
 /** Current shape `{id, name, code, has_regulation, currencies}` and the older one with `phone_code`. */
-export const wireCountrySchema = z.object({
+const wireCountrySchema = z.object({
   id: text,
   name: text,
   name_en: text,
@@ -26,14 +26,14 @@ export const wireCountrySchema = z.object({
 });
 
 /** Current shape `{id: 123, name, country}` and the older `{id: "USAZ", code, name}`. */
-export const wireStateSchema = z.object({
+const wireStateSchema = z.object({
   id: maybe(z.union([z.string(), z.number()])),
   name: text,
   code: text,
   country: text,
 });
 
-export const wireContactSchema = z.object({
+const wireContactSchema = z.object({
   id: text,
   name: text,
   email: text,
@@ -46,7 +46,7 @@ export const wireContactSchema = z.object({
   updated: text,
 });
 
-export const wireAggregationsSchema = z.object({
+const wireAggregationsSchema = z.object({
   sales: amount,
   sales_current_period: amount,
   balance: amount,

@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { AttemptInfo } from '../piriod/client.js';
 import type { CustomerOutcome, SyncSummary } from '../use-cases/outcome.js';
 
 /** CloudWatch namespace of the product's metrics. */
@@ -60,7 +59,7 @@ export function createMetrics(serviceName: string): Metrics {
 }
 
 /** The dimension that says which Piriod workspace a number is about. */
-export const WORKSPACE_DIMENSION = 'Workspace';
+const WORKSPACE_DIMENSION = 'Workspace';
 
 /** Metrics by workspace within one invocation; {@link WorkspaceMetrics.publish} flushes them all. */
 export interface WorkspaceMetrics {
@@ -117,11 +116,6 @@ export function summaryCounts(s: SyncSummary) {
     deleted: s.deleted,
     failed: s.failed.length,
   };
-}
-
-/** Records Piriod latency for every HTTP attempt. */
-export function piriodLatencyRecorder(metrics: Metrics): (a: AttemptInfo) => void {
-  return (a) => metrics.addMetric('PiriodLatency', MetricUnit.Milliseconds, a.durationMs);
 }
 
 /** Logs one customer's outcome: the id and the result, with the reason of a failure. */

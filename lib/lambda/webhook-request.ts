@@ -5,7 +5,7 @@ import {
 } from '../use-cases/receive-webhook.js';
 
 /** Largest body accepted; Piriod's notifications are a few dozen bytes. */
-export const MAX_WEBHOOK_BYTES = 64 * 1024;
+const MAX_WEBHOOK_BYTES = 64 * 1024;
 
 /** An HTTP request as a Lambda Function URL delivers it (headers lower-cased). */
 export interface WebhookHttpRequest {

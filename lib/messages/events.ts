@@ -3,24 +3,22 @@ import { WORKSPACE_ID } from '../customer/workspaces.js';
 import { EVENT_SOURCE, REFRESH_REQUESTED } from './event-names.js';
 
 export {
-  CUSTOMER_CHANGED,
   EVENT_SOURCE,
   MIRROR_CONTINUED,
-  REFRESH_REQUESTED,
   WEBHOOK_RESOURCE,
 } from './event-names.js';
 
 /** Refresh ids per message: generous, but bounded so one message cannot carry an account. */
-export const MAX_IDS_PER_MESSAGE = 100;
+const MAX_IDS_PER_MESSAGE = 100;
 
 /**
  * A canary nonce (`doctor`): letters, digits and `-`, so the reserved item id it names
  * (`canary#<nonce>`) stays short and printable.
  */
-export const canaryNonceSchema = z.string().check(z.regex(/^[A-Za-z0-9-]{8,64}$/));
+const canaryNonceSchema = z.string().check(z.regex(/^[A-Za-z0-9-]{8,64}$/));
 
 /** A workspace id in an event or message (`acc_…`). */
-export const workspaceIdSchema = z.string().check(z.regex(WORKSPACE_ID));
+const workspaceIdSchema = z.string().check(z.regex(WORKSPACE_ID));
 
 /**
  * The detail of "Customer Refresh Requested": one id or a list (a contract), the Piriod

@@ -29,7 +29,7 @@ export type StreamImage = Record<string, { S?: string; BOOL?: boolean } | undefi
  * Reads only the attributes a change event needs from a stream image: no full unmarshalling,
  * so no item content (however odd) can make the publisher fail.
  */
-export function factsOf(image: StreamImage | undefined): ItemFacts | undefined {
+function factsOf(image: StreamImage | undefined): ItemFacts | undefined {
   if (!image) return undefined;
   return {
     id: image.id?.S,

@@ -32,12 +32,12 @@ const MAX_RENDER_DEPTH = 32;
 const MAX_RENDERED_CHARS = 256 * 1024;
 
 /** A payload too deep or too large to render: it cannot be one Piriod signed. */
-export class UnrenderablePayloadError extends Error {
+class UnrenderablePayloadError extends Error {
   override readonly name = 'UnrenderablePayloadError';
 }
 
 /** Syntax of a signature header: 64 hex digits (HMAC-SHA256). */
-export function isSignatureFormat(signature: string | undefined): signature is string {
+function isSignatureFormat(signature: string | undefined): signature is string {
   return signature !== undefined && /^[0-9a-fA-F]{64}$/.test(signature.trim());
 }
 

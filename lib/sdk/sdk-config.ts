@@ -10,7 +10,7 @@ import { isLoopbackUrl } from '../loopback.js';
 import { SDK_BUDGETS, type SdkBudget, sdkRequestHandler } from './sdk-budgets.js';
 
 /** Credentials used against a loopback endpoint when none are configured: DynamoDB Local and local fakes accept any. */
-export const LOCAL_CREDENTIALS: AwsCredentialIdentity = {
+const LOCAL_CREDENTIALS: AwsCredentialIdentity = {
   accessKeyId: 'local',
   secretAccessKey: 'local',
 };

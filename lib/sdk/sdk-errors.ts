@@ -6,7 +6,7 @@
  */
 
 /** Where the SDK's default credential chain looks, in its order (`@aws-sdk/credential-provider-node`). */
-export const CREDENTIAL_SOURCES =
+const CREDENTIAL_SOURCES =
   'AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the AWS_PROFILE (or default) profile in ~/.aws/credentials and ~/.aws/config (or AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE: keys, SSO, credential_process, web identity), then the container and instance roles';
 
 /**

@@ -20,10 +20,7 @@ export interface TableOptions {
 }
 
 /** The `CreateTable` request for the customers table: on-demand, the shared key schema and indexes. */
-export function createTableInput(
-  tableName: string,
-  options: TableOptions = {},
-): CreateTableCommandInput {
+function createTableInput(tableName: string, options: TableOptions = {}): CreateTableCommandInput {
   return {
     TableName: tableName,
     ...(options.stream

@@ -5,7 +5,7 @@ import { toStoreError } from './errors.js';
 import { TTL_ATTRIBUTE } from './table-definition.js';
 
 /** How long a canary item stays before DynamoDB's TTL removes it (seconds). */
-export const CANARY_TTL_SECONDS = 24 * 60 * 60;
+const CANARY_TTL_SECONDS = 24 * 60 * 60;
 
 /**
  * The reserved id of a canary: `canary#<nonce>`. The `#` keeps it apart from every customer

@@ -1,7 +1,7 @@
 import type { StoredVersion } from '../customer/write-rule.js';
 
 /** Shards of the version index per workspace: spreads index writes over partitions. */
-export const VERSION_SHARDS = 16;
+const VERSION_SHARDS = 16;
 
 /**
  * The version index's partition key for a customer: `<workspace>#<shard>`, the shard a

@@ -21,7 +21,7 @@ const CHUNK = 10;
  * Writes of reserved items (the full-mirror lease) are no customer's change: none.
  * Only ids and facts go out, never personal data.
  */
-export function changeOf(record: TableChangeRecord): CustomerChange | undefined {
+function changeOf(record: TableChangeRecord): CustomerChange | undefined {
   const item = record.newImage;
   // The product's own reserved items (the full-mirror lease) are not customers: no event.
   if (!item || typeof item.id !== 'string' || isReservedItemId(item.id)) return undefined;

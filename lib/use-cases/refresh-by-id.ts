@@ -44,7 +44,7 @@ export interface RefreshEachDeps extends RefreshByIdDeps {
  * @throws PortError of kind `credentials-rejected` — no other customer can succeed either, so
  *   the run stops.
  */
-export async function refreshById(
+async function refreshById(
   id: string,
   deps: RefreshByIdDeps,
   pipeline: CustomerWrites,

@@ -29,7 +29,7 @@ const CHUNK = 10;
  * The "Customer Changed" event a stored item stands for, marked as replayed: `deleted` for a
  * tombstone, `updated` otherwise (the stream's `created` cannot be told apart afterwards).
  */
-export function replayedChangeOf(item: SyncedItemFacts): CustomerChange {
+function replayedChangeOf(item: SyncedItemFacts): CustomerChange {
   return {
     id: item.id,
     change: item.deleted ? 'deleted' : 'updated',

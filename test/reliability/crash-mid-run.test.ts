@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../tools/sandbox/index.js';
+import { type Sandbox, startSandbox } from '../../tools/sandbox/sandbox-server.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { scanTable } from '../support/oracle.js';
 import { cliEnv, runMirror } from '../support/run-cli.js';

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { PiriodClient } from '../../lib/piriod/index.js';
-import { systemClock } from '../../lib/use-cases/index.js';
-import { type Sandbox, startSandbox } from '../../tools/sandbox/index.js';
+import { PiriodClient } from '../../lib/piriod/client.js';
+import { systemClock } from '../../lib/ports.js';
+import { type Sandbox, startSandbox } from '../../tools/sandbox/sandbox-server.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { refreshEventBody, sqsEvent } from '../support/events.js';
 import {

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toRecord } from '../../lib/customer/record-builder.js';
-import {
-  createDocumentClient,
-  DynamoCustomerStore,
-  StoreError,
-  StoreUnavailableError,
-} from '../../lib/store/index.js';
-import { mirrorAll, RunAbortedError } from '../../lib/use-cases/index.js';
-import { type Sandbox, startSandbox } from '../../tools/sandbox/index.js';
+import { createDocumentClient } from '../../lib/store/dynamodb-client.js';
+import { DynamoCustomerStore } from '../../lib/store/dynamodb-customer-store.js';
+import { StoreError, StoreUnavailableError } from '../../lib/store/errors.js';
+import { RunAbortedError } from '../../lib/use-cases/errors.js';
+import { mirrorAll } from '../../lib/use-cases/mirror-all.js';
+import { type Sandbox, startSandbox } from '../../tools/sandbox/sandbox-server.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { startDynamoProxy } from '../support/dynamo-proxy.js';
 import { scanTable } from '../support/oracle.js';

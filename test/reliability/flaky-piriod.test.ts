@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mirrorAll, refreshCustomers } from '../../lib/use-cases/index.js';
-import { type Sandbox, startSandbox } from '../../tools/sandbox/index.js';
+import { mirrorAll } from '../../lib/use-cases/mirror-all.js';
+import { refreshCustomers } from '../../lib/use-cases/refresh-customers.js';
+import { type Sandbox, startSandbox } from '../../tools/sandbox/sandbox-server.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { expectedMirror, scanTable } from '../support/oracle.js';
 import {

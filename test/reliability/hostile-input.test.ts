@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReceiveWebhookHandler } from '../../functions/receive-webhook/handler.js';
 import { createRefreshCustomersHandler } from '../../functions/refresh-customers/handler.js';
-import { mirrorAll, systemClock } from '../../lib/use-cases/index.js';
-import { type Sandbox, startSandbox } from '../../tools/sandbox/index.js';
+import { systemClock } from '../../lib/ports.js';
+import { mirrorAll } from '../../lib/use-cases/mirror-all.js';
+import { type Sandbox, startSandbox } from '../../tools/sandbox/sandbox-server.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { functionUrlEvent, refreshEventBody, signedWebhook, sqsEvent } from '../support/events.js';
 import {

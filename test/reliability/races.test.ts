@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareInstants, toUtcIso } from '../../lib/customer/index.js';
-import type { CustomerPage, ListOptions, PiriodReader } from '../../lib/piriod/index.js';
-import { mirrorAll, refreshCustomers } from '../../lib/use-cases/index.js';
-import { type Sandbox, startSandbox } from '../../tools/sandbox/index.js';
+import { compareInstants, toUtcIso } from '../../lib/customer/timestamp.js';
+import type { CustomerPage, ListOptions, PiriodReader } from '../../lib/ports.js';
+import { mirrorAll } from '../../lib/use-cases/mirror-all.js';
+import { refreshCustomers } from '../../lib/use-cases/refresh-customers.js';
+import { type Sandbox, startSandbox } from '../../tools/sandbox/sandbox-server.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { scanTable } from '../support/oracle.js';
 import { expectWholeItems, fastClient, SCALE, scenarioDeps } from '../support/scenario.js';

@@ -9,7 +9,7 @@ import {
 } from '../../functions/refresh-customers/handler.js';
 import { loadReceiverConfig, loadRefreshWorkerConfig } from '../../lib/config.js';
 import { webhookSignature } from '../../lib/piriod/signature.js';
-import { type Sandbox, startSandbox } from '../../tools/sandbox/index.js';
+import { type Sandbox, startSandbox } from '../../tools/sandbox/sandbox-server.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { functionUrlEvent, sqsEvent } from '../support/events.js';
 import { defaultAnswer, startFakeAws } from '../support/fake-aws.js';

@@ -1,4 +1,5 @@
-import { InvalidCustomerError, normalizeCustomer } from '../../lib/customer/index.js';
+import { InvalidCustomerError } from '../../lib/customer/errors.js';
+import { normalizeCustomer } from '../../lib/customer/normalize.js';
 
 /** The error `normalizeCustomer` rejects `wire` with; fails the test when it accepts it. */
 export function rejectionOf(wire: unknown): InvalidCustomerError {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { runCli } from '../../tools/cli/main.js';
 import { type DevRuntime, type Hop, startDevRuntime } from '../../tools/dev/dev-runtime.js';
-import { type Sandbox, startSandbox } from '../../tools/sandbox/index.js';
+import { type Sandbox, startSandbox } from '../../tools/sandbox/sandbox-server.js';
 import { captureIo } from './capture-io.js';
 import { createTestTable, type TestTable } from './dynamo.js';
 import { cliEnv } from './run-cli.js';

@@ -4,8 +4,10 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import type { MirrorScope } from '../../lib/ports.js';
 import { countCalls } from '../../lib/store/call-counter.js';
+import { ensureTable } from '../../lib/store/create-table.js';
+import { createDocumentClient } from '../../lib/store/dynamodb-client.js';
+import { DynamoCustomerStore } from '../../lib/store/dynamodb-customer-store.js';
 import { DynamoCycleLease, fullMirrorLeaseId } from '../../lib/store/dynamodb-cycle-lease.js';
-import { createDocumentClient, DynamoCustomerStore, ensureTable } from '../../lib/store/index.js';
 
 /** Counts of DynamoDB calls by low-level command name (`PutItemCommand`…), from SDK middleware on the real client. */
 export type CallCounts = Record<string, number>;

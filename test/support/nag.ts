@@ -8,7 +8,7 @@ export interface NagEntry {
 }
 
 /** cdk-nag's AwsSolutions findings for `app` as if nothing were acknowledged. */
-export function findingsIgnoringAcknowledgements(app: App): NagEntry[] {
+function findingsIgnoringAcknowledgements(app: App): NagEntry[] {
   const pack = new AwsSolutionsChecks();
   // The pack filters acknowledged findings itself (a private check); turn that off to see them all.
   Object.assign(pack, { isAcknowledged: () => false });

@@ -1,7 +1,8 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { isReservedItemId, normalizeCustomer } from '../../lib/customer/index.js';
+import { normalizeCustomer } from '../../lib/customer/normalize.js';
 import type { CustomerRecord, NormalizedCustomer } from '../../lib/customer/record.js';
-import type { Sandbox } from '../../tools/sandbox/index.js';
+import { isReservedItemId } from '../../lib/customer/reserved-ids.js';
+import type { Sandbox } from '../../tools/sandbox/sandbox-server.js';
 import type { TestTable } from './dynamo.js';
 
 const META = [

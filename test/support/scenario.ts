@@ -1,13 +1,16 @@
 import { expect } from 'vitest';
-import { contentHash, parseCustomerRecord } from '../../lib/customer/index.js';
+import { contentHash } from '../../lib/customer/content-hash.js';
+import { parseCustomerRecord } from '../../lib/customer/record.js';
 import {
   type AttemptInfo,
   PiriodClient,
   type PiriodClientOptions,
-} from '../../lib/piriod/index.js';
+} from '../../lib/piriod/client.js';
 import { plural } from '../../lib/plural.js';
-import { type MirrorAllDeps, type SyncSummary, systemClock } from '../../lib/use-cases/index.js';
-import type { Sandbox } from '../../tools/sandbox/index.js';
+import { systemClock } from '../../lib/ports.js';
+import type { MirrorAllDeps } from '../../lib/use-cases/mirror-all.js';
+import type { SyncSummary } from '../../lib/use-cases/outcome.js';
+import type { Sandbox } from '../../tools/sandbox/sandbox-server.js';
 import type { TestTable } from './dynamo.js';
 import { customerPart, expectedMirror, scanTable } from './oracle.js';
 

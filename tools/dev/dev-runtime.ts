@@ -22,7 +22,7 @@ import {
   WORKER_TIMEOUT_SECONDS,
 } from '../../lib/messages/routing.js';
 import { LOCAL_REGION } from '../../lib/sdk/sdk-config.js';
-import type { Sandbox } from '../sandbox/index.js';
+import type { Sandbox } from '../sandbox/sandbox-server.js';
 import { sendWebhook } from '../sandbox/webhook-sender.js';
 import { localContext, serveFunctionUrl } from './function-url.js';
 import { type BusEvent, startLocalAws } from './local-aws.js';

@@ -50,7 +50,7 @@ export class SqsRejectedError extends Error {
  *
  * @throws SqsRejectedError with SQS's error code.
  */
-export function checkSqsMessage(body: string, attributes: Record<string, string>): void {
+function checkSqsMessage(body: string, attributes: Record<string, string>): void {
   if (body.length === 0)
     throw new SqsRejectedError('MissingParameter', 'The request must contain a MessageBody.');
   const bad = firstInvalidSqsCodePoint(body);

@@ -104,7 +104,7 @@ function messageOf(m: LocalMessage, wantAttrs: string[], wantSystem: string[]) {
  * SQS's digest of String message attributes: for each name in order, the length-prefixed
  * name, data type, transport byte 1 and value (lengths as 4-byte big-endian integers).
  */
-export function md5OfMessageAttributes(attributes: [string, string][]): string {
+function md5OfMessageAttributes(attributes: [string, string][]): string {
   const parts: Buffer[] = [];
   const field = (text: string) => {
     const bytes = Buffer.from(text, 'utf8');

@@ -224,7 +224,7 @@ export function generateCustomers(
 }
 
 /** Formats an instant the way some Piriod responses do, varied by `style`. */
-export function wireTimestamp(ms: number, style: number): string {
+function wireTimestamp(ms: number, style: number): string {
   const iso = new Date(ms).toISOString();
   if (style % 3 === 0) return `${iso.slice(0, 19)}Z`;
   if (style % 3 === 1) {

@@ -4,9 +4,11 @@ import {
   publishChangesDeps,
 } from '../../../functions/publish-changes/handler.js';
 import { loadChangeFeedConfig } from '../../../lib/config.js';
-import { PiriodClient } from '../../../lib/piriod/index.js';
-import { mirrorAll, refreshCustomers, systemClock } from '../../../lib/use-cases/index.js';
-import { type Sandbox, startSandbox } from '../../../tools/sandbox/index.js';
+import { PiriodClient } from '../../../lib/piriod/client.js';
+import { systemClock } from '../../../lib/ports.js';
+import { mirrorAll } from '../../../lib/use-cases/mirror-all.js';
+import { refreshCustomers } from '../../../lib/use-cases/refresh-customers.js';
+import { type Sandbox, startSandbox } from '../../../tools/sandbox/sandbox-server.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { defaultAnswer, type FakeAwsResponse, startFakeAws } from '../../support/fake-aws.js';
 import { readTableStream } from '../../support/table-stream.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../tools/local/dynamodb-local.js';
-import { type Sandbox, startSandbox } from '../../../tools/sandbox/index.js';
+import { type Sandbox, startSandbox } from '../../../tools/sandbox/sandbox-server.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { cliEnv, runMirror, runNpm, runShell } from '../../support/run-cli.js';
 

@@ -1,7 +1,7 @@
 import { type AddressInfo, createServer } from 'node:net';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { patchCustomer } from '../../../tools/sandbox/index.js';
+import { patchCustomer } from '../../../tools/sandbox/sandbox-client.js';
 import { runCliCaptured, useDevRuntime } from '../../support/dev-fixture.js';
 
 const SECRET = 'whsecret_send_webhook_tests';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookSignature } from '../../../lib/piriod/signature.js';
-import { type Sandbox, startSandbox } from '../../../tools/sandbox/index.js';
+import { type Sandbox, startSandbox } from '../../../tools/sandbox/sandbox-server.js';
 import { runCliCaptured } from '../../support/dev-fixture.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { cliEnv } from '../../support/run-cli.js';

@@ -5,12 +5,9 @@ import { EVENT_SOURCE, REFRESH_REQUESTED } from '../../../lib/messages/event-nam
 import { REFRESH_QUEUE } from '../../../lib/messages/routing.js';
 import { sdkClientConfig } from '../../../lib/sdk/sdk-config.js';
 import { type DevRuntime, type Hop, startDevRuntime } from '../../../tools/dev/dev-runtime.js';
-import {
-  patchCustomer,
-  type Sandbox,
-  sendWebhook,
-  startSandbox,
-} from '../../../tools/sandbox/index.js';
+import { patchCustomer } from '../../../tools/sandbox/sandbox-client.js';
+import { type Sandbox, startSandbox } from '../../../tools/sandbox/sandbox-server.js';
+import { sendWebhook } from '../../../tools/sandbox/webhook-sender.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { cliEnv, runMirror } from '../../support/run-cli.js';
 

@@ -1,12 +1,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevRuntime, type Hop, startDevRuntime } from '../../../tools/dev/dev-runtime.js';
-import {
-  patchCustomer,
-  type Sandbox,
-  sendWebhook,
-  startSandbox,
-} from '../../../tools/sandbox/index.js';
+import { patchCustomer } from '../../../tools/sandbox/sandbox-client.js';
+import { type Sandbox, startSandbox } from '../../../tools/sandbox/sandbox-server.js';
+import { sendWebhook } from '../../../tools/sandbox/webhook-sender.js';
 import { runCliCaptured } from '../../support/dev-fixture.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { cliEnv } from '../../support/run-cli.js';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../tools/cli/main.js';
 import { type DevRuntime, startDevRuntime } from '../../../tools/dev/dev-runtime.js';
-import { type Sandbox, startSandbox } from '../../../tools/sandbox/index.js';
+import { type Sandbox, startSandbox } from '../../../tools/sandbox/sandbox-server.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { startFakeAws } from '../../support/fake-aws.js';
 import { type QueryParams, startFakeAwsQuery, xmlMembers } from '../../support/fake-aws-query.js';

@@ -5,12 +5,13 @@ import {
 } from '../../../functions/full-mirror/handler.js';
 import { createRefreshCustomersHandler } from '../../../functions/refresh-customers/handler.js';
 import { EVENT_SOURCE, MIRROR_CONTINUED } from '../../../lib/messages/events.js';
-import { PiriodClient } from '../../../lib/piriod/index.js';
+import { PiriodClient } from '../../../lib/piriod/client.js';
+import type { Clock } from '../../../lib/ports.js';
 import { countCalls } from '../../../lib/store/call-counter.js';
+import { createDocumentClient } from '../../../lib/store/dynamodb-client.js';
+import { DynamoCustomerStore } from '../../../lib/store/dynamodb-customer-store.js';
 import { DynamoCycleLease, fullMirrorLeaseId } from '../../../lib/store/dynamodb-cycle-lease.js';
-import { createDocumentClient, DynamoCustomerStore } from '../../../lib/store/index.js';
-import type { Clock } from '../../../lib/use-cases/index.js';
-import { type Sandbox, startSandbox } from '../../../tools/sandbox/index.js';
+import { type Sandbox, startSandbox } from '../../../tools/sandbox/sandbox-server.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { fixture, sqsEvent } from '../../support/events.js';
 import {

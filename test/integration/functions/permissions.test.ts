@@ -21,8 +21,9 @@ import {
   loadRefreshWorkerConfig,
 } from '../../../lib/config.js';
 import { EVENT_SOURCE, MIRROR_CONTINUED } from '../../../lib/messages/event-names.js';
-import { createDocumentClient, ensureTable } from '../../../lib/store/index.js';
-import { type Sandbox, startSandbox } from '../../../tools/sandbox/index.js';
+import { ensureTable } from '../../../lib/store/create-table.js';
+import { createDocumentClient } from '../../../lib/store/dynamodb-client.js';
+import { type Sandbox, startSandbox } from '../../../tools/sandbox/sandbox-server.js';
 import { fixture, refreshEventBody, signedWebhook, sqsEvent } from '../../support/events.js';
 import { lambdaContext } from '../../support/fakes.js';
 import { type AwsCallRecorder, startAwsCallRecorder } from '../../support/iam/aws-call-recorder.js';

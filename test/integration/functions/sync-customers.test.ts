@@ -5,9 +5,9 @@ import {
   type RefreshCustomersDeps,
 } from '../../../functions/refresh-customers/handler.js';
 import { WEBHOOK_RESOURCE } from '../../../lib/messages/events.js';
-import { PiriodClient } from '../../../lib/piriod/index.js';
-import { systemClock } from '../../../lib/use-cases/index.js';
-import { type Sandbox, startSandbox } from '../../../tools/sandbox/index.js';
+import { PiriodClient } from '../../../lib/piriod/client.js';
+import { systemClock } from '../../../lib/ports.js';
+import { type Sandbox, startSandbox } from '../../../tools/sandbox/sandbox-server.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { refreshEventBody, sqsEvent } from '../../support/events.js';
 import { lambdaContext, MemoryDeadLetters, runningLambdaContext } from '../../support/fakes.js';

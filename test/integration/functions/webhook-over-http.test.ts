@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReceiveWebhookHandler } from '../../../functions/receive-webhook/handler.js';
-import { sendWebhook } from '../../../tools/sandbox/index.js';
+import { sendWebhook } from '../../../tools/sandbox/webhook-sender.js';
 import { functionUrlEvent } from '../../support/events.js';
 import { fixedSecret, MemoryBus } from '../../support/fakes.js';
 import { signedFor } from '../../support/workspace-deps.js';

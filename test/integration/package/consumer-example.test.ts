@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalizeCustomer } from '../../../lib/customer/index.js';
+import { normalizeCustomer } from '../../../lib/customer/normalize.js';
 import { toRecord } from '../../../lib/customer/record-builder.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { ROOT } from '../../support/import-graph.js';

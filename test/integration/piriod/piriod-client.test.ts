@@ -1,10 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { InvalidCustomerIdError } from '../../../lib/customer/index.js';
+import { InvalidCustomerIdError } from '../../../lib/customer/errors.js';
+import { PiriodClient, type PiriodClientOptions } from '../../../lib/piriod/client.js';
 import {
-  PiriodClient,
-  type PiriodClientOptions,
   PiriodCredentialsError,
   PiriodDeadlineError,
   PiriodMalformedResponseError,
@@ -12,10 +11,10 @@ import {
   PiriodRateLimitedError,
   PiriodServerError,
   PiriodTimeoutError,
-} from '../../../lib/piriod/index.js';
+} from '../../../lib/piriod/errors.js';
 import { PortError } from '../../../lib/ports.js';
 import { freePort } from '../../../tools/local/dynamodb-local.js';
-import { type Sandbox, startSandbox } from '../../../tools/sandbox/index.js';
+import { type Sandbox, startSandbox } from '../../../tools/sandbox/sandbox-server.js';
 
 let sandbox: Sandbox;
 let sleeps: number[];

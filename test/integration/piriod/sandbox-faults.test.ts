@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startSandbox } from '../../../tools/sandbox/index.js';
+import { startSandbox } from '../../../tools/sandbox/sandbox-server.js';
 
 /** Four attempts at each customer, in the given order; the statuses each customer met. */
 async function statusesByCustomer(order: 'customer by customer' | 'round robin') {

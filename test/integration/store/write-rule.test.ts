@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { normalizeCustomer } from '../../../lib/customer/index.js';
+import { normalizeCustomer } from '../../../lib/customer/normalize.js';
 import type { SyncedCustomer } from '../../../lib/customer/record.js';
 import { toRecord } from '../../../lib/customer/record-builder.js';
-import { CustomerQueries } from '../../../lib/store/index.js';
+import { CustomerQueries } from '../../../lib/store/customer-queries.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 
 let t: TestTable;

@@ -3,8 +3,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PiriodClient } from '../../../lib/piriod/index.js';
-import { refreshCustomers, systemClock } from '../../../lib/use-cases/index.js';
+import { PiriodClient } from '../../../lib/piriod/client.js';
+import { systemClock } from '../../../lib/ports.js';
+import { refreshCustomers } from '../../../lib/use-cases/refresh-customers.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 
 // Piriod's own bytes, numbers beyond 2^53 included (the sandbox serializes with

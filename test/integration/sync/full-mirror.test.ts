@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mirrorAll } from '../../../lib/use-cases/index.js';
-import { type Sandbox, startSandbox } from '../../../tools/sandbox/index.js';
+import { mirrorAll } from '../../../lib/use-cases/mirror-all.js';
+import { type Sandbox, startSandbox } from '../../../tools/sandbox/sandbox-server.js';
 import { createTestTable, type TestTable } from '../../support/dynamo.js';
 import { customerPart, expectedMirror, scanTable } from '../../support/oracle.js';
 import { scenarioDeps } from '../../support/scenario.js';
@@ -124,7 +124,7 @@ describe('full mirror against the sandbox and DynamoDB Local', () => {
 
 describe('a table shared by several workspaces', () => {
   it("never re-checks or tombstones another workspace's customers, or the other mode's", async () => {
-    const { normalizeCustomer } = await import('../../../lib/customer/index.js');
+    const { normalizeCustomer } = await import('../../../lib/customer/normalize.js');
     const { toRecord } = await import('../../../lib/customer/record-builder.js');
     const { customer } = normalizeCustomer({
       id: 'cus_OTHERWORKSPACE',

@@ -34,7 +34,7 @@ export interface Decision {
 }
 
 /** The condition operators this evaluator understands (IAM's names, without qualifiers). */
-export const OPERATORS = [
+const OPERATORS = [
   'StringEquals',
   'StringNotEquals',
   'StringEqualsIgnoreCase',
@@ -90,7 +90,7 @@ export function statementMatches(
  * IAM's wildcard match: `*` any run of characters, `?` any one; actions compare without
  * case, resources with it.
  */
-export function globMatches(pattern: string, value: string, ignoreCase = false): boolean {
+function globMatches(pattern: string, value: string, ignoreCase = false): boolean {
   if (pattern.includes('${')) throw new Error(`policy variables are not modelled: ${pattern}`);
   const source = pattern
     .split('')

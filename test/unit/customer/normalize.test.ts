@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  contentHash,
-  normalizeCustomer,
-  parseCustomerRecord,
-} from '../../../lib/customer/index.js';
+import { contentHash } from '../../../lib/customer/content-hash.js';
+import { normalizeCustomer } from '../../../lib/customer/normalize.js';
+import { parseCustomerRecord } from '../../../lib/customer/record.js';
 import { rejectionOf } from '../../support/customers.js';
 
 const fixture = (name: string) =>

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { normalizeCustomer } from '../../../lib/customer/index.js';
 import { LosslessNumber, parseJsonLosslessly } from '../../../lib/customer/lossless-number.js';
+import { normalizeCustomer } from '../../../lib/customer/normalize.js';
 import { rejectionOf } from '../../support/customers.js';
 
 const text = readFileSync(

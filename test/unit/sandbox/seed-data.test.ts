@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { normalizeCustomer } from '../../../lib/customer/normalize.js';
-import { seedPageExample } from '../../../tools/sandbox/index.js';
+import { seedPageExample } from '../../../tools/sandbox/seed-data.js';
 
 const documented = () =>
   JSON.parse(

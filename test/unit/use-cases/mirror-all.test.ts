@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type MirrorAllDeps, mirrorAll, refreshCustomers } from '../../../lib/use-cases/index.js';
+import { type MirrorAllDeps, mirrorAll } from '../../../lib/use-cases/mirror-all.js';
+import { refreshCustomers } from '../../../lib/use-cases/refresh-customers.js';
 import { MemoryPiriod, MemoryStore } from '../../support/memory-ports.js';
 
 const customer = (n: number, extra: Record<string, unknown> = {}) => ({

@@ -11,7 +11,7 @@ import { ago, blockedBy, type DoctorContext } from './context.js';
 import { type CheckResult, fail, pass, skip } from './result.js';
 
 /** The stack's default schedule period, in minutes (`-c scheduleMinutes`). */
-export const DEFAULT_SCHEDULE_MINUTES = 15;
+const DEFAULT_SCHEDULE_MINUTES = 15;
 
 /**
  * `dead-letters`: the dead-letter queue is empty; else its depth and the oldest reason, read

@@ -4,7 +4,7 @@ import { blockedBy, type DoctorContext } from './context.js';
 import { type CheckResult, fail, pass, skip } from './result.js';
 
 /** The event name of the probe: a notification that is no customer's, so nothing is published. */
-export const PROBE_EVENT = 'piriod-mirror.doctor';
+const PROBE_EVENT = 'piriod-mirror.doctor';
 
 /** How long one probe may take: the receiver answers Piriod within 6 s. */
 const PROBE_TIMEOUT_MS = 10_000;
