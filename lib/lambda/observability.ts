@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { CustomerOutcome, SyncSummary } from '../use-cases/outcome.js';
+import type { CustomerOutcome, RunSummary } from '../use-cases/outcome.js';
 
 /** CloudWatch namespace of the product's metrics. */
 export const METRICS_NAMESPACE = 'PiriodMirror';
@@ -99,7 +99,7 @@ export function createWorkspaceMetrics(serviceName: string): WorkspaceMetrics {
  * Adds one count per outcome from a use case's summary — the use case's own counts are the
  * metrics' source, never a second count.
  */
-export function addSummaryMetrics(metrics: Metrics, summary: SyncSummary): void {
+export function addSummaryMetrics(metrics: Metrics, summary: RunSummary): void {
   for (const key of ['created', 'updated', 'unchanged', 'stale', 'deleted'] as const) {
     metrics.addMetric(key, MetricUnit.Count, summary[key]);
   }
@@ -107,7 +107,7 @@ export function addSummaryMetrics(metrics: Metrics, summary: SyncSummary): void 
 }
 
 /** A summary's counts as log lines and reports carry them (failures as a count). */
-export function summaryCounts(s: SyncSummary) {
+export function summaryCounts(s: RunSummary) {
   return {
     synced: s.synced,
     created: s.created,

@@ -1,6 +1,5 @@
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { fromIni } from '@aws-sdk/credential-provider-ini';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import {
   loadConfig,
   NODE_REGION_CONFIG_FILE_OPTIONS,
@@ -9,8 +8,11 @@ import {
 import { isLoopbackUrl } from '../loopback.js';
 import { SDK_BUDGETS, type SdkBudget, sdkRequestHandler } from './sdk-budgets.js';
 
+/** Credentials, as the SDK's providers resolve them (the shape of its `AwsCredentialIdentity`). */
+type Credentials = Awaited<ReturnType<ReturnType<typeof fromEnv>>>;
+
 /** Credentials used against a loopback endpoint when none are configured: DynamoDB Local and local fakes accept any. */
-const LOCAL_CREDENTIALS: AwsCredentialIdentity = {
+const LOCAL_CREDENTIALS: Credentials = {
   accessKeyId: 'local',
   secretAccessKey: 'local',
 };
@@ -22,7 +24,7 @@ export const LOCAL_REGION = 'us-east-1';
 export interface SdkClientConfig {
   endpoint?: string;
   region?: string | (() => Promise<string>);
-  credentials?: AwsCredentialIdentityProvider;
+  credentials?: () => Promise<Credentials>;
   /** Connection and per-attempt timeouts that throw (see {@link SdkBudget}). */
   requestHandler: ReturnType<typeof sdkRequestHandler>;
   maxAttempts: number;
@@ -63,7 +65,7 @@ export function sdkClientConfig(
   return config;
 }
 
-async function localCredentials(): Promise<AwsCredentialIdentity> {
+async function localCredentials(): Promise<Credentials> {
   for (const provider of [fromEnv(), fromIni()]) {
     try {
       return await provider();

@@ -1,4 +1,4 @@
-import type { SyncSummary } from './outcome.js';
+import type { RunSummary } from './outcome.js';
 
 /**
  * A run stopped before the end because nothing more could succeed (Piriod rejected the
@@ -7,9 +7,9 @@ import type { SyncSummary } from './outcome.js';
  */
 export class RunAbortedError extends Error {
   override readonly name = 'RunAbortedError';
-  readonly partial: SyncSummary;
+  readonly partial: RunSummary;
 
-  constructor(cause: Error, partial: SyncSummary) {
+  constructor(cause: Error, partial: RunSummary) {
     super(cause.message, { cause });
     this.partial = partial;
   }

@@ -4,7 +4,7 @@ import { normalizeCustomer } from '../customer/normalize.js';
 import type { CustomerStore, PiriodReader, VersionSnapshot } from '../ports.js';
 import { customerWrites } from './customer-writes.js';
 import { RunAbortedError } from './errors.js';
-import { type CustomerOutcome, failed, type SyncSummary, Tally } from './outcome.js';
+import { type CustomerOutcome, failed, type RunSummary, Tally } from './outcome.js';
 import { refreshEach } from './refresh-by-id.js';
 import type { RefreshByIdsDeps } from './refresh-customers.js';
 
@@ -40,7 +40,7 @@ export interface MirrorOptions {
 
 /** Result of {@link mirrorAll}. */
 export interface MirrorResult {
-  summary: SyncSummary;
+  summary: RunSummary;
   /** False when the deadline stopped the listing; resume at `nextPage`. */
   completed: boolean;
   nextPage: number | undefined;

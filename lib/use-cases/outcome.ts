@@ -7,7 +7,7 @@ export type CustomerOutcome =
   | { id: string; result: 'failed'; reason: string; retryable: boolean };
 
 /** The CLI's `--json` summary (a contract). */
-export interface SyncSummary {
+export interface RunSummary {
   synced: number;
   created: number;
   updated: number;
@@ -24,7 +24,7 @@ export interface Progress {
   done: number;
   /** Customers expected in this phase, when known. */
   total: number | undefined;
-  summary: SyncSummary;
+  summary: RunSummary;
 }
 
 /** Who hears of a run as it goes (logs, metrics, progress bars); each optional. */
@@ -55,7 +55,7 @@ export class Tally {
     return c.created + c.updated + c.unchanged + c.stale + c.deleted;
   }
 
-  summary(): SyncSummary {
+  summary(): RunSummary {
     return { synced: this.synced, ...this.counts, failed: [...this.failures] };
   }
 }

@@ -9,7 +9,7 @@ import {
 } from '../messages/parse-refresh-message.js';
 import { type CanaryLog, type DeadLetters, isFailure, type PiriodWorkspaces } from '../ports.js';
 import { RunAbortedError } from './errors.js';
-import { type CustomerOutcome, type SyncSummary, Tally } from './outcome.js';
+import { type CustomerOutcome, type RunSummary, Tally } from './outcome.js';
 import { type RefreshByIdsDeps, refreshCustomers } from './refresh-customers.js';
 
 /** One SQS message of the refresh queue. */
@@ -49,9 +49,9 @@ export interface RefreshBatchResult {
    * and the reason must still reach the logs, or a last receive would lose it.
    */
   unsent: UnsentDeadLetter[];
-  summary: SyncSummary;
+  summary: RunSummary;
   /** The summary of each workspace the batch refreshed customers of. */
-  byWorkspace: Map<string, SyncSummary>;
+  byWorkspace: Map<string, RunSummary>;
 }
 
 /** A dead letter that could not be sent, with why it was meant to be and why it failed. */

@@ -1,6 +1,6 @@
 import { type CustomerWritesDeps, customerWrites } from './customer-writes.js';
 import { RunAbortedError } from './errors.js';
-import { type CustomerOutcome, type RunListeners, type SyncSummary, Tally } from './outcome.js';
+import { type CustomerOutcome, type RunListeners, type RunSummary, Tally } from './outcome.js';
 import { type RefreshEachDeps, refreshEach } from './refresh-by-id.js';
 
 /** What {@link refreshCustomers} uses: the refreshes', the writes', and who hears of them. */
@@ -9,7 +9,7 @@ export type RefreshByIdsDeps = RefreshEachDeps & CustomerWritesDeps & RunListene
 /** Result of {@link refreshCustomers}: one outcome per distinct id, and their summary. */
 export interface RefreshCustomersResult {
   outcomes: Map<string, CustomerOutcome>;
-  summary: SyncSummary;
+  summary: RunSummary;
 }
 
 /**

@@ -9,7 +9,7 @@ import {
 import { plural } from '../../lib/plural.js';
 import { systemClock } from '../../lib/ports.js';
 import type { MirrorAllDeps } from '../../lib/use-cases/mirror-all.js';
-import type { SyncSummary } from '../../lib/use-cases/outcome.js';
+import type { RunSummary } from '../../lib/use-cases/outcome.js';
 import type { Sandbox } from '../../tools/sandbox/sandbox-server.js';
 import type { TestTable } from './dynamo.js';
 import { customerPart, expectedMirror, scanTable } from './oracle.js';
@@ -91,7 +91,7 @@ export function scenarioDeps(
 export async function expectMirroredOrReported(
   t: TestTable,
   sandbox: Sandbox,
-  summary?: SyncSummary,
+  summary?: RunSummary,
   attempts?: AttemptLog,
 ) {
   const oracle = expectedMirror(sandbox);

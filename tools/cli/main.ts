@@ -11,18 +11,18 @@ import { RunAbortedError } from '../../lib/use-cases/errors.js';
 import { CREATE_TABLE_HELP, createTableCommand } from './commands/create-table.js';
 import { DOCTOR_HELP, doctorCommand } from './commands/doctor.js';
 import { GET_HELP, getCommand } from './commands/get.js';
+import {
+  FULL_MIRROR_HELP,
+  mirrorCommand,
+  printSummary,
+  REFRESH_HELP,
+  SYNC_HELP,
+} from './commands/mirror.js';
 import { QUERY_HELP, queryCommand } from './commands/query.js';
 import { REPLAY_CHANGES_HELP, replayChangesCommand } from './commands/replay-changes.js';
 import { REQUEST_REFRESH_HELP, requestRefreshCommand } from './commands/request-refresh.js';
 import { SANDBOX_HELP, sandboxCommand } from './commands/sandbox.js';
 import { SEND_WEBHOOK_HELP, sendWebhookCommand } from './commands/send-webhook.js';
-import {
-  FULL_MIRROR_HELP,
-  printSummary,
-  REFRESH_HELP,
-  SYNC_HELP,
-  syncCommand,
-} from './commands/sync.js';
 import { VERIFY_HELP, verifyCommand } from './commands/verify.js';
 import { isEntryPoint, runWithProcess } from './entry-point.js';
 import { EXIT, UsageError } from './errors.js';
@@ -63,11 +63,11 @@ type Command = (argv: string[], env: Env, io: Io) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   'full-mirror': {
-    run: (argv, env, io) => syncCommand(argv, env, io, 'full-mirror'),
+    run: (argv, env, io) => mirrorCommand(argv, env, io, 'full-mirror'),
     help: FULL_MIRROR_HELP,
   },
-  refresh: { run: (argv, env, io) => syncCommand(argv, env, io, 'refresh'), help: REFRESH_HELP },
-  sync: { run: syncCommand, help: SYNC_HELP },
+  refresh: { run: (argv, env, io) => mirrorCommand(argv, env, io, 'refresh'), help: REFRESH_HELP },
+  sync: { run: mirrorCommand, help: SYNC_HELP },
   get: { run: getCommand, help: GET_HELP },
   query: { run: queryCommand, help: QUERY_HELP },
   'create-table': { run: createTableCommand, help: CREATE_TABLE_HELP },

@@ -8,7 +8,7 @@ import { ensureTable } from '../../lib/store/create-table.js';
 import { startLocalDynamoDb } from '../local/dynamodb-local.js';
 import { startSandbox } from '../sandbox/sandbox-server.js';
 import { parse } from './args.js';
-import { printSummary, runSync } from './commands/sync.js';
+import { printSummary, runMirrorJob } from './commands/mirror.js';
 import { isEntryPoint, runWithProcess } from './entry-point.js';
 import { EXIT, UsageError } from './errors.js';
 import { AWS_ENV, environmentHelp, PIRIOD_ENV, TABLE_ENV } from './help-env.js';
@@ -58,7 +58,7 @@ export async function start(env: Env, io: Io): Promise<number> {
     );
     const store = table.store;
     const started = Date.now();
-    const summary = await runSync(
+    const summary = await runMirrorJob(
       { piriod, store, clock: systemClock, workspace: sandbox.workspace, source: 'cli' },
       [],
       io,

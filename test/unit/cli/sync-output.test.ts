@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PiriodNetworkError } from '../../../lib/piriod/errors.js';
 import type { MirrorAllDeps } from '../../../lib/use-cases/mirror-all.js';
 import type { Progress } from '../../../lib/use-cases/outcome.js';
-import { runSync } from '../../../tools/cli/commands/sync.js';
+import { runMirrorJob } from '../../../tools/cli/commands/mirror.js';
 import { progressReporter } from '../../../tools/cli/progress.js';
 import { captureIo } from '../../support/capture-io.js';
 import { MemoryPiriod, MemoryStore, steppingClock } from '../../support/memory-ports.js';
@@ -24,10 +24,10 @@ function deps(piriod: MirrorAllDeps['piriod']): MirrorAllDeps {
   };
 }
 
-describe('runSync: the content-warnings note', () => {
+describe('runMirrorJob: the content-warnings note', () => {
   it('names the customer and its warning', async () => {
     const c = captureIo();
-    await runSync(
+    await runMirrorJob(
       deps(new MemoryPiriod([customer(1), customer(2, { email: 'not-an-email' })])),
       [],
       c.io,
@@ -40,7 +40,7 @@ describe('runSync: the content-warnings note', () => {
   it('names ten customers and counts the rest', async () => {
     const list = Array.from({ length: 13 }, (_, i) => customer(i + 1, { email: 'nope' }));
     const c = captureIo();
-    await runSync(deps(new MemoryPiriod(list, 100)), [], c.io);
+    await runMirrorJob(deps(new MemoryPiriod(list, 100)), [], c.io);
     const named = c
       .err()
       .split('\n')
@@ -51,7 +51,7 @@ describe('runSync: the content-warnings note', () => {
   });
 });
 
-describe('runSync: Piriod unreachable', () => {
+describe('runMirrorJob: Piriod unreachable', () => {
   const refused = {
     async getCustomer(id: string): Promise<object | undefined> {
       throw new PiriodNetworkError(`cannot reach Piriod at http://127.0.0.1:9 (ECONNREFUSED)`, {
@@ -62,9 +62,9 @@ describe('runSync: Piriod unreachable', () => {
   };
 
   it('throws the connection failure when no customer got through', async () => {
-    await expect(runSync(deps(refused), ['cus_1', 'cus_2'], captureIo().io)).rejects.toBeInstanceOf(
-      PiriodNetworkError,
-    );
+    await expect(
+      runMirrorJob(deps(refused), ['cus_1', 'cus_2'], captureIo().io),
+    ).rejects.toBeInstanceOf(PiriodNetworkError);
   });
 
   it('reports per-customer failures when some customers got through', async () => {
@@ -74,7 +74,7 @@ describe('runSync: Piriod unreachable', () => {
         id === 'cus_1' ? memory.getCustomer(id) : refused.getCustomer(id),
       listCustomers: () => memory.listCustomers(),
     };
-    const summary = await runSync(deps(flaky), ['cus_1', 'cus_2'], captureIo().io);
+    const summary = await runMirrorJob(deps(flaky), ['cus_1', 'cus_2'], captureIo().io);
     expect(summary.synced).toBe(1);
     expect(summary.failed.map((f) => f.id)).toEqual(['cus_2']);
   });

@@ -4,7 +4,7 @@ import { PiriodNetworkError } from '../../../lib/piriod/errors.js';
 import { plural } from '../../../lib/plural.js';
 import type { PiriodReader } from '../../../lib/ports.js';
 import { type MirrorAllDeps, mirrorAll } from '../../../lib/use-cases/mirror-all.js';
-import type { SyncSummary } from '../../../lib/use-cases/outcome.js';
+import type { RunSummary } from '../../../lib/use-cases/outcome.js';
 import { refreshCustomers } from '../../../lib/use-cases/refresh-customers.js';
 import { parse } from '../args.js';
 import { cliMirrorPorts } from '../compose/cli-mirror-ports.js';
@@ -45,20 +45,20 @@ The former name of two commands, kept as an alias: without ids, \`full-mirror\`;
 ${OPTIONS_HELP}`;
 
 /** Which job a run does: `full-mirror`, `refresh`, or `sync` (either, by whether ids are given). */
-export type SyncJob = 'full-mirror' | 'refresh' | 'sync';
+export type MirrorJob = 'full-mirror' | 'refresh' | 'sync';
 
-const HELP_OF: Record<SyncJob, string> = {
+const HELP_OF: Record<MirrorJob, string> = {
   'full-mirror': FULL_MIRROR_HELP,
   refresh: REFRESH_HELP,
   sync: SYNC_HELP,
 };
 
 /** `full-mirror`, `refresh ID…`, and their old name `sync [ID…]`. */
-export async function syncCommand(
+export async function mirrorCommand(
   argv: string[],
   given: Env,
   io: Io,
-  job: SyncJob = 'sync',
+  job: MirrorJob = 'sync',
 ): Promise<number> {
   const { values, positionals } = parse(
     argv,
@@ -75,14 +75,18 @@ export async function syncCommand(
     throw new UsageError('refresh needs at least one customer id: refresh ID…');
   const env = workspaceEnv(values.workspace, given, job);
   const { deps, tableName } = await cliMirrorPorts(loadCliMirrorConfig(env));
-  const summary = await runSync({ ...deps, source: 'cli' }, positionals, io);
+  const summary = await runMirrorJob({ ...deps, source: 'cli' }, positionals, io);
   if (values.json) io.out(`${JSON.stringify(summary)}\n`);
   else printSummary(summary, io, tableName);
   return summary.failed.length > 0 ? EXIT.failed : EXIT.ok;
 }
 
 /** Runs a full mirror (no ids) or a refresh of ids, with progress on stderr. */
-export async function runSync(deps: MirrorAllDeps, ids: string[], io: Io): Promise<SyncSummary> {
+export async function runMirrorJob(
+  deps: MirrorAllDeps,
+  ids: string[],
+  io: Io,
+): Promise<RunSummary> {
   const progress = progressReporter(io);
   const warned: Warned = { count: 0, shown: [] };
   const reach = watchReach(deps.piriod);
@@ -95,7 +99,7 @@ export async function runSync(deps: MirrorAllDeps, ids: string[], io: Io): Promi
       if (warned.count++ < SHOWN_WARNINGS) warned.shown.push({ id, warnings });
     },
   };
-  let summary: SyncSummary;
+  let summary: RunSummary;
   try {
     summary =
       ids.length > 0
@@ -149,7 +153,7 @@ function watchReach(piriod: PiriodReader) {
 }
 
 /** The human summary of a sync, on stdout. */
-export function printSummary(s: SyncSummary, io: Io, tableName: string): void {
+export function printSummary(s: RunSummary, io: Io, tableName: string): void {
   io.out(
     `Synced ${plural(s.synced, 'customer')} into ${tableName}: ${s.created} created, ${s.updated} updated, ` +
       `${s.unchanged} unchanged, ${s.stale} stale, ${s.deleted} deleted, ${s.failed.length} failed\n`,
