@@ -382,8 +382,20 @@ log(`  reference: ${Math.round(putsPerSecond)} conditional puts/s`);
   const rows: Record<string, unknown> = {};
   for (const [id, res] of Object.entries(template.Resources)) {
     if (res.Type !== 'AWS::Lambda::Function') continue;
-    const name = id.replace(/Function.*/, '');
-    const kebab = name.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
+    // The function's folder, which its role's description starts with (a function may keep
+    // an older construct id: the refresh worker's is "SyncCustomers", as deployed).
+    const roleId = (res.Properties as { Role?: { 'Fn::GetAtt'?: string[] } }).Role?.[
+      'Fn::GetAtt'
+    ]?.[0];
+    const role = template.Resources[roleId ?? ''] as
+      | { Properties: { Description?: string } }
+      | undefined;
+    const kebab =
+      /^([a-z-]+):/.exec(role?.Properties.Description ?? '')?.[1] ??
+      id
+        .replace(/Function.*/, '')
+        .replace(/([a-z])([A-Z])/g, '$1-$2')
+        .toLowerCase();
     const file = join(
       assembly.directory,
       `asset.${String(res.Properties.Code?.S3Key).replace(/\.zip$/, '')}`,

@@ -29,7 +29,8 @@ import { lambdaContext } from '../../support/fakes.js';
 import { type AwsCallRecorder, startAwsCallRecorder } from '../../support/iam/aws-call-recorder.js';
 import type { AwsCall } from '../../support/iam/aws-calls.js';
 import { type DeployedFunction, deployedFunctions } from '../../support/iam/deployed-functions.js';
-import { deniedCalls, unusedGrants } from '../../support/iam/role-check.js';
+import { permissionHarness } from '../../support/iam/permission-harness.js';
+import { unusedGrants } from '../../support/iam/role-check.js';
 import { SimulatedDeployment } from '../../support/iam/simulated-deployment.js';
 import { synthApp } from '../../support/synth.js';
 import { readTableStream } from '../../support/table-stream.js';
@@ -58,8 +59,12 @@ let recorder: AwsCallRecorder;
 let sandbox: Sandbox;
 let endpoint: string;
 let tableName: string;
-/** What each function's code called while a test drove it. */
-const recorded = new Map<string, AwsCall[]>();
+const { fn, driven, recorded } = permissionHarness({
+  functions: () => functions,
+  recorder: () => recorder,
+  piriodUrl: () => sandbox.url,
+  region: REGION,
+});
 
 beforeAll(async () => {
   // Change events on, so all four functions and the table stream are in the template.
@@ -96,39 +101,6 @@ afterAll(async () => {
 
 /** The test's own access to the table, past the recorder: what it does is not the functions'. */
 const tableClient = () => createDocumentClient({ endpoint, region: REGION });
-
-function fn(name: string): DeployedFunction {
-  const found = functions.get(name);
-  if (!found) throw new Error(`no function ${name} in the template`);
-  return found;
-}
-
-/** The function's environment as the stack sets it; only endpoints point at local stand-ins. */
-function envOf(name: string): Record<string, string> {
-  const e = fn(name).environment;
-  return {
-    ...e,
-    // Lambda sets the region; Piriod is the sandbox; every AWS service is the recorder.
-    AWS_REGION: REGION,
-    ...(e.PIRIOD_API_URL ? { PIRIOD_API_URL: sandbox.url } : {}),
-    AWS_ENDPOINT_URL: recorder.url,
-    AWS_ENDPOINT_URL_DYNAMODB: recorder.url,
-    AWS_ENDPOINT_URL_SQS: recorder.url,
-    AWS_ENDPOINT_URL_EVENTBRIDGE: recorder.url,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: recorder.url,
-  };
-}
-
-/** Runs `drive` with a fresh recording, keeps the function's calls, and fails on any the role denies. */
-async function driven(name: string, drive: (env: Record<string, string>) => Promise<void>) {
-  recorder.reset();
-  await drive(envOf(name));
-  expect(recorder.unmodelled, 'calls the check cannot model').toEqual([]);
-  const calls = recorder.calls();
-  recorded.set(name, calls);
-  expect(deniedCalls(fn(name), [...calls, ...fn(name).onBehalf])).toEqual([]);
-  return calls;
-}
 
 /**
  * Deletes `id`'s item just before the function's first write of it reaches DynamoDB: the
