@@ -13,6 +13,7 @@ import {
   createLogger,
   createMetrics,
   createWorkspaceMetrics,
+  piriodLatencyByWorkspace,
   summaryCounts,
 } from '../../lib/lambda/observability.js';
 import { once } from '../../lib/lambda/once.js';
@@ -179,8 +180,7 @@ export async function fullMirrorDeps(
 ): Promise<FullMirrorDeps> {
   const workspaces = piriodWorkspacesForLambda(
     config.piriod,
-    (a, workspace) =>
-      perWorkspace.of(workspace).addMetric('PiriodLatency', MetricUnit.Milliseconds, a.durationMs),
+    piriodLatencyByWorkspace(perWorkspace),
     sdk,
   );
   const { store, leaseOf } = storeAndLeases(config.store, sdk);

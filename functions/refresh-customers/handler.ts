@@ -12,6 +12,7 @@ import {
   createMetrics,
   createWorkspaceMetrics,
   logOutcome,
+  piriodLatencyByWorkspace,
   summaryCounts,
 } from '../../lib/lambda/observability.js';
 import { once } from '../../lib/lambda/once.js';
@@ -118,8 +119,7 @@ export async function refreshCustomersDeps(
 ): Promise<RefreshCustomersDeps> {
   const workspaces = piriodWorkspacesForLambda(
     config.piriod,
-    (a, workspace) =>
-      perWorkspace.of(workspace).addMetric('PiriodLatency', MetricUnit.Milliseconds, a.durationMs),
+    piriodLatencyByWorkspace(perWorkspace),
     sdk,
   );
   const { store, canaries } = storeAndCanaries(config.store, sdk);

@@ -96,6 +96,16 @@ export function createWorkspaceMetrics(serviceName: string): WorkspaceMetrics {
 }
 
 /**
+ * Records each Piriod attempt's latency (`PiriodLatency`) under the workspace it was for:
+ * the hook a function hands its Piriod workspaces.
+ */
+export function piriodLatencyByWorkspace(perWorkspace: WorkspaceMetrics) {
+  return (a: { durationMs: number }, workspace: string): void => {
+    perWorkspace.of(workspace).addMetric('PiriodLatency', MetricUnit.Milliseconds, a.durationMs);
+  };
+}
+
+/**
  * Adds one count per outcome from a use case's summary — the use case's own counts are the
  * metrics' source, never a second count.
  */
