@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `piriod-mirror` command (`npx piriod-mirror sync` in a clone, after `npm ci`): runs the
+// The `piriod-mirror` command (`npx piriod-mirror full-mirror` in a clone, after `npm ci`): runs the
 // TypeScript CLI in tools/cli through tsx, the same code `npm run mirror` runs.
 // npm ships every `bin` file in the package's tarball too, where neither tsx nor the CLI's
 // sources are: there it says where the CLI lives instead of crashing.

@@ -33,7 +33,7 @@ const WORKSPACE_DIMENSION = 'Workspace';
 /**
  * Alarms (DLQ not empty, refresh backlog age, function errors and throttles, no completed
  * full mirror of a workspace in two periods) to an encrypted SNS topic, and a dashboard of
- * the sync metrics.
+ * the full mirror's and the refreshes' metrics.
  */
 export class Monitoring extends Construct {
   readonly topic: sns.Topic;
@@ -225,7 +225,7 @@ export class Monitoring extends Construct {
         period: Duration.minutes(5),
       });
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: `${cdkStackName(this)}-sync`,
+      dashboardName: `${cdkStackName(this)}-mirror`,
     });
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({

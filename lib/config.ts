@@ -27,28 +27,37 @@ import { isSecureOrLoopbackUrl } from './loopback.js';
 
 export { ConfigError, type Env } from './env-variables.js';
 
-const boolFlag = z.optional(z.enum([...Object.keys(FLAG_SPELLINGS), '']));
-const positiveInt = z.optional(z.string().check(z.regex(/^\d+$/, 'must be a whole number')));
+// The schemas are built on first use, in functions rather than module constants: a function
+// whose loaders never validate with zod (the receiver, publish-changes) then bundles none of it.
+const boolFlag = () => z.optional(z.enum([...Object.keys(FLAG_SPELLINGS), '']));
+const positiveInt = () => z.optional(z.string().check(z.regex(/^\d+$/, 'must be a whole number')));
 
-const piriodEnv = z.object({
-  PIRIOD_API_URL: z.optional(
-    z
-      .string()
-      .check(
-        z.refine(
-          isSecureOrLoopbackUrl,
-          'must be an https:// URL (plain http:// only on loopback: the token would travel in clear)',
+let piriodSchema: ReturnType<typeof buildPiriodSchema> | undefined;
+function piriodEnv() {
+  piriodSchema ??= buildPiriodSchema();
+  return piriodSchema;
+}
+function buildPiriodSchema() {
+  return z.object({
+    PIRIOD_API_URL: z.optional(
+      z
+        .string()
+        .check(
+          z.refine(
+            isSecureOrLoopbackUrl,
+            'must be an https:// URL (plain http:// only on loopback: the token would travel in clear)',
+          ),
         ),
-      ),
-  ),
-  PIRIOD_API_TOKEN: z.optional(z.string()),
-  PIRIOD_WORKSPACE: z.optional(z.string()),
-  PIRIOD_TEST_MODE: boolFlag,
-  PIRIOD_TIMEOUT_MS: positiveInt,
-  PIRIOD_MAX_ATTEMPTS: positiveInt,
-  PIRIOD_REQUESTS_PER_SECOND: positiveInt,
-  PIRIOD_CONCURRENCY: positiveInt,
-});
+    ),
+    PIRIOD_API_TOKEN: z.optional(z.string()),
+    PIRIOD_WORKSPACE: z.optional(z.string()),
+    PIRIOD_TEST_MODE: boolFlag(),
+    PIRIOD_TIMEOUT_MS: positiveInt(),
+    PIRIOD_MAX_ATTEMPTS: positiveInt(),
+    PIRIOD_REQUESTS_PER_SECOND: positiveInt(),
+    PIRIOD_CONCURRENCY: positiveInt(),
+  });
+}
 
 /** Where and how to reach Piriod. The token is kept out of `toString`/JSON by the caller. */
 export interface PiriodConfig {
@@ -74,7 +83,7 @@ export type PiriodConnection = Omit<PiriodSettings, 'workspace' | 'testMode'>;
  * @throws ConfigError when a variable is malformed.
  */
 function loadPiriodConnection(env: Env): PiriodConnection {
-  const e = parse(piriodEnv, env);
+  const e = parse(piriodEnv(), env);
   return {
     baseUrl: e.PIRIOD_API_URL ?? 'https://api.piriod.com',
     timeoutMs: int(e.PIRIOD_TIMEOUT_MS, 10_000),
@@ -92,7 +101,7 @@ function loadPiriodConnection(env: Env): PiriodConnection {
  */
 export function loadPiriodSettings(env: Env): PiriodSettings {
   const connection = loadPiriodConnection(env);
-  const e = parse(piriodEnv, env);
+  const e = parse(piriodEnv(), env);
   const workspace = e.PIRIOD_WORKSPACE?.trim();
   if (!workspace) {
     throw new ConfigError(
@@ -134,13 +143,28 @@ export function loadWorkspaces(env: Env): WorkspaceConfig[] {
       throw err;
     }
   } else {
-    const { workspace, testMode } = loadPiriodSettings(env);
+    // Read here without the Piriod schema (the receiver reads only this): the same messages.
+    const workspace = env.PIRIOD_WORKSPACE?.trim();
+    if (!workspace) {
+      throw new ConfigError(
+        'PIRIOD_WORKSPACE is not set: set it to your Piriod workspace id (acc_…), the x-simple-workspace value',
+      );
+    }
+    const mode = env.PIRIOD_TEST_MODE;
+    const testMode = flagValue(mode);
+    if (testMode === undefined && mode !== undefined && mode !== '') {
+      throw new ConfigError(
+        `PIRIOD_TEST_MODE must be one of ${Object.keys(FLAG_SPELLINGS)
+          .map((v) => JSON.stringify(v))
+          .join(', ')} (got ${JSON.stringify(mode)})`,
+      );
+    }
     if (!isWorkspaceId(workspace)) {
       throw new ConfigError(
         `PIRIOD_WORKSPACE is not a workspace id (acc_…: letters, digits, _ and -), got ${JSON.stringify(String(workspace).slice(0, 80))}`,
       );
     }
-    entries = [{ id: workspace, testMode }];
+    entries = [{ id: workspace, testMode: testMode ?? false }];
   }
   const ids = entries.map((w) => w.id);
   const maps = {
@@ -214,17 +238,19 @@ export function loadPiriodConfig(env: Env): PiriodConfig {
   return { ...loadPiriodSettings(env), token };
 }
 
-const storeEnv = z.object({
-  CUSTOMERS_TABLE: z.optional(
-    z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be 3-255 of A-Z a-z 0-9 _ . -')),
-  ),
-  AWS_ENDPOINT_URL_DYNAMODB: z.optional(
-    z
-      .string()
-      .check(z.refine((v) => URL.canParse(v), 'must be a URL such as http://127.0.0.1:8000')),
-  ),
-  AWS_REGION: z.optional(z.string()),
-});
+function storeEnv() {
+  return z.object({
+    CUSTOMERS_TABLE: z.optional(
+      z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be 3-255 of A-Z a-z 0-9 _ . -')),
+    ),
+    AWS_ENDPOINT_URL_DYNAMODB: z.optional(
+      z
+        .string()
+        .check(z.refine((v) => URL.canParse(v), 'must be a URL such as http://127.0.0.1:8000')),
+    ),
+    AWS_REGION: z.optional(z.string()),
+  });
+}
 
 /** Where the customers table lives. */
 export interface StoreConfig {
@@ -237,7 +263,7 @@ export interface StoreConfig {
 
 /** Reads the table settings. @throws ConfigError on a malformed value. */
 export function loadStoreConfig(env: Env): StoreConfig {
-  const e = parse(storeEnv, env);
+  const e = parse(storeEnv(), env);
   return {
     tableName: e.CUSTOMERS_TABLE ?? DEFAULT_TABLE_NAME,
     endpoint: e.AWS_ENDPOINT_URL_DYNAMODB,
@@ -245,7 +271,7 @@ export function loadStoreConfig(env: Env): StoreConfig {
   };
 }
 
-const fullMirrorEnv = z.object({ FULL_MIRROR_SCHEDULE_MINUTES: positiveInt });
+const fullMirrorEnv = () => z.object({ FULL_MIRROR_SCHEDULE_MINUTES: positiveInt() });
 
 /** How `full-mirror` is scheduled. */
 export interface FullMirrorSchedule {
@@ -255,7 +281,7 @@ export interface FullMirrorSchedule {
 
 /** Reads the full-mirror schedule. @throws ConfigError on a malformed value. */
 function loadFullMirrorSchedule(env: Env): FullMirrorSchedule {
-  const e = parse(fullMirrorEnv, env);
+  const e = parse(fullMirrorEnv(), env);
   return { periodMs: Math.max(1, int(e.FULL_MIRROR_SCHEDULE_MINUTES, 15)) * 60_000 };
 }
 

@@ -199,7 +199,7 @@ export type UpsertResult = 'created' | 'updated' | 'unchanged' | 'stale';
 export type TombstoneResult = 'deleted' | 'unchanged' | 'absent' | 'stale';
 
 /**
- * The port the sync use cases write through. The DynamoDB adapter is the real one; tests may
+ * The port the full mirror and the refreshes write through. The DynamoDB adapter is the real one; tests may
  * use an in-memory one. A failure that means no write can succeed (the table unreachable) is
  * a {@link PortError} of kind `unavailable`.
  */

@@ -7,6 +7,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { sleep } from '../concurrency/sleep.js';
 import { toStoreError } from './errors.js';
 import { INDEXES, KEY_ATTRIBUTES, PARTITION_KEY } from './table-definition.js';
 
@@ -63,9 +64,15 @@ export async function ensureTable(
       throw toStoreError(err, tableName, 'create the table');
     outcome = 'exists';
   }
+  // One DescribeTable first: the SDK's waiter below retries on any error until it times out,
+  // so a denied or unreachable DescribeTable must speak here, at once.
+  const first = await describeTable(client, tableName);
+  if (first.Table?.TableStatus === 'ACTIVE') {
+    await waitForIndexes(client, tableName, options.timeoutMs ?? 120_000);
+    return outcome;
+  }
   try {
-    // The SDK's waiter polls DescribeTable until the table is ACTIVE. A table created with its
-    // indexes is ACTIVE only once they are, and one whose index is being added reads UPDATING.
+    // The SDK's waiter polls DescribeTable until the table is ACTIVE.
     await waitUntilTableExists(
       {
         // It only sends DescribeTable, which the document client passes through unchanged.
@@ -77,9 +84,46 @@ export async function ensureTable(
       { TableName: tableName },
     );
   } catch (err) {
-    throw new Error(`table ${tableName} did not become ACTIVE in time`, { cause: err });
+    // Ask once more: a DescribeTable that fails (denied, unreachable) says why; one that
+    // answers says the table is still not ready.
+    const table = await describeTable(client, tableName);
+    throw new Error(
+      `table ${tableName} did not become ACTIVE in time (status ${table.Table?.TableStatus ?? 'unknown'})`,
+      { cause: err },
+    );
   }
+  // A table can read ACTIVE while an index added to it still backfills: wait for those too.
+  await waitForIndexes(client, tableName, options.timeoutMs ?? 120_000);
   return outcome;
+}
+
+/** DescribeTable, its failure mapped to a store error that says what to fix. */
+function describeTable(client: DynamoDBDocumentClient, tableName: string) {
+  return client.send(new DescribeTableCommand({ TableName: tableName })).catch((e: unknown) => {
+    throw toStoreError(e, tableName, 'describe the table');
+  });
+}
+
+/** Polls DescribeTable until every global secondary index is ACTIVE, or fails with the ones that are not. */
+async function waitForIndexes(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { Table } = await describeTable(client, tableName);
+    const building = (Table?.GlobalSecondaryIndexes ?? []).filter(
+      (i) => i.IndexStatus !== 'ACTIVE',
+    );
+    if (building.length === 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `table ${tableName}'s indexes did not become ACTIVE in time: ${building.map((i) => i.IndexName).join(', ')}`,
+      );
+    }
+    await sleep(1_000);
+  }
 }
 
 /**

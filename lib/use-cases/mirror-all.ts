@@ -5,8 +5,7 @@ import type { CustomerStore, PiriodReader, VersionSnapshot } from '../ports.js';
 import { customerWrites } from './customer-writes.js';
 import { RunAbortedError } from './errors.js';
 import { type CustomerOutcome, failed, type RunSummary, Tally } from './outcome.js';
-import { refreshEach } from './refresh-by-id.js';
-import type { RefreshByIdsDeps } from './refresh-customers.js';
+import { type RefreshByIdsDeps, refreshEach } from './refresh-by-id.js';
 
 /**
  * What {@link mirrorAll} uses: what refreshing ids uses, the listing, the table's version

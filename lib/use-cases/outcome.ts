@@ -1,4 +1,4 @@
-/** Final results a customer can have in one sync. */
+/** Final results a customer can have in one run (a full mirror or a refresh). */
 export type SuccessResult = 'created' | 'updated' | 'unchanged' | 'stale' | 'deleted';
 
 /** What happened to one customer. A failure always carries its reason. */

@@ -10,7 +10,8 @@ import {
 import { type CanaryLog, type DeadLetters, isFailure, type PiriodWorkspaces } from '../ports.js';
 import { RunAbortedError } from './errors.js';
 import { type CustomerOutcome, type RunSummary, Tally } from './outcome.js';
-import { type RefreshByIdsDeps, refreshCustomers } from './refresh-customers.js';
+import type { RefreshByIdsDeps } from './refresh-by-id.js';
+import { refreshCustomers } from './refresh-customers.js';
 
 /** One SQS message of the refresh queue. */
 export interface QueueMessage {

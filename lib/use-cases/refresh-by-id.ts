@@ -7,7 +7,7 @@ import {
 import { normalizeCustomer } from '../customer/normalize.js';
 import type { SyncSource } from '../customer/record.js';
 import { type Clock, type CustomerStore, isFailure, type PiriodReader } from '../ports.js';
-import type { CustomerWrites } from './customer-writes.js';
+import type { CustomerWrites, CustomerWritesDeps } from './customer-writes.js';
 import { type CustomerOutcome, failed, type RunListeners } from './outcome.js';
 
 /** What a refresh by id uses. */
@@ -138,3 +138,6 @@ export function refreshEach(
     () => pipeline.fatal !== undefined || outOfTime,
   );
 }
+
+/** What a refresh of ids uses (`refreshCustomers`): the refreshes', the writes', and who hears of them. */
+export type RefreshByIdsDeps = RefreshEachDeps & CustomerWritesDeps & RunListeners;

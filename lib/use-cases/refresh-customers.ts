@@ -1,10 +1,7 @@
-import { type CustomerWritesDeps, customerWrites } from './customer-writes.js';
+import { customerWrites } from './customer-writes.js';
 import { RunAbortedError } from './errors.js';
-import { type CustomerOutcome, type RunListeners, type RunSummary, Tally } from './outcome.js';
-import { type RefreshEachDeps, refreshEach } from './refresh-by-id.js';
-
-/** What {@link refreshCustomers} uses: the refreshes', the writes', and who hears of them. */
-export type RefreshByIdsDeps = RefreshEachDeps & CustomerWritesDeps & RunListeners;
+import { type CustomerOutcome, type RunSummary, Tally } from './outcome.js';
+import { type RefreshByIdsDeps, refreshEach } from './refresh-by-id.js';
 
 /** Result of {@link refreshCustomers}: one outcome per distinct id, and their summary. */
 export interface RefreshCustomersResult {

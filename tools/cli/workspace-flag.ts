@@ -1,7 +1,7 @@
 /**
  * `--workspace W`: the Piriod workspace a command works on, instead of `PIRIOD_WORKSPACE`.
- * Accepted by the commands that call Piriod or act for one workspace (`sync`, `verify`,
- * `doctor`, `request-refresh`, `send-webhook`), before or after the command name.
+ * Accepted by the commands that call Piriod or act for one workspace (`full-mirror`,
+ * `refresh`, `sync`, `verify`, `doctor`, `request-refresh`, `send-webhook`), before or after the command name.
  */
 import {
   parseWorkspaceList,
@@ -20,7 +20,7 @@ export const WORKSPACE_HELP =
 
 /**
  * Moves a `--workspace W` (or `--workspace=W`) given before the command name after it, so the
- * flag is global (`piriod-mirror --workspace acc_B sync`) while each command's strict parser
+ * flag is global (`piriod-mirror --workspace acc_B full-mirror`) while each command's strict parser
  * decides whether it takes one.
  */
 export function hoistWorkspaceFlag(argv: readonly string[]): string[] {

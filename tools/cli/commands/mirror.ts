@@ -15,10 +15,10 @@ import { progressReporter } from '../progress.js';
 import { WORKSPACE_HELP, WORKSPACE_OPTION, workspaceEnv } from '../workspace-flag.js';
 
 const OPTIONS_HELP = `Options:
-  --json     print one JSON summary on stdout:
-             {"synced","created","updated","unchanged","stale","deleted","failed":[{"id","reason"}]}
+  --json         print one JSON summary on stdout:
+                 {"synced","created","updated","unchanged","stale","deleted","failed":[{"id","reason"}]}
 ${WORKSPACE_HELP}
-  -h, --help show this help
+  -h, --help     show this help
 
 Exit: 0 nothing failed · 1 some customers failed · 2 usage or configuration error.
 ${environmentHelp(PIRIOD_ENV, TABLE_ENV, AWS_ENV)}`;
@@ -152,7 +152,7 @@ function watchReach(piriod: PiriodReader) {
   return watch;
 }
 
-/** The human summary of a sync, on stdout. */
+/** The human summary of a full mirror or a refresh, on stdout. */
 export function printSummary(s: RunSummary, io: Io, tableName: string): void {
   io.out(
     `Synced ${plural(s.synced, 'customer')} into ${tableName}: ${s.created} created, ${s.updated} updated, ` +

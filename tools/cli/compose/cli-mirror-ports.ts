@@ -1,10 +1,10 @@
 /** Composition: everything a CLI `full-mirror`, `refresh` or `verify` run needs. */
 
-import { mirrorPortsOf } from '../../../lib/compose/mirror-ports.js';
 import { piriodOf } from '../../../lib/compose/piriod.js';
 import { customerTable } from '../../../lib/compose/table.js';
 import type { CliMirrorConfig } from '../../../lib/config.js';
 import { checkTable } from '../../../lib/store/create-table.js';
+import { mirrorPortsOf } from './mirror-ports.js';
 
 /**
  * The ports of a full mirror or a verify run composed from `config`, after checking that the

@@ -1,11 +1,11 @@
-/** Composition: the ports every path that mirrors customers shares (Piriod and the table). */
-import type { PiriodSettings } from '../config.js';
-import type { PiriodClient } from '../piriod/client.js';
-import { type CustomerStore, systemClock } from '../ports.js';
+/** Composition: the ports of the CLI's full mirror, refresh and verify runs (Piriod and the table). */
+import type { PiriodSettings } from '../../../lib/config.js';
+import type { PiriodClient } from '../../../lib/piriod/client.js';
+import { type CustomerStore, systemClock } from '../../../lib/ports.js';
 
 /**
  * The mirroring ports from a Piriod client and a store: the workspace, mode and concurrency
- * always come from the same settings as the client, on every path (functions and CLI).
+ * always come from the same settings as the client.
  */
 export function mirrorPortsOf(
   piriod: { client: PiriodClient; settings: PiriodSettings },
