@@ -17,13 +17,14 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SECRET_PLACEHOLDER } from '../lib/aws/secret-value.js';
-import { formatWorkspaceList, type WorkspaceEntry } from '../lib/customer/workspaces.js';
+import { formatWorkspaceList } from '../lib/customer/workspaces.js';
 import {
   CUSTOMER_CHANGED,
   EVENT_SOURCE,
   MIRROR_CONTINUED,
   REFRESH_REQUESTED,
 } from '../lib/messages/event-names.js';
+import { scheduleInput } from '../lib/messages/events.js';
 import {
   BUS_RULES,
   REFRESH_QUEUE,
@@ -379,7 +380,7 @@ export class PiriodMirrorStack extends Stack {
             new targets.LambdaFunction(fullMirror.fn, {
               deadLetterQueue,
               retryAttempts: 2,
-              event: events.RuleTargetInput.fromObject(scheduledEvent(w)),
+              event: events.RuleTargetInput.fromObject(scheduleInput(w.id)),
             }),
           ],
         }),
@@ -504,17 +505,6 @@ export class PiriodMirrorStack extends Stack {
     };
     for (const [name, output] of Object.entries(outputs)) new CfnOutput(this, name, output);
   }
-}
-
-/**
- * What the schedule rule of workspace `w` sends full-mirror: a Scheduled Event naming the
- * workspace (full-mirror accepts a bare one only when it mirrors a single workspace).
- */
-function scheduledEvent(w: WorkspaceEntry): {
-  'detail-type': 'Scheduled Event';
-  detail: { workspace: string };
-} {
-  return { 'detail-type': 'Scheduled Event', detail: { workspace: w.id } };
 }
 
 /** One operator-set secret (a token or signing secret Piriod issues), with its placeholder value. */

@@ -1,5 +1,10 @@
 import * as z from 'zod/mini';
-import { isWorkspaceId, parseWorkspaceList, WorkspaceListError } from './customer/workspaces.js';
+import {
+  isWorkspaceId,
+  parseWorkspaceList,
+  type WorkspaceEntry,
+  WorkspaceListError,
+} from './customer/workspaces.js';
 import {
   awsEndpoint,
   ConfigError,
@@ -83,7 +88,11 @@ export type PiriodConnection = Omit<PiriodSettings, 'workspace' | 'testMode'>;
  * @throws ConfigError when a variable is malformed.
  */
 function loadPiriodConnection(env: Env): PiriodConnection {
-  const e = parse(piriodEnv(), env);
+  return connectionOf(parse(piriodEnv(), env));
+}
+
+/** The shared Piriod settings from the validated variables. */
+function connectionOf(e: z.infer<ReturnType<typeof piriodEnv>>): PiriodConnection {
   return {
     baseUrl: e.PIRIOD_API_URL ?? 'https://api.piriod.com',
     timeoutMs: int(e.PIRIOD_TIMEOUT_MS, 10_000),
@@ -100,15 +109,23 @@ function loadPiriodConnection(env: Env): PiriodConnection {
  * @throws ConfigError when a variable is malformed or the workspace is missing.
  */
 export function loadPiriodSettings(env: Env): PiriodSettings {
-  const connection = loadPiriodConnection(env);
   const e = parse(piriodEnv(), env);
-  const workspace = e.PIRIOD_WORKSPACE?.trim();
+  return {
+    ...connectionOf(e),
+    workspace: requireWorkspace(env),
+    testMode: flagValue(e.PIRIOD_TEST_MODE) ?? false,
+  };
+}
+
+/** `PIRIOD_WORKSPACE`, trimmed. @throws ConfigError naming what to set when it is not set. */
+function requireWorkspace(env: Env): string {
+  const workspace = env.PIRIOD_WORKSPACE?.trim();
   if (!workspace) {
     throw new ConfigError(
       'PIRIOD_WORKSPACE is not set: set it to your Piriod workspace id (acc_…), the x-simple-workspace value',
     );
   }
-  return { ...connection, workspace, testMode: flagValue(e.PIRIOD_TEST_MODE) ?? false };
+  return workspace;
 }
 
 /** One workspace a deployment mirrors, as its functions see it. */
@@ -122,6 +139,23 @@ export interface WorkspaceConfig {
 }
 
 /**
+ * The list of `PIRIOD_WORKSPACES`, or `undefined` when it is not set (one workspace).
+ *
+ * @throws ConfigError naming the variable and what is wrong with the list.
+ */
+export function loadWorkspaceList(env: Env): WorkspaceEntry[] | undefined {
+  const listed = env.PIRIOD_WORKSPACES?.trim();
+  if (!listed) return undefined;
+  try {
+    return parseWorkspaceList(listed);
+  } catch (err) {
+    if (err instanceof WorkspaceListError)
+      throw new ConfigError(`PIRIOD_WORKSPACES ${err.message}`);
+    throw err;
+  }
+}
+
+/**
  * The workspaces a function serves: `PIRIOD_WORKSPACES` (`acc_A,acc_B:test`, set by the
  * stack) with their secrets in the JSON maps `PIRIOD_API_TOKEN_SECRET_ARNS` and
  * `PIRIOD_WEBHOOK_SECRET_ARNS` (or, locally, `PIRIOD_API_TOKENS` and `PIRIOD_WEBHOOK_SECRETS`);
@@ -132,24 +166,10 @@ export interface WorkspaceConfig {
  * @throws ConfigError on a malformed list or map, or a map naming a workspace not listed.
  */
 export function loadWorkspaces(env: Env): WorkspaceConfig[] {
-  const listed = env.PIRIOD_WORKSPACES?.trim();
-  let entries: { id: string; testMode: boolean }[];
-  if (listed) {
-    try {
-      entries = parseWorkspaceList(listed);
-    } catch (err) {
-      if (err instanceof WorkspaceListError)
-        throw new ConfigError(`PIRIOD_WORKSPACES ${err.message}`);
-      throw err;
-    }
-  } else {
+  let entries = loadWorkspaceList(env);
+  if (!entries) {
     // Read here without the Piriod schema (the receiver reads only this): the same messages.
-    const workspace = env.PIRIOD_WORKSPACE?.trim();
-    if (!workspace) {
-      throw new ConfigError(
-        'PIRIOD_WORKSPACE is not set: set it to your Piriod workspace id (acc_…), the x-simple-workspace value',
-      );
-    }
+    const workspace = requireWorkspace(env);
     const mode = env.PIRIOD_TEST_MODE;
     const testMode = flagValue(mode);
     if (testMode === undefined && mode !== undefined && mode !== '') {

@@ -98,12 +98,9 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
     const named = continued.success
       ? (continued.data.detail.workspace ?? d.workspaces.ids[0])
       : scheduled.data?.detail?.workspace;
-    const target = resolveWorkspace(
-      d.workspaces.ids.map((id) => ({ id })),
-      named,
-    );
+    const target = resolveWorkspace(d.workspaces.ids, named);
     if ('problem' in target) throw new Error(`full-mirror: ${target.reason}`);
-    const workspace = target.workspace.id;
+    const workspace = target.workspace;
     logger.appendKeys({ workspace });
     const wsMetrics = perWorkspace.of(workspace);
     const piriod = await d.workspaces.open(workspace);

@@ -79,22 +79,21 @@ export function formatWorkspaceList(list: readonly WorkspaceEntry[]): string {
  * Which configured workspace a message, event or request is for: the named one when it is
  * configured; the only one when none is named and there is one; otherwise why not.
  */
-export function resolveWorkspace<T extends { id: string }>(
-  configured: readonly T[],
+export function resolveWorkspace(
+  configured: readonly string[],
   named: string | undefined,
-): { workspace: T } | { problem: 'unknown' | 'missing'; reason: string } {
+): { workspace: string } | { problem: 'unknown' | 'missing'; reason: string } {
   if (named === undefined || named === '') {
     const [only] = configured;
     if (configured.length === 1 && only) return { workspace: only };
     return {
       problem: 'missing',
-      reason: `no workspace given, and this deployment mirrors ${configured.length}: name one of ${configured.map((w) => w.id).join(', ')}`,
+      reason: `no workspace given, and this deployment mirrors ${configured.length}: name one of ${configured.join(', ')}`,
     };
   }
-  const found = configured.find((w) => w.id === named);
-  if (found) return { workspace: found };
+  if (configured.includes(named)) return { workspace: named };
   return {
     problem: 'unknown',
-    reason: `workspace ${JSON.stringify(named.slice(0, 80))} is not mirrored by this deployment (${configured.map((w) => w.id).join(', ')})`,
+    reason: `workspace ${JSON.stringify(named.slice(0, 80))} is not mirrored by this deployment (${configured.join(', ')})`,
   };
 }

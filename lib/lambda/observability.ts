@@ -90,9 +90,19 @@ export function createWorkspaceMetrics(serviceName: string): WorkspaceMetrics {
       return m;
     },
     publish() {
-      for (const m of byWorkspace.values()) if (m.hasStoredMetrics()) m.publishStoredMetrics();
+      for (const m of byWorkspace.values()) publishIfAny(m);
     },
   };
+}
+
+/**
+ * Flushes the stored metrics; metrics that counted nothing (an invocation whose numbers went
+ * to per-workspace metrics, a workspace opened but not counted) write no empty EMF document
+ * and no Powertools warning about one.
+ */
+export function publishIfAny(metrics: Metrics): void {
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  else metrics.clearDimensions();
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import type { WorkspaceMetrics } from './observability.js';
+import { publishIfAny, type WorkspaceMetrics } from './observability.js';
 
 /** What a function reports through: its Powertools logger and, for most, its metrics. */
 export interface Telemetry {
@@ -39,13 +39,4 @@ export function reporting<A extends [unknown, Context?, ...unknown[]], R>(
       logger.resetKeys();
     }
   };
-}
-
-/**
- * Flushes the stored metrics; an invocation that counted nothing here (its numbers went to
- * per-workspace metrics) writes no empty EMF document and no Powertools warning about one.
- */
-function publishIfAny(metrics: Metrics): void {
-  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  else metrics.clearDimensions();
 }

@@ -58,6 +58,18 @@ export const scheduledEventSchema = z.object({
   detail: z.optional(z.object({ workspace: z.optional(workspaceIdSchema) })),
 });
 
+/**
+ * The constant input of workspace `workspace`'s schedule rule, which replaces the whole
+ * Scheduled Event: the stack sets it, the dev runtime sends it, full-mirror reads it
+ * ({@link scheduledEventSchema}).
+ */
+export function scheduleInput(workspace: string): {
+  'detail-type': 'Scheduled Event';
+  detail: { workspace: string };
+} {
+  return { 'detail-type': 'Scheduled Event', detail: { workspace } };
+}
+
 /** The continuation event's detail. */
 export const continuationDetailSchema = z.object({
   // The workspace of the cycle; absent in continuations put before several workspaces.

@@ -96,7 +96,7 @@ export async function processRefreshBatch(
   const workspaceOf = new Map<string, string>();
   const groups = new Map<string, Map<SyncSource, string[]>>();
   const claimed = new Set<string>();
-  const configured = deps.workspaces.ids.map((id) => ({ id }));
+  const configured = deps.workspaces.ids;
   // Messages on their last receive claim their customers first: with little time left,
   // those are the ones a retry can no longer save.
   const byUrgency = [...messages].sort((a, b) => (b.receiveCount ?? 0) - (a.receiveCount ?? 0));
@@ -109,13 +109,13 @@ export async function processRefreshBatch(
     // A message for no configured workspace can never be refreshed: a retry would not help.
     // A full mirror's hand-off without a workspace was queued by a one-workspace stack before
     // its upgrade to several: it is the first listed workspace's (the one deployed with).
-    const named = p.workspace ?? (p.origin === 'schedule' ? configured[0]?.id : undefined);
+    const named = p.workspace ?? (p.origin === 'schedule' ? configured[0] : undefined);
     const target = resolveWorkspace(configured, named);
     if ('problem' in target) {
       toDlq(m, target.reason, p.ids[0] ?? (p.invalidIds[0] && shortId(p.invalidIds[0])));
       continue;
     }
-    const workspace = target.workspace.id;
+    const workspace = target.workspace;
     parsed.set(m.messageId, p);
     workspaceOf.set(m.messageId, workspace);
     for (const id of p.invalidIds) toDlq(m, new InvalidCustomerIdError(id).message, shortId(id));

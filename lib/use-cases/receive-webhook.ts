@@ -85,10 +85,7 @@ export async function receiveWebhook(
   deps: ReceiveWebhookPorts,
 ): Promise<WebhookResponse> {
   const reply = webhookReply;
-  const target = resolveWorkspace(
-    deps.workspaces.map((id) => ({ id })),
-    req.workspace,
-  );
+  const target = resolveWorkspace(deps.workspaces, req.workspace);
   if ('problem' in target) {
     return target.problem === 'unknown'
       ? reply(
@@ -107,7 +104,7 @@ export async function receiveWebhook(
           'rejected',
         );
   }
-  const workspace = target.workspace.id;
+  const workspace = target.workspace;
   const at: typeof reply = (statusCode, body, outcome, extra = {}) =>
     reply(statusCode, body, outcome, { workspace, ...extra });
   if ('invalid' in req.body) return at(400, { error: req.body.invalid }, 'rejected');

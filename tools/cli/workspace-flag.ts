@@ -3,11 +3,8 @@
  * Accepted by the commands that call Piriod or act for one workspace (`full-mirror`,
  * `refresh`, `sync`, `verify`, `doctor`, `request-refresh`, `send-webhook`), before or after the command name.
  */
-import {
-  parseWorkspaceList,
-  WORKSPACE_ID,
-  WorkspaceListError,
-} from '../../lib/customer/workspaces.js';
+import { loadWorkspaceList } from '../../lib/config.js';
+import { WORKSPACE_ID } from '../../lib/customer/workspaces.js';
 import type { Env } from '../../lib/env-variables.js';
 import { UsageError } from './errors.js';
 
@@ -63,16 +60,8 @@ export function workspaceEnv(flag: string | undefined, env: Env, command: string
     );
   }
   const out: Env = { ...env, PIRIOD_WORKSPACE: workspace };
-  const listed = env.PIRIOD_WORKSPACES?.trim();
-  if (listed) {
-    let list: ReturnType<typeof parseWorkspaceList>;
-    try {
-      list = parseWorkspaceList(listed);
-    } catch (err) {
-      if (err instanceof WorkspaceListError)
-        throw new UsageError(`PIRIOD_WORKSPACES ${err.message}`);
-      throw err;
-    }
+  const list = loadWorkspaceList(env);
+  if (list) {
     const entry = list.find((w) => w.id === workspace);
     if (!entry) {
       throw new UsageError(

@@ -16,6 +16,7 @@ import {
 import { formatWorkspaceList } from '../../lib/customer/workspaces.js';
 import type { Env } from '../../lib/env-variables.js';
 import { DEFAULT_TABLE_NAME } from '../../lib/env-variables.js';
+import { scheduleInput } from '../../lib/messages/events.js';
 import {
   REFRESH_QUEUE,
   refreshVisibilityTimeoutSeconds,
@@ -250,7 +251,7 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
   };
   // What the schedule invokes: one event per workspace, as one rule per workspace does.
   const scheduledEvents = () =>
-    several ? several.map((w) => workspaceScheduledEvent(w.id)) : [scheduledEvent()];
+    several ? several.map((w) => scheduleInput(w.id)) : [scheduledEvent()];
 
   const receiverDeps = await receiveWebhookDeps(loadReceiverConfig(env));
   const receiver = createReceiveWebhookHandler(async () => receiverDeps);
@@ -392,14 +393,6 @@ function workspacesEnv(workspaces: readonly DevWorkspace[]): Env {
 function workspaceOf(event: unknown): string | undefined {
   const w = (event as { detail?: { workspace?: unknown } } | undefined)?.detail?.workspace;
   return typeof w === 'string' ? w : undefined;
-}
-
-/**
- * What the schedule rule of workspace W delivers: its constant input, which replaces the
- * whole Scheduled Event (EventBridge's target `Input`).
- */
-function workspaceScheduledEvent(workspace: string) {
-  return { 'detail-type': 'Scheduled Event', detail: { workspace } };
 }
 
 function scheduledEvent() {

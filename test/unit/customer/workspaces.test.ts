@@ -36,11 +36,11 @@ describe('a deployment’s workspace list', () => {
 });
 
 describe('which workspace a request is for', () => {
-  const one = [{ id: 'acc_A' }];
-  const two = [{ id: 'acc_A' }, { id: 'acc_B' }];
+  const one = ['acc_A'];
+  const two = ['acc_A', 'acc_B'];
   it('is the named one, or the only one when none is named', () => {
-    expect(resolveWorkspace(two, 'acc_B')).toEqual({ workspace: { id: 'acc_B' } });
-    expect(resolveWorkspace(one, undefined)).toEqual({ workspace: { id: 'acc_A' } });
+    expect(resolveWorkspace(two, 'acc_B')).toEqual({ workspace: 'acc_B' });
+    expect(resolveWorkspace(one, undefined)).toEqual({ workspace: 'acc_A' });
   });
   it('is missing when none is named and there are several, and unknown when not configured', () => {
     expect(resolveWorkspace(two, undefined)).toMatchObject({ problem: 'missing' });

@@ -1,3 +1,4 @@
+import { loadWorkspaceList } from '../../../lib/config.js';
 import { isPiriodCustomerId } from '../../../lib/customer/errors.js';
 import type { Env } from '../../../lib/env-variables.js';
 import { deliverWebhook } from '../../sandbox/webhook-sender.js';
@@ -73,7 +74,7 @@ export async function sendWebhookCommand(argv: string[], given: Env, io: Io): Pr
   }
   // A several-workspace receiver (PIRIOD_WORKSPACES set, as `npm run dev -- --workspaces N`
   // exports) answers 400 without ?workspace=: address PIRIOD_WORKSPACE's endpoint then too.
-  const several = Boolean(env.PIRIOD_WORKSPACES?.includes(','));
+  const several = (loadWorkspaceList(env)?.length ?? 0) > 1;
   const url =
     values.workspace === undefined && !several ? base : withWorkspace(base, env.PIRIOD_WORKSPACE);
   const secret = (values.secret ?? env.PIRIOD_WEBHOOK_SECRET)?.trim();
