@@ -82,6 +82,11 @@ export interface CustomerPage {
   nextPage: number | undefined;
   /** Piriod's `next` link, as given (on Piriod's origin). */
   nextUrl?: URL;
+  /**
+   * When the request that read this page was sent (ISO): its entries are at least this fresh
+   * and never fresher, however long the page then waited to be used (pages are read ahead).
+   */
+  requestedAt: string;
 }
 
 /** The subset of the Piriod API the mirror reads. */
@@ -144,6 +149,8 @@ export interface ListOptions {
   pageSize?: number;
   /** Pages fetched ahead of the consumer, at most. Default: the pace's concurrency. */
   prefetch?: number;
+  /** The clock that stamps each page's `requestedAt` (the caller's, so stamps compare). */
+  clock?: Clock;
 }
 
 /**

@@ -4,6 +4,7 @@ import { InvalidCustomerIdError, isValidCustomerId } from '../customer/errors.js
 import { parseJsonLosslessly } from '../customer/lossless-number.js';
 import { plural } from '../plural.js';
 import type {
+  Clock,
   CustomerPage,
   ListOptions,
   PiriodReader,
@@ -152,7 +153,7 @@ export class PiriodClient implements PiriodReader {
       new URL(`customers/?page=${page}&page_size=${pageSize}`, this.base);
     const fetched = new Map<number, Promise<CustomerPage | 'gone'>>();
     const launch = (page: number, url: URL) => {
-      const p = this.fetchPage(page, url).catch((err: unknown) => {
+      const p = this.fetchPage(page, url, options.clock).catch((err: unknown) => {
         if (err instanceof PiriodNotFoundError && page > start) return 'gone' as const;
         throw err;
       });
@@ -191,7 +192,9 @@ export class PiriodClient implements PiriodReader {
     }
   }
 
-  private async fetchPage(page: number, url: URL): Promise<CustomerPage> {
+  private async fetchPage(page: number, url: URL, clock?: Clock): Promise<CustomerPage> {
+    // Taken before the request (and its pacing and retries): never fresher than the answer.
+    const requestedAt = (clock ? clock.now() : new Date(this.now())).toISOString();
     const envelope = parseEnvelope(await this.request(url), url);
     const next = envelope.next === null ? undefined : this.followable(envelope.next, url);
     return {
@@ -200,6 +203,7 @@ export class PiriodClient implements PiriodReader {
       results: envelope.results,
       nextPage: next ? pageOf(next, page) : undefined,
       nextUrl: next,
+      requestedAt,
     };
   }
 

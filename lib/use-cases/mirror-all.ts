@@ -98,10 +98,11 @@ export async function mirrorAll(
   let completed = false;
   let nextPage: number | undefined = options.startPage ?? 1;
   try {
-    const pages = deps.piriod.listCustomers({ startPage: nextPage })[Symbol.asyncIterator]();
+    const pages = deps.piriod
+      .listCustomers({ startPage: nextPage, clock: deps.clock })
+      [Symbol.asyncIterator]();
     for (;;) {
       if (pipeline.fatal) break;
-      const fetchedAt = deps.clock.now().toISOString();
       const next = await pages.next();
       if (next.done) {
         completed = true;
@@ -109,6 +110,9 @@ export async function mirrorAll(
         break;
       }
       const page = next.value;
+      // The page's own stamp, not the time it is used: a page read ahead may wait while
+      // writes catch up, and a refresh or tombstone made meanwhile must not lose to it.
+      const fetchedAt = page.requestedAt;
       total = page.count;
       const refetch: string[] = [];
       page.results.forEach((entry, index) => {

@@ -76,7 +76,8 @@ const DEAD_LETTER_CONCURRENCY = 10;
  * `deps.deadline` → retry that message, unless this is its last receive, where it goes to the
  * dead-letter queue with the last error as its reason instead; a permanent failure (bad
  * message, invalid id, unknown id, schema-invalid customer, rejected credentials) →
- * dead-letter queue with the reason, never retried forever. Dead letters go out together,
+ * dead-letter queue with the reason, never retried forever, once per message: a message that
+ * is retried sends its letters on the receive that settles it. Dead letters go out together,
  * several at once; a message whose dead letter cannot be sent is retried (SQS's redrive is
  * the backstop) and the letter is returned in `unsent`. Nothing else is retried.
  */
@@ -202,7 +203,10 @@ export async function processRefreshBatch(
     const last = ` (dead-lettered on receive ${m.receiveCount}, maxReceiveCount ${deps.maxReceiveCount})`;
     for (const t of transient) toDlq(m, t.reason + last, t.id);
   }
-  const { sent, unsent } = await sendDeadLetters(letters, deps.deadLetters);
+  // A message SQS delivers again keeps its letters until the receive that settles it: its
+  // permanently failing customers would otherwise be dead-lettered once per receive.
+  const settling = letters.filter((l) => !retry.has(l.m.messageId));
+  const { sent, unsent } = await sendDeadLetters(settling, deps.deadLetters);
   for (const u of unsent) retry.add(u.messageId);
   await recordCanaries(messages, parsed, workspaceOf, outcomes, retry, deps);
   return {

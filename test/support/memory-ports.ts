@@ -16,6 +16,7 @@ import type {
   UpsertResult,
   VersionSnapshot,
 } from '../../lib/ports.js';
+import { systemClock } from '../../lib/ports.js';
 
 /** The stored versions of a scope, as the store's port hands them over. */
 class MapSnapshot implements VersionSnapshot {
@@ -126,7 +127,9 @@ export class MemoryPiriod implements PiriodReader {
       this.requests.push(`list ${page}`);
       const results = this.customers.slice((page - 1) * this.pageSize, page * this.pageSize);
       const last = page * this.pageSize >= this.customers.length;
+      const requestedAt = (o.clock ?? systemClock).now().toISOString();
       yield {
+        requestedAt,
         page,
         count: this.customers.length,
         results: structuredClone(results),

@@ -114,6 +114,30 @@ describe('processRefreshBatch with in-memory ports', () => {
     expect(d.store.items.has('cus_1')).toBe(true);
   });
 
+  it('dead-letters a permanently failing customer once per message, on the receive that settles it, while another keeps failing transiently', async () => {
+    const piriod = new MemoryPiriod([customer(1)]);
+    const get = piriod.getCustomer.bind(piriod);
+    piriod.getCustomer = async (id) => {
+      if (id === 'cus_2') throw new PortError('Piriod answered 503', { retryable: true });
+      return get(id);
+    };
+    const d = { ...ports(piriod), maxReceiveCount: 3 };
+    const body = '{"customerIds":["cus_9","cus_2"]}';
+    const perReceive: number[] = [];
+    for (const receiveCount of [1, 2, 3]) {
+      const before = d.deadLetters.sent.length;
+      const r = await refresh([{ messageId: 'm1', body, receiveCount }], d);
+      perReceive.push(d.deadLetters.sent.length - before);
+      expect(r.retry.has('m1')).toBe(receiveCount < 3);
+    }
+    expect(perReceive).toEqual([0, 0, 2]);
+    expect(d.deadLetters.sent.map((s) => s.customerId).sort()).toEqual(['cus_2', 'cus_9']);
+    expect(d.deadLetters.sent.find((s) => s.customerId === 'cus_9')?.reason).toMatch(/not found/);
+    expect(d.deadLetters.sent.find((s) => s.customerId === 'cus_2')?.reason).toMatch(
+      /503.*receive 3/,
+    );
+  });
+
   it('dead-letters every message when Piriod rejects the credentials: no retry can fix them', async () => {
     const piriod = new MemoryPiriod([customer(1)]);
     piriod.getCustomer = async () => {
