@@ -331,6 +331,11 @@ export interface ContinuationState {
    * while it still holds this token. Absent in continuations put before leases existed.
    */
   lease?: string;
+  /**
+   * Set when the cycle's listing is complete and only its sweep is left: the next invocation
+   * lists the ids again from `startPage` (1), writing nothing, then sweeps.
+   */
+  sweep?: true;
 }
 
 // The full-mirror cycle lease

@@ -151,12 +151,21 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
     addSummaryMetrics(wsMetrics, result.summary);
     wsMetrics.addMetric('handedOff', MetricUnit.Count, result.handedOff);
     if (result.completed) wsMetrics.addMetric('MirrorCompleted', MetricUnit.Count, 1);
+    if (result.sweepSkipped) {
+      wsMetrics.addMetric('SweepSkipped', MetricUnit.Count, 1);
+      logger.warn('full mirror ends without its sweep', {
+        reason:
+          "the ids could not be listed again within one invocation's budget; customers deleted in Piriod are tombstoned by refreshes (webhooks, events) only",
+      });
+    }
     for (const f of result.summary.failed)
       logger.warn('customer not mirrored', { customerId: f.id, reason: f.reason });
     const report = {
       workspace,
       completed: result.completed,
       nextPage: result.nextPage,
+      sweepPending: result.sweepPending,
+      sweepSkipped: result.sweepSkipped,
       listed: result.listed,
       handedOff: result.handedOff,
       ...summaryCounts(result.summary),

@@ -79,4 +79,6 @@ export const continuationDetailSchema = z.object({
   invocation: z.number().check(z.int(), z.gte(1)),
   // The cycle lease's token; absent in continuations put before leases existed.
   lease: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  // Set when the listing is complete and only the sweep is left.
+  sweep: z.optional(z.literal(true)),
 });

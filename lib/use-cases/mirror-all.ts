@@ -35,14 +35,29 @@ export interface MirrorOptions {
    * page lists all ids again first. Default true.
    */
   sweep?: boolean;
+  /**
+   * The listing completed in an earlier run whose deadline stopped the sweep: list all ids
+   * again (cheap: it writes nothing) and sweep, without mirroring any page.
+   */
+  resumeSweep?: boolean;
 }
 
 /** Result of {@link mirrorAll}. */
 export interface MirrorResult {
   summary: RunSummary;
-  /** False when the deadline stopped the listing; resume at `nextPage`. */
+  /**
+   * False when the deadline stopped the run: resume the listing at `nextPage`, or, when
+   * `sweepPending`, the sweep.
+   */
   completed: boolean;
   nextPage: number | undefined;
+  /** The listing was complete, but the deadline came before the sweep was done. */
+  sweepPending: boolean;
+  /**
+   * A resumed sweep could not list the ids again before its deadline (an account too large
+   * to list in one run): the run ends without its sweep rather than resume it forever.
+   */
+  sweepSkipped: boolean;
   /** Entries handed off by `handOff` (not counted in `summary`). */
   handedOff: number;
   /** Customers the listing returned in this run. */
@@ -95,17 +110,21 @@ export async function mirrorAll(
     await awaitAllInFlight(inFlight);
   };
 
-  let completed = false;
-  let nextPage: number | undefined = options.startPage ?? 1;
+  const pastDeadline = () =>
+    options.deadline !== undefined && deps.clock.now().getTime() >= options.deadline;
+  let listingDone = options.resumeSweep === true;
+  let sweepPending = false;
+  let sweepSkipped = false;
+  let nextPage: number | undefined = listingDone ? undefined : (options.startPage ?? 1);
   try {
     const pages = deps.piriod
       .listCustomers({ startPage: nextPage, clock: deps.clock })
       [Symbol.asyncIterator]();
     for (;;) {
-      if (pipeline.fatal) break;
+      if (listingDone || pipeline.fatal) break;
       const next = await pages.next();
       if (next.done) {
-        completed = true;
+        listingDone = true;
         nextPage = undefined;
         break;
       }
@@ -142,20 +161,31 @@ export async function mirrorAll(
       report();
       nextPage = page.nextPage;
       if (nextPage === undefined) {
-        completed = true;
+        listingDone = true;
         break;
       }
-      if (options.deadline !== undefined && deps.clock.now().getTime() >= options.deadline) break;
+      if (pastDeadline()) break;
     }
     await finish();
-    if (completed && options.sweep !== false && !pipeline.fatal) {
+    if (listingDone && options.sweep !== false && !pipeline.fatal) {
       phase = 'sweeping';
       // A resumed run saw only the later pages: list every id again (cheap, no writes) so
       // the sweep does not mistake customers on earlier pages for vanished ones.
-      const listed = (options.startPage ?? 1) > 1 ? await listAllIds(deps) : seen;
+      const resumed = options.resumeSweep || (options.startPage ?? 1) > 1;
+      const listed = resumed ? await listAllIds(deps, pastDeadline) : seen;
       // Live customers the run's version snapshot holds that the listing did not return.
-      const gone = snapshot.liveIds().filter((id) => !listed.has(id));
+      const gone = listed ? snapshot.liveIds().filter((id) => !listed.has(id)) : [];
+      // A run that only had the sweep left, and still could not list the ids, would hand
+      // the same work on for ever: it gives the sweep up instead (the caller reports it).
+      if (listed === undefined && options.resumeSweep) sweepSkipped = true;
+      else if (listed === undefined) sweepPending = true;
       for (let i = 0; i < gone.length; i += 100) {
+        // The deadline holds here too: what is left is swept by a later run, which lists
+        // the ids again (no writes) rather than outlive this one.
+        if (pastDeadline()) {
+          sweepPending = true;
+          break;
+        }
         const vanished = gone.slice(i, i + 100);
         if (options.handOff) {
           await options.handOff(vanished);
@@ -174,17 +204,32 @@ export async function mirrorAll(
   }
   if (pipeline.fatal) throw new RunAbortedError(pipeline.fatal, tally.summary());
   report();
-  return { summary: tally.summary(), completed, nextPage, handedOff, listed: seen.size };
+  return {
+    summary: tally.summary(),
+    completed: listingDone && !sweepPending,
+    nextPage,
+    sweepPending,
+    sweepSkipped,
+    handedOff,
+    listed: seen.size,
+  };
 }
 
-/** Every id Piriod lists now, without normalizing or writing anything. */
-async function listAllIds(deps: Pick<MirrorAllDeps, 'piriod'>): Promise<Set<string>> {
+/**
+ * Every id Piriod lists now, without normalizing or writing anything; `undefined` when
+ * `pastDeadline` says so between pages before the listing ends.
+ */
+async function listAllIds(
+  deps: Pick<MirrorAllDeps, 'piriod'>,
+  pastDeadline: () => boolean,
+): Promise<Set<string> | undefined> {
   const ids = new Set<string>();
   for await (const page of deps.piriod.listCustomers()) {
     for (const entry of page.results) {
       const id = wireIdOf(entry);
       if (typeof id === 'string') ids.add(id);
     }
+    if (page.nextPage !== undefined && pastDeadline()) return undefined;
   }
   return ids;
 }

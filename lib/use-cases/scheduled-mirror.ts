@@ -90,17 +90,19 @@ export async function runScheduledMirror(
   try {
     const result = await mirrorAll(deps, {
       startPage: state.startPage,
+      resumeSweep: state.sweep,
       deadline: options.deadline,
       handOff: (ids) => deps.queue.sendRefreshes(ids, 'schedule', workspace),
     });
     let continuedAt: ContinuationState | undefined;
-    if (!result.completed && result.nextPage !== undefined) {
+    if (!result.completed && (result.nextPage !== undefined || result.sweepPending)) {
       continuedAt = {
         workspace,
-        startPage: result.nextPage,
+        startPage: result.nextPage ?? 1,
         cycleStartedAt: state.cycleStartedAt,
         invocation: state.invocation + 1,
         lease: state.lease,
+        ...(result.sweepPending ? { sweep: true as const } : {}),
       };
       await deps.continuation.continueFrom(continuedAt);
     } else {

@@ -49,7 +49,10 @@ describe('scenario: a page read ahead waits for the writes', () => {
     const deps = scenarioDeps(sandbox, t);
     await mirrorAll(deps);
     // Two customers of page 3 (100 a page); both change before the next mirror reads them.
-    const [changed, deleted] = [250, 260].map((i) => sandbox.customers()[i]?.id as string);
+    const [changed, deleted] = [250, 260].map((i) => sandbox.customers()[i]?.id ?? '') as [
+      string,
+      string,
+    ];
     const aggregations = (balance: number) => ({ sales: 0, sales_current_period: 0, balance });
     // Balance moves without `updated`, as Piriod's aggregations do.
     sandbox.corruptCustomer(changed, { aggregations: aggregations(100) });

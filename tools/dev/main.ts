@@ -236,7 +236,7 @@ function describe(hop: Hop): string {
       const of = hop.workspace ? ` of ${hop.workspace}` : '';
       if (r.skipped)
         return `full-mirror${of} (${hop.trigger}): skipped (${r.skipped}): ${r.reason}`;
-      return `full-mirror${of} (${hop.trigger}): ${r.completed ? 'done' : `continues at page ${r.nextPage}`}, ${r.synced} synced, ${r.created} created, ${r.updated} updated, ${r.failed} failed`;
+      return `full-mirror${of} (${hop.trigger}): ${r.completed ? 'done' : r.sweepPending ? 'continues with the sweep' : `continues at page ${r.nextPage}`}, ${r.synced} synced, ${r.created} created, ${r.updated} updated, ${r.failed} failed`;
     }
   }
 }

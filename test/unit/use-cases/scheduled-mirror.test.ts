@@ -111,6 +111,109 @@ describe('runScheduledMirror with in-memory ports', () => {
   });
 });
 
+describe("runScheduledMirror: a cycle's last invocation keeps the deadline", () => {
+  it('stops the re-listing and the sweep at the deadline and hands them to a next invocation, which sweeps once', async () => {
+    const time = pagedTime();
+    const live = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => customer(n));
+    const store = new MemoryStore();
+    const queue = new MemoryRefreshQueue();
+    const bus = new MemoryBus();
+    const lease = new MemoryCycleLease();
+    const ports = {
+      store,
+      clock: time.clock,
+      workspace: 'acc_1',
+      source: 'schedule' as const,
+      queue,
+      continuation: bus,
+      lease,
+    };
+    // The table holds four customers more than Piriod now lists: the sweep's work.
+    const vanished = [11, 12, 13, 14].map((n) => customer(n));
+    await runScheduledMirror(
+      { ...ports, piriod: new MemoryPiriod([...live, ...vanished], 100) },
+      FOREVER,
+    );
+    const piriod = new MemoryPiriod(live, 2, time.advance);
+    const withPiriod = { ...ports, piriod };
+    const leaseUntil = time.start + 1_800_000;
+
+    // Invocation 1 lists pages 1 and 2; invocation 2 lists 3 to 5 and reaches its deadline.
+    const first = ran(
+      await runScheduledMirror(withPiriod, { deadline: time.start + 15_000, leaseUntil }),
+    );
+    const second = ran(
+      await runScheduledMirror(withPiriod, {
+        resume: first.continuedAt,
+        deadline: time.clock.now().getTime() + 25_000,
+        leaseUntil,
+      }),
+    );
+    expect(second.completed).toBe(false);
+    expect(second.sweepPending).toBe(true);
+    expect(second.continuedAt).toEqual({
+      workspace: 'acc_1',
+      startPage: 1,
+      cycleStartedAt: first.continuedAt?.cycleStartedAt,
+      invocation: 3,
+      lease: first.continuedAt?.lease,
+      sweep: true,
+    });
+    expect(queue.messages, 'no sweep past the deadline').toEqual([]);
+    const requestsBefore = piriod.requests.length;
+
+    const third = ran(
+      await runScheduledMirror(withPiriod, { resume: second.continuedAt, ...FOREVER }),
+    );
+    expect(third.completed).toBe(true);
+    expect(third.continuedAt).toBeUndefined();
+    // It listed the ids again (five pages, no writes, no fetch by id) and swept once.
+    expect(piriod.requests.slice(requestsBefore)).toEqual([1, 2, 3, 4, 5].map((p) => `list ${p}`));
+    expect(queue.messages.map((m) => JSON.parse(m.body).customerId).sort()).toEqual(
+      vanished.map((c) => c.id),
+    );
+    // The cycle is over: its lease is released, so the next tick starts a new one.
+    const tick = ran(await runScheduledMirror(withPiriod, FOREVER));
+    expect(tick.completed).toBe(true);
+  });
+
+  it('ends the cycle without its sweep when even an invocation with only the sweep left cannot list the ids in time', async () => {
+    const time = pagedTime();
+    const piriod = new MemoryPiriod(
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => customer(n)),
+      2,
+      time.advance,
+    );
+    const queue = new MemoryRefreshQueue();
+    const ports = {
+      piriod,
+      store: new MemoryStore(),
+      clock: time.clock,
+      workspace: 'acc_1',
+      source: 'schedule' as const,
+      queue,
+      continuation: new MemoryBus(),
+      lease: new MemoryCycleLease(),
+    };
+    const r = ran(
+      await runScheduledMirror(ports, {
+        resume: {
+          workspace: 'acc_1',
+          startPage: 1,
+          cycleStartedAt: '2026-11-25T11:50:00.000Z',
+          invocation: 4,
+          sweep: true,
+        },
+        deadline: time.start + 15_000,
+        leaseUntil: time.start + 1_800_000,
+      }),
+    );
+    // Handing the sweep on again would repeat this invocation for ever.
+    expect(r).toMatchObject({ completed: true, sweepSkipped: true, continuedAt: undefined });
+    expect(queue.messages).toEqual([]);
+  });
+});
+
 describe('runScheduledMirror: one cycle at a time (the cycle lease)', () => {
   /** Ten customers in five pages of two; every page served costs 10 s of this test's time. */
   function setUp() {
