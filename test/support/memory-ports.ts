@@ -1,4 +1,4 @@
-import { inMirrorScope } from '../../lib/customer/mirror-scope.js';
+import { inMirrorScope, scopeClash } from '../../lib/customer/mirror-scope.js';
 import type { SyncedCustomer, SyncSource } from '../../lib/customer/record.js';
 import { decideWrite, type StoredVersion } from '../../lib/customer/write-rule.js';
 import type {
@@ -16,6 +16,7 @@ import type {
   UpsertResult,
   VersionSnapshot,
 } from '../../lib/ports.js';
+import { ScopeClashError } from '../../lib/store/errors.js';
 
 /** The stored versions of a scope, as the store's port hands them over. */
 class MapSnapshot implements VersionSnapshot {
@@ -54,6 +55,14 @@ export class MemoryStore implements CustomerStore {
   async upsertMany(records: readonly SyncedCustomer[], known: Map<string, StoredVersion>) {
     const results = new Map<string, UpsertResult | Error>();
     for (const r of records) {
+      // Whose the stored item is decides first, as the table's conditional write does.
+      const held = this.items.get(r.id);
+      const scope = { workspace: r.workspace, testMode: r.testMode };
+      const clash = held && scopeClash(r.id, held, scope, 'write');
+      if (clash) {
+        results.set(r.id, new ScopeClashError(clash));
+        continue;
+      }
       const d = decideWrite(known.get(r.id), r);
       if (d === 'create' || d === 'update') {
         this.items.set(r.id, { ...r });
@@ -68,10 +77,12 @@ export class MemoryStore implements CustomerStore {
     id: string,
     observedAt: string,
     source: SyncSource,
-    workspace: string,
+    scope: MirrorScope,
   ): Promise<TombstoneResult> {
     const item = this.items.get(id);
-    if (!item || item.workspace !== workspace) return 'absent';
+    if (!item) return 'absent';
+    const clash = scopeClash(id, item, scope, 'tombstone');
+    if (clash) throw new ScopeClashError(clash);
     if (item.deleted) return 'unchanged';
     this.items.set(id, {
       ...item,
@@ -102,8 +113,8 @@ export class MemoryStore implements CustomerStore {
 
 /** The write-rule fields of an item (a snapshot keeps no customer data). */
 function versionOf(item: SyncedCustomer): StoredVersion {
-  const { id, updated, contentHash, fetchedAt, deleted, deletedAt } = item;
-  return { id, updated, contentHash, fetchedAt, deleted, deletedAt };
+  const { id, updated, contentHash, fetchedAt, deleted, deletedAt, workspace, testMode } = item;
+  return { id, updated, contentHash, fetchedAt, deleted, deletedAt, workspace, testMode };
 }
 
 /** An in-memory Piriod: pages of `pageSize` over `customers`, by-id lookups, a request log. */
