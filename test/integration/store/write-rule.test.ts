@@ -145,18 +145,18 @@ describe('tombstones', () => {
       '2024-07-01T00:00:00.000Z',
     );
     await upsert(r);
-    expect(await t.store.tombstone(r.id, '2024-07-02T00:00:00.000Z', 'cli', { workspace: r.workspace })).toBe(
-      'deleted',
-    );
+    expect(
+      await t.store.tombstone(r.id, '2024-07-02T00:00:00.000Z', 'cli', { workspace: r.workspace }),
+    ).toBe('deleted');
     const item = await stored(r.id);
     expect(item).toMatchObject({
       deleted: true,
       deletedAt: '2024-07-02T00:00:00.000Z',
       phone: 'kept',
     });
-    expect(await t.store.tombstone(r.id, '2024-07-03T00:00:00.000Z', 'cli', { workspace: r.workspace })).toBe(
-      'unchanged',
-    );
+    expect(
+      await t.store.tombstone(r.id, '2024-07-03T00:00:00.000Z', 'cli', { workspace: r.workspace }),
+    ).toBe('unchanged');
   });
 
   it("fails a tombstone or write of another workspace's customer with the clash (the key is the id alone)", async () => {
@@ -186,7 +186,9 @@ describe('tombstones', () => {
   it('writes nothing for an unknown id', async () => {
     t.resetCalls();
     expect(
-      await t.store.tombstone('cus_NEVERSEEN', '2024-07-02T00:00:00.000Z', 'cli', { workspace: 'acc_test' }),
+      await t.store.tombstone('cus_NEVERSEEN', '2024-07-02T00:00:00.000Z', 'cli', {
+        workspace: 'acc_test',
+      }),
     ).toBe('absent');
     expect(await stored('cus_NEVERSEEN')).toBeUndefined();
   });
@@ -194,9 +196,9 @@ describe('tombstones', () => {
   it('does not tombstone data read after the 404 was observed', async () => {
     const r = version({ updated: '2024-07-01T00:00:00Z' }, '2024-07-05T00:00:00.000Z');
     await upsert(r);
-    expect(await t.store.tombstone(r.id, '2024-07-04T00:00:00.000Z', 'cli', { workspace: r.workspace })).toBe(
-      'stale',
-    );
+    expect(
+      await t.store.tombstone(r.id, '2024-07-04T00:00:00.000Z', 'cli', { workspace: r.workspace }),
+    ).toBe('stale');
     expect((await stored(r.id))?.deleted).toBeUndefined();
   });
 
@@ -236,7 +238,9 @@ describe('typed queries', () => {
         ),
       );
     }
-    await t.store.tombstone('cus_Q000', '2025-02-01T00:00:00.000Z', 'cli', { workspace: 'acc_test' });
+    await t.store.tombstone('cus_Q000', '2025-02-01T00:00:00.000Z', 'cli', {
+      workspace: 'acc_test',
+    });
   });
 
   it('finds by email, case-insensitively, excluding tombstones unless asked', async () => {
