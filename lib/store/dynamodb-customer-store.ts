@@ -28,6 +28,7 @@ import { ScopeClashError, StoreError, toStoreError } from './errors.js';
 import { PackedVersions } from './packed-versions.js';
 import { VERSION_INDEX } from './table-definition.js';
 import { type IndexedVersion, versionShardOf, versionShardsOf } from './version-shard.js';
+import { guard, scopeCondition, scopeOf } from './write-conditions.js';
 
 /** Options of {@link DynamoCustomerStore}. */
 export interface DynamoCustomerStoreOptions {
@@ -54,8 +55,6 @@ const VERSION_FIELDS = [
   'workspace',
   'testMode',
 ] as const;
-/** Fields a conditional write checks so it only lands on the version it decided against. */
-const GUARDED = ['updated', 'contentHash', 'fetchedAt', 'deleted'] as const;
 /**
  * Conditional-write rounds per customer. Each lost round means another writer stored a
  * different version, and writers stop once they see a newer one, so the newest version wins
@@ -402,62 +401,4 @@ function pickVersion(item: Record<string, unknown>): IndexedVersion {
   const v: Record<string, unknown> = {};
   for (const f of VERSION_FIELDS) if (item[f] !== undefined) v[f] = item[f];
   return v as unknown as IndexedVersion;
-}
-
-/** The workspace and mode a record is written for. */
-function scopeOf(record: SyncedCustomer): MirrorScope {
-  return { workspace: record.workspace, testMode: record.testMode };
-}
-
-/**
- * The condition that an item belongs to `scope` (adding its names and values): its
- * workspace — for a write, items from before workspaces were stored count as any — and its
- * mode, an item without `testMode` being live. The same rule as `scopeClash`.
- */
-function scopeCondition(
-  scope: MirrorScope,
-  names: Record<string, string>,
-  values: Record<string, unknown>,
-  action: 'write' | 'tombstone',
-): string {
-  names['#workspace'] = 'workspace';
-  names['#testMode'] = 'testMode';
-  values[':workspace'] = scope.workspace;
-  values[':testMode'] = scope.testMode === true;
-  const workspace =
-    action === 'write'
-      ? '(attribute_not_exists(#workspace) OR #workspace = :workspace)'
-      : '#workspace = :workspace';
-  const mode = scope.testMode
-    ? '#testMode = :testMode'
-    : '(attribute_not_exists(#testMode) OR #testMode = :testMode)';
-  return `${workspace} AND ${mode}`;
-}
-
-/**
- * Condition: the item is exactly the version the decision was made against, and belongs to
- * `scope` (see {@link scopeCondition}).
- */
-function guard(stored: StoredVersion | undefined, scope: MirrorScope) {
-  if (!stored) {
-    return {
-      ConditionExpression: 'attribute_not_exists(#id)',
-      ExpressionAttributeNames: { '#id': 'id' },
-    };
-  }
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const parts = GUARDED.map((f) => {
-    names[`#${f}`] = f;
-    const v = stored[f];
-    if (v === undefined) return `attribute_not_exists(#${f})`;
-    values[`:${f}`] = v;
-    return `#${f} = :${f}`;
-  });
-  parts.push(scopeCondition(scope, names, values, 'write'));
-  return {
-    ConditionExpression: parts.join(' AND '),
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
-  };
 }
