@@ -215,19 +215,26 @@ export interface CustomerStore {
   readVersions(ids: readonly string[]): Promise<Map<string, StoredVersion>>;
   /**
    * Writes each record whose decision (against `known`, the versions read before) is a
-   * write, conditionally, so a concurrent newer write is never overwritten.
+   * write, conditionally, so a concurrent newer write is never overwritten. A record whose
+   * item is another workspace's or the other mode's (the record's `workspace` and
+   * `testMode`) gets a permanent error saying so, never `unchanged` or `stale`.
    */
   upsertMany(
     records: readonly SyncedCustomer[],
     known: Map<string, StoredVersion>,
   ): Promise<Map<string, UpsertResult | Error>>;
-  /** Marks a customer deleted (keeping its last data) unless it was fetched after `observedAt`. */
-  /** Only `workspace`'s item: another workspace's customer is `absent` to it. */
+  /**
+   * Marks a customer of `scope` deleted (keeping its last data) unless it was fetched after
+   * `observedAt`.
+   *
+   * @throws PortError — a permanent one when the item is another workspace's or the other
+   *   mode's (that scope's 404 says nothing about it), with the clash as its message.
+   */
   tombstone(
     id: string,
     observedAt: string,
     source: SyncSource,
-    workspace: string,
+    scope: MirrorScope,
   ): Promise<TombstoneResult>;
   /**
    * Pages through the ids of customers that are not tombstones — within `scope` when given

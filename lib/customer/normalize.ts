@@ -103,7 +103,6 @@ function build(w: WireCustomer, issues: FieldIssue[]): NormalizedCustomer {
           balance: w.aggregations.balance ?? undefined,
         })
       : undefined,
-    testMode: w.test_mode ?? undefined,
     created: time(w.created, 'created'),
     updated: time(w.updated, 'updated'),
   };

@@ -72,7 +72,6 @@ export const normalizedCustomerSchema = z.object({
       balance: opt(z.number()),
     }),
   ),
-  testMode: opt(z.boolean()),
   created: opt(utc),
   updated: opt(utc),
 });
@@ -83,6 +82,18 @@ export const syncSourceSchema = z.enum(['schedule', 'event', 'webhook', 'cli']);
 /** Sync metadata stored beside every customer. */
 const syncMetadataSchema = z.object({
   workspace: text,
+  /**
+   * The mode the item was mirrored in: the deployment's or the command's, never Piriod's
+   * `test_mode` field. A write or tombstone of the other mode never lands on it.
+   */
+  testMode: opt(
+    z.boolean().check(
+      z.meta({
+        description:
+          "The mode the item was mirrored in (the deployment's or the command's configuration, never Piriod's test_mode field); an item without it is live",
+      }),
+    ),
+  ),
   /** When this item was last written by the mirror. */
   syncedAt: utc,
   /** When the data in this item was read from Piriod; orders equal-`updated` versions. */
@@ -106,12 +117,14 @@ const indexKeysSchema = z.object({
   versionShard: z.string().check(z.regex(/^.+#[0-9a-f]{2}$/)),
 });
 
-// The order readers have always seen (customer.schema.json): the index key after the workspace.
-const { workspace, ...metadataAfterWorkspace } = syncMetadataSchema.shape;
+// The order readers have always seen (customer.schema.json): the index key after the
+// workspace and its mode.
+const { workspace, testMode, ...metadataAfterWorkspace } = syncMetadataSchema.shape;
 
 /** One item of the customers table: a customer, its sync metadata and its index keys. */
 export const customerRecordSchema = z.extend(normalizedCustomerSchema, {
   workspace,
+  testMode,
   ...indexKeysSchema.shape,
   ...metadataAfterWorkspace,
 });

@@ -77,7 +77,8 @@ export const wireCustomerSchema = z.object({
   contacts: maybe(z.array(wireContactSchema)),
   sources: maybe(z.array(z.string())),
   aggregations: maybe(wireAggregationsSchema),
-  test_mode: flag,
+  // `test_mode` is deliberately absent (stripped like any unknown key): the mode an item is
+  // mirrored in comes from the mirror's configuration, never from the wire (docs/table.md).
   created: text,
   updated: text,
 });

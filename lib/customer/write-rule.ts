@@ -8,6 +8,13 @@ export interface StoredVersion {
   fetchedAt?: string;
   deleted?: boolean;
   deletedAt?: string;
+  /**
+   * Whose the item is (its workspace and mode), when the reader knows it: a write or
+   * tombstone of another scope never lands on it (`scopeClash`). An item without `testMode`
+   * is live.
+   */
+  workspace?: string;
+  testMode?: boolean;
 }
 
 /** The version a sync is about to write. */

@@ -12,7 +12,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { forEachConcurrent } from '../concurrency/pool.js';
 import { retry } from '../concurrency/retry.js';
 import { sleep } from '../concurrency/sleep.js';
-import { inMirrorScope } from '../customer/mirror-scope.js';
+import { inMirrorScope, scopeClash } from '../customer/mirror-scope.js';
 import type { SyncedCustomer, SyncSource } from '../customer/record.js';
 import { isReservedItemId } from '../customer/reserved-ids.js';
 import { decideWrite, type StoredVersion } from '../customer/write-rule.js';
@@ -24,10 +24,11 @@ import type {
   VersionSnapshot,
 } from '../ports.js';
 import { EntriesFailed, retryFailedEntries } from '../sdk/failed-entries.js';
-import { StoreError, toStoreError } from './errors.js';
+import { ScopeClashError, StoreError, toStoreError } from './errors.js';
 import { PackedVersions } from './packed-versions.js';
 import { VERSION_INDEX } from './table-definition.js';
 import { type IndexedVersion, versionShardOf, versionShardsOf } from './version-shard.js';
+import { guard, scopeCondition, scopeOf } from './write-conditions.js';
 
 /** Options of {@link DynamoCustomerStore}. */
 export interface DynamoCustomerStoreOptions {
@@ -49,9 +50,11 @@ const VERSION_FIELDS = [
   'deleted',
   'deletedAt',
   'versionShard',
+  // Whose the item is: a write of another scope must fail, not be judged against it. Reading
+  // two more attributes costs nothing: BatchGetItem is priced by the whole item's size.
+  'workspace',
+  'testMode',
 ] as const;
-/** Fields a conditional write checks so it only lands on the version it decided against. */
-const GUARDED = ['updated', 'contentHash', 'fetchedAt', 'deleted'] as const;
 /**
  * Conditional-write rounds per customer. Each lost round means another writer stored a
  * different version, and writers stop once they see a newer one, so the newest version wins
@@ -144,8 +147,13 @@ export class DynamoCustomerStore implements CustomerStore {
     stored: IndexedVersion | undefined,
   ): Promise<UpsertResult> {
     let current = stored;
+    const scope = scopeOf(record);
     return retry(
       async () => {
+        // Another workspace's or the other mode's customer: never decide against its version
+        // (that would report `unchanged` or `stale` for a write that cannot land at all).
+        const clash = current && scopeClash(record.id, current, scope, 'write');
+        if (clash) throw new ScopeClashError(clash);
         const decision = decideWrite(current, record);
         if (decision === 'unchanged' || decision === 'stale') {
           if (current && !current.versionShard) await this.addToVersionIndex(record);
@@ -162,7 +170,7 @@ export class DynamoCustomerStore implements CustomerStore {
             new PutCommand({
               TableName: this.table,
               Item: item,
-              ...guard(current, record.workspace),
+              ...guard(current, scope),
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             }),
           );
@@ -170,13 +178,8 @@ export class DynamoCustomerStore implements CustomerStore {
         } catch (err) {
           if (!(err instanceof ConditionalCheckFailedException)) throw err;
           const old = err.Item ? unmarshall(err.Item) : undefined;
-          if (old && old.workspace !== undefined && old.workspace !== record.workspace) {
-            // The key is the id alone: never put one workspace's customer over another's.
-            throw new StoreError(
-              `customer ${record.id} is stored for workspace ${String(old.workspace)}; workspace ${record.workspace} does not overwrite it`,
-              false,
-            );
-          }
+          // The next round checks whose it is first: the key is the id alone, so the item in
+          // the way may be another workspace's or the other mode's.
           current = old ? pickVersion(old) : await this.readOne(record.id);
           throw err; // another writer won this round: decide again against what it wrote
         }
@@ -198,32 +201,44 @@ export class DynamoCustomerStore implements CustomerStore {
 
   /**
    * Puts an item written before the version index existed into it (once: one small write),
-   * so the next full mirror sees it without reading the item.
+   * so the next full mirror sees it without reading the item. Only an item of the record's
+   * workspace and mode: another's would land in this workspace's shards (and its sweep).
+   *
+   * @throws ScopeClashError when the item turns out to be another workspace's or mode's.
    */
   private async addToVersionIndex(record: SyncedCustomer): Promise<void> {
+    const scope = scopeOf(record);
+    const names: Record<string, string> = { '#id': 'id', '#shard': 'versionShard' };
+    const values: Record<string, unknown> = {
+      ':shard': versionShardOf(record.workspace, record.id),
+    };
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { id: record.id },
           UpdateExpression: 'SET #shard = :shard',
-          ConditionExpression: 'attribute_exists(#id) AND attribute_not_exists(#shard)',
-          ExpressionAttributeNames: { '#id': 'id', '#shard': 'versionShard' },
-          ExpressionAttributeValues: { ':shard': versionShardOf(record.workspace, record.id) },
+          ConditionExpression: `attribute_exists(#id) AND attribute_not_exists(#shard) AND ${scopeCondition(scope, names, values, 'write')}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      const clash = err.Item && scopeClash(record.id, unmarshall(err.Item), scope, 'write');
+      if (clash) throw new ScopeClashError(clash);
     }
   }
 
   /**
    * Queries the version index's 16 shards of the scope's workspace in parallel, eventually
    * consistent (index entries are ~150 bytes: a 10,000-customer workspace costs ~190 read
-   * units), keeping the scope's mode and items without a mode.
+   * units), keeping only the scope's mode (an item without `testMode` is live): the other
+   * mode's customers are never re-checked, so never tombstoned, by this mirror.
    */
   async versionSnapshot(scope: MirrorScope): Promise<VersionSnapshot> {
-    const snapshot = new PackedVersions(scope.workspace);
+    const snapshot = new PackedVersions(scope);
     const names = Object.fromEntries(
       ['versionShard', 'id', ...(VERSION_INDEX.include ?? [])].map((f) => [`#${f}`, f]),
     );
@@ -269,8 +284,17 @@ export class DynamoCustomerStore implements CustomerStore {
     id: string,
     observedAt: string,
     source: SyncSource,
-    workspace: string,
+    scope: MirrorScope,
   ): Promise<TombstoneResult> {
+    const names: Record<string, string> = {
+      '#id': 'id',
+      '#deleted': 'deleted',
+      '#deletedAt': 'deletedAt',
+      '#syncedAt': 'syncedAt',
+      '#syncSource': 'syncSource',
+      '#fetchedAt': 'fetchedAt',
+    };
+    const values: Record<string, unknown> = { ':true': true, ':at': observedAt, ':source': source };
     try {
       await this.client.send(
         new UpdateCommand({
@@ -280,25 +304,11 @@ export class DynamoCustomerStore implements CustomerStore {
             'SET #deleted = :true, #deletedAt = :at, #syncedAt = :at, #syncSource = :source',
           // Never tombstone data that was read after the 404 was observed (a concurrent
           // refresh saw the customer alive); fetchedAt strings share one fixed format. Only
-          // the workspace that answered 404 may tombstone: the key is the id alone, and
-          // another workspace's customer is not this one's to delete.
-          ConditionExpression:
-            'attribute_exists(#id) AND #workspace = :workspace AND attribute_not_exists(#deleted) AND (attribute_not_exists(#fetchedAt) OR #fetchedAt < :at)',
-          ExpressionAttributeNames: {
-            '#id': 'id',
-            '#workspace': 'workspace',
-            '#deleted': 'deleted',
-            '#deletedAt': 'deletedAt',
-            '#syncedAt': 'syncedAt',
-            '#syncSource': 'syncSource',
-            '#fetchedAt': 'fetchedAt',
-          },
-          ExpressionAttributeValues: {
-            ':true': true,
-            ':at': observedAt,
-            ':source': source,
-            ':workspace': workspace,
-          },
+          // the workspace and mode that answered 404 may tombstone: the key is the id alone,
+          // and Piriod answers 404 for another workspace's or the other mode's customers.
+          ConditionExpression: `attribute_exists(#id) AND ${scopeCondition(scope, names, values, 'tombstone')} AND attribute_not_exists(#deleted) AND (attribute_not_exists(#fetchedAt) OR #fetchedAt < :at)`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
@@ -309,8 +319,8 @@ export class DynamoCustomerStore implements CustomerStore {
       }
       if (!err.Item) return 'absent';
       const item = unmarshall(err.Item);
-      // Another workspace's customer: absent from this workspace's mirror.
-      if (item.workspace !== workspace) return 'absent';
+      const clash = scopeClash(id, item, scope, 'tombstone');
+      if (clash) throw new ScopeClashError(clash);
       return item.deleted ? 'unchanged' : 'stale';
     }
   }
@@ -391,32 +401,4 @@ function pickVersion(item: Record<string, unknown>): IndexedVersion {
   const v: Record<string, unknown> = {};
   for (const f of VERSION_FIELDS) if (item[f] !== undefined) v[f] = item[f];
   return v as unknown as IndexedVersion;
-}
-
-/**
- * Condition: the item is exactly the version the decision was made against, and belongs to
- * `workspace` (items from before workspaces were stored count as any).
- */
-function guard(stored: StoredVersion | undefined, workspace: string) {
-  if (!stored) {
-    return {
-      ConditionExpression: 'attribute_not_exists(#id)',
-      ExpressionAttributeNames: { '#id': 'id' },
-    };
-  }
-  const names: Record<string, string> = { '#workspace': 'workspace' };
-  const values: Record<string, unknown> = { ':workspace': workspace };
-  const parts = GUARDED.map((f) => {
-    names[`#${f}`] = f;
-    const v = stored[f];
-    if (v === undefined) return `attribute_not_exists(#${f})`;
-    values[`:${f}`] = v;
-    return `#${f} = :${f}`;
-  });
-  parts.push('(attribute_not_exists(#workspace) OR #workspace = :workspace)');
-  return {
-    ConditionExpression: parts.join(' AND '),
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
-  };
 }

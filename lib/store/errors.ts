@@ -14,6 +14,18 @@ export class StoreError extends PortError {
 }
 
 /**
+ * A write or tombstone aimed at a customer the table holds for another workspace or the
+ * other mode (the message says which, from `scopeClash`). Permanent: the same request
+ * clashes again, so the CLI reports it and the worker dead-letters it with the reason.
+ */
+export class ScopeClashError extends StoreError {
+  override readonly name = 'ScopeClashError';
+  constructor(reason: string) {
+    super(reason, false);
+  }
+}
+
+/**
  * DynamoDB cannot be reached or refuses our credentials: no customer can be written, so a
  * run stops instead of reporting thousands of identical failures (kind `unavailable`).
  */

@@ -1,5 +1,5 @@
 import type { StoredVersion } from '../customer/write-rule.js';
-import type { VersionSnapshot } from '../ports.js';
+import type { MirrorScope, VersionSnapshot } from '../ports.js';
 import { type IndexedVersion, versionShardOf } from './version-shard.js';
 
 const SEP = '\t';
@@ -11,8 +11,11 @@ const SEP = '\t';
 export class PackedVersions implements VersionSnapshot {
   private readonly packed = new Map<string, string>();
 
-  /** @param workspace the workspace whose index shards the versions were read from. */
-  constructor(private readonly workspace: string) {}
+  /**
+   * @param scope the workspace whose index shards the versions were read from, and the mode
+   *   they were kept for: every entry is of that scope, so it is stored once, not per entry.
+   */
+  constructor(private readonly scope: MirrorScope) {}
 
   add(v: StoredVersion): void {
     const fields = [v.updated ?? '', v.contentHash ?? '', v.fetchedAt ?? '', v.deletedAt ?? ''];
@@ -30,7 +33,9 @@ export class PackedVersions implements VersionSnapshot {
     if (p[0] === '1') v.deleted = true;
     if (deletedAt) v.deletedAt = deletedAt;
     // Entries come from the version index, so the item is in it, under its derived key.
-    v.versionShard = versionShardOf(this.workspace, id);
+    v.versionShard = versionShardOf(this.scope.workspace, id);
+    v.workspace = this.scope.workspace;
+    v.testMode = this.scope.testMode === true;
     return v;
   }
 

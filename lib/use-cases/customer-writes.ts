@@ -11,6 +11,12 @@ export interface CustomerWritesDeps {
   clock: Clock;
   /** Piriod workspace the data comes from, stored on every item. */
   workspace: string;
+  /**
+   * Whether the data is Piriod's test-mode data: the deployment's or the command's setting
+   * (absent: live), stored on every item as `testMode`, never taken from the wire. A write
+   * never lands on the other mode's item.
+   */
+  testMode?: boolean;
   /** Which path of the product is writing (stored as `syncSource`). */
   source: SyncSource;
 }
@@ -65,6 +71,7 @@ export function customerWrites(
       const records = batch.map((w) =>
         toRecord(w.customer, {
           workspace: deps.workspace,
+          testMode: deps.testMode,
           fetchedAt: w.fetchedAt,
           syncedAt,
           source: deps.source,

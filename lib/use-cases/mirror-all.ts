@@ -14,8 +14,6 @@ import { type RefreshByIdsDeps, refreshEach } from './refresh-by-id.js';
 export type MirrorAllDeps = RefreshByIdsDeps & {
   piriod: PiriodReader;
   store: Pick<CustomerStore, 'versionSnapshot'>;
-  /** Whether Piriod is read in test mode; scopes the sweep to that mode's customers. */
-  testMode?: boolean;
 };
 
 /** Options of {@link mirrorAll}. */
@@ -81,6 +79,7 @@ export async function mirrorAll(
   options: MirrorOptions = {},
 ): Promise<MirrorResult> {
   const tally = new Tally();
+  // The snapshot, and so the sweep, holds only this workspace's customers in this mode.
   const scope = { workspace: deps.workspace, testMode: deps.testMode };
   let snapshot: VersionSnapshot;
   try {

@@ -23,8 +23,14 @@ export interface QueueMessage {
 }
 
 /** What the refresh worker's use case needs. */
-export type RefreshBatchDeps = Omit<RefreshByIdsDeps, 'source' | 'piriod' | 'workspace'> & {
-  /** The workspaces mirrored: each message is refreshed from the one it names (or the only one). */
+export type RefreshBatchDeps = Omit<
+  RefreshByIdsDeps,
+  'source' | 'piriod' | 'workspace' | 'testMode'
+> & {
+  /**
+   * The workspaces mirrored: each message is refreshed from the one it names (or the only
+   * one), in that workspace's configured mode.
+   */
   workspaces: PiriodWorkspaces;
   deadLetters: DeadLetters;
   /**

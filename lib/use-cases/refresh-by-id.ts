@@ -18,6 +18,11 @@ export interface RefreshByIdDeps extends Pick<RunListeners, 'onWarnings'> {
   clock: Clock;
   /** Piriod workspace the ids are of: a tombstone never lands on another workspace's customer. */
   workspace: string;
+  /**
+   * Whether Piriod is read in test mode (absent: live): a tombstone never lands on the other
+   * mode's customer.
+   */
+  testMode?: boolean;
   /** Which path of the product is syncing (stored as `syncSource`). */
   source: SyncSource;
   /**
@@ -88,7 +93,8 @@ async function tombstone(
   pipeline: CustomerWrites,
 ): Promise<CustomerOutcome> {
   try {
-    const r = await deps.store.tombstone(id, observedAt, deps.source, deps.workspace);
+    const scope = { workspace: deps.workspace, testMode: deps.testMode };
+    const r = await deps.store.tombstone(id, observedAt, deps.source, scope);
     if (r === 'absent') {
       return {
         id,

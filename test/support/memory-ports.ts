@@ -1,4 +1,4 @@
-import { inMirrorScope } from '../../lib/customer/mirror-scope.js';
+import { inMirrorScope, scopeClash } from '../../lib/customer/mirror-scope.js';
 import type { SyncedCustomer, SyncSource } from '../../lib/customer/record.js';
 import { decideWrite, type StoredVersion } from '../../lib/customer/write-rule.js';
 import type {
@@ -17,6 +17,7 @@ import type {
   VersionSnapshot,
 } from '../../lib/ports.js';
 import { systemClock } from '../../lib/ports.js';
+import { ScopeClashError } from '../../lib/store/errors.js';
 
 /** The stored versions of a scope, as the store's port hands them over. */
 class MapSnapshot implements VersionSnapshot {
@@ -55,6 +56,14 @@ export class MemoryStore implements CustomerStore {
   async upsertMany(records: readonly SyncedCustomer[], known: Map<string, StoredVersion>) {
     const results = new Map<string, UpsertResult | Error>();
     for (const r of records) {
+      // Whose the stored item is decides first, as the table's conditional write does.
+      const held = this.items.get(r.id);
+      const scope = { workspace: r.workspace, testMode: r.testMode };
+      const clash = held && scopeClash(r.id, held, scope, 'write');
+      if (clash) {
+        results.set(r.id, new ScopeClashError(clash));
+        continue;
+      }
       const d = decideWrite(known.get(r.id), r);
       if (d === 'create' || d === 'update') {
         this.items.set(r.id, { ...r });
@@ -69,10 +78,12 @@ export class MemoryStore implements CustomerStore {
     id: string,
     observedAt: string,
     source: SyncSource,
-    workspace: string,
+    scope: MirrorScope,
   ): Promise<TombstoneResult> {
     const item = this.items.get(id);
-    if (!item || item.workspace !== workspace) return 'absent';
+    if (!item) return 'absent';
+    const clash = scopeClash(id, item, scope, 'tombstone');
+    if (clash) throw new ScopeClashError(clash);
     if (item.deleted) return 'unchanged';
     this.items.set(id, {
       ...item,
@@ -103,8 +114,8 @@ export class MemoryStore implements CustomerStore {
 
 /** The write-rule fields of an item (a snapshot keeps no customer data). */
 function versionOf(item: SyncedCustomer): StoredVersion {
-  const { id, updated, contentHash, fetchedAt, deleted, deletedAt } = item;
-  return { id, updated, contentHash, fetchedAt, deleted, deletedAt };
+  const { id, updated, contentHash, fetchedAt, deleted, deletedAt, workspace, testMode } = item;
+  return { id, updated, contentHash, fetchedAt, deleted, deletedAt, workspace, testMode };
 }
 
 /** An in-memory Piriod: pages of `pageSize` over `customers`, by-id lookups, a request log. */

@@ -7,6 +7,7 @@ import type { TestTable } from './dynamo.js';
 
 const META = [
   'workspace',
+  'testMode',
   'versionShard',
   'syncedAt',
   'fetchedAt',

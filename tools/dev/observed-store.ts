@@ -19,8 +19,8 @@ export function observedStore(
       for (const [id, r] of results) onWrite(id, r instanceof Error ? 'failed' : r);
       return results;
     },
-    tombstone: async (id, observedAt, source, workspace) => {
-      const r = await store.tombstone(id, observedAt, source, workspace);
+    tombstone: async (id, observedAt, source, scope) => {
+      const r = await store.tombstone(id, observedAt, source, scope);
       onWrite(id, r);
       return r;
     },

@@ -145,27 +145,31 @@ describe('tombstones', () => {
       '2024-07-01T00:00:00.000Z',
     );
     await upsert(r);
-    expect(await t.store.tombstone(r.id, '2024-07-02T00:00:00.000Z', 'cli', r.workspace)).toBe(
-      'deleted',
-    );
+    expect(
+      await t.store.tombstone(r.id, '2024-07-02T00:00:00.000Z', 'cli', { workspace: r.workspace }),
+    ).toBe('deleted');
     const item = await stored(r.id);
     expect(item).toMatchObject({
       deleted: true,
       deletedAt: '2024-07-02T00:00:00.000Z',
       phone: 'kept',
     });
-    expect(await t.store.tombstone(r.id, '2024-07-03T00:00:00.000Z', 'cli', r.workspace)).toBe(
-      'unchanged',
-    );
+    expect(
+      await t.store.tombstone(r.id, '2024-07-03T00:00:00.000Z', 'cli', { workspace: r.workspace }),
+    ).toBe('unchanged');
   });
 
-  it("never tombstones or overwrites another workspace's customer (the key is the id alone)", async () => {
+  it("fails a tombstone or write of another workspace's customer with the clash (the key is the id alone)", async () => {
     const r = version({ updated: '2024-07-01T00:00:00Z', phone: 'B' }, '2024-07-01T00:00:00.000Z');
     await upsert(r);
     t.resetCalls();
-    expect(await t.store.tombstone(r.id, '2024-07-09T00:00:00.000Z', 'cli', 'acc_other')).toBe(
-      'absent',
-    );
+    await expect(
+      t.store.tombstone(r.id, '2024-07-09T00:00:00.000Z', 'cli', { workspace: 'acc_other' }),
+    ).rejects.toMatchObject({
+      name: 'ScopeClashError',
+      retryable: false,
+      message: `customer ${r.id} is mirrored for workspace acc_test live; this tombstone is for workspace acc_other live, so Piriod's 404 there does not delete it`,
+    });
     const fromOther = {
       ...version({ updated: '2024-07-05T00:00:00Z', phone: 'A' }, '2024-07-09T00:00:00.000Z', r.id),
       workspace: 'acc_other',
@@ -173,7 +177,7 @@ describe('tombstones', () => {
     const result = await upsert(fromOther);
     expect(result).toBeInstanceOf(Error);
     expect((result as Error).message).toBe(
-      `customer ${r.id} is stored for workspace acc_test; workspace acc_other does not overwrite it`,
+      `customer ${r.id} is mirrored for workspace acc_test live; this write is for workspace acc_other live, so it is left as it is`,
     );
     expect(await stored(r.id)).toMatchObject({ workspace: 'acc_test', phone: 'B' });
     expect((await stored(r.id))?.deleted).toBeUndefined();
@@ -182,7 +186,9 @@ describe('tombstones', () => {
   it('writes nothing for an unknown id', async () => {
     t.resetCalls();
     expect(
-      await t.store.tombstone('cus_NEVERSEEN', '2024-07-02T00:00:00.000Z', 'cli', 'acc_test'),
+      await t.store.tombstone('cus_NEVERSEEN', '2024-07-02T00:00:00.000Z', 'cli', {
+        workspace: 'acc_test',
+      }),
     ).toBe('absent');
     expect(await stored('cus_NEVERSEEN')).toBeUndefined();
   });
@@ -190,16 +196,16 @@ describe('tombstones', () => {
   it('does not tombstone data read after the 404 was observed', async () => {
     const r = version({ updated: '2024-07-01T00:00:00Z' }, '2024-07-05T00:00:00.000Z');
     await upsert(r);
-    expect(await t.store.tombstone(r.id, '2024-07-04T00:00:00.000Z', 'cli', r.workspace)).toBe(
-      'stale',
-    );
+    expect(
+      await t.store.tombstone(r.id, '2024-07-04T00:00:00.000Z', 'cli', { workspace: r.workspace }),
+    ).toBe('stale');
     expect((await stored(r.id))?.deleted).toBeUndefined();
   });
 
   it('revives a tombstoned customer that shows up again, without deleted/deletedAt', async () => {
     const r = version({ updated: '2024-08-01T00:00:00Z' }, '2024-08-01T00:00:00.000Z');
     await upsert(r);
-    await t.store.tombstone(r.id, '2024-08-02T00:00:00.000Z', 'cli', r.workspace);
+    await t.store.tombstone(r.id, '2024-08-02T00:00:00.000Z', 'cli', { workspace: r.workspace });
     const back = version({ updated: '2024-08-01T00:00:00Z' }, '2024-08-03T00:00:00.000Z', r.id);
     expect(await upsert(back)).toBe('updated');
     const item = await stored(r.id);
@@ -232,7 +238,9 @@ describe('typed queries', () => {
         ),
       );
     }
-    await t.store.tombstone('cus_Q000', '2025-02-01T00:00:00.000Z', 'cli', 'acc_test');
+    await t.store.tombstone('cus_Q000', '2025-02-01T00:00:00.000Z', 'cli', {
+      workspace: 'acc_test',
+    });
   });
 
   it('finds by email, case-insensitively, excluding tombstones unless asked', async () => {

@@ -38,7 +38,12 @@ describe('full mirror against the sandbox and DynamoDB Local', () => {
       const item = items.get(id);
       expect(item, id).toBeDefined();
       expect(customerPart(item!)).toEqual(customer);
-      expect(item).toMatchObject({ workspace: 'acc_sandbox', syncSource: 'cli', schemaVersion: 1 });
+      expect(item).toMatchObject({
+        workspace: 'acc_sandbox',
+        testMode: false,
+        syncSource: 'cli',
+        schemaVersion: 1,
+      });
     }
   });
 
@@ -139,11 +144,8 @@ describe('a table shared by several workspaces', () => {
       source: 'cli',
     });
     const testModeOne = toRecord(
-      {
-        ...normalizeCustomer({ id: 'cus_TESTMODEONLY', name: 'Prueba SpA', test_mode: true })
-          .customer,
-      },
-      { workspace: sandbox.workspace, fetchedAt: at, syncedAt: at, source: 'cli' },
+      normalizeCustomer({ id: 'cus_TESTMODEONLY', name: 'Prueba SpA' }).customer,
+      { workspace: sandbox.workspace, testMode: true, fetchedAt: at, syncedAt: at, source: 'cli' },
     );
     await t.store.upsertMany([other, testModeOne], new Map());
     sandbox.resetStats();

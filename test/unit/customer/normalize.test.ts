@@ -47,7 +47,6 @@ describe('normalizeCustomer on the API page example', () => {
       ],
       sources: ['<string>'],
       aggregations: { sales: 123, salesCurrentPeriod: 123, balance: 123 },
-      testMode: true,
       created: '2023-11-07T05:31:56Z',
       updated: '2023-11-07T05:31:56Z',
     });
@@ -55,6 +54,12 @@ describe('normalizeCustomer on the API page example', () => {
 
   it('keeps a placeholder website but counts it as a warning', () => {
     expect(warnings).toEqual([{ path: 'website', message: 'is not an absolute URI' }]);
+  });
+
+  it("leaves Piriod's test_mode out, whatever its value: the mirror's configuration sets the mode", () => {
+    expect(customer).not.toHaveProperty('testMode');
+    const odd = normalizeCustomer({ id: 'cus_ODDMODE', name: 'Modo SpA', test_mode: 'yes' });
+    expect(odd.customer).toEqual({ id: 'cus_ODDMODE', name: 'Modo SpA' });
   });
 });
 

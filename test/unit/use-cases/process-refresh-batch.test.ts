@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { toRecord } from '../../../lib/customer/record-builder.js';
 import { type CanaryRecord, PortError } from '../../../lib/ports.js';
 import {
   processRefreshBatch,
@@ -314,5 +315,46 @@ describe('processRefreshBatch with in-memory ports', () => {
         ),
       },
     ]);
+  });
+
+  it("dead-letters a live refresh of a test-mode customer's id with the clash, tombstoning nothing", async () => {
+    const d = ports(new MemoryPiriod([])); // live Piriod answers 404 for a test customer
+    const at = '2025-12-01T00:00:00.000Z';
+    const meta = { workspace: 'acc_1', testMode: true, fetchedAt: at, syncedAt: at };
+    d.store.items.set('cus_7', toRecord(customer(7), { ...meta, source: 'webhook' }));
+    const r = await refresh([{ messageId: 'm', body: '{"customerId":"cus_7"}' }], d);
+    expect(r.retry.size).toBe(0);
+    expect(d.deadLetters.sent).toEqual([
+      {
+        body: '{"customerId":"cus_7"}',
+        customerId: 'cus_7',
+        reason:
+          "customer cus_7 is mirrored for workspace acc_1 in test mode; this tombstone is for workspace acc_1 live, so Piriod's 404 there does not delete it",
+      },
+    ]);
+    expect(d.store.items.get('cus_7')?.deleted).toBeUndefined();
+  });
+
+  it("dead-letters a refresh for one workspace of another workspace's customer, never 'unchanged'", async () => {
+    const d = ports(); // workspace acc_1's Piriod has cus_1 too
+    const at = '2025-12-01T00:00:00.000Z';
+    const theirs = toRecord(customer(1), {
+      workspace: 'acc_A',
+      fetchedAt: at,
+      syncedAt: at,
+      source: 'schedule',
+    });
+    d.store.items.set('cus_1', theirs);
+    const r = await refresh([{ messageId: 'm', body: '{"customerId":"cus_1"}' }], d);
+    expect(r.summary).toMatchObject({ unchanged: 0, stale: 0, failed: [{ id: 'cus_1' }] });
+    expect(d.deadLetters.sent).toEqual([
+      {
+        body: '{"customerId":"cus_1"}',
+        customerId: 'cus_1',
+        reason:
+          'customer cus_1 is mirrored for workspace acc_A live; this write is for workspace acc_1 live, so it is left as it is',
+      },
+    ]);
+    expect(d.store.items.get('cus_1')).toEqual(theirs);
   });
 });
