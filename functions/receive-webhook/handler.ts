@@ -4,9 +4,9 @@ import type {
   LambdaFunctionURLEvent,
 } from 'aws-lambda';
 import { eventBus } from '../../lib/compose/bus.js';
+import { refreshEventsQueue } from '../../lib/compose/queues.js';
 import { secretsOf } from '../../lib/compose/secrets.js';
 import { loadReceiverConfig, type ReceiverConfig } from '../../lib/config.js';
-import { refreshEventsQueue } from '../../lib/compose/queues.js';
 import { addWebhookMetrics, createLogger, createMetrics } from '../../lib/lambda/observability.js';
 import { once } from '../../lib/lambda/once.js';
 import { reporting } from '../../lib/lambda/reporting.js';

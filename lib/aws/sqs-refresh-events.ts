@@ -31,7 +31,9 @@ export class SqsRefreshEvents implements RefreshRequests {
         source: EVENT_SOURCE,
         account,
         // EventBridge's event time has whole seconds.
-        time: this.now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        time: this.now()
+          .toISOString()
+          .replace(/\.\d{3}Z$/, 'Z'),
         region,
         resources: origin === 'webhook' ? [WEBHOOK_RESOURCE] : [],
         detail,

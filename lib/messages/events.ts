@@ -9,7 +9,6 @@ export {
   WEBHOOK_RESOURCE,
 } from './event-names.js';
 
-
 /**
  * A canary nonce (`doctor`): letters, digits and `-`, so the reserved item id it names
  * (`canary#<nonce>`) stays short and printable.

@@ -19,8 +19,7 @@ export function refreshRequestDetails(
   const details: RefreshRequestedDetail[] = [];
   for (let i = 0; i < ids.length; i += MAX_IDS_PER_MESSAGE) {
     const chunk = ids.slice(i, i + MAX_IDS_PER_MESSAGE);
-    const detail =
-      chunk.length === 1 ? { customerId: chunk[0] as string } : { customerIds: chunk };
+    const detail = chunk.length === 1 ? { customerId: chunk[0] as string } : { customerIds: chunk };
     details.push(workspace ? { ...detail, workspace } : detail);
   }
   return details;

@@ -176,7 +176,11 @@ export async function receiveWebhook(
   }
   // Customer event names are undocumented, so the id decides.
   if (!isPiriodCustomerId(objectId)) {
-    return ignored(at, objectId.startsWith('cus_') ? 'malformed-customer-id' : 'not-a-customer', event);
+    return ignored(
+      at,
+      objectId.startsWith('cus_') ? 'malformed-customer-id' : 'not-a-customer',
+      event,
+    );
   }
   return requestRefresh(deps, objectId, workspace, (statusCode, b, outcome, extra = {}) =>
     at(statusCode, b, outcome, { event, customerId: objectId, ...extra }),

@@ -3,14 +3,14 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventBridgeBus, PutEventsError } from '../../../lib/aws/event-bridge-bus.js';
 import { secretSource, secretsManagerReader } from '../../../lib/aws/secret-value.js';
-import { SqsRefreshEvents } from '../../../lib/aws/sqs-refresh-events.js';
-import { parseRefreshMessage } from '../../../lib/messages/parse-refresh-message.js';
 import {
   SendRefreshesError,
   SqsDeadLetters,
   SqsRefreshQueue,
 } from '../../../lib/aws/sqs-queues.js';
+import { SqsRefreshEvents } from '../../../lib/aws/sqs-refresh-events.js';
 import { ConfigError, SecretNotSetError } from '../../../lib/env-variables.js';
+import { parseRefreshMessage } from '../../../lib/messages/parse-refresh-message.js';
 import { sdkClientConfig } from '../../../lib/sdk/sdk-config.js';
 import { startLocalAws } from '../../../tools/dev/local-aws.js';
 import { LocalQueue } from '../../../tools/dev/local-queue.js';
@@ -416,11 +416,7 @@ describe('refresh events sent straight to the refresh queue (the receiver’s fa
   it('sends the event as the bus rule delivers it, which the worker reads as a webhook refresh', async () => {
     const f = await fake();
     const url = 'https://sqs.eu-west-1.amazonaws.com/123456789012/PiriodMirror-RefreshQueue';
-    const queue = new SqsRefreshEvents(
-      sqs(f.url),
-      url,
-      () => new Date('2026-11-25T12:00:00.123Z'),
-    );
+    const queue = new SqsRefreshEvents(sqs(f.url), url, () => new Date('2026-11-25T12:00:00.123Z'));
     await queue.request(['cus_01H8XYZ123ABC'], 'webhook', 'acc_A');
     const sent = f.requests.filter((r) => r.target === 'AmazonSQS.SendMessage');
     expect(sent).toHaveLength(1);
