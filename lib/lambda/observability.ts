@@ -26,7 +26,7 @@ export const ALARMED_METRICS = {
 } as const;
 
 /** The receiver's outcome metrics: one per request, by outcome. */
-export const WEBHOOK_METRICS: Record<WebhookOutcome, string> = {
+const WEBHOOK_METRICS: Record<WebhookOutcome, string> = {
   'refresh-requested': 'WebhookAccepted',
   // The bus refused; the refresh went straight to the refresh queue.
   'refresh-queued': 'WebhookQueued',
