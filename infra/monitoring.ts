@@ -183,7 +183,19 @@ export class Monitoring extends Construct {
         'WebhookPublishFailedAlarm',
         {
           alarmDescription:
-            'Verified Piriod webhooks could not be put on the bus (answered 500; Piriod retries): check EventBridge and the receiver role',
+            'The bus refused refresh requests of verified Piriod webhooks (sent straight to the refresh queue instead, or not processed): check EventBridge and the receiver role',
+          ...anyFailure,
+        },
+      ),
+    );
+    alarm(
+      'WebhookUnprocessed',
+      failures('receive-webhook', ALARMED_METRICS.webhookUnprocessed).createAlarm(
+        this,
+        'WebhookUnprocessedAlarm',
+        {
+          alarmDescription:
+            'Piriod webhooks were acknowledged (202) but not acted on: the bus and the refresh queue both refused, or the signing secret could not be read. The next full mirror catches up; check the receiver logs (reason), EventBridge, SQS and Secrets Manager',
           ...anyFailure,
         },
       ),

@@ -270,6 +270,8 @@ export class PiriodMirrorStack extends Stack {
       reservedConcurrentExecutions: reserve(config.receiverConcurrency),
       environment: {
         EVENT_BUS_NAME: bus.eventBusName,
+        // Where a refresh goes when the bus refuses it: the bus rule's own target.
+        REFRESH_QUEUE_URL: refreshQueue.queueUrl,
         PIRIOD_WORKSPACES: workspaceList,
         PIRIOD_WEBHOOK_SECRET_ARNS: webhookSecretArns,
       },
@@ -316,6 +318,9 @@ export class PiriodMirrorStack extends Stack {
       allow(['sqs:SendMessage'], [refreshQueue.queueArn, deadLetterQueue.queueArn]),
     );
     worker.role.addToPolicy(allow(['sqs:SendMessage'], [deadLetterQueue.queueArn]));
+    // The receiver's fallback when the bus refuses. The queue is SQS-managed encrypted (SSE-SQS),
+    // so no KMS grant is needed.
+    receiver.role.addToPolicy(allow(['sqs:SendMessage'], [refreshQueue.queueArn]));
     // Lambda's poller of the refresh queue works with the worker's role: the three actions
     // Lambda documents for an SQS event source (AWSLambdaSQSQueueExecutionRole's).
     worker.role.addToPolicy(

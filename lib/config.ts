@@ -442,6 +442,8 @@ export interface ReceiverConfig {
   workspaces: WorkspaceConfig[];
   secrets: SecretsConfig;
   bus: BusConfig;
+  /** Where refresh requests go when the bus refuses them (the bus rule's own target). */
+  refreshQueue: QueueConfig;
 }
 
 /** Reads `receive-webhook`'s configuration. @throws ConfigError naming the first variable wrong. */
@@ -450,6 +452,7 @@ export function loadReceiverConfig(env: Env): ReceiverConfig {
     workspaces: loadWorkspaces(env),
     secrets: loadSecretsConfig(env),
     bus: loadBusConfig(env),
+    refreshQueue: loadRefreshQueueConfig(env),
   };
 }
 

@@ -13,7 +13,15 @@ export type Env = Record<string, string | undefined>;
 
 /** A configuration value is missing or invalid; the message says which and how to fix it. */
 export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+  override readonly name: string = 'ConfigError';
+}
+
+/**
+ * A secret the stack created still holds no value an operator set (it is empty, or the
+ * stack's placeholder): a configuration step not yet done, not a failure to read it.
+ */
+export class SecretNotSetError extends ConfigError {
+  override readonly name = 'SecretNotSetError';
 }
 
 /** Reads a required variable set by the CDK stack for a function. */

@@ -4,15 +4,21 @@ import type {
   LambdaFunctionURLEvent,
 } from 'aws-lambda';
 import { eventBus } from '../../lib/compose/bus.js';
+import { refreshEventsQueue } from '../../lib/compose/queues.js';
 import { secretsOf } from '../../lib/compose/secrets.js';
 import { loadReceiverConfig, type ReceiverConfig } from '../../lib/config.js';
-import { addWebhookMetric, createLogger, createMetrics } from '../../lib/lambda/observability.js';
+import { addWebhookMetrics, createLogger, createMetrics } from '../../lib/lambda/observability.js';
 import { once } from '../../lib/lambda/once.js';
 import { reporting } from '../../lib/lambda/reporting.js';
 import { readWebhookRequest } from '../../lib/lambda/webhook-request.js';
 import { piriodWebhookSignatures } from '../../lib/piriod/signature.js';
 import { SDK_BUDGETS } from '../../lib/sdk/sdk-budgets.js';
-import { type ReceiveWebhookPorts, receiveWebhook } from '../../lib/use-cases/receive-webhook.js';
+import {
+  type ReceiveWebhookPorts,
+  receiveWebhook,
+  type WebhookResponse,
+  webhookReply,
+} from '../../lib/use-cases/receive-webhook.js';
 
 /**
  * What the receiver needs; built from its configuration in AWS, injected in tests. Piriod's
@@ -23,7 +29,11 @@ export type ReceiveWebhookDeps = Omit<ReceiveWebhookPorts, 'signatures'>;
 const logger = createLogger('receive-webhook');
 const metrics = createMetrics('receive-webhook');
 
-/** The Piriod webhook receiver behind a Function URL (payload format 2.0). */
+/**
+ * The Piriod webhook receiver behind a Function URL (payload format 2.0). It never throws and
+ * never answers 5xx (Piriod disables a failing webhook): what cannot be processed on our side,
+ * even dependencies that cannot be built, is a 202, logged and counted.
+ */
 export function createReceiveWebhookHandler(deps: () => Promise<ReceiveWebhookDeps>) {
   return reporting(
     { logger, metrics },
@@ -31,7 +41,6 @@ export function createReceiveWebhookHandler(deps: () => Promise<ReceiveWebhookDe
       event: LambdaFunctionURLEvent,
       _context?: Context,
     ): Promise<APIGatewayProxyStructuredResultV2> => {
-      const ports = await deps();
       const read = readWebhookRequest({
         method: event.requestContext?.http?.method ?? 'GET',
         headers: event.headers ?? {},
@@ -39,10 +48,7 @@ export function createReceiveWebhookHandler(deps: () => Promise<ReceiveWebhookDe
         isBase64Encoded: event.isBase64Encoded,
         workspace: event.queryStringParameters?.workspace,
       });
-      const res =
-        'answer' in read
-          ? read.answer
-          : await receiveWebhook(read.request, { ...ports, signatures: piriodWebhookSignatures });
+      const res = 'answer' in read ? read.answer : await receive(read.request, deps);
       const fields = {
         status: res.statusCode,
         outcome: res.outcome,
@@ -51,14 +57,33 @@ export function createReceiveWebhookHandler(deps: () => Promise<ReceiveWebhookDe
         reason: res.reason,
         workspace: res.workspace,
       };
-      // A 500 from a Function URL is no Lambda error: this metric is what raises the alarm.
-      addWebhookMetric(metrics, res.outcome, res.statusCode);
-      if (res.statusCode >= 500) logger.error('webhook', fields);
-      else if (res.statusCode >= 400) logger.warn('webhook', fields);
-      else logger.info('webhook', fields);
+      // A 202 from a Function URL is no Lambda error: these metrics are what raise the alarms.
+      addWebhookMetrics(metrics, res);
+      if (res.outcome === 'unprocessed' || res.busRefused) logger.error('webhook', fields);
+      else if (res.statusCode >= 400 || res.outcome === 'not-configured') {
+        logger.warn('webhook', fields);
+      } else logger.info('webhook', fields);
       return { statusCode: res.statusCode, headers: res.headers, body: res.body };
     },
   );
+}
+
+/** Judges a readable request; a failure to build the dependencies is a 202, not a throw. */
+async function receive(
+  request: Parameters<typeof receiveWebhook>[0],
+  deps: () => Promise<ReceiveWebhookDeps>,
+): Promise<WebhookResponse> {
+  let ports: ReceiveWebhookDeps;
+  try {
+    ports = await deps();
+  } catch (err) {
+    // Configuration is read once per cold start; a broken one must not turn into 502s.
+    logger.error('receiver dependencies unavailable', err as Error);
+    return webhookReply(202, { status: 'not-processed' }, 'unprocessed', {
+      reason: 'receiver-unavailable',
+    });
+  }
+  return receiveWebhook(request, { ...ports, signatures: piriodWebhookSignatures });
 }
 
 /**
@@ -83,6 +108,7 @@ export async function receiveWebhookDeps(
       return source;
     },
     requests: eventBus(config.bus, sdk),
+    queue: refreshEventsQueue(config.refreshQueue, sdk),
   };
 }
 

@@ -11,6 +11,7 @@ import {
   REFRESH_REQUESTED,
   WEBHOOK_RESOURCE,
 } from '../messages/event-names.js';
+import { refreshRequestDetails } from '../messages/refresh-details.js';
 import type {
   ChangePublisher,
   ContinuationState,
@@ -62,15 +63,9 @@ export class EventBridgeBus implements RefreshRequests, ChangePublisher, MirrorC
     workspace?: string,
   ): Promise<void> {
     const resources = origin === 'webhook' ? [WEBHOOK_RESOURCE] : [];
-    const entries = [];
-    for (let i = 0; i < ids.length; i += 100) {
-      const chunk = ids.slice(i, i + 100);
-      const detail = chunk.length === 1 ? { customerId: chunk[0] } : { customerIds: chunk };
-      entries.push(
-        this.entry(REFRESH_REQUESTED, workspace ? { ...detail, workspace } : detail, resources),
-      );
-    }
-    await this.put(entries);
+    await this.put(
+      refreshRequestDetails(ids, workspace).map((d) => this.entry(REFRESH_REQUESTED, d, resources)),
+    );
   }
 
   /**

@@ -1,6 +1,6 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ConfigError, type SecretLocation } from '../env-variables.js';
+import { ConfigError, type SecretLocation, SecretNotSetError } from '../env-variables.js';
 import type { SdkBudget } from '../sdk/sdk-budgets.js';
 import { sdkClientConfig } from '../sdk/sdk-config.js';
 
@@ -41,8 +41,10 @@ export interface SecretSourceOptions {
 
 /**
  * A secret from its plain value when set, else from the Secrets Manager secret at its ARN.
- * The value is never logged or put in an error; an unset secret (the stack's placeholder) is
- * a {@link ConfigError} carrying the command that fixes it.
+ * The value is never logged or put in an error; an unset secret (empty, or the stack's
+ * placeholder) is a {@link SecretNotSetError} carrying the command that fixes it. A read that
+ * fails (Secrets Manager unreachable, throttled, denied) after a value was read keeps that
+ * value: the cache's expiry or a rotation check must not turn a working secret into none.
  */
 export function secretSource(location: SecretLocation, options: SecretSourceOptions): SecretSource {
   const plain = location.plain?.trim();
@@ -52,15 +54,25 @@ export function secretSource(location: SecretLocation, options: SecretSourceOpti
   const now = options.now ?? Date.now;
   let lastForced = Number.NEGATIVE_INFINITY;
   let inFlight: Promise<string> | undefined;
+  let lastRead: string | undefined;
 
   const read = async (forceFetch: boolean): Promise<string> => {
     if (!arn) throw new ConfigError(`neither ${names.plain} nor ${names.arn} is set`);
-    const value = (await options.read(arn, { forceFetch }))?.trim();
+    let value: string | undefined;
+    try {
+      value = (await options.read(arn, { forceFetch }))?.trim();
+    } catch (err) {
+      if (lastRead !== undefined) return lastRead;
+      throw err;
+    }
     if (!value || value === SECRET_PLACEHOLDER) {
-      throw new ConfigError(
+      // Read, and not set (or set back to the placeholder by an operator): no value to keep.
+      lastRead = undefined;
+      throw new SecretNotSetError(
         `the secret ${arn} (${names.arn}) has no value yet: set it with \`aws secretsmanager put-secret-value --secret-id ${arn} --secret-string …\``,
       );
     }
+    lastRead = value;
     return value;
   };
   return {

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CustomerOutcome, RunSummary } from '../use-cases/outcome.js';
+import type { WebhookOutcome, WebhookResponse } from '../use-cases/receive-webhook.js';
 
 /** CloudWatch namespace of the product's metrics. */
 export const METRICS_NAMESPACE = 'PiriodMirror';
@@ -12,17 +13,29 @@ export const METRICS_NAMESPACE = 'PiriodMirror';
 export const ALARMED_METRICS = {
   /** publish-changes could not put "Customer Changed" events; the stream redelivers. */
   changesPublishFailed: 'ChangesPublishFailed',
-  /** receive-webhook verified a notification but could not put the refresh request (500). */
+  /**
+   * receive-webhook verified a notification but the bus refused its refresh request (the
+   * request then went to the refresh queue, or, refused there too, was not processed).
+   */
   webhookPublishFailed: 'WebhookPublishFailed',
+  /**
+   * receive-webhook answered 202 and acted on nothing through its own failure: the bus and
+   * the queue both refused, or the signing secret could not be read.
+   */
+  webhookUnprocessed: 'WebhookUnprocessed',
 } as const;
 
-/** The receiver's outcome metrics: one per request, rejections by reason. */
-export const WEBHOOK_METRICS = {
+/** The receiver's outcome metrics: one per request, by outcome. */
+const WEBHOOK_METRICS: Record<WebhookOutcome, string> = {
   'refresh-requested': 'WebhookAccepted',
+  // The bus refused; the refresh went straight to the refresh queue.
+  'refresh-queued': 'WebhookQueued',
   ignored: 'WebhookIgnored',
   rejected: 'WebhookRejected',
-  'publish-failed': ALARMED_METRICS.webhookPublishFailed,
-} as const;
+  unprocessed: ALARMED_METRICS.webhookUnprocessed,
+  // The signing secret is not set yet: acknowledged, nothing acted on.
+  'not-configured': 'NotConfigured',
+};
 
 /** Why a webhook was rejected, by its HTTP status: the `reason` dimension of `WebhookRejected`. */
 const REJECTION_REASONS: Record<number, string> = {
@@ -34,18 +47,22 @@ const REJECTION_REASONS: Record<number, string> = {
 };
 
 /**
- * Counts one webhook request by outcome; a rejection carries a `reason` dimension (a small,
- * fixed set: `malformed`, `signature`, `unknown-workspace`, `method`, `too-large`), never the request's content.
+ * Counts one webhook request by outcome, and `WebhookPublishFailed` too when the bus refused.
+ * A rejection carries a `reason` dimension (`malformed`, `signature`, `unknown-workspace`,
+ * `method`, `too-large`), an ignored notification its reason (`not-a-notification`,
+ * `malformed-customer-id`, `not-a-customer`): small fixed sets, never the request's content.
  */
-export function addWebhookMetric(
+export function addWebhookMetrics(
   metrics: Metrics,
-  outcome: keyof typeof WEBHOOK_METRICS,
-  statusCode: number,
+  res: Pick<WebhookResponse, 'outcome' | 'statusCode' | 'reason' | 'busRefused'>,
 ): void {
-  if (outcome === 'rejected') {
-    metrics.addDimension('reason', REJECTION_REASONS[statusCode] ?? `http-${statusCode}`);
+  if (res.outcome === 'rejected') {
+    metrics.addDimension('reason', REJECTION_REASONS[res.statusCode] ?? `http-${res.statusCode}`);
+  } else if (res.outcome === 'ignored' && res.reason) {
+    metrics.addDimension('reason', res.reason);
   }
-  metrics.addMetric(WEBHOOK_METRICS[outcome], MetricUnit.Count, 1);
+  metrics.addMetric(WEBHOOK_METRICS[res.outcome], MetricUnit.Count, 1);
+  if (res.busRefused) metrics.addMetric(ALARMED_METRICS.webhookPublishFailed, MetricUnit.Count, 1);
 }
 
 /** The structured JSON logger of every function; never given tokens or personal data. */

@@ -1,15 +1,13 @@
 import * as z from 'zod/mini';
 import { WORKSPACE_ID } from '../customer/workspaces.js';
 import { EVENT_SOURCE, REFRESH_REQUESTED } from './event-names.js';
+import { MAX_IDS_PER_MESSAGE } from './refresh-details.js';
 
 export {
   EVENT_SOURCE,
   MIRROR_CONTINUED,
   WEBHOOK_RESOURCE,
 } from './event-names.js';
-
-/** Refresh ids per message: generous, but bounded so one message cannot carry an account. */
-const MAX_IDS_PER_MESSAGE = 100;
 
 /**
  * A canary nonce (`doctor`): letters, digits and `-`, so the reserved item id it names

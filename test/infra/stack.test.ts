@@ -177,6 +177,19 @@ describe('the functions', () => {
     expect(resources('AWS::SecretsManager::Secret')).toHaveLength(2);
   });
 
+  it("gives the receiver the refresh queue's URL and SendMessage on it alone, for a refused bus", () => {
+    const receiver = functionByName('ReceiveWebhook')[1];
+    const queueId = resources('AWS::SQS::Queue').find(([id]) => id.startsWith('RefreshQueue'))![0];
+    expect(receiver.Properties.Environment.Variables.REFRESH_QUEUE_URL).toEqual({ Ref: queueId });
+    const policy = resources('AWS::IAM::Policy').find(([id]) => id.startsWith('ReceiveWebhook'))!;
+    const statements = policy[1].Properties.PolicyDocument.Statement as {
+      Action: string | string[];
+      Resource: unknown;
+    }[];
+    const send = statements.filter((st) => [st.Action].flat().includes('sqs:SendMessage'));
+    expect(send.map((st) => st.Resource)).toEqual([{ 'Fn::GetAtt': [queueId, 'Arn'] }]);
+  });
+
   it('exposes the webhook receiver through a Function URL without IAM auth, as an output', () => {
     template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
     template.hasOutput('WebhookUrl', {
@@ -232,7 +245,7 @@ describe('least-privilege grants', () => {
     // this pins the resulting lists, so a widened grant shows up in review.
     const logs = ['logs:CreateLogStream', 'logs:PutLogEvents'];
     expect(actions('ReceiveWebhook')).toEqual(
-      [...logs, 'events:PutEvents', 'secretsmanager:GetSecretValue'].sort(),
+      [...logs, 'events:PutEvents', 'secretsmanager:GetSecretValue', 'sqs:SendMessage'].sort(),
     );
     expect(actions('FullMirror')).toEqual(
       [
@@ -334,6 +347,7 @@ describe('monitoring', () => {
         'ChangesPublishFailed',
         'IteratorAge',
         'WebhookPublishFailed',
+        'WebhookUnprocessed',
         'Errors',
         'Errors',
         'Errors',
@@ -346,6 +360,17 @@ describe('monitoring', () => {
       ].sort(),
     );
     for (const [, a] of alarms) expect(a.Properties.AlarmActions).toHaveLength(1);
+    // A 202 the receiver answered without acting: any one in five minutes alarms.
+    const unprocessed = alarms.find(([, a]) => a.Properties.MetricName === 'WebhookUnprocessed')!;
+    expect(unprocessed[1].Properties).toMatchObject({
+      Namespace: 'PiriodMirror',
+      Dimensions: [{ Name: 'service', Value: 'receive-webhook' }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
     const stalled = alarms.find(([, a]) => a.Properties.MetricName === 'MirrorCompleted')![1];
     expect(stalled.Properties).toMatchObject({
       Period: 1800,

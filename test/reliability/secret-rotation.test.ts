@@ -55,6 +55,7 @@ function functionEnv() {
     AWS_ENDPOINT_URL_SQS: aws.url,
     AWS_ENDPOINT_URL_EVENTBRIDGE: aws.url,
     DEAD_LETTER_QUEUE_URL: `${aws.url}/123456789012/dlq`,
+    REFRESH_QUEUE_URL: `${aws.url}/123456789012/refresh`,
     EVENT_BUS_NAME: 'bus',
   };
 }

@@ -9,6 +9,7 @@ import {
   type PiriodReader,
   type RefreshableSecret,
 } from '../../lib/ports.js';
+import { MemoryBus } from './fakes.js';
 
 /** `{piriod, workspace, testMode, …rest}` → `{workspaces, …rest}`. */
 export function inWorkspace<
@@ -26,7 +27,10 @@ export function fullMirrorOf<
   return { ...rest, leaseOf: () => lease };
 }
 
-/** The receiver's secret ports for one workspace (`acc_1` unless named). */
+/**
+ * The receiver's secret ports for one workspace (`acc_1` unless named), and a refresh queue
+ * that takes every fallback request (a test of the fallback passes its own `queue`).
+ */
 export function signedFor(secret: RefreshableSecret, workspace = 'acc_1') {
-  return { workspaces: [workspace], secretOf: () => secret };
+  return { workspaces: [workspace], secretOf: () => secret, queue: new MemoryBus() };
 }

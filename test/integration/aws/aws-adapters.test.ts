@@ -8,7 +8,9 @@ import {
   SqsDeadLetters,
   SqsRefreshQueue,
 } from '../../../lib/aws/sqs-queues.js';
-import { ConfigError } from '../../../lib/env-variables.js';
+import { SqsRefreshEvents } from '../../../lib/aws/sqs-refresh-events.js';
+import { ConfigError, SecretNotSetError } from '../../../lib/env-variables.js';
+import { parseRefreshMessage } from '../../../lib/messages/parse-refresh-message.js';
 import { sdkClientConfig } from '../../../lib/sdk/sdk-config.js';
 import { startLocalAws } from '../../../tools/dev/local-aws.js';
 import { LocalQueue } from '../../../tools/dev/local-queue.js';
@@ -367,9 +369,75 @@ describe('secrets (Powertools Parameters over the official Secrets Manager clien
     );
     const err = (await unset.get().catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(ConfigError);
+    expect(err).toBeInstanceOf(SecretNotSetError);
     expect(err.message).toMatch(
       /has no value yet: set it with `aws secretsmanager put-secret-value --secret-id arn:s/,
     );
     expect(err.message).not.toContain('SET-ME');
+  });
+
+  it('keeps the value it read when a later read fails, past its cache age and on refresh', async () => {
+    const state = { fail: false };
+    const f = await fake((r) =>
+      state.fail
+        ? { status: 500, body: { __type: 'InternalServiceError', message: 'down' } }
+        : { body: { ARN: r.body.SecretId, Name: 'piriod-webhook', SecretString: 'whsecret_1' } },
+    );
+    const budget = { connectionTimeoutMs: 500, requestTimeoutMs: 1_000, maxAttempts: 1 };
+    const secret = secretSource(
+      { arn: ARN, names: { plain: 'PIRIOD_WEBHOOK_SECRET', arn: 'PIRIOD_WEBHOOK_SECRET_ARN' } },
+      // A cache age of 0: every get() reads Secrets Manager again, as an expired cache does.
+      { read: secretsManagerReader(f.url, 0, budget), minRefreshMs: 0 },
+    );
+    expect(await secret.get()).toBe('whsecret_1');
+    state.fail = true;
+    expect(await secret.get()).toBe('whsecret_1');
+    expect(await secret.refresh()).toBe('whsecret_1');
+    expect(f.requests.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('fails a first read that fails: there is no value to keep', async () => {
+    const f = await fake(() => ({
+      status: 500,
+      body: { __type: 'InternalServiceError', message: 'down' },
+    }));
+    const budget = { connectionTimeoutMs: 500, requestTimeoutMs: 1_000, maxAttempts: 1 };
+    const secret = secretSource(
+      { arn: ARN, names: { plain: 'PIRIOD_WEBHOOK_SECRET', arn: 'PIRIOD_WEBHOOK_SECRET_ARN' } },
+      { read: secretsManagerReader(f.url, 0, budget), minRefreshMs: 0 },
+    );
+    const err = await secret.get().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(SecretNotSetError);
+  });
+});
+
+describe('refresh events sent straight to the refresh queue (the receiver’s fallback)', () => {
+  it('sends the event as the bus rule delivers it, which the worker reads as a webhook refresh', async () => {
+    const f = await fake();
+    const url = 'https://sqs.eu-west-1.amazonaws.com/123456789012/PiriodMirror-RefreshQueue';
+    const queue = new SqsRefreshEvents(sqs(f.url), url, () => new Date('2026-11-25T12:00:00.123Z'));
+    await queue.request(['cus_01H8XYZ123ABC'], 'webhook', 'acc_A');
+    const sent = f.requests.filter((r) => r.target === 'AmazonSQS.SendMessage');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.body.QueueUrl).toBe(url);
+    const body = String(sent[0]?.body.MessageBody);
+    expect(JSON.parse(body)).toEqual({
+      version: '0',
+      id: expect.any(String),
+      'detail-type': 'Customer Refresh Requested',
+      source: 'piriod.mirror',
+      account: '123456789012',
+      time: '2026-11-25T12:00:00Z',
+      region: 'eu-west-1',
+      resources: ['piriod-mirror:webhook'],
+      detail: { customerId: 'cus_01H8XYZ123ABC', workspace: 'acc_A' },
+    });
+    expect(parseRefreshMessage(body)).toEqual({
+      ids: ['cus_01H8XYZ123ABC'],
+      invalidIds: [],
+      origin: 'webhook',
+      workspace: 'acc_A',
+    });
   });
 });

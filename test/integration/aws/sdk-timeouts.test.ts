@@ -106,7 +106,7 @@ describe('handlers with a stalled AWS dependency report instead of hanging', () 
   });
 
   it(
-    'receive-webhook answers 500 when EventBridge never answers, so Piriod retries',
+    'receive-webhook answers 202 when EventBridge and SQS never answer, instead of hanging or failing',
     async () => {
       const secret = 'whsecret_0123456789abcdef';
       const env = {
@@ -114,6 +114,8 @@ describe('handlers with a stalled AWS dependency report instead of hanging', () 
         PIRIOD_WORKSPACE: 'acc_1',
         EVENT_BUS_NAME: 'bus',
         AWS_ENDPOINT_URL_EVENTBRIDGE: stalled.url,
+        REFRESH_QUEUE_URL: `${stalled.url}/123456789012/refresh`,
+        AWS_ENDPOINT_URL_SQS: stalled.url,
       };
       const handler = createReceiveWebhookHandler(() =>
         receiveWebhookDeps(loadReceiverConfig(env), BUDGET),
@@ -121,10 +123,8 @@ describe('handlers with a stalled AWS dependency report instead of hanging', () 
       const res = await handler(
         signedWebhook({ event: 'customer.updated', object_id: 'cus_01H8XYZ123ABC' }, secret),
       );
-      expect(res.statusCode).toBe(500);
-      expect(JSON.parse(res.body as string)).toEqual({
-        error: 'could not queue the refresh; retry later',
-      });
+      expect(res.statusCode).toBe(202);
+      expect(JSON.parse(res.body as string)).toEqual({ status: 'not-processed' });
     },
     STALL_LIMIT.timeout,
   );

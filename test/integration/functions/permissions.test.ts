@@ -220,20 +220,41 @@ describe('every AWS call of every function is allowed by its synthesized role', 
     );
   });
 
-  it('receive-webhook: a signed notification becomes a refresh request on the bus', async () => {
+  it('receive-webhook: a signed notification becomes a refresh request on the bus, or straight on the queue when the bus refuses', async () => {
     const calls = await driven('receive-webhook', async (env) => {
       const handler = createReceiveWebhookHandler(() =>
         receiveWebhookDeps(loadReceiverConfig(env)),
       );
-      const res = await handler(
-        signedWebhook(
-          { event: 'customer.updated', object_id: 'cus_01H8XYZ123ABC' },
-          WEBHOOK_SECRET,
-        ),
-      );
-      expect(res.statusCode).toBe(200);
+      const note = (id: string) =>
+        signedWebhook({ event: 'customer.updated', object_id: id }, WEBHOOK_SECRET);
+      expect((await handler(note('cus_01H8XYZ123ABC'))).statusCode).toBe(200);
+      // EventBridge refuses: the same request goes to the refresh queue, as the rule delivers it.
+      // (Async: a rejected hook is answered as EventBridge's InternalFailure, a 500.)
+      recorder.beforeAnswer(async (r) => {
+        if (r.target === 'AWSEvents.PutEvents') throw new Error('EventBridge unavailable');
+      });
+      const fallback = await handler(note('cus_01H8XYZFALLBACK'));
+      expect(JSON.parse(fallback.body as string)).toMatchObject({ status: 'accepted' });
+      expect(fallback.statusCode).toBe(200);
     });
-    expect(actionsOf(calls)).toEqual(['events:PutEvents', 'secretsmanager:GetSecretValue']);
+    const sent = recorder.requests.filter((r) => r.target === 'AmazonSQS.SendMessage');
+    // The stack's refresh queue, the one full-mirror hands off to.
+    expect(fn('receive-webhook').environment.REFRESH_QUEUE_URL).toBe(
+      fn('full-mirror').environment.REFRESH_QUEUE_URL,
+    );
+    expect(sent.map((r) => r.body.QueueUrl)).toEqual([
+      fn('receive-webhook').environment.REFRESH_QUEUE_URL,
+    ]);
+    expect(JSON.parse(String(sent[0]?.body.MessageBody))).toMatchObject({
+      'detail-type': 'Customer Refresh Requested',
+      resources: ['piriod-mirror:webhook'],
+      detail: { customerId: 'cus_01H8XYZFALLBACK' },
+    });
+    expect(actionsOf(calls)).toEqual([
+      'events:PutEvents',
+      'secretsmanager:GetSecretValue',
+      'sqs:SendMessage',
+    ]);
   });
 
   it('publish-changes: stream records become "Customer Changed" events', async () => {

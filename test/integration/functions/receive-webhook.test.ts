@@ -115,23 +115,42 @@ describe('receive-webhook handler', () => {
     }
   });
 
-  it('answers 400 to a signed payload without {event, object_id} strings, or a bad customer id', async () => {
-    expect((await handler(signedWebhook({ event: 'customer.updated' }, secret))).statusCode).toBe(
-      400,
-    );
-    expect(
-      (await handler(signedWebhook({ event: 1, object_id: 'cus_1' }, secret))).statusCode,
-    ).toBe(400);
-    expect(
-      (await handler(signedWebhook({ event: 'customer.updated', object_id: '../x' }, secret)))
-        .statusCode,
-    ).toBe(400);
+  it('answers 200 to signed notifications it does not act on, so Piriod never disables the webhook', async () => {
+    for (const payload of [
+      { event: 'customer.contact.updated', object_id: 'con_01H8XYZ' },
+      { event: 'customer.source.created', object_id: 'src_01H8XYZ' },
+      { event: 'customer.updated', object_id: 12345 },
+      { object_id: 'cus_01H8XYZ123ABC' },
+      { event: 'customer.updated', object_id: '../x' },
+    ]) {
+      const res = await handler(signedWebhook(payload, secret));
+      expect(res.statusCode, JSON.stringify(payload)).toBe(200);
+      expect(JSON.parse(res.body as string)).toMatchObject({ status: 'ignored' });
+    }
     expect(bus.refreshes).toEqual([]);
   });
 
-  it('answers 500 when the refresh cannot be published, so the failure is visible', async () => {
+  it('answers 202 and acts on nothing when the bus and the refresh queue both refuse', async () => {
     bus.failRequests = true;
-    const res = await handler(signedWebhook(customerPayload, secret));
-    expect(res.statusCode).toBe(500);
+    const queue = new MemoryBus();
+    queue.failRequests = true;
+    const failing = createReceiveWebhookHandler(async () => ({
+      ...signedFor(fixedSecret(secret)),
+      requests: bus,
+      queue,
+    }));
+    const res = await failing(signedWebhook(customerPayload, secret));
+    expect(res.statusCode).toBe(202);
+    expect(JSON.parse(res.body as string)).toEqual({ status: 'not-processed' });
+  });
+
+  it('answers 202 instead of throwing when its dependencies cannot be built', async () => {
+    const broken = createReceiveWebhookHandler(async () => {
+      throw new Error('REFRESH_QUEUE_URL is not set');
+    });
+    const res = await broken(signedWebhook(customerPayload, secret));
+    expect(res.statusCode).toBe(202);
+    // What needs no dependency is still answered.
+    expect((await broken(functionUrlEvent({ method: 'GET' }))).statusCode).toBe(405);
   });
 });

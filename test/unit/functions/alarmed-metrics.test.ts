@@ -1,5 +1,6 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SecretNotSetError } from '../../../lib/env-variables.js';
 import type { ChangePublisher } from '../../../lib/ports.js';
 import { type EmfMetric, emfMetrics, stdoutOf } from '../../support/emf.js';
 import { functionUrlEvent, signedWebhook } from '../../support/events.js';
@@ -102,7 +103,7 @@ describe('alarms that watch what handlers answer instead of throwing', () => {
     expect(emfMetrics(lines).filter((m) => feeds(alarm, m))).toEqual([]);
   });
 
-  it('receive-webhook: a notification it cannot publish answers 500 and feeds the WebhookPublishFailed alarm', async () => {
+  it('receive-webhook: a refused bus answers 200 through the queue and feeds the WebhookPublishFailed alarm', async () => {
     const bus = new MemoryBus();
     bus.failRequests = true;
     const handler = handlers.receiveWebhook.createReceiveWebhookHandler(async () => ({
@@ -117,13 +118,86 @@ describe('alarms that watch what handlers answer instead of throwing', () => {
       );
       status = res.statusCode;
     });
-    expect(status).toBe(500);
+    expect(status).toBe(200);
     const alarm = alarmOn('WebhookPublishFailed');
     expect(
       emfMetrics(lines)
         .filter((m) => feeds(alarm, m))
         .map((m) => m.value),
     ).toEqual([1]);
+    expect(emfMetrics(lines).map((m) => m.name)).toContain('WebhookQueued');
+  });
+
+  it.each([
+    ['the bus and the queue refuse', 'refuse' as const],
+    ['the signing secret cannot be read', 'secret' as const],
+  ])(
+    'receive-webhook: when %s, answers 202 and feeds the WebhookUnprocessed alarm',
+    async (_, failure) => {
+      const bus = new MemoryBus();
+      const queue = new MemoryBus();
+      bus.failRequests = queue.failRequests = failure === 'refuse';
+      const unreadable = {
+        get: async (): Promise<string> => {
+          throw new Error('Secrets Manager unavailable');
+        },
+        refresh: async (): Promise<string> => {
+          throw new Error('Secrets Manager unavailable');
+        },
+      };
+      const handler = handlers.receiveWebhook.createReceiveWebhookHandler(async () => ({
+        ...signedFor(failure === 'secret' ? unreadable : fixedSecret('whsecret_test')),
+        requests: bus,
+        queue,
+      }));
+      let status: number | undefined;
+      const lines = await stdoutOf(async () => {
+        const res = await handler(
+          signedWebhook({ event: 'customer.updated', object_id: 'cus_01H8XYZ' }, 'whsecret_test'),
+          lambdaContext(),
+        );
+        status = res.statusCode;
+      });
+      expect(status).toBe(202);
+      const alarm = alarmOn('WebhookUnprocessed');
+      expect(alarm.AlarmDescription).toMatch(/not acted on/);
+      expect(
+        emfMetrics(lines)
+          .filter((m) => feeds(alarm, m))
+          .map((m) => m.value),
+      ).toEqual([1]);
+    },
+  );
+
+  it('receive-webhook: before its secret is set, answers 202 and counts NotConfigured', async () => {
+    const notSet = {
+      get: async (): Promise<string> => {
+        throw new SecretNotSetError('the secret has no value yet');
+      },
+      refresh: async (): Promise<string> => {
+        throw new SecretNotSetError('the secret has no value yet');
+      },
+    };
+    const handler = handlers.receiveWebhook.createReceiveWebhookHandler(async () => ({
+      ...signedFor(notSet),
+      requests: new MemoryBus(),
+    }));
+    let status: number | undefined;
+    const lines = await stdoutOf(async () => {
+      const res = await handler(
+        signedWebhook({ event: 'customer.updated', object_id: 'cus_01H8XYZ' }, 'whsecret_test'),
+        lambdaContext(),
+      );
+      status = res.statusCode;
+    });
+    expect(status).toBe(202);
+    expect(emfMetrics(lines)).toEqual([
+      expect.objectContaining({
+        name: 'NotConfigured',
+        value: 1,
+        dimensions: { service: 'receive-webhook' },
+      }),
+    ]);
   });
 
   it('receive-webhook: counts every outcome, rejections by reason', async () => {
@@ -140,7 +214,7 @@ describe('alarms that watch what handlers answer instead of throwing', () => {
       [
         signedWebhook({ event: 'invoice.paid', object_id: 'inv_1' }, 'whsecret_test'),
         'WebhookIgnored',
-        undefined,
+        'not-a-customer',
       ],
       [functionUrlEvent({ method: 'GET' }), 'WebhookRejected', 'method'],
       [functionUrlEvent({ body: 'x'.repeat(70_000) }), 'WebhookRejected', 'too-large'],

@@ -1,31 +1,40 @@
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   piriodWebhookSignatures,
-  pythonStr,
-  topLevelKeyOrder,
+  signatureOfText,
   verifyWebhookSignature,
   webhookSignature,
 } from '../../../lib/piriod/signature.js';
 
 const secret = 'whsecret_test';
+const hmac = (message: string, key = secret) =>
+  createHmac('sha256', key).update(message, 'utf8').digest('hex');
+
+/** Bodies and what Python signs of them, generated once by generate.py beside the JSON. */
+const vectors = JSON.parse(
+  readFileSync(new URL('../../fixtures/signature/python-values.json', import.meta.url), 'utf8'),
+) as {
+  secret: string;
+  cases: { name: string; text: string; rendered: string; signature: string | null }[];
+};
 
 describe('webhook signature', () => {
   it('is the hex HMAC-SHA256 of the values joined in order', () => {
     const payload = { event: 'customer.updated', object_id: 'cus_123' };
-    const expected = createHmac('sha256', secret).update('customer.updatedcus_123').digest('hex');
-    expect(webhookSignature(payload, secret)).toBe(expected);
+    expect(webhookSignature(payload, secret)).toBe(hmac('customer.updatedcus_123'));
   });
 
   it('verifies a correct signature and rejects a wrong, missing or malformed one', () => {
-    const payload = { event: 'payment.created', object_id: 'pay_1' };
-    const sig = webhookSignature(payload, secret);
-    expect(verifyWebhookSignature(payload, sig, secret)).toBe(true);
-    expect(verifyWebhookSignature(payload, sig.toUpperCase(), secret)).toBe(true);
-    expect(verifyWebhookSignature(payload, undefined, secret)).toBe(false);
-    expect(verifyWebhookSignature(payload, 'abc', secret)).toBe(false);
-    expect(verifyWebhookSignature(payload, sig, 'whsecret_other')).toBe(false);
-    expect(verifyWebhookSignature({ ...payload, object_id: 'pay_2' }, sig, secret)).toBe(false);
+    const text = JSON.stringify({ event: 'payment.created', object_id: 'pay_1' });
+    const sig = webhookSignature(JSON.parse(text), secret);
+    expect(verifyWebhookSignature(text, sig, secret)).toBe(true);
+    expect(verifyWebhookSignature(text, sig.toUpperCase(), secret)).toBe(true);
+    expect(verifyWebhookSignature(text, undefined, secret)).toBe(false);
+    expect(verifyWebhookSignature(text, 'abc', secret)).toBe(false);
+    expect(verifyWebhookSignature(text, sig, 'whsecret_other')).toBe(false);
+    expect(verifyWebhookSignature(text.replace('pay_1', 'pay_2'), sig, secret)).toBe(false);
   });
 
   it('depends on value order, as Python dict order does', () => {
@@ -34,38 +43,23 @@ describe('webhook signature', () => {
     expect(a).not.toBe(b);
   });
 
-  it('renders non-string values as Python str() does', () => {
-    expect(pythonStr(true)).toBe('True');
-    expect(pythonStr(null)).toBe('None');
-    expect(pythonStr(3)).toBe('3');
-    expect(pythonStr({ a: [1, 'b'], c: false })).toBe("{'a': [1, 'b'], 'c': False}");
-  });
-});
-
-describe('topLevelKeyOrder', () => {
-  it('keeps the order keys were sent in, where JSON.parse moves integer-like keys first', () => {
-    const text =
-      '{"event": "customer.updated", "2": "b", "object_id": "cus_1", "1": {"x": [1, "}"]}}';
-    expect(Object.keys(JSON.parse(text))).toEqual(['1', '2', 'event', 'object_id']);
-    expect(topLevelKeyOrder(text)).toEqual(['event', '2', 'object_id', '1']);
+  it('matches the signature Python computes for every fixture body', () => {
+    for (const c of vectors.cases.filter((v) => v.signature !== null)) {
+      expect(signatureOfText(c.text, vectors.secret), c.name).toBe(c.signature);
+      expect(verifyWebhookSignature(c.text, c.signature as string, vectors.secret), c.name).toBe(
+        true,
+      );
+    }
   });
 
-  it('handles escapes and nesting, and rejects what is not an object', () => {
-    expect(topLevelKeyOrder('{"a\\"b": "}{", "c": {"d": [{}]}, "e": null}')).toEqual([
-      'a"b',
-      'c',
-      'e',
-    ]);
-    expect(topLevelKeyOrder('[1]')).toBeUndefined();
-    expect(topLevelKeyOrder('nope')).toBeUndefined();
-  });
-
-  it('lets a signature over Python key order verify', () => {
-    const text = '{"event": "customer.updated", "7": "x", "object_id": "cus_1"}';
-    const payload = JSON.parse(text);
-    const pythonOrder = createHmac('sha256', secret).update('customer.updatedxcus_1').digest('hex');
-    expect(verifyWebhookSignature(payload, pythonOrder, secret)).toBe(false);
-    expect(verifyWebhookSignature(payload, pythonOrder, secret, topLevelKeyOrder(text))).toBe(true);
+  it('refuses what is not a JSON object, or nests past 32 levels, instead of throwing', () => {
+    const sig = hmac('');
+    for (const text of ['[1]', '"s"', 'nope', '{"a": 1', '{"a": 1} x']) {
+      expect(verifyWebhookSignature(text, sig, secret), text).toBe(false);
+    }
+    const deep = `{"a": ${'['.repeat(40)}${']'.repeat(40)}}`;
+    expect(signatureOfText(deep, secret)).toBeUndefined();
+    expect(verifyWebhookSignature(deep, sig, secret)).toBe(false);
   });
 });
 
@@ -73,10 +67,18 @@ describe('piriodWebhookSignatures (the receiver port)', () => {
   it('verifies over the values in the order the keys were sent, and checks syntax first', () => {
     const text = '{"object_id":"cus_1","event":"customer.updated"}';
     const fields = JSON.parse(text) as Record<string, unknown>;
-    const signature = webhookSignature(fields, 'whsec_1', ['object_id', 'event']);
+    const signature = hmac('cus_1customer.updated', 'whsec_1');
     expect(piriodWebhookSignatures.wellFormed(signature)).toBe(true);
     expect(piriodWebhookSignatures.wellFormed('nope')).toBe(false);
     expect(piriodWebhookSignatures.verify({ text, fields }, signature, 'whsec_1')).toBe(true);
     expect(piriodWebhookSignatures.verify({ text, fields }, signature, 'whsec_2')).toBe(false);
+  });
+
+  it('keeps the order of integer-like keys, which JSON.parse moves first', () => {
+    const text = '{"event": "customer.updated", "7": "x", "object_id": "cus_1"}';
+    const fields = JSON.parse(text) as Record<string, unknown>;
+    expect(Object.keys(fields)).toEqual(['7', 'event', 'object_id']);
+    const signature = hmac('customer.updatedxcus_1');
+    expect(piriodWebhookSignatures.verify({ text, fields }, signature, secret)).toBe(true);
   });
 });

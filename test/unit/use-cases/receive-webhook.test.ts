@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SecretNotSetError } from '../../../lib/env-variables.js';
 import {
   type ReceiveWebhookPorts,
   receiveWebhook as receive,
@@ -73,19 +74,114 @@ describe('receiveWebhook with in-memory ports', () => {
     expect(secret.reads()).toBe(1);
   });
 
-  it('ignores other signed events with 200, and answers 500 when the bus fails', async () => {
+  it('sends the refresh straight to the queue when the bus refuses, then answers 200', async () => {
     const bus = new MemoryBus();
-    const ignored = await receiveWebhook(signed({ event: 'invoice.paid', object_id: 'inv_1' }), {
-      ...signedFor(fixedSecret(SECRET)),
-      requests: bus,
-    });
-    expect(ignored).toMatchObject({ statusCode: 200, outcome: 'ignored' });
     bus.failRequests = true;
-    const failed = await receiveWebhook(signed({ event: 'customer.updated', object_id: 'cus_1' }), {
+    const queue = new MemoryBus();
+    const res = await receiveWebhook(signed({ event: 'customer.updated', object_id: 'cus_1' }), {
       ...signedFor(fixedSecret(SECRET)),
       requests: bus,
+      queue,
     });
-    expect(failed).toMatchObject({ statusCode: 500, outcome: 'publish-failed' });
+    expect(res).toMatchObject({ statusCode: 200, outcome: 'refresh-queued', busRefused: true });
+    expect(queue.refreshes).toEqual([{ ids: ['cus_1'], origin: 'webhook', workspace: 'acc_1' }]);
+  });
+
+  it('answers 202 and acts on nothing when the bus and the queue both refuse', async () => {
+    const bus = new MemoryBus();
+    const queue = new MemoryBus();
+    bus.failRequests = true;
+    queue.failRequests = true;
+    const res = await receiveWebhook(signed({ event: 'customer.updated', object_id: 'cus_1' }), {
+      ...signedFor(fixedSecret(SECRET)),
+      requests: bus,
+      queue,
+    });
+    expect(res).toMatchObject({
+      statusCode: 202,
+      outcome: 'unprocessed',
+      reason: 'bus-and-queue-refused',
+    });
+  });
+
+  it.each([
+    [
+      'a contact notification',
+      { event: 'customer.contact.updated', object_id: 'con_1' },
+      'not-a-customer',
+    ],
+    [
+      'a source notification',
+      { event: 'customer.source.created', object_id: 'src_1' },
+      'not-a-customer',
+    ],
+    ['a payment', { event: 'payment.created', object_id: 'pay_1' }, 'not-a-customer'],
+    ['a numeric object_id', { event: 'customer.updated', object_id: 123 }, 'not-a-notification'],
+    ['a missing event', { object_id: 'cus_1' }, 'not-a-notification'],
+    ['a missing object_id', { event: 'customer.updated' }, 'not-a-notification'],
+    [
+      'a malformed customer id',
+      { event: 'customer.updated', object_id: 'cus_../x' },
+      'malformed-customer-id',
+    ],
+  ])(
+    'answers 200 to %s, ignored with its reason, publishing nothing',
+    async (_, payload, reason) => {
+      const bus = new MemoryBus();
+      const res = await receiveWebhook(signed(payload), {
+        ...signedFor(fixedSecret(SECRET)),
+        requests: bus,
+      });
+      expect(res).toMatchObject({ statusCode: 200, outcome: 'ignored', reason });
+      expect(bus.refreshes).toEqual([]);
+    },
+  );
+
+  it('answers 202 and acts on nothing when the signing secret cannot be read', async () => {
+    const bus = new MemoryBus();
+    const unreadable = {
+      get: async () => {
+        throw new Error('Secrets Manager: ThrottlingException');
+      },
+      refresh: async () => {
+        throw new Error('Secrets Manager: ThrottlingException');
+      },
+    };
+    const res = await receiveWebhook(signed({ event: 'customer.updated', object_id: 'cus_1' }), {
+      ...signedFor(unreadable),
+      requests: bus,
+    });
+    expect(res).toMatchObject({
+      statusCode: 202,
+      outcome: 'unprocessed',
+      reason: 'secret-unreadable',
+    });
+    expect(res.body).not.toContain('Throttling');
+    expect(bus.refreshes).toEqual([]);
+  });
+
+  it('acknowledges with 202 and acts on nothing before the signing secret is set', async () => {
+    const bus = new MemoryBus();
+    const notSet = {
+      get: async () => {
+        throw new SecretNotSetError('the secret has no value yet');
+      },
+      refresh: async () => {
+        throw new SecretNotSetError('the secret has no value yet');
+      },
+    };
+    const ports = { ...signedFor(notSet), requests: bus };
+    const res = await receiveWebhook(
+      signed({ event: 'customer.updated', object_id: 'cus_1' }),
+      ports,
+    );
+    expect(res).toMatchObject({ statusCode: 202, outcome: 'not-configured' });
+    // What needs no secret is answered as before.
+    expect(
+      (await receiveWebhook({ signature: undefined, body: { invalid: 'body is not JSON' } }, ports))
+        .statusCode,
+    ).toBe(400);
+    expect(bus.refreshes).toEqual([]);
   });
 
   it('answers 400 to a body that is no JSON object and 401 to no signature, before reading the secret', async () => {
@@ -109,6 +205,7 @@ describe('receiveWebhook with in-memory ports', () => {
       workspaces: ['acc_A', 'acc_B'],
       secretOf: () => fixedSecret(SECRET),
       requests: new MemoryBus(),
+      queue: new MemoryBus(),
     };
     const res = await receiveWebhook(
       { signature: undefined, body: { invalid: 'body is not JSON' }, workspace: 'acc_Z' },
@@ -124,6 +221,7 @@ describe('receiveWebhook for a deployment of two workspaces', () => {
     workspaces: ['acc_A', 'acc_B'],
     secretOf: (w: string) => fixedSecret(SECRETS[w] as string),
     requests: bus,
+    queue: new MemoryBus(),
   });
   const note = { event: 'customer.updated', object_id: 'cus_1' };
   const at = (workspace: string | undefined, secret: string) => ({
