@@ -180,8 +180,9 @@ export async function mirrorAll(
       else if (listed === undefined) sweepPending = true;
       for (let i = 0; i < gone.length; i += 100) {
         // The deadline holds here too: what is left is swept by a later run, which lists
-        // the ids again (no writes) rather than outlive this one.
-        if (pastDeadline()) {
+        // the ids again (no writes) rather than outlive this one. A run that already is that
+        // later run finishes: handing off is quick, and handing on again would never end.
+        if (!options.resumeSweep && pastDeadline()) {
           sweepPending = true;
           break;
         }

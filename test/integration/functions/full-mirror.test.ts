@@ -115,10 +115,19 @@ async function drainQueue(queue: MemoryRefreshQueue) {
 
 describe('full-mirror handler', () => {
   it('works within its time budget, continues across invocations and ends consistent', async () => {
-    // 60 s left, 20% margin → 48 s of budget → 5 pages of 10 s per invocation.
+    // 60 s left, 20% margin → 48 s of budget → 5 pages of 10 s per invocation. The third
+    // lists pages 11-12 and then has no time to list the ids again for its sweep: a fourth
+    // gets the sweep. Here listing ids costs as much as mirroring (10 s a page), so 12 pages
+    // never fit one budget, and the cycle ends without its sweep rather than outlive it.
     const { reports, queue } = await cycle(60_000);
-    expect(reports.map((r) => r.completed)).toEqual([false, false, true]);
-    expect(reports.map((r) => r.nextPage)).toEqual([6, 11, undefined]);
+    expect(reports.map((r) => r.completed)).toEqual([false, false, false, true]);
+    expect(reports.map((r) => r.nextPage)).toEqual([6, 11, undefined, undefined]);
+    expect(reports.map((r) => [r.sweepPending, r.sweepSkipped])).toEqual([
+      [false, false],
+      [false, false],
+      [true, false],
+      [false, true],
+    ]);
     expect(reports.reduce((n, r) => n + r.created, 0)).toBe(1197);
 
     // Invalid snapshots were handed to the refresh queue, marked as scheduled work.
@@ -146,8 +155,9 @@ describe('full-mirror handler', () => {
       sandbox.corruptCustomer(id, { aggregations: { sales: 0 } });
       sandbox.deleteCustomer(id);
     }
-    const { reports, queue } = await cycle(60_000);
-    expect(reports.at(-1)?.completed).toBe(true);
+    // 160 s left → 128 s of budget: the twelve pages and the sweep fit one invocation.
+    const { reports, queue } = await cycle(160_000);
+    expect(reports.map((r) => r.completed)).toEqual([true]);
     const handedOff = queue.messages.map((m) => JSON.parse(m.body).customerId);
     expect(handedOff).toEqual(expect.arrayContaining(victims));
     await drainQueue(queue);
