@@ -2,7 +2,6 @@ import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { CUSTOMER_CHANGED, EVENT_SOURCE, REFRESH_REQUESTED } from '../lib/messages/event-names.js';
-import { VERSION_INDEX } from '../lib/store/table-definition.js';
 
 /** What the operator's commands act on, as the stack made them. */
 export interface OperatorResources {
@@ -24,10 +23,10 @@ export interface OperatorResources {
  *   it reads them), a canary refresh request on the bus and its record in the table (GetItem),
  *   a peek at the dead-letter queue, the alarm topic's subscriptions, the schedule rule and the
  *   workspace's full-mirror status item (GetItem);
- * - `verify`: the stored versions (BatchGetItem) and the ids the mirror holds (Query on the
- *   version index);
+ * - `verify`: that the table exists (DescribeTable, as every table command checks first), the
+ *   stored versions (BatchGetItem) and a Scan for the ids the mirror holds;
  * - `request-refresh`: "Customer Refresh Requested" on the bus;
- * - `replay-changes`: one Scan of the table, "Customer Changed" on the bus;
+ * - `replay-changes`: DescribeTable, one Scan of the table, "Customer Changed" on the bus;
  * - the redrive of docs/operations.md: read and delete failure records in the dead-letter queue,
  *   and `start-message-move-task` from it to the refresh queue, which AWS documents as needing
  *   ReceiveMessage, DeleteMessage and GetQueueAttributes on the source and SendMessage on the
@@ -37,8 +36,7 @@ export interface OperatorResources {
 export const OPERATOR_ACTIONS = {
   stack: ['cloudformation:DescribeStacks'],
   secrets: ['secretsmanager:GetSecretValue'],
-  table: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Scan'],
-  versionIndex: ['dynamodb:Query'],
+  table: ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Scan'],
   deadLetterQueue: [
     'sqs:GetQueueAttributes',
     'sqs:ReceiveMessage',
@@ -69,7 +67,6 @@ export function operatorPolicy(scope: Construct, r: OperatorResources): iam.Mana
       allow(OPERATOR_ACTIONS.stack, [Aws.STACK_ID]),
       allow(OPERATOR_ACTIONS.secrets, r.secretArns),
       allow(OPERATOR_ACTIONS.table, [r.tableArn]),
-      allow(OPERATOR_ACTIONS.versionIndex, [`${r.tableArn}/index/${VERSION_INDEX.name}`]),
       allow(OPERATOR_ACTIONS.deadLetterQueue, [r.deadLetterQueueArn]),
       allow(OPERATOR_ACTIONS.refreshQueue, [r.refreshQueueArn]),
       allow(OPERATOR_ACTIONS.topic, [r.alarmTopicArn]),
