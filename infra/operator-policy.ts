@@ -33,7 +33,7 @@ export interface OperatorResources {
  *   destination besides the task's own actions.
  * Nothing writes customers or deletes anything but dead letters.
  */
-export const OPERATOR_ACTIONS = {
+const OPERATOR_ACTIONS = {
   stack: ['cloudformation:DescribeStacks'],
   secrets: ['secretsmanager:GetSecretValue'],
   table: ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Scan'],
