@@ -155,7 +155,9 @@ export class Monitoring extends Construct {
             threshold: 1,
             comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
             evaluationPeriods: 1,
-            treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+            // Every invocation of a configured workspace counts MirrorCompleted (0 or 1): no
+            // data means no cycle has started (set-up), not a stall.
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
           },
         ),
       );

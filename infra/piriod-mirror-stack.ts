@@ -40,7 +40,10 @@ import {
 import { consumerReadPolicy } from './consumer-policy.js';
 import { MirrorFunction } from './mirror-function.js';
 import { Monitoring } from './monitoring.js';
+import { notConfiguredAlarms } from './not-configured-alarm.js';
+import { operatorPolicy } from './operator-policy.js';
 import {
+  fullMirrorConcurrency,
   type MirrorStackConfig,
   PLACEHOLDER_WORKSPACE,
   requiredAccountConcurrency,
@@ -63,6 +66,7 @@ export const STACK_OUTPUTS = [
   'SyncCustomersFunctionName',
   'ScheduleRuleName',
   'ConsumerPolicyArn',
+  'OperatorPolicyArn',
   'ApiTokenSecretArns',
   'WebhookSecretArns',
 ] as const;
@@ -228,9 +232,9 @@ export class PiriodMirrorStack extends Stack {
       timeout: Duration.minutes(15),
       memorySize: 1024,
       logRetentionDays: config.logRetentionDays,
-      // One full mirror per workspace at a time (each holds its workspace's lease): a slow cycle
-      // must not overlap the next, nor one workspace's cycle wait for another's.
-      reservedConcurrentExecutions: reserve(workspaces.length),
+      // Room for each workspace's cycle and a tick that finds it running (stack-config.ts);
+      // the workspace's lease keeps one cycle at a time.
+      reservedConcurrentExecutions: reserve(fullMirrorConcurrency(workspaces.length)),
       environment: {
         ...piriodEnv,
         REFRESH_QUEUE_URL: refreshQueue.queueUrl,
@@ -454,6 +458,23 @@ export class PiriodMirrorStack extends Stack {
     });
 
     const consumerPolicy = consumerReadPolicy(this, table.tableArn);
+    notConfiguredAlarms(monitoring, {
+      workspaces: secrets.map((s) => ({
+        id: s.workspace.id,
+        apiTokenSecretArn: s.apiToken.secretArn,
+      })),
+      scheduleMinutes: config.scheduleMinutes,
+      topic: monitoring.topic,
+    });
+    const operator = operatorPolicy(this, {
+      tableArn: table.tableArn,
+      eventBusArn: bus.eventBusArn,
+      refreshQueueArn: refreshQueue.queueArn,
+      deadLetterQueueArn: deadLetterQueue.queueArn,
+      alarmTopicArn: monitoring.topic.topicArn,
+      secretArns: secrets.flatMap((s) => [s.apiToken.secretArn, s.webhook.secretArn]),
+      scheduleRuleArns: schedules.map((r) => r.ruleArn),
+    });
 
     // Stable output names: docs/deploy.md, the runbook and `doctor` use exactly these.
     const outputs: Record<StackOutputName, { value: string; description: string }> = {
@@ -498,6 +519,11 @@ export class PiriodMirrorStack extends Stack {
       ConsumerPolicyArn: {
         value: consumerPolicy.managedPolicyArn,
         description: 'Attach to roles of services that read the table (docs/library.md)',
+      },
+      OperatorPolicyArn: {
+        value: operator.managedPolicyArn,
+        description:
+          'Attach to the operators who run doctor, verify, request-refresh, replay-changes and the redrive; it reads the secrets (docs/deploy.md)',
       },
       ApiTokenSecretArns: {
         value: apiTokenArns,

@@ -39,9 +39,10 @@ export interface MirrorStackConfig {
    */
   batchingWindowSeconds: number;
   /**
-   * Reserve concurrency for the functions (full-mirror one per workspace, the worker `workerConcurrency`, the
-   * receiver `receiverConcurrency`). Lambda keeps 100 of an account's concurrency unreserved,
-   * so this needs an account concurrency of at least 100 + their sum (113 for one workspace); new
+   * Reserve concurrency for the functions (full-mirror two per workspace plus one, the worker
+   * `workerConcurrency`, the receiver `receiverConcurrency`). Lambda keeps 100 of an account's
+   * concurrency unreserved, so this needs an account concurrency of at least 100 + their sum
+   * (115 for one workspace: {@link requiredAccountConcurrency}); new
    * accounts start with less. `false` reserves none: the SQS mapping's maximum concurrency
    * and the full-mirror lease still bound the work. Default true.
    */
@@ -56,11 +57,27 @@ export interface MirrorStackConfig {
 
 /**
  * The account concurrency a deployment with reserved concurrency needs: Lambda keeps 100
- * unreserved, and the stack reserves one full-mirror per workspace (each cycles on its own
- * lease) + the worker's + the receiver's.
+ * unreserved, and the stack reserves {@link fullMirrorConcurrency} + the worker's + the
+ * receiver's.
  */
 export function requiredAccountConcurrency(config: MirrorStackConfig): number {
-  return 100 + config.workspaces.length + config.workerConcurrency + config.receiverConcurrency;
+  return (
+    100 +
+    fullMirrorConcurrency(config.workspaces.length) +
+    config.workerConcurrency +
+    config.receiverConcurrency
+  );
+}
+
+/**
+ * full-mirror's reserved concurrency: per workspace, its cycle's invocation and a schedule
+ * tick that arrives meanwhile (it runs, sees the lease and ends at once, rather than being
+ * throttled until it expires into the dead-letter queue), plus one for a continuation that
+ * starts before its predecessor has returned. The lease, not the reservation, keeps one
+ * cycle per workspace at a time.
+ */
+export function fullMirrorConcurrency(workspaces: number): number {
+  return 2 * workspaces + 1;
 }
 
 /** Stands in for the workspace in a synth that will not be deployed (tests, `npm run synth`). */

@@ -22,6 +22,13 @@ export class ConfigError extends Error {
  */
 export class SecretNotSetError extends ConfigError {
   override readonly name = 'SecretNotSetError';
+  /** The ARN of the secret to set, when it is read from Secrets Manager. */
+  readonly secretArn: string | undefined;
+
+  constructor(message: string, options?: ErrorOptions & { secretArn?: string }) {
+    super(message, options);
+    this.secretArn = options?.secretArn;
+  }
 }
 
 /** Reads a required variable set by the CDK stack for a function. */

@@ -7,8 +7,10 @@ import { refreshQueue } from '../../lib/compose/queues.js';
 import { storeAndLeases } from '../../lib/compose/table.js';
 import { type FullMirrorConfig, loadFullMirrorConfig } from '../../lib/config.js';
 import { resolveWorkspace } from '../../lib/customer/workspaces.js';
+import { SecretNotSetError } from '../../lib/env-variables.js';
 import { safetyMarginMs } from '../../lib/lambda/deadline.js';
 import {
+  ALARMED_METRICS,
   addSummaryMetrics,
   createLogger,
   createMetrics,
@@ -32,6 +34,7 @@ import type {
   MirrorScope,
   PiriodWorkspaces,
   RefreshQueue,
+  WorkspacePiriod,
 } from '../../lib/ports.js';
 import { systemClock } from '../../lib/ports.js';
 import { SDK_BUDGETS } from '../../lib/sdk/sdk-budgets.js';
@@ -72,6 +75,13 @@ const continuationEvent = z.object({
   detail: continuationDetailSchema,
 });
 
+/**
+ * Counted by every invocation of a configured workspace: 1 when it completes a cycle, 0
+ * otherwise. The MirrorStalled alarm then reads a zero sum as a stall and no data at all
+ * (before the first cycle, or before the token is set) as nothing to report.
+ */
+const MIRROR_COMPLETED = 'MirrorCompleted';
+
 const logger = createLogger('full-mirror');
 const metrics = createMetrics('full-mirror');
 const perWorkspace = createWorkspaceMetrics('full-mirror');
@@ -103,7 +113,20 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
     const workspace = target.workspace;
     logger.appendKeys({ workspace });
     const wsMetrics = perWorkspace.of(workspace);
-    const piriod = await d.workspaces.open(workspace);
+    let piriod: WorkspacePiriod;
+    try {
+      piriod = await d.workspaces.open(workspace);
+    } catch (err) {
+      if (!(err instanceof SecretNotSetError)) throw err;
+      // Set-up is not finished: nothing failed and nothing can be mirrored yet. It ends here,
+      // before the lease, Piriod or the queue; counted, so that a deployment still not
+      // configured a day later notifies once (infra/not-configured-alarm.ts).
+      const secret = err.secretArn ?? 'PIRIOD_API_TOKEN';
+      wsMetrics.addMetric(ALARMED_METRICS.notConfigured, MetricUnit.Count, 1);
+      const reason = `not configured: set ${secret}`;
+      logger.warn(reason, { detail: err.message });
+      return { completed: false as const, skipped: 'not-configured' as const, reason, secret };
+    }
     const remaining = context.getRemainingTimeInMillis();
     const start = d.clock.now().getTime();
     const deadline = start + remaining - safetyMarginMs(remaining);
@@ -128,6 +151,7 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
         // What was written before the abort still counts, and the abort itself is a metric.
         addSummaryMetrics(wsMetrics, err.partial);
         wsMetrics.addMetric('MirrorAborted', MetricUnit.Count, 1);
+        wsMetrics.addMetric(MIRROR_COMPLETED, MetricUnit.Count, 0);
         logger.error('full mirror aborted', { ...summaryCounts(err.partial), reason: err.message });
       }
       throw err;
@@ -136,6 +160,7 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
       // Not an error: the running cycle covers this tick. Counted, so a cycle that keeps
       // every tick out (a stuck lease) shows on the dashboard beside MirrorStalled.
       wsMetrics.addMetric('MirrorSkipped', MetricUnit.Count, 1);
+      wsMetrics.addMetric(MIRROR_COMPLETED, MetricUnit.Count, 0);
       logger.warn('full mirror skipped', { ...result.skipped });
       return {
         completed: false as const,
@@ -150,7 +175,7 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
     }
     addSummaryMetrics(wsMetrics, result.summary);
     wsMetrics.addMetric('handedOff', MetricUnit.Count, result.handedOff);
-    if (result.completed) wsMetrics.addMetric('MirrorCompleted', MetricUnit.Count, 1);
+    wsMetrics.addMetric(MIRROR_COMPLETED, MetricUnit.Count, result.completed ? 1 : 0);
     if (result.sweepSkipped) {
       wsMetrics.addMetric('SweepSkipped', MetricUnit.Count, 1);
       logger.warn('full mirror ends without its sweep', {

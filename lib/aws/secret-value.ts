@@ -70,6 +70,7 @@ export function secretSource(location: SecretLocation, options: SecretSourceOpti
       lastRead = undefined;
       throw new SecretNotSetError(
         `the secret ${arn} (${names.arn}) has no value yet: set it with \`aws secretsmanager put-secret-value --secret-id ${arn} --secret-string …\``,
+        { secretArn: arn },
       );
     }
     lastRead = value;

@@ -23,6 +23,12 @@ export const ALARMED_METRICS = {
    * the queue both refused, or the signing secret could not be read.
    */
   webhookUnprocessed: 'WebhookUnprocessed',
+  /**
+   * A secret the stack created is not set yet: full-mirror's tick found no API token (per
+   * workspace), or the receiver acknowledged a notification it could not verify. A set-up
+   * step, not a failure: only a deployment still not configured after a day alarms.
+   */
+  notConfigured: 'NotConfigured',
 } as const;
 
 /** The receiver's outcome metrics: one per request, by outcome. */
@@ -34,7 +40,7 @@ const WEBHOOK_METRICS: Record<WebhookOutcome, string> = {
   rejected: 'WebhookRejected',
   unprocessed: ALARMED_METRICS.webhookUnprocessed,
   // The signing secret is not set yet: acknowledged, nothing acted on.
-  'not-configured': 'NotConfigured',
+  'not-configured': ALARMED_METRICS.notConfigured,
 };
 
 /** Why a webhook was rejected, by its HTTP status: the `reason` dimension of `WebhookRejected`. */

@@ -2,6 +2,7 @@ import { forEachConcurrent } from '../concurrency/pool.js';
 import { InvalidCustomerIdError } from '../customer/errors.js';
 import type { SyncSource } from '../customer/record.js';
 import { resolveWorkspace } from '../customer/workspaces.js';
+import { SecretNotSetError } from '../env-variables.js';
 import {
   isBadMessage,
   parseRefreshMessage,
@@ -144,6 +145,11 @@ export async function processRefreshBatch(
   const aborted = new Map<string, RunAbortedError>();
   /** Workspaces whose reader could not be opened (their token unreadable), with why. */
   const unopened = new Map<string, string>();
+  /**
+   * Workspaces whose token is not set yet, with the reason naming the secret: a set-up step
+   * no retry completes, so their requests are dead-lettered at once (redriven once it is set).
+   */
+  const notConfigured = new Map<string, string>();
   // Workspaces side by side, each with its own token and pace; one that fails (a revoked
   // token) stops only its own customers. The deadline in `deps` bounds them all together.
   const settled = await Promise.allSettled(
@@ -152,7 +158,9 @@ export async function processRefreshBatch(
       try {
         piriod = await deps.workspaces.open(workspace);
       } catch (err) {
-        unopened.set(workspace, `not refreshed: workspace ${workspace}: ${(err as Error).message}`);
+        const reason = `not refreshed: workspace ${workspace}: ${(err as Error).message}`;
+        if (err instanceof SecretNotSetError) notConfigured.set(workspace, reason);
+        else unopened.set(workspace, reason);
         return;
       }
       const wsTally = new Tally();
@@ -184,12 +192,14 @@ export async function processRefreshBatch(
     const abort = aborted.get(workspace);
     const credentials = isFailure(abort?.cause, 'credentials-rejected') ? abort.cause : undefined;
     const unopenedReason = unopened.get(workspace);
+    const notConfiguredReason = notConfigured.get(workspace);
     // Customers of this message that a later receive may still refresh, with why they failed.
     const transient: { id: string; reason: string }[] = [];
     for (const id of p.ids) {
       const o = outcomes.get(keyOf(workspace, id));
       if (!o) {
         if (credentials) toDlq(m, credentials.message, id);
+        else if (notConfiguredReason) toDlq(m, notConfiguredReason, id);
         else if (unopenedReason) transient.push({ id, reason: unopenedReason });
         else if (abort) transient.push({ id, reason: `not refreshed: ${abort.message}` });
         else {

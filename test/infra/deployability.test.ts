@@ -61,12 +61,12 @@ describe('deployable on any account', () => {
     const fns = resources(synth(), 'AWS::Lambda::Function').map(
       ([, f]) => f.Properties.ReservedConcurrentExecutions,
     );
-    expect(fns.sort()).toEqual([1, 10, 2]);
+    expect(fns.sort()).toEqual([10, 2, 3]);
     const infos = app.node
       .findAll()
       .flatMap((c) => c.node.metadata)
       .map((m) => String(m.data));
-    expect(infos.some((m) => /account's Lambda concurrency must be at least 113/.test(m))).toBe(
+    expect(infos.some((m) => /account's Lambda concurrency must be at least 115/.test(m))).toBe(
       true,
     );
   });

@@ -24,14 +24,8 @@ export async function startFakeAwsQuery(answer: (p: QueryParams) => QueryAnswer)
     req.on('end', () => {
       const params = Object.fromEntries(new URLSearchParams(raw));
       requests.push(params);
-      const action = params.Action ?? '';
-      const a = answer(params);
-      const meta = '<ResponseMetadata><RequestId>fake-request</RequestId></ResponseMetadata>';
-      const body =
-        'result' in a
-          ? `<${action}Response><${action}Result>${a.result}</${action}Result>${meta}</${action}Response>`
-          : `<ErrorResponse><Error><Type>${a.type ?? 'Sender'}</Type><Code>${a.code}</Code><Message>${a.message}</Message></Error><RequestId>fake-request</RequestId></ErrorResponse>`;
-      res.writeHead('result' in a ? 200 : a.status, { 'content-type': 'text/xml' });
+      const { status, body } = queryXml(params.Action ?? '', answer(params));
+      res.writeHead(status, { 'content-type': 'text/xml' });
       res.end(body);
     });
   });
@@ -45,6 +39,20 @@ export async function startFakeAwsQuery(answer: (p: QueryParams) => QueryAnswer)
         server.close(() => r());
       }),
   };
+}
+
+/** The status and XML body a Query-protocol service answers `a` with. */
+export function queryXml(action: string, a: QueryAnswer): { status: number; body: string } {
+  const meta = '<ResponseMetadata><RequestId>fake-request</RequestId></ResponseMetadata>';
+  return 'result' in a
+    ? {
+        status: 200,
+        body: `<${action}Response><${action}Result>${a.result}</${action}Result>${meta}</${action}Response>`,
+      }
+    : {
+        status: a.status,
+        body: `<ErrorResponse><Error><Type>${a.type ?? 'Sender'}</Type><Code>${a.code}</Code><Message>${a.message}</Message></Error><RequestId>fake-request</RequestId></ErrorResponse>`,
+      };
 }
 
 /** `<member>…</member>` for each entry, fields as elements. */

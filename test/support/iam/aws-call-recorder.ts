@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { forwardRequest } from '../dynamo-proxy.js';
 import { defaultAnswer, type FakeAwsResponse } from '../fake-aws.js';
-import { type AwsCall, awsCallsOf, signedRegion } from './aws-calls.js';
+import { type QueryAnswer, queryXml } from '../fake-aws-query.js';
+import { type AwsCall, awsCallsOf, queryCallsOf, signedRegion } from './aws-calls.js';
 
 /** Options of {@link startAwsCallRecorder}. */
 export interface AwsCallRecorderOptions {
@@ -13,6 +14,12 @@ export interface AwsCallRecorderOptions {
   region: string;
   /** Secrets Manager's content: secret ARN → value. */
   secrets: Record<string, string>;
+  /** ARN of a stack by name (CloudFormation calls), as {@link CallSite.stackArn}. */
+  stackArn?: (name: string) => string;
+  /** Answers a JSON request before the default answer; `undefined` leaves it to the default. */
+  answer?: (target: string, body: Record<string, unknown>) => FakeAwsResponse | undefined;
+  /** Answers a Query-protocol request (CloudFormation, SNS). */
+  answerQuery?: (params: Record<string, string>) => QueryAnswer;
 }
 
 /** Runs before a recorded request is answered: a test's way to make a race happen there. */
@@ -48,17 +55,44 @@ export async function startAwsCallRecorder(options: AwsCallRecorderOptions) {
   const passToDynamo = (req: IncomingMessage, raw: Buffer, res: ServerResponse) =>
     forwardRequest(upstream, req, raw, res);
 
+  const site = (req: IncomingMessage) => ({
+    account: options.account,
+    region: signedRegion(req.headers.authorization) ?? options.region,
+    secretArn,
+    stackArn: options.stackArn,
+  });
+  const answerQueryRequest = (raw: Buffer, req: IncomingMessage, res: ServerResponse) => {
+    const params = Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
+    const target = `query.${params.Action}`;
+    let out: QueryAnswer;
+    try {
+      requests.push({ target, body: params, calls: queryCallsOf(params, site(req)) });
+      if (!options.answerQuery) throw new Error('no answerQuery given');
+      out = options.answerQuery(params);
+    } catch (err) {
+      unmodelled.push(`${target}: ${(err as Error).message}`);
+      out = { status: 400, code: 'UnmodelledCall', message: (err as Error).message };
+    }
+    const { status, body } = queryXml(String(params.Action), out);
+    res.writeHead(status, { 'content-type': 'text/xml' });
+    res.end(body);
+  };
+
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
+      if (String(req.headers['content-type']).includes('x-www-form-urlencoded')) {
+        answerQueryRequest(raw, req, res);
+        return;
+      }
       const target = String(req.headers['x-amz-target']);
       const body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
       const region = signedRegion(req.headers.authorization) ?? options.region;
       let recorded: RecordedRequest;
       try {
-        const calls = awsCallsOf(target, body, { account: options.account, region, secretArn });
+        const calls = awsCallsOf(target, body, { ...site(req), region });
         recorded = { target, body, calls };
         requests.push(recorded);
       } catch (err) {
@@ -69,6 +103,8 @@ export async function startAwsCallRecorder(options: AwsCallRecorderOptions) {
       }
       Promise.resolve(beforeAnswer?.(recorded)).then(
         () => {
+          const own = options.answer?.(target, body);
+          if (own) return answer(res, own);
           if (target.startsWith('DynamoDB_')) return passToDynamo(req, raw, res);
           if (target.startsWith('secretsmanager.')) {
             return answer(res, secretAnswer(target, body, secretArn, options.secrets));

@@ -22,6 +22,8 @@ export interface CallSite {
   region: string;
   /** Full ARN of a secret named by name rather than ARN (AWS authorizes against the ARN). */
   secretArn?: (nameOrArn: string) => string;
+  /** The ARN (id) of a stack named by name: IAM authorizes DescribeStacks against it. */
+  stackArn?: (nameOrArn: string) => string;
 }
 
 type Body = Record<string, unknown>;
@@ -97,6 +99,14 @@ export function awsCallsOf(target: string, body: Body, site: CallSite): AwsCall[
         ),
       ];
     }
+    if (operation.endsWith('MessageMoveTask') || operation === 'ListMessageMoveTasks') {
+      // Authorized on the source queue; the task then needs more there and on the destination
+      // (AWS documents those; the caller adds them as calls of their own).
+      const source = body.SourceArn ?? body.TaskHandle;
+      if (typeof source !== 'string' || !source.startsWith('arn:'))
+        throw new Error(`SQS ${operation} without a SourceArn is not modelled`);
+      return [call(`sqs:${operation}`, source)];
+    }
     const url = new URL(String(body.QueueUrl));
     const [, account, name] = url.pathname.split('/');
     // SQS authorizes a batch as its single-message action: there is no sqs:SendMessageBatch.
@@ -104,6 +114,10 @@ export function awsCallsOf(target: string, body: Body, site: CallSite): AwsCall[
     return [call(`sqs:${action}`, `arn:aws:sqs:${site.region}:${account}:${name}`)];
   }
   if (prefix === 'AWSEvents') {
+    if (operation === 'DescribeRule') {
+      const bus = body.EventBusName ? `${String(body.EventBusName)}/` : '';
+      return [call('events:DescribeRule', arn('events', `rule/${bus}${String(body.Name)}`))];
+    }
     if (operation !== 'PutEvents') throw new Error(`EventBridge ${operation} is not modelled`);
     return (body.Entries as Body[]).map((e) => {
       const bus = String(e.EventBusName ?? 'default');
@@ -125,6 +139,29 @@ export function awsCallsOf(target: string, body: Body, site: CallSite): AwsCall[
     return [call(`secretsmanager:${operation}`, resource)];
   }
   throw new Error(`calls to ${target} are not modelled`);
+}
+
+/**
+ * The authorizations one Query-protocol request (form parameters, `Action=…`) needs:
+ * CloudFormation's `DescribeStacks` of one stack and SNS's `ListSubscriptionsByTopic`.
+ *
+ * @throws Error for any other action, so nothing goes unchecked.
+ */
+export function queryCallsOf(params: Record<string, string>, site: CallSite): AwsCall[] {
+  const call = (action: string, resource: string): AwsCall => ({
+    action,
+    resource,
+    origin: 'function',
+    why: String(params.Action),
+  });
+  if (params.Action === 'DescribeStacks' && params.StackName) {
+    const name = params.StackName;
+    return [call('cloudformation:DescribeStacks', site.stackArn?.(name) ?? name)];
+  }
+  if (params.Action === 'ListSubscriptionsByTopic' && params.TopicArn) {
+    return [call('sns:ListSubscriptionsByTopic', params.TopicArn)];
+  }
+  throw new Error(`Query action ${params.Action} is not modelled`);
 }
 
 /** The region of a SigV4-signed request, from its `Authorization` credential scope. */

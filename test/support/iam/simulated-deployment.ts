@@ -36,6 +36,14 @@ export class SimulatedDeployment {
     this.stackName = site.stackName ?? 'PiriodMirror';
   }
 
+  /** The stack's id, its ARN: `arn:aws:cloudformation:<region>:<account>:stack/<name>/<uuid>`. */
+  get stackId(): string {
+    return this.arn(
+      'cloudformation',
+      `stack/${this.stackName}/1f2e3d4c-0000-4000-8000-${this.site.suffix.toLowerCase().padStart(12, '0')}`,
+    );
+  }
+
   /** The generated physical name of a resource (`Stack-LogicalId-SUFFIX`, as CloudFormation names them). */
   physicalName(logicalId: string): string {
     this.resource(logicalId);
@@ -55,6 +63,7 @@ export class SimulatedDeployment {
       'AWS::Partition': this.partition,
       'AWS::URLSuffix': 'amazonaws.com',
       'AWS::StackName': this.stackName,
+      'AWS::StackId': this.stackId,
     };
     if (pseudo[logicalId] !== undefined) return pseudo[logicalId];
     const type = this.resource(logicalId).Type;

@@ -3,8 +3,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SecretNotSetError } from '../../../lib/env-variables.js';
 import type { ChangePublisher } from '../../../lib/ports.js';
 import { type EmfMetric, emfMetrics, stdoutOf } from '../../support/emf.js';
-import { functionUrlEvent, signedWebhook } from '../../support/events.js';
-import { fixedSecret, lambdaContext, MemoryBus, MemoryRefreshQueue } from '../../support/fakes.js';
+import { functionUrlEvent, signedWebhook, sqsEvent } from '../../support/events.js';
+import {
+  fixedSecret,
+  lambdaContext,
+  MemoryBus,
+  MemoryDeadLetters,
+  MemoryRefreshQueue,
+} from '../../support/fakes.js';
 import { MemoryCycleLease, MemoryPiriod, MemoryStore } from '../../support/memory-ports.js';
 import { synthApp } from '../../support/synth.js';
 import { signedFor } from '../../support/workspace-deps.js';
@@ -302,5 +308,117 @@ describe('the full mirror of each workspace', () => {
     const workspaceOf = (a: Alarm) => a.Dimensions?.find((d) => d.Name === 'Workspace')?.Value;
     expect(stalled.map(workspaceOf)).toEqual(['acc_A', 'acc_B']);
     expect(fed).toEqual([0, 1]);
+  });
+});
+
+describe('before the API token is set', () => {
+  const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ApiTokenSecret-AbCdEf';
+  const notSet = () =>
+    new SecretNotSetError(
+      `the secret ${ARN} (PIRIOD_API_TOKEN_SECRET_ARNS.acc_test) has no value yet`,
+      {
+        secretArn: ARN,
+      },
+    );
+
+  it('a scheduled full mirror ends without error, reads and sends nothing, logs and counts "not configured: set <ARN>"', async () => {
+    const piriod = new MemoryPiriod([]);
+    const lease = new MemoryCycleLease();
+    const queue = new MemoryRefreshQueue();
+    const bus = new MemoryBus();
+    const store = new MemoryStore();
+    const fullMirror = await import('../../../functions/full-mirror/handler.js');
+    const handler = fullMirror.createFullMirrorHandler(async () => ({
+      workspaces: { ids: ['acc_test'], open: async () => Promise.reject(notSet()) },
+      store,
+      clock: { now: () => new Date('2026-11-25T12:00:00Z') },
+      queue,
+      continuation: bus,
+      leaseOf: () => lease,
+    }));
+    let report: unknown;
+    const lines = await stdoutOf(async () => {
+      report = await handler(
+        { 'detail-type': 'Scheduled Event', detail: { workspace: 'acc_test' } },
+        lambdaContext(),
+      );
+    });
+    expect(report).toEqual({
+      completed: false,
+      skipped: 'not-configured',
+      reason: `not configured: set ${ARN}`,
+      secret: ARN,
+    });
+    expect(piriod.requests).toEqual([]);
+    expect(lease.calls).toEqual([]);
+    expect(queue.messages).toEqual([]);
+    expect(bus.continuations).toEqual([]);
+    expect(store.writes).toBe(0);
+    const emitted = emfMetrics(lines);
+    // Nothing failed: no InvocationFailed, and no MirrorCompleted for MirrorStalled to read.
+    expect(emitted.map((m) => m.name)).toEqual(['NotConfigured']);
+    // What it counts is exactly what the NotConfigured alarm reads.
+    expect(emitted.filter((m) => feeds(alarmOn('NotConfigured'), m)).map((m) => m.value)).toEqual([
+      1,
+    ]);
+  });
+
+  it('a refresh request is dead-lettered at once, its reason naming the secret to set', async () => {
+    const refresh = await import('../../../functions/refresh-customers/handler.js');
+    const deadLetters = new MemoryDeadLetters();
+    const handler = refresh.createRefreshCustomersHandler(async () => ({
+      workspaces: { ids: ['acc_test'], open: async () => Promise.reject(notSet()) },
+      store: new MemoryStore(),
+      clock: { now: () => new Date('2026-11-25T12:00:00Z') },
+      deadLetters,
+      concurrency: 2,
+    }));
+    let res: { batchItemFailures: unknown[] } | undefined;
+    await stdoutOf(async () => {
+      // First receive: a transient failure would be retried; this one is not.
+      res = await handler(sqsEvent([JSON.stringify({ customerId: 'cus_1' })]), lambdaContext());
+    });
+    expect(res?.batchItemFailures).toEqual([]);
+    expect(deadLetters.sent).toEqual([
+      expect.objectContaining({
+        customerId: 'cus_1',
+        reason: expect.stringContaining(`the secret ${ARN} `),
+      }),
+    ]);
+  });
+
+  it('a tick that finds a cycle running counts MirrorCompleted 0, so a stuck lease still alarms', async () => {
+    const lease = new MemoryCycleLease();
+    await lease.acquire({
+      token: 'running-cycle',
+      cycleStartedAt: '2026-11-25T11:50:00.000Z',
+      invocation: 1,
+      now: '2026-11-25T11:50:00.000Z',
+      expiresAt: '2026-11-25T12:20:00.000Z',
+    });
+    const fullMirror = await import('../../../functions/full-mirror/handler.js');
+    const handler = fullMirror.createFullMirrorHandler(async () => ({
+      workspaces: {
+        ids: ['acc_test'],
+        open: async (workspace) => ({ piriod: new MemoryPiriod([]), workspace, testMode: false }),
+      },
+      store: new MemoryStore(),
+      clock: { now: () => new Date('2026-11-25T12:00:00Z') },
+      queue: new MemoryRefreshQueue(),
+      continuation: new MemoryBus(),
+      leaseOf: () => lease,
+    }));
+    const lines = await stdoutOf(() =>
+      handler(
+        { 'detail-type': 'Scheduled Event', detail: { workspace: 'acc_test' } },
+        lambdaContext(),
+      ),
+    );
+    const stalled = alarmOn('MirrorCompleted');
+    expect(
+      emfMetrics(lines)
+        .filter((m) => feeds(stalled, m))
+        .map((m) => m.value),
+    ).toEqual([0]);
   });
 });

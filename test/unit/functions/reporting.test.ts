@@ -1,4 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SecretNotSetError } from '../../../lib/env-variables.js';
 import { PiriodCredentialsError } from '../../../lib/piriod/errors.js';
 import type { CustomerPage } from '../../../lib/ports.js';
 import { StoreUnavailableError } from '../../../lib/store/errors.js';
@@ -123,6 +124,40 @@ describe('a full-mirror tick that finds a cycle running', () => {
       holder: { cycleStartedAt: '2026-11-25T11:50:00.000Z', expiresAt: '2026-11-25T12:20:00.000Z' },
     });
     expect(store.writes).toBe(0);
+  });
+});
+
+describe('a full-mirror tick before the API token is set', () => {
+  it('logs "not configured: set <ARN>" as a warning, not an invocation failure', async () => {
+    const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ApiTokenSecret-AbCdEf';
+    const handler = handlers.fullMirror.createFullMirrorHandler(async () => ({
+      ...fullMirrorOf({
+        piriod: new MemoryPiriod([]),
+        store: new MemoryStore(),
+        queue: new MemoryRefreshQueue(),
+        continuation: new MemoryBus(),
+        lease: new MemoryCycleLease(),
+        workspace: 'acc_1',
+        clock,
+      }),
+      workspaces: {
+        ids: ['acc_1'],
+        open: () =>
+          Promise.reject(
+            new SecretNotSetError(`the secret ${arn} has no value yet`, { secretArn: arn }),
+          ),
+      },
+    }));
+    const lines = await stdoutOf(() =>
+      handler(fixture('scheduled-event.json'), lambdaContext(60_000)),
+    );
+    expect(lines.find((l) => l.message === `not configured: set ${arn}`)).toMatchObject({
+      level: 'WARN',
+      workspace: 'acc_1',
+      function_request_id: REQUEST_ID,
+    });
+    expect(lines.some((l) => l.level === 'ERROR')).toBe(false);
+    expect(metricsIn(lines)).toEqual({ NotConfigured: 1 });
   });
 });
 
