@@ -25,7 +25,7 @@ interface LockEntry {
  * @param local lock entries of the `file:` dependencies (`version` and `dependencies`),
  *   the only packages not already in the repository's lockfile.
  */
-export function offlineLockfile(
+function offlineLockfile(
   name: string,
   direct: { dependencies: Record<string, string>; devDependencies: Record<string, string> },
   local: Record<string, LockEntry>,
