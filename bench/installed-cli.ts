@@ -5,7 +5,7 @@
  * command's start-up against a bare `node -e 0`, and times whole `piriod-mirror` processes
  * (the installed command, and the clone's `npm run mirror`) for the full-mirror figures.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { lstatSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,23 +89,33 @@ export function startUpRatio(command: string, args: string[], runs: number, cwd?
   return { ms: median(cli), nodeMs: median(node), ratio: median(cli) / median(node) };
 }
 
-/** Wall time, in seconds, of one whole process (start-up included); throws on a non-zero exit. */
+/**
+ * Wall time, in seconds, of one whole process (start-up included); rejects on a non-zero
+ * exit. Asynchronous: the sandbox the process talks to runs in this one.
+ */
 export function wholeProcessSeconds(
   command: string,
   args: string[],
   env: Record<string, string>,
   cwd?: string,
-): number {
+): Promise<number> {
   const t0 = performance.now();
-  const r = spawnSync(command, args, {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-    encoding: 'utf8',
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code === 0) resolve((performance.now() - t0) / 1000);
+      else reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr}`));
+    });
   });
-  if (r.status !== 0)
-    throw new Error(`${command} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return (performance.now() - t0) / 1000;
 }
 
 function bytesUnder(dir: string): number {
@@ -138,6 +148,9 @@ export interface InstalledFigures {
     installedRatio: number;
     cloneSeconds: number;
     cloneRatio: number;
+    /** The same mirror in process (section 2), and the whole installed process over it. */
+    inProcessSeconds: number;
+    installedOverInProcess: number;
     goal: string;
     met: boolean;
   };
@@ -151,6 +164,6 @@ export function installedRows(f: InstalledFigures): string[] {
   return [
     `| package size | ${s.packedKb} KB packed, ${s.unpackedKb} KB unpacked (${s.files} files; CLI bundle ${s.cliBundleKb} KB) | fresh install: ${s.nodeModulesMb} MB node_modules, ${s.packages} packages | |`,
     `| installed \`piriod-mirror --help\` | ${f.startUp.helpMs} ms | **${f.startUp.ratio}** × \`node -e 0\` (${f.startUp.nodeMs} ms); clone \`npm run mirror -- --help\` ${f.cloneStartUp.ratio} × | ≤ 4 ${mark(f.startUp.met)} |`,
-    `| full mirror, unchanged, whole process | installed command ${u.installedSeconds} s; clone \`npm run mirror\` ${u.cloneSeconds} s | **${u.installedRatio}** (clone ${u.cloneRatio}) × pace bound ${u.paceBoundSeconds} s | ≥ 0.7 ${mark(u.met)} |`,
+    `| full mirror, unchanged, whole process | installed command ${u.installedSeconds} s; clone \`npm run mirror\` ${u.cloneSeconds} s | **${u.installedRatio}** (clone ${u.cloneRatio}) × pace bound ${u.paceBoundSeconds} s; ${u.installedOverInProcess} × the in-process run (${u.inProcessSeconds} s) | ≥ 0.7 ${mark(u.met)} |`,
   ];
 }

@@ -223,9 +223,16 @@ const installedFigures: Partial<InstalledFigures> = {
     CUSTOMERS_TABLE: table,
     AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
   };
-  const installedSeconds = wholeProcessSeconds(installed.bin, ['full-mirror'], cliEnv);
-  const cloneArgs = ['run', '--silent', 'mirror', '--', 'full-mirror'];
-  const cloneSeconds = wholeProcessSeconds('npm', cloneArgs, cliEnv, ROOT);
+  // Alternating runs, the median of each: one run on a shared machine is noisy.
+  const installedRuns: number[] = [];
+  const cloneRuns: number[] = [];
+  for (let k = 0; k < (quick ? 1 : 3); k++) {
+    installedRuns.push(await wholeProcessSeconds(installed.bin, ['full-mirror'], cliEnv));
+    const cloneArgs = ['run', '--silent', 'mirror', '--', 'full-mirror'];
+    cloneRuns.push(await wholeProcessSeconds('npm', cloneArgs, cliEnv, ROOT));
+  }
+  const installedSeconds = median(installedRuns);
+  const cloneSeconds = median(cloneRuns);
   await sandbox.close();
   const pages = Math.ceil(SIZE.cold / 100);
   const paceBound = pages / DEFAULT_RPS;
@@ -235,6 +242,8 @@ const installedFigures: Partial<InstalledFigures> = {
     installedRatio: round(paceBound / installedSeconds),
     cloneSeconds: round(cloneSeconds),
     cloneRatio: round(paceBound / cloneSeconds),
+    inProcessSeconds: round(again.seconds),
+    installedOverInProcess: round(installedSeconds / again.seconds),
     goal: 'installedRatio ≥ 0.7',
     met: paceBound / installedSeconds >= 0.7,
   };
