@@ -31,6 +31,13 @@ import { startLocalDynamoDb } from '../tools/local/dynamodb-local.js';
 import { type Sandbox, startSandbox } from '../tools/sandbox/sandbox-server.js';
 import { generateCustomers } from '../tools/sandbox/seed-data.js';
 import { type Deployment, type MeasuredUnits, monthlyCost, PRICES } from './cost-model.js';
+import {
+  type InstalledFigures,
+  installedRows,
+  packAndInstall,
+  startUpRatio,
+  wholeProcessSeconds,
+} from './installed-cli.js';
 import { measureSignature } from './signature-bench.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -170,6 +177,28 @@ const putsPerSecond = await rawPutRate(SIZE.warm);
 results.reference = { dynamoDbLocalConditionalPutsPerSecond: Math.round(putsPerSecond) };
 log(`  reference: ${Math.round(putsPerSecond)} conditional puts/s`);
 
+// 9 (measured first, used in 1 and 2): the package as a team installs it.
+log('packing the package and installing the tarball into a fresh project…');
+const installed = packAndInstall(ROOT);
+const help = startUpRatio(installed.bin, ['--help'], SIZE.coldRuns);
+const cloneHelp = startUpRatio('npm', ['run', '--silent', 'mirror', '--', '--help'], 5, ROOT);
+const installedFigures: Partial<InstalledFigures> = {
+  sizes: installed.sizes,
+  startUp: {
+    helpMs: round(help.ms, 1),
+    nodeMs: round(help.nodeMs, 1),
+    ratio: round(help.ratio, 2),
+    goal: 'ratio ≤ 4',
+    met: help.ratio <= 4,
+  },
+  cloneStartUp: {
+    helpMs: round(cloneHelp.ms, 1),
+    nodeMs: round(cloneHelp.nodeMs, 1),
+    ratio: round(cloneHelp.ratio, 2),
+    how: 'npm run --silent mirror -- --help (tsx, from source)',
+  },
+};
+
 // 1 and 2: full mirror at production latency and pace, cold then unchanged.
 {
   log(
@@ -186,9 +215,40 @@ log(`  reference: ${Math.round(putsPerSecond)} conditional puts/s`);
   sandbox.resetStats();
   const again = await mirrorInChild(sandbox, table, paced);
   const againRequests = sandbox.stats().requests;
+  // The same unchanged mirror as whole processes: the installed command, then the clone's.
+  const cliEnv = {
+    PIRIOD_API_URL: sandbox.url,
+    PIRIOD_API_TOKEN: sandbox.token,
+    PIRIOD_WORKSPACE: sandbox.workspace,
+    CUSTOMERS_TABLE: table,
+    AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
+  };
+  // Alternating runs, the median of each: one run on a shared machine is noisy.
+  const installedRuns: number[] = [];
+  const cloneRuns: number[] = [];
+  for (let k = 0; k < (quick ? 1 : 3); k++) {
+    installedRuns.push(await wholeProcessSeconds(installed.bin, ['full-mirror'], cliEnv));
+    const cloneArgs = ['run', '--silent', 'mirror', '--', 'full-mirror'];
+    cloneRuns.push(await wholeProcessSeconds('npm', cloneArgs, cliEnv, ROOT));
+  }
+  const installedSeconds = median(installedRuns);
+  const cloneSeconds = median(cloneRuns);
   await sandbox.close();
   const pages = Math.ceil(SIZE.cold / 100);
   const paceBound = pages / DEFAULT_RPS;
+  installedFigures.fullMirrorUnchanged = {
+    paceBoundSeconds: round(paceBound),
+    installedSeconds: round(installedSeconds),
+    installedRatio: round(paceBound / installedSeconds),
+    cloneSeconds: round(cloneSeconds),
+    cloneRatio: round(paceBound / cloneSeconds),
+    inProcessSeconds: round(again.seconds),
+    installedOverInProcess: round(installedSeconds / again.seconds),
+    goal: 'installedRatio ≥ 0.7',
+    met: paceBound / installedSeconds >= 0.7,
+  };
+  results.installedPackage = installedFigures;
+  installed.remove();
   const writeBound = SIZE.cold / putsPerSecond;
   const coldBound = Math.max(paceBound, writeBound);
   results.fullMirrorCold = {
@@ -662,6 +722,7 @@ function renderTable(r: Record<string, any>): string {
       `| cold start ${name} | ${s.sizeKb} KB, ${s.importMs} ms | **${s.ratioToFloor}** × SDK floor (${s.floorSizeKb} KB, ${s.floorImportMs} ms); ${s.ratioToEmptyModule} × empty module | ≤ 1.25 ${mark(s.met)} |`,
     );
   }
+  lines.push(...installedRows(r.installedPackage));
   const w = r.webhook;
   lines.push(
     `| webhook p50 / p99 | ${w.p50Ms} / ${w.p99Ms} ms | ${w.p50RatioToPublish} / ${w.p99RatioToPublish} × bare publish | |`,

@@ -1,23 +1,23 @@
 #!/usr/bin/env node
-// The `piriod-mirror` command (`npx piriod-mirror full-mirror` in a clone, after `npm ci`): runs the
-// TypeScript CLI in tools/cli through tsx, the same code `npm run mirror` runs.
-// npm ships every `bin` file in the package's tarball too, where neither tsx nor the CLI's
-// sources are: there it says where the CLI lives instead of crashing.
+// The `piriod-mirror` command. Installed from npm (`npx piriod-mirror`, a global install): the
+// CLI that `npm run build` bundled into dist/cli, run with plain node. In a clone, where
+// tools/cli is: its TypeScript sources through tsx, the code `npm run mirror` runs, so a
+// clone never runs a stale bundle and needs no build.
 import { existsSync } from 'node:fs';
 
-const cli = new URL('../tools/cli/main.ts', import.meta.url);
-let register;
-try {
-  if (existsSync(cli)) ({ register } = await import('tsx/esm/api'));
-} catch {
-  // tsx missing: a clone without `npm ci`, handled below
+const source = new URL('../tools/cli/main.ts', import.meta.url);
+if (existsSync(source)) {
+  let register;
+  try {
+    ({ register } = await import('tsx/esm/api'));
+  } catch {
+    console.error(
+      'piriod-mirror: in a clone the CLI runs from its sources through tsx: run `npm ci` first',
+    );
+    process.exit(2);
+  }
+  register();
+  (await import(source.href)).runFromProcess();
+} else {
+  (await import('../dist/cli/piriod-mirror.js')).runFromProcess();
 }
-if (!register) {
-  console.error(
-    'piriod-mirror: the CLI runs from a clone of the repository after `npm ci` (docs/cli.md); the installed package is the query library only (docs/library.md).',
-  );
-  process.exit(2);
-}
-register();
-const { runFromProcess } = await import(cli.href);
-runFromProcess();

@@ -49,6 +49,21 @@ describe('the docs', () => {
     expect(bare).toEqual([]);
   });
 
+  it('show on the README’s first screen how to install and use the library, the CLI and the construct', () => {
+    const readme = readDoc('README.md');
+    const section = readme.slice(readme.indexOf('## Install and use'));
+    const firstScreen = section.slice(0, section.indexOf('\n## ', 3));
+    expect(readme.split('\n## ')[1]?.startsWith('Install and use')).toBe(true);
+    for (const door of [
+      'npm i piriod-mirror',
+      "from 'piriod-mirror'",
+      'npx piriod-mirror',
+      "from 'piriod-mirror/cdk'",
+      "new PiriodMirror(this, 'Mirror'",
+    ])
+      expect(firstScreen, door).toContain(door);
+  });
+
   it('keep the README a front door of at most 250 lines', () => {
     const lines = readDoc('README.md').replace(/\n$/, '').split('\n').length;
     expect(lines).toBeLessThanOrEqual(README_MAX_LINES);

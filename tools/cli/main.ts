@@ -1,6 +1,5 @@
-import { ConfigError } from '../../lib/config.js';
 import { InvalidCustomerIdError } from '../../lib/customer/errors.js';
-import type { Env } from '../../lib/env-variables.js';
+import { ConfigError, type Env } from '../../lib/env-variables.js';
 import {
   PiriodCredentialsError,
   PiriodError,
@@ -8,22 +7,6 @@ import {
 } from '../../lib/piriod/errors.js';
 import { StoreError, StoreUnavailableError, TableNotFoundError } from '../../lib/store/errors.js';
 import { RunAbortedError } from '../../lib/use-cases/errors.js';
-import { CREATE_TABLE_HELP, createTableCommand } from './commands/create-table.js';
-import { DOCTOR_HELP, doctorCommand } from './commands/doctor.js';
-import { GET_HELP, getCommand } from './commands/get.js';
-import {
-  FULL_MIRROR_HELP,
-  mirrorCommand,
-  printSummary,
-  REFRESH_HELP,
-  SYNC_HELP,
-} from './commands/mirror.js';
-import { QUERY_HELP, queryCommand } from './commands/query.js';
-import { REPLAY_CHANGES_HELP, replayChangesCommand } from './commands/replay-changes.js';
-import { REQUEST_REFRESH_HELP, requestRefreshCommand } from './commands/request-refresh.js';
-import { SANDBOX_HELP, sandboxCommand } from './commands/sandbox.js';
-import { SEND_WEBHOOK_HELP, sendWebhookCommand } from './commands/send-webhook.js';
-import { VERIFY_HELP, verifyCommand } from './commands/verify.js';
 import { isEntryPoint, runWithProcess } from './entry-point.js';
 import { EXIT, UsageError } from './errors.js';
 import type { Io } from './io.js';
@@ -61,25 +44,36 @@ Run \`<command> --help\` for a command's options.
 `;
 type Command = (argv: string[], env: Env, io: Io) => Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; help: string }> = {
-  'full-mirror': {
-    run: (argv, env, io) => mirrorCommand(argv, env, io, 'full-mirror'),
-    help: FULL_MIRROR_HELP,
+/**
+ * Each command's module, imported when that command runs: `--help` and a command load only
+ * their own code, not every AWS SDK client the CLI has (start-up of the installed command).
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  'full-mirror': async () => {
+    const { mirrorCommand } = await import('./commands/mirror.js');
+    return (argv, env, io) => mirrorCommand(argv, env, io, 'full-mirror');
   },
-  refresh: { run: (argv, env, io) => mirrorCommand(argv, env, io, 'refresh'), help: REFRESH_HELP },
-  sync: { run: mirrorCommand, help: SYNC_HELP },
-  get: { run: getCommand, help: GET_HELP },
-  query: { run: queryCommand, help: QUERY_HELP },
-  'create-table': { run: createTableCommand, help: CREATE_TABLE_HELP },
-  verify: { run: verifyCommand, help: VERIFY_HELP },
-  'request-refresh': { run: requestRefreshCommand, help: REQUEST_REFRESH_HELP },
-  'replay-changes': {
-    run: (argv, env, io) => replayChangesCommand(argv, env, io),
-    help: REPLAY_CHANGES_HELP,
+  refresh: async () => {
+    const { mirrorCommand } = await import('./commands/mirror.js');
+    return (argv, env, io) => mirrorCommand(argv, env, io, 'refresh');
   },
-  'send-webhook': { run: sendWebhookCommand, help: SEND_WEBHOOK_HELP },
-  doctor: { run: doctorCommand, help: DOCTOR_HELP },
-  sandbox: { run: (argv, _env, io) => sandboxCommand(argv, io), help: SANDBOX_HELP },
+  sync: async () => (await import('./commands/mirror.js')).mirrorCommand,
+  get: async () => (await import('./commands/get.js')).getCommand,
+  query: async () => (await import('./commands/query.js')).queryCommand,
+  'create-table': async () => (await import('./commands/create-table.js')).createTableCommand,
+  verify: async () => (await import('./commands/verify.js')).verifyCommand,
+  'request-refresh': async () =>
+    (await import('./commands/request-refresh.js')).requestRefreshCommand,
+  'replay-changes': async () => {
+    const { replayChangesCommand } = await import('./commands/replay-changes.js');
+    return (argv, env, io) => replayChangesCommand(argv, env, io);
+  },
+  'send-webhook': async () => (await import('./commands/send-webhook.js')).sendWebhookCommand,
+  doctor: async () => (await import('./commands/doctor.js')).doctorCommand,
+  sandbox: async () => {
+    const { sandboxCommand } = await import('./commands/sandbox.js');
+    return (argv, _env, io) => sandboxCommand(argv, io);
+  },
 };
 
 /**
@@ -92,27 +86,30 @@ export async function runCli(argv: string[], env: Env, io: Io): Promise<number> 
     io.out(HELP);
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = COMMANDS[name];
+  if (!load) {
     io.err(
       `piriod-mirror: unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(', ')}\n`,
     );
     return EXIT.usage;
   }
   try {
-    return await command.run(rest, env, io);
+    const command = await load();
+    return await command(rest, env, io);
   } catch (err) {
-    return reportError(err, io);
+    return await reportError(err, io);
   }
 }
 
-function reportError(err: unknown, io: Io): number {
+async function reportError(err: unknown, io: Io): Promise<number> {
   const line = (text: string) => io.err(`piriod-mirror: ${text}\n`);
   if (err instanceof RunAbortedError) {
     const cause = err.cause;
     const s = err.partial;
-    if (s.synced + s.failed.length > 0)
+    if (s.synced + s.failed.length > 0) {
+      const { printSummary } = await import('./commands/mirror.js');
       printSummary(s, { ...io, out: io.err }, 'the table (partial run)');
+    }
     if (cause instanceof PiriodCredentialsError) {
       line(cause.message);
       return EXIT.usage;

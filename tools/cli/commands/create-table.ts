@@ -7,7 +7,7 @@ import { EXIT } from '../errors.js';
 import { AWS_ENV, environmentHelp, TABLE_ENV } from '../help-env.js';
 import type { Io } from '../io.js';
 
-export const CREATE_TABLE_HELP = `Usage: piriod-mirror create-table
+const CREATE_TABLE_HELP = `Usage: piriod-mirror create-table
 
 Creates the customers table (CUSTOMERS_TABLE, default piriod-customers) with the stack's
 key schema and indexes, on-demand billing. Idempotent: an existing table is left as is.

@@ -15,7 +15,7 @@ import { AWS_ENV, environmentHelp } from '../help-env.js';
 import type { Io } from '../io.js';
 import { WORKSPACE_OPTION, workspaceEnv } from '../workspace-flag.js';
 
-export const DOCTOR_HELP =
+const DOCTOR_HELP =
   `Usage: piriod-mirror doctor [--stack NAME] [--workspace W] [--json] [--timeout S]
                             [--schedule-minutes N]
 

@@ -6,7 +6,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { AWS_ENV, environmentHelp, TABLE_ENV } from '../help-env.js';
 import type { Io } from '../io.js';
 
-export const GET_HELP = `Usage: piriod-mirror get ID
+const GET_HELP = `Usage: piriod-mirror get ID
 
 Prints the stored item (tombstones included) as JSON. Exit 1 when the table has no such id.
 ${environmentHelp(TABLE_ENV, AWS_ENV)}`;

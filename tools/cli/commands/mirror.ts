@@ -23,21 +23,21 @@ ${WORKSPACE_HELP}
 Exit: 0 nothing failed · 1 some customers failed · 2 usage or configuration error.
 ${environmentHelp(PIRIOD_ENV, TABLE_ENV, AWS_ENV)}`;
 
-export const FULL_MIRROR_HELP = `Usage: piriod-mirror full-mirror [--workspace W] [--json]
+const FULL_MIRROR_HELP = `Usage: piriod-mirror full-mirror [--workspace W] [--json]
 
 A full mirror of the Piriod workspace into the table: list every page, upsert changed
 customers, tombstone customers Piriod no longer has.
 
 ${OPTIONS_HELP}`;
 
-export const REFRESH_HELP = `Usage: piriod-mirror refresh ID… [--workspace W] [--json]
+const REFRESH_HELP = `Usage: piriod-mirror refresh ID… [--workspace W] [--json]
 
 Refresh the given customers by id (GET /customers/{id}/): upsert each, tombstone one
 Piriod no longer has.
 
 ${OPTIONS_HELP}`;
 
-export const SYNC_HELP = `Usage: piriod-mirror sync [ID…] [--workspace W] [--json]
+const SYNC_HELP = `Usage: piriod-mirror sync [ID…] [--workspace W] [--json]
 
 The former name of two commands, kept as an alias: without ids, \`full-mirror\`; with ids,
 \`refresh ID…\`.

@@ -8,7 +8,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { AWS_ENV, environmentHelp, TABLE_ENV } from '../help-env.js';
 import type { Io } from '../io.js';
 
-export const QUERY_HELP = `Usage: piriod-mirror query --email E | --tax-id T | --status S [--updated-after ISO]
+const QUERY_HELP = `Usage: piriod-mirror query --email E | --tax-id T | --status S [--updated-after ISO]
 
 Prints matching customers as JSON lines (tombstones excluded unless --include-deleted).
   --email E           by email (case-insensitive)

@@ -10,7 +10,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { AWS_ENV, BUS_ENV, environmentHelp, TABLE_ENV } from '../help-env.js';
 import type { Io } from '../io.js';
 
-export const REPLAY_CHANGES_HELP = `Usage: piriod-mirror replay-changes --since ISO [--until ISO] [--rate N] [--json]
+const REPLAY_CHANGES_HELP = `Usage: piriod-mirror replay-changes --since ISO [--until ISO] [--rate N] [--json]
 
 Re-publishes "Customer Changed" on the bus (EVENT_BUS_NAME) for every customer whose last
 write (syncedAt) falls in [--since, --until): change "deleted" for tombstones, "updated"

@@ -10,7 +10,7 @@ import { AWS_ENV, BUS_ENV, environmentHelp } from '../help-env.js';
 import type { Io } from '../io.js';
 import { WORKSPACE_HELP, WORKSPACE_OPTION, workspaceEnv } from '../workspace-flag.js';
 
-export const REQUEST_REFRESH_HELP = `Usage: piriod-mirror request-refresh ID… [--workspace W] [--json]
+const REQUEST_REFRESH_HELP = `Usage: piriod-mirror request-refresh ID… [--workspace W] [--json]
 
 Puts "Customer Refresh Requested" on the configured bus (EVENT_BUS_NAME): 1–100 ids per
 event, batched beyond that. In AWS, the stack's EventBusName output (credentials and region

@@ -6,7 +6,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { environmentHelp } from '../help-env.js';
 import type { Io } from '../io.js';
 
-export const SANDBOX_HELP = `Usage: piriod-mirror sandbox [--port N] [--customers N] [--workspaces N] [fault options]
+const SANDBOX_HELP = `Usage: piriod-mirror sandbox [--port N] [--customers N] [--workspaces N] [fault options]
 
 Runs the simulated Piriod API on 127.0.0.1 until Ctrl-C, and prints its URL, token and
 workspace. Faults can also be changed while it runs: PATCH /_sandbox/faults/.

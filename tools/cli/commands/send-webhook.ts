@@ -7,7 +7,7 @@ import { EXIT, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { WORKSPACE_OPTION, workspaceEnv } from '../workspace-flag.js';
 
-export const SEND_WEBHOOK_HELP = `Usage: piriod-mirror send-webhook ID [--url URL] [--secret S] [--event NAME]
+const SEND_WEBHOOK_HELP = `Usage: piriod-mirror send-webhook ID [--url URL] [--secret S] [--event NAME]
                                     [--workspace W]
 
 Signs and sends a webhook notification exactly as Piriod does — POST {"event", "object_id"}

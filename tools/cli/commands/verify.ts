@@ -9,7 +9,7 @@ import type { Io } from '../io.js';
 import { progressReporter } from '../progress.js';
 import { WORKSPACE_HELP, WORKSPACE_OPTION, workspaceEnv } from '../workspace-flag.js';
 
-export const VERIFY_HELP = `Usage: piriod-mirror verify [--workspace W] [--json]
+const VERIFY_HELP = `Usage: piriod-mirror verify [--workspace W] [--json]
 
 Compares Piriod with the table without writing. --json prints
 {"missing": [ids], "stale": [ids], "gone": [ids]}: in Piriod but not the table; newer in
