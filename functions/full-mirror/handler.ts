@@ -24,12 +24,14 @@ import {
   MIRROR_CONTINUED,
   scheduledEventSchema,
 } from '../../lib/messages/events.js';
+import { reportStaleness } from '../../lib/lambda/staleness.js';
 import type {
   Clock,
   CustomerStore,
   CycleLease,
-  MirrorContinuation,
+  MirrorBus,
   MirrorScope,
+  MirrorStatusLog,
   PiriodWorkspaces,
   RefreshQueue,
 } from '../../lib/ports.js';
@@ -49,9 +51,12 @@ export interface FullMirrorDeps {
   store: CustomerStore;
   clock: Clock;
   queue: RefreshQueue;
-  continuation: MirrorContinuation;
+  /** The bus: continuations, and "Mirror Completed" / "Mirror Failed". */
+  continuation: MirrorBus;
   /** One cycle at a time per workspace: a tick while its cycle runs is skipped. */
   leaseOf(scope: MirrorScope): CycleLease;
+  /** The full mirror's status of each workspace and mode (a reserved item of the table). */
+  statusOf(scope: MirrorScope): MirrorStatusLog;
   /** Piriod requests by id in flight at once. Default 8. */
   concurrency?: number;
   /**
@@ -107,20 +112,19 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
     const remaining = context.getRemainingTimeInMillis();
     const start = d.clock.now().getTime();
     const deadline = start + remaining - safetyMarginMs(remaining);
-    const leaseUntil = start + remaining + (d.schedulePeriodMs ?? DEFAULT_SCHEDULE_PERIOD_MS);
+    const periodMs = d.schedulePeriodMs ?? DEFAULT_SCHEDULE_PERIOD_MS;
+    const leaseUntil = start + remaining + periodMs;
+    const scope = { workspace, testMode: piriod.testMode };
+    const status = d.statusOf(scope);
     let result: ScheduledMirrorResult | SkippedInvocation;
     try {
       result = await runScheduledMirror(
-        {
-          ...d,
-          ...piriod,
-          lease: d.leaseOf({ workspace, testMode: piriod.testMode }),
-          source: 'schedule',
-        },
+        { ...d, ...piriod, lease: d.leaseOf(scope), status, source: 'schedule' },
         {
           resume: continued.success ? { ...continued.data.detail, workspace } : undefined,
           deadline,
           leaseUntil,
+          schedulePeriodMinutes: Math.round(periodMs / 60_000),
         },
       );
     } catch (err) {
@@ -130,8 +134,10 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
         wsMetrics.addMetric('MirrorAborted', MetricUnit.Count, 1);
         logger.error('full mirror aborted', { ...summaryCounts(err.partial), reason: err.message });
       }
+      await reportStaleness(wsMetrics, status, d.clock);
       throw err;
     }
+    await reportStaleness(wsMetrics, status, d.clock, result.skipped ? undefined : result.completedAt);
     if (result.skipped) {
       // Not an error: the running cycle covers this tick. Counted, so a cycle that keeps
       // every tick out (a stuck lease) shows on the dashboard beside MirrorStalled.
@@ -151,6 +157,10 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
     addSummaryMetrics(wsMetrics, result.summary);
     wsMetrics.addMetric('handedOff', MetricUnit.Count, result.handedOff);
     if (result.completed) wsMetrics.addMetric('MirrorCompleted', MetricUnit.Count, 1);
+    if (result.unannounced) {
+      wsMetrics.addMetric('MirrorUnannounced', MetricUnit.Count, 1);
+      logger.error('could not put the end of the cycle on the bus', { reason: result.unannounced });
+    }
     if (result.sweepSkipped) {
       wsMetrics.addMetric('SweepSkipped', MetricUnit.Count, 1);
       logger.warn('full mirror ends without its sweep', {
@@ -168,6 +178,7 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
       sweepSkipped: result.sweepSkipped,
       listed: result.listed,
       handedOff: result.handedOff,
+      cycle: result.cycleCounts,
       ...summaryCounts(result.summary),
       ...(result.tookOverFrom ? { tookOverFrom: result.tookOverFrom } : {}),
     };
@@ -189,7 +200,7 @@ export async function fullMirrorDeps(
     piriodLatencyByWorkspace(perWorkspace),
     sdk,
   );
-  const { store, leaseOf } = storeAndLeases(config.store, sdk);
+  const { store, leaseOf, statusOf } = storeAndLeases(config.store, sdk);
   return {
     workspaces,
     store,
@@ -198,6 +209,7 @@ export async function fullMirrorDeps(
     queue: refreshQueue(config.refreshQueue, sdk),
     continuation: eventBus(config.bus, sdk),
     leaseOf,
+    statusOf,
     schedulePeriodMs: config.schedule.periodMs,
   };
 }

@@ -23,6 +23,11 @@ export const ALARMED_METRICS = {
    * the queue both refused, or the signing secret could not be read.
    */
   webhookUnprocessed: 'WebhookUnprocessed',
+  /**
+   * full-mirror, per workspace, on every invocation once a cycle has completed: seconds since
+   * the last completed cycle (the MirrorStale alarm, `metricStaleness`).
+   */
+  mirrorStaleness: 'MirrorStaleness',
 } as const;
 
 /** The receiver's outcome metrics: one per request, by outcome. */

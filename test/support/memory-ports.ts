@@ -1,4 +1,9 @@
 import { inMirrorScope, scopeClash } from '../../lib/customer/mirror-scope.js';
+import type {
+  CycleCounts,
+  MirrorFailure,
+  MirrorStatus,
+} from '../../lib/customer/mirror-status.js';
 import type { SyncedCustomer, SyncSource } from '../../lib/customer/record.js';
 import { decideWrite, type StoredVersion } from '../../lib/customer/write-rule.js';
 import type {
@@ -11,6 +16,7 @@ import type {
   LeaseOutcome,
   ListOptions,
   MirrorScope,
+  MirrorStatusLog,
   PiriodReader,
   TombstoneResult,
   UpsertResult,
@@ -221,4 +227,31 @@ export class MemoryCycleLease implements CycleLease {
 function holderOf(item: LeaseHolder & { token?: string }): LeaseHolder {
   const { token: _token, ...holder } = item;
   return holder;
+}
+
+/** An in-memory status item of one scope, with the DynamoDB adapter's rules (each write sets only its own fields). */
+export class MemoryMirrorStatus implements MirrorStatusLog {
+  item: Omit<MirrorStatus, 'workspace' | 'testMode' | 'lastStartedAt'> & { lastStartedAt?: string } = {};
+  constructor(private readonly scope: MirrorScope = { workspace: 'acc_1' }) {}
+  async started(at: string, schedulePeriodMinutes?: number): Promise<void> {
+    this.item.lastStartedAt = at;
+    if (schedulePeriodMinutes !== undefined) this.item.schedulePeriodMinutes = schedulePeriodMinutes;
+  }
+  async completed(at: string, counts: CycleCounts): Promise<void> {
+    this.item.lastCompletedAt = at;
+    this.item.lastCycle = { ...counts };
+  }
+  async failed(failure: MirrorFailure): Promise<void> {
+    this.item.lastFailure = { ...failure };
+  }
+  async read(): Promise<MirrorStatus | undefined> {
+    const { lastStartedAt, ...rest } = this.item;
+    if (lastStartedAt === undefined) return undefined;
+    return {
+      workspace: this.scope.workspace,
+      testMode: this.scope.testMode === true,
+      lastStartedAt,
+      ...rest,
+    };
+  }
 }

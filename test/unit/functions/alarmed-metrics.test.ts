@@ -5,7 +5,7 @@ import type { ChangePublisher } from '../../../lib/ports.js';
 import { type EmfMetric, emfMetrics, stdoutOf } from '../../support/emf.js';
 import { functionUrlEvent, signedWebhook } from '../../support/events.js';
 import { fixedSecret, lambdaContext, MemoryBus, MemoryRefreshQueue } from '../../support/fakes.js';
-import { MemoryCycleLease, MemoryPiriod, MemoryStore } from '../../support/memory-ports.js';
+import { MemoryCycleLease, MemoryMirrorStatus, MemoryPiriod, MemoryStore } from '../../support/memory-ports.js';
 import { synthApp } from '../../support/synth.js';
 import { signedFor } from '../../support/workspace-deps.js';
 
@@ -291,6 +291,7 @@ describe('the full mirror of each workspace', () => {
       queue: new MemoryRefreshQueue(),
       continuation: new MemoryBus(),
       leaseOf: () => new MemoryCycleLease(),
+      statusOf: (scope) => new MemoryMirrorStatus(scope),
     }));
     const lines = await stdoutOf(() =>
       handler(

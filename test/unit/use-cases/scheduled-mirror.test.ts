@@ -7,7 +7,12 @@ import {
   type SkippedInvocation,
 } from '../../../lib/use-cases/scheduled-mirror.js';
 import { MemoryBus, MemoryRefreshQueue } from '../../support/fakes.js';
-import { MemoryCycleLease, MemoryPiriod, MemoryStore } from '../../support/memory-ports.js';
+import {
+  MemoryCycleLease,
+  MemoryMirrorStatus,
+  MemoryPiriod,
+  MemoryStore,
+} from '../../support/memory-ports.js';
 
 const customer = (n: number, extra: Record<string, unknown> = {}) => ({
   id: `cus_${n}`,
@@ -56,6 +61,7 @@ describe('runScheduledMirror with in-memory ports', () => {
       queue: new MemoryRefreshQueue(),
       continuation: bus,
       lease: new MemoryCycleLease(),
+      status: new MemoryMirrorStatus(),
     };
     const first = ran(
       await runScheduledMirror(ports, {
@@ -92,6 +98,7 @@ describe('runScheduledMirror with in-memory ports', () => {
       queue,
       continuation: new MemoryBus(),
       lease: new MemoryCycleLease(),
+      status: new MemoryMirrorStatus(),
     };
     await runScheduledMirror(
       { ...ports, piriod: new MemoryPiriod([customer(1), customer(2)]) },
@@ -127,6 +134,7 @@ describe("runScheduledMirror: a cycle's last invocation keeps the deadline", () 
       queue,
       continuation: bus,
       lease,
+      status: new MemoryMirrorStatus(),
     };
     // The table holds four customers more than Piriod now lists: the sweep's work.
     const vanished = [11, 12, 13, 14].map((n) => customer(n));
@@ -194,6 +202,7 @@ describe("runScheduledMirror: a cycle's last invocation keeps the deadline", () 
       queue,
       continuation: new MemoryBus(),
       lease: new MemoryCycleLease(),
+      status: new MemoryMirrorStatus(),
     };
     const r = ran(
       await runScheduledMirror(ports, {
@@ -221,6 +230,7 @@ describe('runScheduledMirror: one cycle at a time (the cycle lease)', () => {
     const customers = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => customer(n));
     const piriod = new MemoryPiriod(customers, 2, time.advance);
     const lease = new MemoryCycleLease();
+    const status = new MemoryMirrorStatus();
     const store = new MemoryStore();
     const ports = (bus = new MemoryBus(), queue = new MemoryRefreshQueue()) => ({
       piriod,
@@ -231,6 +241,7 @@ describe('runScheduledMirror: one cycle at a time (the cycle lease)', () => {
       queue,
       continuation: bus,
       lease,
+      status,
     });
     // Two pages per invocation; the lease lasts 30 min past each invocation's start.
     const budget = (): ScheduledMirrorOptions => {
@@ -343,11 +354,11 @@ describe('runScheduledMirror: one cycle at a time (the cycle lease)', () => {
     const failing = {
       ...ports(),
       queue: new MemoryRefreshQueue(),
-      continuation: {
+      continuation: Object.assign(new MemoryBus(), {
         continueFrom: async () => {
           throw new Error('EventBridge unavailable');
         },
-      },
+      }),
     };
     await expect(runScheduledMirror(failing, budget())).rejects.toThrow(/EventBridge/);
     expect(lease.calls).toEqual(['acquire', 'release (failed)']);
