@@ -18,13 +18,13 @@ import {
 } from '../../lib/lambda/observability.js';
 import { once } from '../../lib/lambda/once.js';
 import { reporting } from '../../lib/lambda/reporting.js';
+import { reportStaleness } from '../../lib/lambda/staleness.js';
 import {
   continuationDetailSchema,
   EVENT_SOURCE,
   MIRROR_CONTINUED,
   scheduledEventSchema,
 } from '../../lib/messages/events.js';
-import { reportStaleness } from '../../lib/lambda/staleness.js';
 import type {
   Clock,
   CustomerStore,
@@ -137,7 +137,12 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
       await reportStaleness(wsMetrics, status, d.clock);
       throw err;
     }
-    await reportStaleness(wsMetrics, status, d.clock, result.skipped ? undefined : result.completedAt);
+    await reportStaleness(
+      wsMetrics,
+      status,
+      d.clock,
+      result.skipped ? undefined : result.completedAt,
+    );
     if (result.skipped) {
       // Not an error: the running cycle covers this tick. Counted, so a cycle that keeps
       // every tick out (a stuck lease) shows on the dashboard beside MirrorStalled.

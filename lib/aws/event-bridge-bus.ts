@@ -4,6 +4,7 @@ import {
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
 import { sleep as realSleep } from '../concurrency/sleep.js';
+import type { MirrorCompletedDetail, MirrorFailedDetail } from '../customer/mirror-status.js';
 import {
   CUSTOMER_CHANGED,
   EVENT_SOURCE,
@@ -14,7 +15,6 @@ import {
   WEBHOOK_RESOURCE,
 } from '../messages/event-names.js';
 import { refreshRequestDetails } from '../messages/refresh-details.js';
-import type { MirrorCompletedDetail, MirrorFailedDetail } from '../customer/mirror-status.js';
 import type {
   ChangePublisher,
   ContinuationState,

@@ -126,7 +126,10 @@ export function freshnessOf(
   if (!status) return { fresh: false, why: 'no full mirror has started yet' };
   const completed = status.lastCompletedAt;
   if (!completed) {
-    return { fresh: false, why: `no full mirror has completed yet (one started at ${status.lastStartedAt})` };
+    return {
+      fresh: false,
+      why: `no full mirror has completed yet (one started at ${status.lastStartedAt})`,
+    };
   }
   const failure = status.lastFailure;
   if (failure && failure.at > completed) {

@@ -119,7 +119,10 @@ export async function runScheduledMirror(
       deadline: options.deadline,
       handOff: (ids) => deps.queue.sendRefreshes(ids, 'schedule', workspace),
     });
-    const cycleCounts = addCounts(before, countsOf(result.summary, result.listed, result.handedOff));
+    const cycleCounts = addCounts(
+      before,
+      countsOf(result.summary, result.listed, result.handedOff),
+    );
     let continuedAt: ContinuationState | undefined;
     let ended: CycleEnd = {};
     if (!result.completed && (result.nextPage !== undefined || result.sweepPending)) {

@@ -1,9 +1,5 @@
 import { inMirrorScope, scopeClash } from '../../lib/customer/mirror-scope.js';
-import type {
-  CycleCounts,
-  MirrorFailure,
-  MirrorStatus,
-} from '../../lib/customer/mirror-status.js';
+import type { CycleCounts, MirrorFailure, MirrorStatus } from '../../lib/customer/mirror-status.js';
 import type { SyncedCustomer, SyncSource } from '../../lib/customer/record.js';
 import { decideWrite, type StoredVersion } from '../../lib/customer/write-rule.js';
 import type {
@@ -231,11 +227,14 @@ function holderOf(item: LeaseHolder & { token?: string }): LeaseHolder {
 
 /** An in-memory status item of one scope, with the DynamoDB adapter's rules (each write sets only its own fields). */
 export class MemoryMirrorStatus implements MirrorStatusLog {
-  item: Omit<MirrorStatus, 'workspace' | 'testMode' | 'lastStartedAt'> & { lastStartedAt?: string } = {};
+  item: Omit<MirrorStatus, 'workspace' | 'testMode' | 'lastStartedAt'> & {
+    lastStartedAt?: string;
+  } = {};
   constructor(private readonly scope: MirrorScope = { workspace: 'acc_1' }) {}
   async started(at: string, schedulePeriodMinutes?: number): Promise<void> {
     this.item.lastStartedAt = at;
-    if (schedulePeriodMinutes !== undefined) this.item.schedulePeriodMinutes = schedulePeriodMinutes;
+    if (schedulePeriodMinutes !== undefined)
+      this.item.schedulePeriodMinutes = schedulePeriodMinutes;
   }
   async completed(at: string, counts: CycleCounts): Promise<void> {
     this.item.lastCompletedAt = at;

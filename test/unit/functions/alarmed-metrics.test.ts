@@ -5,7 +5,12 @@ import type { ChangePublisher } from '../../../lib/ports.js';
 import { type EmfMetric, emfMetrics, stdoutOf } from '../../support/emf.js';
 import { functionUrlEvent, signedWebhook } from '../../support/events.js';
 import { fixedSecret, lambdaContext, MemoryBus, MemoryRefreshQueue } from '../../support/fakes.js';
-import { MemoryCycleLease, MemoryMirrorStatus, MemoryPiriod, MemoryStore } from '../../support/memory-ports.js';
+import {
+  MemoryCycleLease,
+  MemoryMirrorStatus,
+  MemoryPiriod,
+  MemoryStore,
+} from '../../support/memory-ports.js';
 import { synthApp } from '../../support/synth.js';
 import { signedFor } from '../../support/workspace-deps.js';
 
