@@ -14,9 +14,9 @@ import type {
   MirrorStatusLog,
   RefreshQueue,
 } from '../ports.js';
+import { countsOf } from './cycle-status.js';
 import { RunAbortedError } from './errors.js';
 import { type MirrorAllDeps, type MirrorResult, mirrorAll } from './mirror-all.js';
-import type { RunSummary } from './outcome.js';
 
 /** Options of {@link runScheduledMirror}. */
 export interface ScheduledMirrorOptions {
@@ -238,20 +238,6 @@ async function recordFailure(
   const failure = { at: deps.clock.now().toISOString(), reason: failureReason(err) };
   await deps.status.failed(failure).catch(() => {});
   await announce(deps, startedAt, counts, { failure });
-}
-
-/** One invocation's counts from its summary. */
-function countsOf(summary: RunSummary, listed: number, handedOff: number): CycleCounts {
-  return {
-    listed,
-    created: summary.created,
-    updated: summary.updated,
-    unchanged: summary.unchanged,
-    stale: summary.stale,
-    deleted: summary.deleted,
-    failed: summary.failed.length,
-    handedOff,
-  };
 }
 
 function skipOf(

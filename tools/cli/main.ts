@@ -23,6 +23,7 @@ import { REPLAY_CHANGES_HELP, replayChangesCommand } from './commands/replay-cha
 import { REQUEST_REFRESH_HELP, requestRefreshCommand } from './commands/request-refresh.js';
 import { SANDBOX_HELP, sandboxCommand } from './commands/sandbox.js';
 import { SEND_WEBHOOK_HELP, sendWebhookCommand } from './commands/send-webhook.js';
+import { STATUS_HELP, statusCommand } from './commands/status.js';
 import { VERIFY_HELP, verifyCommand } from './commands/verify.js';
 import { isEntryPoint, runWithProcess } from './entry-point.js';
 import { EXIT, UsageError } from './errors.js';
@@ -39,10 +40,12 @@ Commands:
   refresh ID… [--json]    refresh the given customers by id
   sync [ID…] [--json]     the former name of both (no ids: full-mirror; ids: refresh)
   get ID                  print one stored customer as JSON
-  query --email E | --tax-id T | --status S [--updated-after ISO]
+  query --email E | --tax-id T | --status S [--updated-after ISO] [--workspace W]
                           print matching customers as JSON lines
   create-table            create the table with the stack's key schema and indexes
   verify [--json]         report drift between Piriod and the table, without writing
+  status [--workspace W] [--json] [--max-age DURATION]
+                          how current each workspace's mirror is; exit 1 when stale or failed
   request-refresh ID…     put "Customer Refresh Requested" on the bus (EVENT_BUS_NAME)
   replay-changes --since ISO [--until ISO] [--json]
                           re-publish "Customer Changed" for customers written in a window
@@ -54,7 +57,7 @@ Commands:
                           run the simulated Piriod API
 
 Global option, before or after the command, for full-mirror, refresh, sync, verify,
-request-refresh, send-webhook and doctor:
+request-refresh, send-webhook, doctor, status and query:
   --workspace W           the Piriod workspace (acc_…) to work on, instead of PIRIOD_WORKSPACE
 
 Run \`<command> --help\` for a command's options.
@@ -72,6 +75,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   query: { run: queryCommand, help: QUERY_HELP },
   'create-table': { run: createTableCommand, help: CREATE_TABLE_HELP },
   verify: { run: verifyCommand, help: VERIFY_HELP },
+  status: { run: statusCommand, help: STATUS_HELP },
   'request-refresh': { run: requestRefreshCommand, help: REQUEST_REFRESH_HELP },
   'replay-changes': {
     run: (argv, env, io) => replayChangesCommand(argv, env, io),
