@@ -8,6 +8,7 @@ import {
   type StackProps,
   Validations,
 } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -45,6 +46,7 @@ import {
   PLACEHOLDER_WORKSPACE,
   requiredAccountConcurrency,
 } from './stack-config.js';
+import { metricStaleness, mirrorEventsStatement } from './staleness-alarm.js';
 
 /** The stack's outputs (**contract**): operators, the docs and `doctor` rely on these names. */
 export const STACK_OUTPUTS = [
@@ -116,9 +118,12 @@ const MAX_RECEIVE_COUNT = REFRESH_QUEUE.maxReceiveCount;
  * the webhook's Function URL, the secrets, alarms and a dashboard.
  */
 export class PiriodMirrorStack extends Stack {
+  private readonly scheduleMinutes: number;
+
   constructor(scope: Construct, id: string, props: PiriodMirrorStackProps) {
     super(scope, id, props);
     const config = props.config;
+    this.scheduleMinutes = config.scheduleMinutes;
     const workspaces = config.workspaces;
     if (workspaces.some((w) => w.id === PLACEHOLDER_WORKSPACE)) {
       Annotations.of(this).addWarningV2(
@@ -339,6 +344,7 @@ export class PiriodMirrorStack extends Stack {
         },
       });
     fullMirror.role.addToPolicy(putEvents(MIRROR_CONTINUED));
+    fullMirror.role.addToPolicy(mirrorEventsStatement(bus.eventBusArn));
     receiver.role.addToPolicy(putEvents(REFRESH_REQUESTED));
 
     // A mapping without SqsEventSource, whose grant adds GetQueueUrl: the poller's actions are above.
@@ -509,6 +515,14 @@ export class PiriodMirrorStack extends Stack {
       },
     };
     for (const [name, output] of Object.entries(outputs)) new CfnOutput(this, name, output);
+  }
+
+  /**
+   * Seconds since `workspace`'s last completed full mirror (Minimum per schedule period), for
+   * alarms and dashboards of your own; the stack's MirrorStale alarm reads the same metric.
+   */
+  metricStaleness(workspace: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return metricStaleness(workspace, this.scheduleMinutes, props);
   }
 }
 
