@@ -123,6 +123,8 @@ function versionOf(item: SyncedCustomer): StoredVersion {
 /** An in-memory Piriod: pages of `pageSize` over `customers`, by-id lookups, a request log. */
 export class MemoryPiriod implements PiriodReader {
   readonly requests: string[] = [];
+  /** When set, every listing page fails with it (a revoked token, Piriod down). */
+  failListing: Error | undefined;
   constructor(
     public customers: Record<string, unknown>[],
     private readonly pageSize = 2,
@@ -138,6 +140,7 @@ export class MemoryPiriod implements PiriodReader {
   async *listCustomers(o: ListOptions = {}): AsyncGenerator<CustomerPage> {
     for (let page = o.startPage ?? 1; ; page++) {
       this.requests.push(`list ${page}`);
+      if (this.failListing) throw this.failListing;
       const results = this.customers.slice((page - 1) * this.pageSize, page * this.pageSize);
       const last = page * this.pageSize >= this.customers.length;
       const requestedAt = (o.clock ?? systemClock).now().toISOString();

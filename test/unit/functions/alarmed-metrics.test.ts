@@ -275,16 +275,25 @@ describe('the change stream', () => {
 });
 
 describe('the full mirror of each workspace', () => {
-  it("feeds its own workspace's MirrorStalled alarm with MirrorCompleted, and no other's", async () => {
+  it("feeds its own workspace's MirrorStale alarm with MirrorStaleness once a cycle completed, and no other's", async () => {
     const { template } = synthApp({
       workspace: undefined,
       workspaces: 'acc_A,acc_B',
       'aws:cdk:bundling-stacks': [],
     });
-    const stalled = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
-      .map((a) => a.Properties as Alarm)
-      .filter((a) => a.MetricName === 'MirrorCompleted');
-    expect(stalled).toHaveLength(2);
+    // The staleness metric each MirrorStale alarm's expression reads, by workspace.
+    type MathAlarm = {
+      AlarmDescription: string;
+      Metrics?: { Id: string; MetricStat?: { Metric: Alarm } }[];
+    };
+    const stale = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+      .map((a) => a.Properties as MathAlarm)
+      .filter((a) => a.AlarmDescription.startsWith('No full mirror of workspace'))
+      .map((a) => {
+        const m = a.Metrics?.find((x) => x.Id === 'staleness')?.MetricStat?.Metric as Alarm;
+        return { ...m, Namespace: m.Namespace, MetricName: m.MetricName };
+      });
+    expect(stale).toHaveLength(2);
     const fullMirror = await import('../../../functions/full-mirror/handler.js');
     const handler = fullMirror.createFullMirrorHandler(async () => ({
       workspaces: {
@@ -304,9 +313,9 @@ describe('the full mirror of each workspace', () => {
         lambdaContext(),
       ),
     );
-    const fed = stalled.map((alarm) => emfMetrics(lines).filter((m) => feeds(alarm, m)).length);
+    const fed = stale.map((alarm) => emfMetrics(lines).filter((m) => feeds(alarm, m)).length);
     const workspaceOf = (a: Alarm) => a.Dimensions?.find((d) => d.Name === 'Workspace')?.Value;
-    expect(stalled.map(workspaceOf)).toEqual(['acc_A', 'acc_B']);
+    expect(stale.map(workspaceOf)).toEqual(['acc_A', 'acc_B']);
     expect(fed).toEqual([0, 1]);
   });
 });
