@@ -19,12 +19,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SECRET_PLACEHOLDER } from '../lib/aws/secret-value.js';
 import { formatWorkspaceList } from '../lib/customer/workspaces.js';
-import {
-  CUSTOMER_CHANGED,
-  EVENT_SOURCE,
-  MIRROR_CONTINUED,
-  REFRESH_REQUESTED,
-} from '../lib/messages/event-names.js';
+import { CUSTOMER_CHANGED, EVENT_SOURCE, REFRESH_REQUESTED } from '../lib/messages/event-names.js';
 import { scheduleInput } from '../lib/messages/events.js';
 import {
   BUS_RULES,
@@ -343,7 +338,7 @@ export class PiriodMirrorStack extends Stack {
           StringEquals: { 'events:source': EVENT_SOURCE, 'events:detail-type': detailType },
         },
       });
-    fullMirror.role.addToPolicy(putEvents(MIRROR_CONTINUED));
+    // Its continuations, and "Mirror Completed" / "Mirror Failed".
     fullMirror.role.addToPolicy(mirrorEventsStatement(bus.eventBusArn));
     receiver.role.addToPolicy(putEvents(REFRESH_REQUESTED));
 

@@ -3,7 +3,12 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { ALARMED_METRICS, METRICS_NAMESPACE } from '../lib/lambda/observability.js';
-import { EVENT_SOURCE, MIRROR_COMPLETED, MIRROR_FAILED } from '../lib/messages/event-names.js';
+import {
+  EVENT_SOURCE,
+  MIRROR_COMPLETED,
+  MIRROR_CONTINUED,
+  MIRROR_FAILED,
+} from '../lib/messages/event-names.js';
 
 /*
  * How current each workspace's mirror is, in CloudWatch: the `MirrorStaleness` metric that
@@ -98,8 +103,8 @@ export function stalenessAlarm(
 }
 
 /**
- * The statement that lets full-mirror put exactly its cycle announcements on the bus:
- * "Mirror Completed" and "Mirror Failed", from the product's source.
+ * The statement that lets full-mirror put exactly its own events on the bus, from the
+ * product's source: its continuations, "Mirror Completed" and "Mirror Failed".
  */
 export function mirrorEventsStatement(busArn: string): iam.PolicyStatement {
   return new iam.PolicyStatement({
@@ -108,7 +113,7 @@ export function mirrorEventsStatement(busArn: string): iam.PolicyStatement {
     conditions: {
       StringEquals: {
         'events:source': EVENT_SOURCE,
-        'events:detail-type': [MIRROR_COMPLETED, MIRROR_FAILED],
+        'events:detail-type': [MIRROR_CONTINUED, MIRROR_COMPLETED, MIRROR_FAILED],
       },
     },
   });

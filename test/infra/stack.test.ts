@@ -217,11 +217,13 @@ describe('least-privilege grants', () => {
       policyOf(fn)
         .filter((st) => String(st.Action) === 'events:PutEvents')
         .map((st) => (st as unknown as { Condition: unknown }).Condition);
-    const only = (detailType: string) => [
+    const only = (detailType: string | string[]) => [
       { StringEquals: { 'events:source': 'piriod.mirror', 'events:detail-type': detailType } },
     ];
     expect(puts('ReceiveWebhook')).toEqual(only('Customer Refresh Requested'));
-    expect(puts('FullMirror')).toEqual(only('Full Mirror Continued'));
+    expect(puts('FullMirror')).toEqual(
+      only(['Full Mirror Continued', 'Mirror Completed', 'Mirror Failed']),
+    );
     expect(puts('PublishChanges')).toEqual(only('Customer Changed'));
     expect(puts('SyncCustomers')).toEqual([]);
   });
