@@ -4,6 +4,7 @@ import {
   type MeasuredUnits,
   monthlyCost,
   PRICES,
+  STATUS_WRITE_UNITS_PER_CYCLE,
 } from '../../../bench/cost-model.js';
 
 const measured: MeasuredUnits = {
@@ -45,6 +46,17 @@ describe('the cost model', () => {
       2880 * (1 * runSeconds * PRICES.lambdaArmGbSecond + PRICES.lambdaRequest),
       4,
     );
+  });
+
+  it('prices the mirror status as two write units per cycle, whatever the number of customers', () => {
+    const line = (customers: number) =>
+      monthlyCost(measured, { ...deployment, customers }).fixed.find(
+        (l) => l.item === 'DynamoDB mirror status',
+      );
+    // 2,880 cycles a month × 2 WRU = 5,760 WRU.
+    expect(line(10_000)?.monthly).toBeCloseTo(5_760 * PRICES.dynamoDbWriteRequestUnit, 4);
+    expect(line(1_000_000)?.monthly).toBe(line(10_000)?.monthly);
+    expect(STATUS_WRITE_UNITS_PER_CYCLE).toBe(2);
   });
 
   it('itemizes fixed costs apart from variable ones, and totals both', () => {
