@@ -19,10 +19,10 @@ import {
  * What full-mirror counts, per workspace, when it ends quietly because the workspace's API
  * token is not set yet (a workspace still being configured).
  */
-export const NOT_CONFIGURED_METRIC = 'NotConfigured';
+const NOT_CONFIGURED_METRIC = 'NotConfigured';
 
 /** Periods without a completed cycle before the MirrorStale alarm fires, by default. */
-export const STALE_AFTER_PERIODS = 3;
+const STALE_AFTER_PERIODS = 3;
 
 /**
  * full-mirror's `MirrorStaleness` of `workspace`: seconds since the workspace's last completed

@@ -137,7 +137,7 @@ export async function runScheduledMirror(
       };
       await deps.continuation.continueFrom(continuedAt);
     } else {
-      ended = await endCycle(deps, state.cycleStartedAt, cycleCounts, result.sweepSkipped);
+      ended = await endCycle(deps, cycleCounts, result.sweepSkipped);
       await deps.lease.release(state.lease, deps.clock.now().toISOString(), true);
       ended.unannounced = await announce(deps, state.cycleStartedAt, cycleCounts, ended);
     }
@@ -182,7 +182,6 @@ async function recordStart(
  */
 async function endCycle(
   deps: ScheduledMirrorDeps,
-  startedAt: string,
   counts: CycleCounts,
   sweepSkipped: boolean,
 ): Promise<CycleEnd> {

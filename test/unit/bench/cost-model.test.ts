@@ -63,7 +63,13 @@ describe('the cost model', () => {
     const cost = monthlyCost(measured, deployment);
     expect(cost.fixed.map((l) => l.item)).toContain('CloudWatch alarms');
     expect(cost.fixedTotal).toBeCloseTo(
-      11 * 0.1 + 17 * 0.3 + 3 + 2 * 0.4 + 1 + 648_000 * PRICES.sqsRequest,
+      11 * 0.1 +
+        17 * 0.3 +
+        3 +
+        2 * 0.4 +
+        1 +
+        648_000 * PRICES.sqsRequest +
+        5_760 * PRICES.dynamoDbWriteRequestUnit,
       3,
     );
     expect(cost.total).toBeCloseTo(cost.variableTotal + cost.fixedTotal, 3);

@@ -86,7 +86,7 @@ function scopesOf(flag: string | undefined, env: Env): Scope[] {
 }
 
 /** `30m`, `2h`, `1d`, `90s` → ms. @throws UsageError on anything else. */
-export function durationMs(text: string): number {
+function durationMs(text: string): number {
   const m = /^(\d+)(s|m|h|d)$/.exec(text.trim());
   const n = m ? Number(m[1]) : 0;
   if (!m || n <= 0) {
