@@ -87,6 +87,13 @@ export interface MonthlyCost {
 }
 
 const DAYS = 30;
+
+/**
+ * Writes of the mirror status item per full-mirror cycle: one `UpdateItem` when it starts,
+ * one when it completes or fails (items under 1 KB: 1 write unit each), whatever number of
+ * invocations the cycle spans (docs/table.md, "The mirror status").
+ */
+export const STATUS_WRITE_UNITS_PER_CYCLE = 2;
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
 
 /** Prices a deployment of `d.customers` customers from the measured units. */
@@ -142,6 +149,11 @@ export function monthlyCost(m: MeasuredUnits, d: Deployment, p = PRICES): Monthl
     },
   ];
   const fixed: CostLine[] = [
+    {
+      item: 'DynamoDB mirror status',
+      monthly: runs * STATUS_WRITE_UNITS_PER_CYCLE * p.dynamoDbWriteRequestUnit,
+      basis: `${Math.round(runs)} cycles × ${STATUS_WRITE_UNITS_PER_CYCLE} WRU (start, then completion or failure)`,
+    },
     {
       item: 'CloudWatch alarms',
       monthly: d.alarms * p.cloudWatchAlarmMonth,

@@ -8,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ALARMED_METRICS, METRICS_NAMESPACE } from '../lib/lambda/observability.js';
+import { stalenessAlarm } from './staleness-alarm.js';
 
 /** Props of {@link Monitoring}. */
 export interface MonitoringProps {
@@ -32,7 +33,7 @@ const WORKSPACE_DIMENSION = 'Workspace';
 
 /**
  * Alarms (DLQ not empty, refresh backlog age, function errors and throttles, no completed
- * full mirror of a workspace in two periods) to an encrypted SNS topic, and a dashboard of
+ * full mirror of a workspace in three periods: MirrorStale) to an encrypted SNS topic, and a dashboard of
  * the full mirror's and the refreshes' metrics.
  */
 export class Monitoring extends Construct {
@@ -136,30 +137,12 @@ export class Monitoring extends Construct {
       );
     }
     // One per workspace: a workspace whose cycles stop (a revoked token) must alarm even while
-    // the others complete. The first keeps the id a one-workspace stack deployed it under.
+    // the others complete (infra/staleness-alarm.ts: age, missing data, and set-up).
     props.workspaces.forEach((workspace, i) => {
-      const completed = new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: 'MirrorCompleted',
-        dimensionsMap: { service: 'full-mirror', [WORKSPACE_DIMENSION]: workspace },
-        statistic: 'Sum',
-        period: Duration.minutes(props.scheduleMinutes * 2),
-      });
+      const id = i === 0 ? 'MirrorStaleAlarm' : `MirrorStaleAlarm-${workspace}`;
       alarm(
-        'MirrorStalled',
-        completed.createAlarm(
-          this,
-          i === 0 ? 'MirrorStalledAlarm' : `MirrorStalledAlarm-${workspace}`,
-          {
-            alarmDescription: `No full mirror of workspace ${workspace} completed within two schedule periods`,
-            threshold: 1,
-            comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-            evaluationPeriods: 1,
-            // Every invocation of a configured workspace counts MirrorCompleted (0 or 1): no
-            // data means no cycle has started (set-up), not a stall.
-            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-          },
-        ),
+        'MirrorStale',
+        stalenessAlarm(this, id, { workspace, scheduleMinutes: props.scheduleMinutes }),
       );
     });
 

@@ -8,6 +8,7 @@ import {
   type StackProps,
   Validations,
 } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -18,12 +19,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SECRET_PLACEHOLDER } from '../lib/aws/secret-value.js';
 import { formatWorkspaceList } from '../lib/customer/workspaces.js';
-import {
-  CUSTOMER_CHANGED,
-  EVENT_SOURCE,
-  MIRROR_CONTINUED,
-  REFRESH_REQUESTED,
-} from '../lib/messages/event-names.js';
+import { CUSTOMER_CHANGED, EVENT_SOURCE, REFRESH_REQUESTED } from '../lib/messages/event-names.js';
 import { scheduleInput } from '../lib/messages/events.js';
 import {
   BUS_RULES,
@@ -48,6 +44,7 @@ import {
   PLACEHOLDER_WORKSPACE,
   requiredAccountConcurrency,
 } from './stack-config.js';
+import { metricStaleness, mirrorEventsStatement } from './staleness-alarm.js';
 
 /** The stack's outputs (**contract**): operators, the docs and `doctor` rely on these names. */
 export const STACK_OUTPUTS = [
@@ -120,9 +117,12 @@ const MAX_RECEIVE_COUNT = REFRESH_QUEUE.maxReceiveCount;
  * the webhook's Function URL, the secrets, alarms and a dashboard.
  */
 export class PiriodMirrorStack extends Stack {
+  private readonly scheduleMinutes: number;
+
   constructor(scope: Construct, id: string, props: PiriodMirrorStackProps) {
     super(scope, id, props);
     const config = props.config;
+    this.scheduleMinutes = config.scheduleMinutes;
     const workspaces = config.workspaces;
     if (workspaces.some((w) => w.id === PLACEHOLDER_WORKSPACE)) {
       Annotations.of(this).addWarningV2(
@@ -342,7 +342,8 @@ export class PiriodMirrorStack extends Stack {
           StringEquals: { 'events:source': EVENT_SOURCE, 'events:detail-type': detailType },
         },
       });
-    fullMirror.role.addToPolicy(putEvents(MIRROR_CONTINUED));
+    // Its continuations, and "Mirror Completed" / "Mirror Failed".
+    fullMirror.role.addToPolicy(mirrorEventsStatement(bus.eventBusArn));
     receiver.role.addToPolicy(putEvents(REFRESH_REQUESTED));
 
     // A mapping without SqsEventSource, whose grant adds GetQueueUrl: the poller's actions are above.
@@ -535,6 +536,14 @@ export class PiriodMirrorStack extends Stack {
       },
     };
     for (const [name, output] of Object.entries(outputs)) new CfnOutput(this, name, output);
+  }
+
+  /**
+   * Seconds since `workspace`'s last completed full mirror (Minimum per schedule period), for
+   * alarms and dashboards of your own; the stack's MirrorStale alarm reads the same metric.
+   */
+  metricStaleness(workspace: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return metricStaleness(workspace, this.scheduleMinutes, props);
   }
 }
 

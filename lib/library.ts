@@ -27,6 +27,13 @@ import {
   createDocumentClient as documentClientFor,
 } from './store/dynamodb-client.js';
 
+export type {
+  CycleCounts,
+  MirrorCompletedDetail,
+  MirrorFailedDetail,
+  MirrorFailure,
+  MirrorStatus,
+} from './customer/mirror-status.js';
 export {
   type CustomerRecord,
   customerRecordSchema,
@@ -36,7 +43,14 @@ export {
   SCHEMA_VERSION,
   type SyncSource,
 } from './customer/record.js';
-export { CUSTOMER_CHANGED, EVENT_SOURCE, REFRESH_REQUESTED } from './messages/event-names.js';
+export { isReservedItemId } from './customer/reserved-ids.js';
+export {
+  CUSTOMER_CHANGED,
+  EVENT_SOURCE,
+  MIRROR_COMPLETED,
+  MIRROR_FAILED,
+  REFRESH_REQUESTED,
+} from './messages/event-names.js';
 export type { RefreshRequestedDetail } from './messages/events.js';
 export type { CustomerChange as CustomerChangedDetail } from './ports.js';
 export {

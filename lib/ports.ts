@@ -7,6 +7,13 @@
  * {@link systemClock}, {@link oneWorkspace} and the failures.
  */
 import type { MirrorScope } from './customer/mirror-scope.js';
+import type {
+  CycleCounts,
+  MirrorCompletedDetail,
+  MirrorFailedDetail,
+  MirrorFailure,
+  MirrorStatus,
+} from './customer/mirror-status.js';
 import type { SyncedCustomer, SyncSource } from './customer/record.js';
 import type { StoredVersion } from './customer/write-rule.js';
 
@@ -251,6 +258,10 @@ export interface CustomerStore {
 /** The "Customer Changed" event's detail: ids and facts, never personal data. */
 export interface CustomerChange {
   id: string;
+  /** The Piriod workspace the customer was mirrored from (absent only on items older than it). */
+  workspace?: string;
+  /** Whether the customer is test-mode data (the deployment's or command's mode). */
+  testMode: boolean;
   change: 'created' | 'updated' | 'deleted';
   updated?: string;
   contentHash?: string;
@@ -267,6 +278,8 @@ export interface SyncWindow {
 /** What a "Customer Changed" replay needs of one stored item: ids and facts, no personal data. */
 export interface SyncedItemFacts {
   id: string;
+  workspace?: string;
+  testMode?: boolean;
   updated?: string;
   contentHash?: string;
   deleted?: boolean;
@@ -324,6 +337,15 @@ export interface MirrorContinuation {
   continueFrom(state: ContinuationState): Promise<void>;
 }
 
+/** Announces the end of full-mirror cycles on the bus ("Mirror Completed", "Mirror Failed"). */
+export interface MirrorAnnouncements {
+  mirrorCompleted(detail: MirrorCompletedDetail): Promise<void>;
+  mirrorFailed(detail: MirrorFailedDetail): Promise<void>;
+}
+
+/** What full-mirror puts on the bus: its continuations and its cycles' announcements. */
+export type MirrorBus = MirrorContinuation & MirrorAnnouncements;
+
 /** Where a cut-short full mirror resumes. */
 export interface ContinuationState {
   /** The workspace whose cycle this is. */
@@ -343,6 +365,11 @@ export interface ContinuationState {
    * lists the ids again from `startPage` (1), writing nothing, then sweeps.
    */
   sweep?: true;
+  /**
+   * What the cycle's earlier invocations did, so its status and events count the whole cycle.
+   * Absent in continuations put before it existed (counted from zero).
+   */
+  counts?: CycleCounts;
 }
 
 // The full-mirror cycle lease
@@ -398,6 +425,23 @@ export interface CycleLease {
    * that invocation may still renew, until another cycle takes the lease).
    */
   release(token: string, now: string, completed: boolean): Promise<void>;
+}
+
+// The full mirror's status
+
+/**
+ * The full mirror's status of one workspace and mode (a reserved item of the customers
+ * table): when a cycle last started, completed (with its counts) and failed.
+ */
+export interface MirrorStatusLog {
+  /** A cycle started at `at`; `schedulePeriodMinutes`: the deployment's schedule, when it has one. */
+  started(at: string, schedulePeriodMinutes?: number): Promise<void>;
+  /** A whole cycle completed at `at` with `counts`. */
+  completed(at: string, counts: CycleCounts): Promise<void>;
+  /** A cycle stopped on a failure (or ended partial). */
+  failed(failure: MirrorFailure): Promise<void>;
+  /** The status as stored, or `undefined` when no cycle has started. */
+  read(): Promise<MirrorStatus | undefined>;
 }
 
 // The doctor's canary

@@ -20,6 +20,7 @@ import {
 } from '../../lib/lambda/observability.js';
 import { once } from '../../lib/lambda/once.js';
 import { reporting } from '../../lib/lambda/reporting.js';
+import { reportStaleness } from '../../lib/lambda/staleness.js';
 import {
   continuationDetailSchema,
   EVENT_SOURCE,
@@ -30,8 +31,9 @@ import type {
   Clock,
   CustomerStore,
   CycleLease,
-  MirrorContinuation,
+  MirrorBus,
   MirrorScope,
+  MirrorStatusLog,
   PiriodWorkspaces,
   RefreshQueue,
   WorkspacePiriod,
@@ -52,9 +54,12 @@ export interface FullMirrorDeps {
   store: CustomerStore;
   clock: Clock;
   queue: RefreshQueue;
-  continuation: MirrorContinuation;
+  /** The bus: continuations, and "Mirror Completed" / "Mirror Failed". */
+  continuation: MirrorBus;
   /** One cycle at a time per workspace: a tick while its cycle runs is skipped. */
   leaseOf(scope: MirrorScope): CycleLease;
+  /** The full mirror's status of each workspace and mode (a reserved item of the table). */
+  statusOf(scope: MirrorScope): MirrorStatusLog;
   /** Piriod requests by id in flight at once. Default 8. */
   concurrency?: number;
   /**
@@ -76,9 +81,8 @@ const continuationEvent = z.object({
 });
 
 /**
- * Counted by every invocation of a configured workspace: 1 when it completes a cycle, 0
- * otherwise. The MirrorStalled alarm then reads a zero sum as a stall and no data at all
- * (before the first cycle, or before the token is set) as nothing to report.
+ * Counted once per completed cycle (the dashboard's row of each workspace); freshness is
+ * alarmed on MirrorStaleness, which every invocation reports once a cycle has completed.
  */
 const MIRROR_COMPLETED = 'MirrorCompleted';
 
@@ -130,20 +134,19 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
     const remaining = context.getRemainingTimeInMillis();
     const start = d.clock.now().getTime();
     const deadline = start + remaining - safetyMarginMs(remaining);
-    const leaseUntil = start + remaining + (d.schedulePeriodMs ?? DEFAULT_SCHEDULE_PERIOD_MS);
+    const periodMs = d.schedulePeriodMs ?? DEFAULT_SCHEDULE_PERIOD_MS;
+    const leaseUntil = start + remaining + periodMs;
+    const scope = { workspace, testMode: piriod.testMode };
+    const status = d.statusOf(scope);
     let result: ScheduledMirrorResult | SkippedInvocation;
     try {
       result = await runScheduledMirror(
-        {
-          ...d,
-          ...piriod,
-          lease: d.leaseOf({ workspace, testMode: piriod.testMode }),
-          source: 'schedule',
-        },
+        { ...d, ...piriod, lease: d.leaseOf(scope), status, source: 'schedule' },
         {
           resume: continued.success ? { ...continued.data.detail, workspace } : undefined,
           deadline,
           leaseUntil,
+          schedulePeriodMinutes: Math.round(periodMs / 60_000),
         },
       );
     } catch (err) {
@@ -151,16 +154,21 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
         // What was written before the abort still counts, and the abort itself is a metric.
         addSummaryMetrics(wsMetrics, err.partial);
         wsMetrics.addMetric('MirrorAborted', MetricUnit.Count, 1);
-        wsMetrics.addMetric(MIRROR_COMPLETED, MetricUnit.Count, 0);
         logger.error('full mirror aborted', { ...summaryCounts(err.partial), reason: err.message });
       }
+      await reportStaleness(wsMetrics, status, d.clock);
       throw err;
     }
+    await reportStaleness(
+      wsMetrics,
+      status,
+      d.clock,
+      result.skipped ? undefined : result.completedAt,
+    );
     if (result.skipped) {
       // Not an error: the running cycle covers this tick. Counted, so a cycle that keeps
-      // every tick out (a stuck lease) shows on the dashboard beside MirrorStalled.
+      // every tick out (a stuck lease) shows on the dashboard; MirrorStale alarms on it.
       wsMetrics.addMetric('MirrorSkipped', MetricUnit.Count, 1);
-      wsMetrics.addMetric(MIRROR_COMPLETED, MetricUnit.Count, 0);
       logger.warn('full mirror skipped', { ...result.skipped });
       return {
         completed: false as const,
@@ -175,7 +183,11 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
     }
     addSummaryMetrics(wsMetrics, result.summary);
     wsMetrics.addMetric('handedOff', MetricUnit.Count, result.handedOff);
-    wsMetrics.addMetric(MIRROR_COMPLETED, MetricUnit.Count, result.completed ? 1 : 0);
+    if (result.completed) wsMetrics.addMetric(MIRROR_COMPLETED, MetricUnit.Count, 1);
+    if (result.unannounced) {
+      wsMetrics.addMetric('MirrorUnannounced', MetricUnit.Count, 1);
+      logger.error('could not put the end of the cycle on the bus', { reason: result.unannounced });
+    }
     if (result.sweepSkipped) {
       wsMetrics.addMetric('SweepSkipped', MetricUnit.Count, 1);
       logger.warn('full mirror ends without its sweep', {
@@ -193,6 +205,7 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
       sweepSkipped: result.sweepSkipped,
       listed: result.listed,
       handedOff: result.handedOff,
+      cycle: result.cycleCounts,
       ...summaryCounts(result.summary),
       ...(result.tookOverFrom ? { tookOverFrom: result.tookOverFrom } : {}),
     };
@@ -214,7 +227,7 @@ export async function fullMirrorDeps(
     piriodLatencyByWorkspace(perWorkspace),
     sdk,
   );
-  const { store, leaseOf } = storeAndLeases(config.store, sdk);
+  const { store, leaseOf, statusOf } = storeAndLeases(config.store, sdk);
   return {
     workspaces,
     store,
@@ -223,6 +236,7 @@ export async function fullMirrorDeps(
     queue: refreshQueue(config.refreshQueue, sdk),
     continuation: eventBus(config.bus, sdk),
     leaseOf,
+    statusOf,
     schedulePeriodMs: config.schedule.periodMs,
   };
 }

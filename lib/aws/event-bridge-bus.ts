@@ -4,10 +4,13 @@ import {
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
 import { sleep as realSleep } from '../concurrency/sleep.js';
+import type { MirrorCompletedDetail, MirrorFailedDetail } from '../customer/mirror-status.js';
 import {
   CUSTOMER_CHANGED,
   EVENT_SOURCE,
+  MIRROR_COMPLETED,
   MIRROR_CONTINUED,
+  MIRROR_FAILED,
   REFRESH_REQUESTED,
   WEBHOOK_RESOURCE,
 } from '../messages/event-names.js';
@@ -16,6 +19,7 @@ import type {
   ChangePublisher,
   ContinuationState,
   CustomerChange,
+  MirrorAnnouncements,
   MirrorContinuation,
   RefreshRequests,
 } from '../ports.js';
@@ -44,13 +48,16 @@ export class PutEventsError extends Error {
 
 /**
  * The stack's custom event bus: refresh requests (webhook and ops), "Customer Changed"
- * events for downstream consumers, and full-mirror continuations, through the official
+ * events for downstream consumers, full-mirror continuations and its "Mirror Completed" /
+ * "Mirror Failed" announcements, through the official
  * EventBridge client. `PutEvents` takes 10 entries per call. A call that fails as a whole is
  * retried by the SDK; entries EventBridge fails one by one (`FailedEntryCount`) are sent again
  * alone, up to {@link ENTRY_ATTEMPTS} rounds, so accepted entries are never published twice;
  * what still fails makes the call throw, so nothing is dropped silently.
  */
-export class EventBridgeBus implements RefreshRequests, ChangePublisher, MirrorContinuation {
+export class EventBridgeBus
+  implements RefreshRequests, ChangePublisher, MirrorContinuation, MirrorAnnouncements
+{
   constructor(
     private readonly client: EventBridgeClient,
     private readonly busName: string,
@@ -83,6 +90,14 @@ export class EventBridgeBus implements RefreshRequests, ChangePublisher, MirrorC
 
   async continueFrom(state: ContinuationState): Promise<void> {
     await this.put([this.entry(MIRROR_CONTINUED, state, [])]);
+  }
+
+  async mirrorCompleted(detail: MirrorCompletedDetail): Promise<void> {
+    await this.put([this.entry(MIRROR_COMPLETED, detail, [])]);
+  }
+
+  async mirrorFailed(detail: MirrorFailedDetail): Promise<void> {
+    await this.put([this.entry(MIRROR_FAILED, detail, [])]);
   }
 
   private entry(detailType: string, detail: unknown, resources: string[]): PutEventsRequestEntry {

@@ -8,6 +8,7 @@ import { DynamoCanaryLog } from '../store/dynamodb-canary-log.js';
 import { createDocumentClient } from '../store/dynamodb-client.js';
 import { DynamoCustomerStore } from '../store/dynamodb-customer-store.js';
 import { DynamoCycleLease, fullMirrorLeaseId } from '../store/dynamodb-cycle-lease.js';
+import { DynamoMirrorStatus } from '../store/dynamodb-mirror-status.js';
 import { DynamoSyncedItems } from '../store/synced-items.js';
 
 /** The table side: document client, the write-rule store and the typed queries. */
@@ -41,18 +42,23 @@ function functionTable(config: StoreConfig, budget?: SdkBudget) {
 }
 
 /**
- * The write-rule store and the cycle lease of each workspace's scope on one client, for
- * `full-mirror`.
+ * The write-rule store, and the cycle lease and status item of each workspace's scope, on one
+ * client, for `full-mirror`.
  */
 export function storeAndLeases(
   config: StoreConfig,
   budget?: SdkBudget,
-): { store: DynamoCustomerStore; leaseOf(scope: MirrorScope): DynamoCycleLease } {
+): {
+  store: DynamoCustomerStore;
+  leaseOf(scope: MirrorScope): DynamoCycleLease;
+  statusOf(scope: MirrorScope): DynamoMirrorStatus;
+} {
   const { client, tableName } = functionTable(config, budget);
   return {
     store: new DynamoCustomerStore({ client, tableName }),
     leaseOf: (scope) =>
       new DynamoCycleLease({ client, tableName, leaseId: fullMirrorLeaseId(scope) }),
+    statusOf: (scope) => new DynamoMirrorStatus({ client, tableName, scope }),
   };
 }
 

@@ -29,6 +29,11 @@ export const ALARMED_METRICS = {
    * step, not a failure: only a deployment still not configured after a day alarms.
    */
   notConfigured: 'NotConfigured',
+  /**
+   * full-mirror, per workspace, on every invocation once a cycle has completed: seconds since
+   * the last completed cycle (the MirrorStale alarm, `metricStaleness`).
+   */
+  mirrorStaleness: 'MirrorStaleness',
 } as const;
 
 /** The receiver's outcome metrics: one per request, by outcome. */

@@ -6,6 +6,10 @@ export const EVENT_SOURCE = 'piriod.mirror';
 export const REFRESH_REQUESTED = 'Customer Refresh Requested';
 /** Output event after a customer was created, updated or tombstoned (a contract). */
 export const CUSTOMER_CHANGED = 'Customer Changed';
+/** Output event after a full-mirror cycle of one workspace and mode completed (a contract). */
+export const MIRROR_COMPLETED = 'Mirror Completed';
+/** Output event each time a full-mirror cycle stops on a failure or ends partial (a contract). */
+export const MIRROR_FAILED = 'Mirror Failed';
 /** Internal event that resumes a full mirror cut short by the time budget. */
 export const MIRROR_CONTINUED = 'Full Mirror Continued';
 /**

@@ -68,6 +68,8 @@ export function scheduleInput(workspace: string): {
   return { 'detail-type': 'Scheduled Event', detail: { workspace } };
 }
 
+const count = z.number().check(z.int(), z.gte(0));
+
 /** The continuation event's detail. */
 export const continuationDetailSchema = z.object({
   // The workspace of the cycle; absent in continuations put before several workspaces.
@@ -79,4 +81,17 @@ export const continuationDetailSchema = z.object({
   lease: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
   // Set when the listing is complete and only the sweep is left.
   sweep: z.optional(z.literal(true)),
+  // What the cycle's earlier invocations did; absent in continuations put before it existed.
+  counts: z.optional(
+    z.object({
+      listed: count,
+      created: count,
+      updated: count,
+      unchanged: count,
+      stale: count,
+      deleted: count,
+      failed: count,
+      handedOff: count,
+    }),
+  ),
 });

@@ -8,6 +8,8 @@ import type { DynamoDBRecord } from 'aws-lambda';
 /** The few attributes of an item that a change event is made of. */
 export interface ItemFacts {
   id?: string;
+  workspace?: string;
+  testMode?: boolean;
   updated?: string;
   contentHash?: string;
   deleted?: boolean;
@@ -33,6 +35,8 @@ function factsOf(image: StreamImage | undefined): ItemFacts | undefined {
   if (!image) return undefined;
   return {
     id: image.id?.S,
+    workspace: image.workspace?.S,
+    testMode: image.testMode?.BOOL === true,
     updated: image.updated?.S,
     contentHash: image.contentHash?.S,
     deleted: image.deleted?.BOOL === true,

@@ -5,9 +5,11 @@ import {
   type QueryCommandInput,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
+import type { MirrorStatus } from '../customer/mirror-status.js';
 import type { CustomerRecord } from '../customer/record.js';
 import { isReservedItemId } from '../customer/reserved-ids.js';
 import { compareInstants, toUtcIso } from '../customer/timestamp.js';
+import { readMirrorStatus } from './dynamodb-mirror-status.js';
 import { toStoreError } from './errors.js';
 import {
   EMAIL_INDEX,
@@ -20,6 +22,17 @@ import {
 export interface QueryOptions {
   /** Include tombstones (customers Piriod no longer has). Default false. */
   includeDeleted?: boolean | undefined;
+  /**
+   * Only customers of this Piriod workspace (`acc_…`). Default: every workspace the table
+   * mirrors. A filter, not a key: the query still reads (and is billed for) the matching
+   * items of every workspace, then drops the others (docs/library.md).
+   */
+  workspace?: string | undefined;
+  /**
+   * With `workspace`: test-mode customers (`true`) or live ones (`false`, the default). Ignored
+   * without `workspace`.
+   */
+  testMode?: boolean | undefined;
 }
 
 /** Options of {@link CustomerQueries.byStatus}. */
@@ -60,6 +73,25 @@ export class CustomerQueries {
     } catch (err) {
       throw toStoreError(err, this.table, `get customer ${id}`);
     }
+  }
+
+  /**
+   * The full mirror's status of `workspace` in live mode (or test mode with `testMode: true`):
+   * when its last cycle started, completed (with the cycle's counts) and failed; `undefined`
+   * when no cycle has started. One consistent `GetItem` (1 read unit).
+   *
+   * @example
+   * const s = await customers.mirrorStatus('acc_123');
+   * if (!s?.lastCompletedAt) console.log('not mirrored yet');
+   */
+  async mirrorStatus(
+    workspace: string,
+    options: { testMode?: boolean } = {},
+  ): Promise<MirrorStatus | undefined> {
+    return readMirrorStatus(this.client, this.table, {
+      workspace,
+      testMode: options.testMode === true,
+    });
   }
 
   /** Customers with this email (stored lower-cased; the argument is lower-cased too). */
@@ -116,7 +148,8 @@ export class CustomerQueries {
     do {
       const names: Record<string, string> = { '#pk': index.partitionKey };
       if (index.sortKey && range?.KeyConditionExpression) names['#sk'] = index.sortKey;
-      if (!options.includeDeleted) names['#deleted'] = 'deleted';
+      const filter = filterOf(options);
+      Object.assign(names, filter.names);
       let out: QueryCommandOutput;
       try {
         out = await this.client.send(
@@ -125,10 +158,12 @@ export class CustomerQueries {
             IndexName: index.name,
             KeyConditionExpression: range?.KeyConditionExpression ?? '#pk = :pk',
             ExpressionAttributeNames: names,
-            ExpressionAttributeValues: { ':pk': value, ...range?.ExpressionAttributeValues },
-            ...(options.includeDeleted
-              ? {}
-              : { FilterExpression: 'attribute_not_exists(#deleted)' }),
+            ExpressionAttributeValues: {
+              ':pk': value,
+              ...range?.ExpressionAttributeValues,
+              ...filter.values,
+            },
+            ...(filter.expression ? { FilterExpression: filter.expression } : {}),
             ExclusiveStartKey: start,
           }),
         );
@@ -139,6 +174,29 @@ export class CustomerQueries {
       start = out.LastEvaluatedKey;
     } while (start);
   }
+}
+
+/** The filter of a query's options: tombstones out (unless asked), one workspace and mode. */
+function filterOf(options: QueryOptions) {
+  const parts: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  if (!options.includeDeleted) {
+    parts.push('attribute_not_exists(#deleted)');
+    names['#deleted'] = 'deleted';
+  }
+  if (options.workspace !== undefined) {
+    parts.push('#ws = :ws');
+    names['#ws'] = 'workspace';
+    values[':ws'] = options.workspace;
+    names['#tm'] = 'testMode';
+    values[':test'] = true;
+    // An item without `testMode` is live.
+    parts.push(
+      options.testMode === true ? '#tm = :test' : '(attribute_not_exists(#tm) OR #tm <> :test)',
+    );
+  }
+  return { expression: parts.join(' AND '), names, values };
 }
 
 function bound(value: string | undefined, name: string): string | undefined {

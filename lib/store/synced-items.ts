@@ -26,10 +26,12 @@ export class DynamoSyncedItems implements SyncedItems {
             TableName: this.tableName,
             // ISO instants in UTC with a fixed shape compare correctly as strings.
             FilterExpression: '#s >= :since AND #s < :until',
-            ProjectionExpression: '#id, #u, #h, #d',
+            ProjectionExpression: '#id, #ws, #tm, #u, #h, #d',
             ExpressionAttributeNames: {
               '#s': 'syncedAt',
               '#id': 'id',
+              '#ws': 'workspace',
+              '#tm': 'testMode',
               '#u': 'updated',
               '#h': 'contentHash',
               '#d': 'deleted',
@@ -51,6 +53,8 @@ export class DynamoSyncedItems implements SyncedItems {
 function factsOf(item: Record<string, unknown>): SyncedItemFacts {
   return {
     id: item.id as string,
+    ...(typeof item.workspace === 'string' ? { workspace: item.workspace } : {}),
+    testMode: item.testMode === true,
     ...(typeof item.updated === 'string' ? { updated: item.updated } : {}),
     ...(typeof item.contentHash === 'string' ? { contentHash: item.contentHash } : {}),
     ...(item.deleted === true ? { deleted: true } : {}),

@@ -32,6 +32,9 @@ function changeOf(record: TableChangeRecord): CustomerChange | undefined {
   else return undefined;
   return {
     id: item.id,
+    // Whose change it is, so subscribers can filter by workspace and mode with a pattern.
+    ...(typeof item.workspace === 'string' ? { workspace: item.workspace } : {}),
+    testMode: item.testMode === true,
     change,
     ...(typeof item.updated === 'string' ? { updated: item.updated } : {}),
     ...(typeof item.contentHash === 'string' ? { contentHash: item.contentHash } : {}),

@@ -32,6 +32,8 @@ const CHUNK = 10;
 function replayedChangeOf(item: SyncedItemFacts): CustomerChange {
   return {
     id: item.id,
+    ...(item.workspace ? { workspace: item.workspace } : {}),
+    testMode: item.testMode === true,
     change: item.deleted ? 'deleted' : 'updated',
     ...(item.updated ? { updated: item.updated } : {}),
     ...(item.contentHash ? { contentHash: item.contentHash } : {}),

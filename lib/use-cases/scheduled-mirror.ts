@@ -1,11 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import {
+  addCounts,
+  type CycleCounts,
+  failureReason,
+  NO_COUNTS,
+  SWEEP_SKIPPED_REASON,
+} from '../customer/mirror-status.js';
 import type {
   ContinuationState,
   CycleLease,
   LeaseHolder,
-  MirrorContinuation,
+  MirrorBus,
+  MirrorStatusLog,
   RefreshQueue,
 } from '../ports.js';
+import { countsOf } from './cycle-status.js';
+import { RunAbortedError } from './errors.js';
 import { type MirrorAllDeps, type MirrorResult, mirrorAll } from './mirror-all.js';
 
 /** Options of {@link runScheduledMirror}. */
@@ -19,12 +29,20 @@ export interface ScheduledMirrorOptions {
    * as its continuation may take to arrive. Only a cycle that crashed lets it run out.
    */
   leaseUntil: number;
+  /** The deployment's schedule period, recorded in the status for `piriod-mirror status`. */
+  schedulePeriodMinutes?: number;
 }
 
 /** What one scheduled invocation did. */
 export interface ScheduledMirrorResult extends MirrorResult {
   /** Set when the rest of the cycle was handed to a later invocation. */
   continuedAt: ContinuationState | undefined;
+  /** The whole cycle's counts so far (this invocation's and its earlier ones'). */
+  cycleCounts: CycleCounts;
+  /** When the cycle completed (in this invocation); absent when it continues or ended partial. */
+  completedAt?: string;
+  /** A "Mirror Completed" / "Mirror Failed" event that could not be put on the bus. */
+  unannounced?: string;
   /** The cycle whose expired lease this invocation took over (it crashed or failed). */
   tookOverFrom?: LeaseHolder;
   skipped?: undefined;
@@ -49,11 +67,15 @@ export interface SkippedInvocation {
   skipped: MirrorSkip;
 }
 
-/** What one scheduled invocation uses: a full mirror's, the hand-offs, and the lease. */
+/**
+ * What one scheduled invocation uses: a full mirror's, the hand-offs, the lease, the status
+ * item and the bus (continuations and the cycle's announcements).
+ */
 type ScheduledMirrorDeps = MirrorAllDeps & {
   queue: RefreshQueue;
-  continuation: MirrorContinuation;
+  continuation: MirrorBus;
   lease: CycleLease;
+  status: MirrorStatusLog;
 };
 
 /**
@@ -87,14 +109,22 @@ export async function runScheduledMirror(
   const lease = renewing ? await deps.lease.renew(claim) : await deps.lease.acquire(claim);
   if (!lease.held) return { skipped: skipOf(renewing, state, lease.holder) };
 
+  const before = resume?.counts ?? NO_COUNTS;
   try {
+    // A tick starts a cycle; a continuation goes on with one.
+    if (!resume) await recordStart(deps, state.cycleStartedAt, options);
     const result = await mirrorAll(deps, {
       startPage: state.startPage,
       resumeSweep: state.sweep,
       deadline: options.deadline,
       handOff: (ids) => deps.queue.sendRefreshes(ids, 'schedule', workspace),
     });
+    const cycleCounts = addCounts(
+      before,
+      countsOf(result.summary, result.listed, result.handedOff),
+    );
     let continuedAt: ContinuationState | undefined;
+    let ended: CycleEnd = {};
     if (!result.completed && (result.nextPage !== undefined || result.sweepPending)) {
       continuedAt = {
         workspace,
@@ -103,22 +133,110 @@ export async function runScheduledMirror(
         invocation: state.invocation + 1,
         lease: state.lease,
         ...(result.sweepPending ? { sweep: true as const } : {}),
+        counts: cycleCounts,
       };
       await deps.continuation.continueFrom(continuedAt);
     } else {
+      ended = await endCycle(deps, cycleCounts, result.sweepSkipped);
       await deps.lease.release(state.lease, deps.clock.now().toISOString(), true);
+      ended.unannounced = await announce(deps, state.cycleStartedAt, cycleCounts, ended);
     }
     return {
       ...result,
       continuedAt,
+      cycleCounts,
+      ...(ended.completedAt ? { completedAt: ended.completedAt } : {}),
+      ...(ended.unannounced ? { unannounced: ended.unannounced } : {}),
       ...(lease.tookOverFrom ? { tookOverFrom: lease.tookOverFrom } : {}),
     };
   } catch (err) {
     // Free the lease now rather than at its expiry, so a retry of this invocation or the next
     // tick can run; if even that fails, the expiry frees it.
     await deps.lease.release(state.lease, deps.clock.now().toISOString(), false).catch(() => {});
+    // What was written before the failure still counts in the cycle's partial counts.
+    const partial = err instanceof RunAbortedError ? countsOf(err.partial, 0, 0) : NO_COUNTS;
+    await recordFailure(deps, state.cycleStartedAt, addCounts(before, partial), err);
     throw err;
   }
+}
+
+/** How a cycle ended in this invocation: completed at, or failed (partial) at, and why. */
+interface CycleEnd {
+  completedAt?: string;
+  failure?: { at: string; reason: string };
+  unannounced?: string;
+}
+
+/** The status of a new cycle: started now (with the deployment's period, when it has one). */
+async function recordStart(
+  deps: ScheduledMirrorDeps,
+  startedAt: string,
+  options: ScheduledMirrorOptions,
+): Promise<void> {
+  await deps.status.started(startedAt, options.schedulePeriodMinutes);
+}
+
+/**
+ * Records the end of a cycle whose every page was done: completed, or, when it could not
+ * sweep (`sweepSkipped`), partial, which is a failure and never a completed cycle.
+ */
+async function endCycle(
+  deps: ScheduledMirrorDeps,
+  counts: CycleCounts,
+  sweepSkipped: boolean,
+): Promise<CycleEnd> {
+  const at = deps.clock.now().toISOString();
+  if (sweepSkipped) {
+    const failure = { at, reason: SWEEP_SKIPPED_REASON };
+    await deps.status.failed(failure);
+    return { failure };
+  }
+  await deps.status.completed(at, counts);
+  return { completedAt: at };
+}
+
+/**
+ * Puts "Mirror Completed" or "Mirror Failed" for an ended cycle. The status already says
+ * how it ended, so a bus that refuses is reported (the handler logs and counts it), not
+ * thrown: a retry would start a new cycle, not re-announce this one.
+ */
+async function announce(
+  deps: ScheduledMirrorDeps,
+  startedAt: string,
+  counts: CycleCounts,
+  ended: CycleEnd,
+): Promise<string | undefined> {
+  const scope = { workspace: deps.workspace, testMode: deps.testMode === true };
+  try {
+    if (ended.completedAt) {
+      await deps.continuation.mirrorCompleted({
+        ...scope,
+        startedAt,
+        completedAt: ended.completedAt,
+        ...counts,
+      });
+    } else if (ended.failure) {
+      await deps.continuation.mirrorFailed({ ...scope, startedAt, ...ended.failure, ...counts });
+    }
+    return undefined;
+  } catch (err) {
+    return failureReason(err);
+  }
+}
+
+/**
+ * A cycle that stops on `err`: its status and a "Mirror Failed" event, best effort (the
+ * failure itself is what the invocation reports; the table or bus may be what failed).
+ */
+async function recordFailure(
+  deps: ScheduledMirrorDeps,
+  startedAt: string,
+  counts: CycleCounts,
+  err: unknown,
+): Promise<void> {
+  const failure = { at: deps.clock.now().toISOString(), reason: failureReason(err) };
+  await deps.status.failed(failure).catch(() => {});
+  await announce(deps, startedAt, counts, { failure });
 }
 
 function skipOf(

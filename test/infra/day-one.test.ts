@@ -54,13 +54,6 @@ describe('a deployment not configured yet', () => {
     }
     expect(notConfiguredPeriodHours(300)).toBe(6);
   });
-
-  it('keeps MirrorStalled quiet until a first cycle has started (missing data is not breaching)', () => {
-    const stalled = resources('AWS::CloudWatch::Alarm').filter(
-      ([, a]) => a.Properties.MetricName === 'MirrorCompleted',
-    );
-    expect(stalled.map(([, a]) => a.Properties.TreatMissingData)).toEqual(['notBreaching']);
-  });
 });
 
 describe('the operator policy', () => {

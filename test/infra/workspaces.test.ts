@@ -190,25 +190,24 @@ describe('a stack for three workspaces', () => {
     );
   });
 
-  it('alarms on a stalled mirror once per workspace, each on that workspace’s MirrorCompleted', () => {
-    const stalled = resources(template, 'AWS::CloudWatch::Alarm').filter(
-      ([, a]) => a.Properties.MetricName === 'MirrorCompleted',
+  it('alarms on a stale mirror once per workspace, each on that workspace’s MirrorStaleness', () => {
+    const stale = resources(template, 'AWS::CloudWatch::Alarm').filter(([, a]) =>
+      String(a.Properties.AlarmDescription).startsWith('No full mirror of workspace'),
     );
-    expect(stalled).toHaveLength(3);
-    const dims = stalled.map(([, a]) =>
-      Object.fromEntries(
-        (a.Properties.Dimensions as { Name: string; Value: string }[]).map((d) => [
-          d.Name,
-          d.Value,
-        ]),
-      ),
-    );
+    expect(stale).toHaveLength(3);
+    const dims = stale.map(([, a]) => {
+      const metrics = a.Properties.Metrics as {
+        Id: string;
+        MetricStat?: { Metric: { Dimensions: { Name: string; Value: string }[] } };
+      }[];
+      const staleness = metrics.find((m) => m.Id === 'staleness')?.MetricStat?.Metric;
+      return Object.fromEntries((staleness?.Dimensions ?? []).map((d) => [d.Name, d.Value]));
+    });
     expect(dims).toEqual(
       ['acc_A', 'acc_B', 'acc-c'].map((w) => ({ service: 'full-mirror', Workspace: w })),
     );
-    for (const [, a] of stalled) {
-      // No data before the first cycle (or before the token is set) is set-up, not a stall.
-      expect(a.Properties).toMatchObject({ TreatMissingData: 'notBreaching', Threshold: 1 });
+    for (const [, a] of stale) {
+      expect(a.Properties).toMatchObject({ TreatMissingData: 'breaching' });
       expect(a.Properties.AlarmActions).toHaveLength(1);
     }
   });

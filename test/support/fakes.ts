@@ -1,4 +1,8 @@
 import type { Context } from 'aws-lambda';
+import type {
+  MirrorCompletedDetail,
+  MirrorFailedDetail,
+} from '../../lib/customer/mirror-status.js';
 import type { SyncSource } from '../../lib/customer/record.js';
 import type {
   ChangePublisher,
@@ -6,7 +10,7 @@ import type {
   CustomerChange,
   DeadLetterReason,
   DeadLetters,
-  MirrorContinuation,
+  MirrorBus,
   RefreshQueue,
   RefreshRequests,
   WebhookSignatures,
@@ -41,11 +45,22 @@ export class MemoryRefreshQueue implements RefreshQueue {
 }
 
 /** In-memory bus for the ports the product puts events through. */
-export class MemoryBus implements RefreshRequests, ChangePublisher, MirrorContinuation {
+export class MemoryBus implements RefreshRequests, ChangePublisher, MirrorBus {
   readonly refreshes: { ids: string[]; origin: string; workspace?: string }[] = [];
   readonly changes: CustomerChange[] = [];
   readonly continuations: ContinuationState[] = [];
+  readonly completed: MirrorCompletedDetail[] = [];
+  readonly failed: MirrorFailedDetail[] = [];
   failRequests = false;
+  failAnnouncements = false;
+  async mirrorCompleted(detail: MirrorCompletedDetail): Promise<void> {
+    if (this.failAnnouncements) throw new Error('bus unavailable');
+    this.completed.push(detail);
+  }
+  async mirrorFailed(detail: MirrorFailedDetail): Promise<void> {
+    if (this.failAnnouncements) throw new Error('bus unavailable');
+    this.failed.push(detail);
+  }
   async request(
     ids: readonly string[],
     origin: 'webhook' | 'event',

@@ -1,4 +1,5 @@
 import { inMirrorScope, scopeClash } from '../../lib/customer/mirror-scope.js';
+import type { CycleCounts, MirrorFailure, MirrorStatus } from '../../lib/customer/mirror-status.js';
 import type { SyncedCustomer, SyncSource } from '../../lib/customer/record.js';
 import { decideWrite, type StoredVersion } from '../../lib/customer/write-rule.js';
 import type {
@@ -11,6 +12,7 @@ import type {
   LeaseOutcome,
   ListOptions,
   MirrorScope,
+  MirrorStatusLog,
   PiriodReader,
   TombstoneResult,
   UpsertResult,
@@ -121,6 +123,8 @@ function versionOf(item: SyncedCustomer): StoredVersion {
 /** An in-memory Piriod: pages of `pageSize` over `customers`, by-id lookups, a request log. */
 export class MemoryPiriod implements PiriodReader {
   readonly requests: string[] = [];
+  /** When set, every listing page fails with it (a revoked token, Piriod down). */
+  failListing: Error | undefined;
   constructor(
     public customers: Record<string, unknown>[],
     private readonly pageSize = 2,
@@ -136,6 +140,7 @@ export class MemoryPiriod implements PiriodReader {
   async *listCustomers(o: ListOptions = {}): AsyncGenerator<CustomerPage> {
     for (let page = o.startPage ?? 1; ; page++) {
       this.requests.push(`list ${page}`);
+      if (this.failListing) throw this.failListing;
       const results = this.customers.slice((page - 1) * this.pageSize, page * this.pageSize);
       const last = page * this.pageSize >= this.customers.length;
       const requestedAt = (o.clock ?? systemClock).now().toISOString();
@@ -221,4 +226,34 @@ export class MemoryCycleLease implements CycleLease {
 function holderOf(item: LeaseHolder & { token?: string }): LeaseHolder {
   const { token: _token, ...holder } = item;
   return holder;
+}
+
+/** An in-memory status item of one scope, with the DynamoDB adapter's rules (each write sets only its own fields). */
+export class MemoryMirrorStatus implements MirrorStatusLog {
+  item: Omit<MirrorStatus, 'workspace' | 'testMode' | 'lastStartedAt'> & {
+    lastStartedAt?: string;
+  } = {};
+  constructor(private readonly scope: MirrorScope = { workspace: 'acc_1' }) {}
+  async started(at: string, schedulePeriodMinutes?: number): Promise<void> {
+    this.item.lastStartedAt = at;
+    if (schedulePeriodMinutes !== undefined)
+      this.item.schedulePeriodMinutes = schedulePeriodMinutes;
+  }
+  async completed(at: string, counts: CycleCounts): Promise<void> {
+    this.item.lastCompletedAt = at;
+    this.item.lastCycle = { ...counts };
+  }
+  async failed(failure: MirrorFailure): Promise<void> {
+    this.item.lastFailure = { ...failure };
+  }
+  async read(): Promise<MirrorStatus | undefined> {
+    const { lastStartedAt, ...rest } = this.item;
+    if (lastStartedAt === undefined) return undefined;
+    return {
+      workspace: this.scope.workspace,
+      testMode: this.scope.testMode === true,
+      lastStartedAt,
+      ...rest,
+    };
+  }
 }

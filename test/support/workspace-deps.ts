@@ -5,11 +5,13 @@
  */
 import {
   type CycleLease,
+  type MirrorStatusLog,
   oneWorkspace,
   type PiriodReader,
   type RefreshableSecret,
 } from '../../lib/ports.js';
 import { MemoryBus } from './fakes.js';
+import { MemoryMirrorStatus } from './memory-ports.js';
 
 /** `{piriod, workspace, testMode, …rest}` → `{workspaces, …rest}`. */
 export function inWorkspace<
@@ -19,12 +21,23 @@ export function inWorkspace<
   return { ...rest, workspaces: oneWorkspace({ piriod, workspace, testMode: testMode ?? false }) };
 }
 
-/** As {@link inWorkspace}, and `lease` → `leaseOf` (the full mirror's shape). */
+/**
+ * As {@link inWorkspace}, and `lease` → `leaseOf`, `status` (in memory unless given) →
+ * `statusOf` (the full mirror's shape).
+ */
 export function fullMirrorOf<
-  T extends { piriod: PiriodReader; workspace: string; testMode?: boolean; lease: CycleLease },
+  T extends {
+    piriod: PiriodReader;
+    workspace: string;
+    testMode?: boolean;
+    lease: CycleLease;
+    status?: MirrorStatusLog;
+  },
 >(deps: T) {
-  const { lease, ...rest } = inWorkspace(deps);
-  return { ...rest, leaseOf: () => lease };
+  const { lease, status, ...rest } = inWorkspace(deps);
+  const theStatus: MirrorStatusLog =
+    status ?? new MemoryMirrorStatus({ workspace: deps.workspace });
+  return { ...rest, leaseOf: () => lease, statusOf: () => theStatus };
 }
 
 /**

@@ -48,6 +48,8 @@ describe('the piriod-mirror package', () => {
         'DEFAULT_TABLE_NAME',
         'EMAIL_INDEX',
         'EVENT_SOURCE',
+        'MIRROR_COMPLETED',
+        'MIRROR_FAILED',
         'PARTITION_KEY',
         'REFRESH_REQUESTED',
         'SCHEMA_VERSION',
@@ -58,9 +60,15 @@ describe('the piriod-mirror package', () => {
         'TableNotFoundError',
         'createDocumentClient',
         'customerRecordSchema',
+        'isReservedItemId',
         'parseCustomerRecord',
       ].sort(),
     );
+    expect(library.MIRROR_COMPLETED).toBe('Mirror Completed');
+    expect(library.MIRROR_FAILED).toBe('Mirror Failed');
+    // Consumers that scan the table skip the product's own items with it.
+    expect(library.isReservedItemId('status#full-mirror#acc_1')).toBe(true);
+    expect(library.isReservedItemId('cus_01H8XYZ123ABC')).toBe(false);
     expect(library.CUSTOMER_CHANGED).toBe('Customer Changed');
     expect(library.REFRESH_REQUESTED).toBe('Customer Refresh Requested');
     expect(

@@ -22,10 +22,12 @@ Commands:
   refresh ID… [--json]    refresh the given customers by id
   sync [ID…] [--json]     the former name of both (no ids: full-mirror; ids: refresh)
   get ID                  print one stored customer as JSON
-  query --email E | --tax-id T | --status S [--updated-after ISO]
+  query --email E | --tax-id T | --status S [--updated-after ISO] [--workspace W]
                           print matching customers as JSON lines
   create-table            create the table with the stack's key schema and indexes
   verify [--json]         report drift between Piriod and the table, without writing
+  status [--workspace W] [--json] [--max-age DURATION]
+                          how current each workspace's mirror is; exit 1 when stale or failed
   request-refresh ID…     put "Customer Refresh Requested" on the bus (EVENT_BUS_NAME)
   replay-changes --since ISO [--until ISO] [--json]
                           re-publish "Customer Changed" for customers written in a window
@@ -37,7 +39,7 @@ Commands:
                           run the simulated Piriod API
 
 Global option, before or after the command, for full-mirror, refresh, sync, verify,
-request-refresh, send-webhook and doctor:
+request-refresh, send-webhook, doctor, status and query:
   --workspace W           the Piriod workspace (acc_…) to work on, instead of PIRIOD_WORKSPACE
 
 Run \`<command> --help\` for a command's options.
@@ -62,6 +64,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   query: async () => (await import('./commands/query.js')).queryCommand,
   'create-table': async () => (await import('./commands/create-table.js')).createTableCommand,
   verify: async () => (await import('./commands/verify.js')).verifyCommand,
+  status: async () => (await import('./commands/status.js')).statusCommand,
   'request-refresh': async () =>
     (await import('./commands/request-refresh.js')).requestRefreshCommand,
   'replay-changes': async () => {

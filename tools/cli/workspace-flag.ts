@@ -5,7 +5,7 @@
  */
 import { loadWorkspaceList } from '../../lib/config.js';
 import { WORKSPACE_ID } from '../../lib/customer/workspaces.js';
-import type { Env } from '../../lib/env-variables.js';
+import { type Env, flagValue } from '../../lib/env-variables.js';
 import { UsageError } from './errors.js';
 
 /** The parseArgs option of the flag, for the commands that take it. */
@@ -92,4 +92,14 @@ function fromMap(env: Env, name: string, workspace: string): string | undefined 
   }
   const value = (map as Record<string, unknown>)[workspace];
   return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+}
+
+/** `PIRIOD_TEST_MODE` as a mode (unset: live). @throws UsageError on a value that is no flag. */
+export function testModeOf(env: Env): boolean {
+  const value = env.PIRIOD_TEST_MODE?.trim();
+  if (!value) return false;
+  const mode = flagValue(value);
+  if (mode === undefined)
+    throw new UsageError(`PIRIOD_TEST_MODE must be true or false, got ${JSON.stringify(value)}`);
+  return mode;
 }

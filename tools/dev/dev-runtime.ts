@@ -214,6 +214,11 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
     EVENT_BUS_NAME: aws.busName,
     REFRESH_QUEUE_URL: aws.queueUrl('refresh-queue'),
     DEAD_LETTER_QUEUE_URL: aws.queueUrl('dead-letter-queue'),
+    // The schedule's period, as the stack sets it: full-mirror records it in the status, from
+    // which `piriod-mirror status` takes its default --max-age.
+    ...(options.fullMirrorIntervalMs >= 60_000
+      ? { FULL_MIRROR_SCHEDULE_MINUTES: String(Math.round(options.fullMirrorIntervalMs / 60_000)) }
+      : {}),
   };
 
   const workerDeps = await refreshCustomersDeps(loadRefreshWorkerConfig(env));

@@ -248,6 +248,7 @@ describe('EventBridge bus (official EventBridge client)', () => {
     });
     const changes = Array.from({ length: 10 }, (_, i) => ({
       id: `cus_${i}`,
+      testMode: false,
       change: 'updated' as const,
     }));
     await new EventBridgeBus(events(f.url), 'bus', noWait).publish(changes);

@@ -100,7 +100,16 @@ describe('"Customer Changed" from the table stream', () => {
     expect(events.slice(6).sort(byId)).toEqual(refreshed.map((e) => expect.objectContaining(e)));
     expect(events).toHaveLength(records.length);
     for (const e of events) {
-      expect(Object.keys(e).sort()).toEqual(['change', 'contentHash', 'id', 'updated']);
+      expect(Object.keys(e).sort()).toEqual([
+        'change',
+        'contentHash',
+        'id',
+        'testMode',
+        'updated',
+        'workspace',
+      ]);
+      // Whose change it is: subscribers filter on detail.workspace and detail.testMode.
+      expect(e).toMatchObject({ workspace: sandbox.workspace, testMode: false });
     }
   });
 

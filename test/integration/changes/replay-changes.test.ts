@@ -122,7 +122,18 @@ describe('replay-changes', () => {
     const details = entries.map((e) => JSON.parse(e.Detail as string));
     expect(details.map((d) => d.id).sort()).toEqual(ids(11, 25));
     for (const d of details) {
-      expect(Object.keys(d).sort()).toEqual(['change', 'contentHash', 'id', 'replayed', 'updated']);
+      expect(Object.keys(d).sort()).toEqual([
+        'change',
+        'contentHash',
+        'id',
+        'replayed',
+        'testMode',
+        'updated',
+        'workspace',
+      ]);
+      // The same fields as the stream's events: whose change it is.
+      expect(d.testMode).toBe(false);
+      expect(typeof d.workspace).toBe('string');
       expect(d.replayed).toBe(true);
       expect(d.change).toBe(['cus_R024', 'cus_R025'].includes(d.id) ? 'deleted' : 'updated');
     }

@@ -20,7 +20,12 @@ import {
   loadReceiverConfig,
   loadRefreshWorkerConfig,
 } from '../../../lib/config.js';
-import { EVENT_SOURCE, MIRROR_CONTINUED } from '../../../lib/messages/event-names.js';
+import {
+  EVENT_SOURCE,
+  MIRROR_COMPLETED,
+  MIRROR_CONTINUED,
+  MIRROR_FAILED,
+} from '../../../lib/messages/event-names.js';
 import { ensureTable } from '../../../lib/store/create-table.js';
 import { createDocumentClient } from '../../../lib/store/dynamodb-client.js';
 import { type Sandbox, startSandbox } from '../../../tools/sandbox/sandbox-server.js';
@@ -160,7 +165,35 @@ describe('every AWS call of every function is allowed by its synthesized role', 
       };
       const last = await handler(continuation, lambdaContext(900_000));
       expect(last).toMatchObject({ completed: true });
+      // A cycle that fails (the token no longer works) is announced as "Mirror Failed".
+      const token = sandbox.token;
+      sandbox.rotateToken('piriod_permissions_rotated_0123456789');
+      try {
+        await expect(
+          handler(fixture('scheduled-event.json'), lambdaContext(900_000)),
+        ).rejects.toThrow();
+      } finally {
+        sandbox.rotateToken(token);
+      }
     });
+    // Each cycle's end went out, and full-mirror put no detail-type but its own three.
+    const detailTypes = recorder.requests
+      .filter((r) => r.target === 'AWSEvents.PutEvents')
+      .flatMap((r) => r.body.Entries as { DetailType: string }[])
+      .map((e) => e.DetailType);
+    expect([...new Set(detailTypes)].sort()).toEqual(
+      [MIRROR_COMPLETED, MIRROR_CONTINUED, MIRROR_FAILED].sort(),
+    );
+    // The role allows PutEvents for exactly those detail-types, and no other.
+    const allowed = fn('full-mirror')
+      .statements.filter((st) => [st.Action].flat().includes('events:PutEvents'))
+      .flatMap((st) => [
+        (st.Condition as { StringEquals: Record<string, string | string[]> }).StringEquals[
+          'events:detail-type'
+        ],
+      ])
+      .flat();
+    expect([...allowed].sort()).toEqual([MIRROR_COMPLETED, MIRROR_CONTINUED, MIRROR_FAILED].sort());
     expect(actionsOf(calls)).toEqual(
       expect.arrayContaining([
         'dynamodb:Query',

@@ -4,6 +4,7 @@ import {
   type MeasuredUnits,
   monthlyCost,
   PRICES,
+  STATUS_WRITE_UNITS_PER_CYCLE,
 } from '../../../bench/cost-model.js';
 
 const measured: MeasuredUnits = {
@@ -47,11 +48,28 @@ describe('the cost model', () => {
     );
   });
 
+  it('prices the mirror status as two write units per cycle, whatever the number of customers', () => {
+    const line = (customers: number) =>
+      monthlyCost(measured, { ...deployment, customers }).fixed.find(
+        (l) => l.item === 'DynamoDB mirror status',
+      );
+    // 2,880 cycles a month × 2 WRU = 5,760 WRU.
+    expect(line(10_000)?.monthly).toBeCloseTo(5_760 * PRICES.dynamoDbWriteRequestUnit, 4);
+    expect(line(1_000_000)?.monthly).toBe(line(10_000)?.monthly);
+    expect(STATUS_WRITE_UNITS_PER_CYCLE).toBe(2);
+  });
+
   it('itemizes fixed costs apart from variable ones, and totals both', () => {
     const cost = monthlyCost(measured, deployment);
     expect(cost.fixed.map((l) => l.item)).toContain('CloudWatch alarms');
     expect(cost.fixedTotal).toBeCloseTo(
-      11 * 0.1 + 17 * 0.3 + 3 + 2 * 0.4 + 1 + 648_000 * PRICES.sqsRequest,
+      11 * 0.1 +
+        17 * 0.3 +
+        3 +
+        2 * 0.4 +
+        1 +
+        648_000 * PRICES.sqsRequest +
+        5_760 * PRICES.dynamoDbWriteRequestUnit,
       3,
     );
     expect(cost.total).toBeCloseTo(cost.variableTotal + cost.fixedTotal, 3);

@@ -75,6 +75,7 @@ describe('--help lists the environment variables each command reads', () => {
         'query',
         'create-table',
         'verify',
+        'status',
         'request-refresh',
         'replay-changes',
         'doctor',
@@ -94,6 +95,7 @@ describe('--help lists the environment variables each command reads', () => {
     ['query', TABLE],
     ['create-table', TABLE],
     ['verify', [...PIRIOD, ...TABLE]],
+    ['status', ['PIRIOD_WORKSPACES', 'PIRIOD_WORKSPACE', 'PIRIOD_TEST_MODE', ...TABLE]],
     ['request-refresh', BUS],
     ['replay-changes', [...BUS, ...TABLE]],
     [

@@ -11,7 +11,12 @@ import {
   MemoryDeadLetters,
   MemoryRefreshQueue,
 } from '../../support/fakes.js';
-import { MemoryCycleLease, MemoryPiriod, MemoryStore } from '../../support/memory-ports.js';
+import {
+  MemoryCycleLease,
+  MemoryMirrorStatus,
+  MemoryPiriod,
+  MemoryStore,
+} from '../../support/memory-ports.js';
 import { synthApp } from '../../support/synth.js';
 import { signedFor } from '../../support/workspace-deps.js';
 
@@ -276,16 +281,25 @@ describe('the change stream', () => {
 });
 
 describe('the full mirror of each workspace', () => {
-  it("feeds its own workspace's MirrorStalled alarm with MirrorCompleted, and no other's", async () => {
+  it("feeds its own workspace's MirrorStale alarm with MirrorStaleness once a cycle completed, and no other's", async () => {
     const { template } = synthApp({
       workspace: undefined,
       workspaces: 'acc_A,acc_B',
       'aws:cdk:bundling-stacks': [],
     });
-    const stalled = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
-      .map((a) => a.Properties as Alarm)
-      .filter((a) => a.MetricName === 'MirrorCompleted');
-    expect(stalled).toHaveLength(2);
+    // The staleness metric each MirrorStale alarm's expression reads, by workspace.
+    type MathAlarm = {
+      AlarmDescription: string;
+      Metrics?: { Id: string; MetricStat?: { Metric: Alarm } }[];
+    };
+    const stale = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+      .map((a) => a.Properties as MathAlarm)
+      .filter((a) => String(a.AlarmDescription).startsWith('No full mirror of workspace'))
+      .map((a) => {
+        const m = a.Metrics?.find((x) => x.Id === 'staleness')?.MetricStat?.Metric as Alarm;
+        return { ...m, Namespace: m.Namespace, MetricName: m.MetricName };
+      });
+    expect(stale).toHaveLength(2);
     const fullMirror = await import('../../../functions/full-mirror/handler.js');
     const handler = fullMirror.createFullMirrorHandler(async () => ({
       workspaces: {
@@ -297,6 +311,7 @@ describe('the full mirror of each workspace', () => {
       queue: new MemoryRefreshQueue(),
       continuation: new MemoryBus(),
       leaseOf: () => new MemoryCycleLease(),
+      statusOf: (scope) => new MemoryMirrorStatus(scope),
     }));
     const lines = await stdoutOf(() =>
       handler(
@@ -304,9 +319,9 @@ describe('the full mirror of each workspace', () => {
         lambdaContext(),
       ),
     );
-    const fed = stalled.map((alarm) => emfMetrics(lines).filter((m) => feeds(alarm, m)).length);
+    const fed = stale.map((alarm) => emfMetrics(lines).filter((m) => feeds(alarm, m)).length);
     const workspaceOf = (a: Alarm) => a.Dimensions?.find((d) => d.Name === 'Workspace')?.Value;
-    expect(stalled.map(workspaceOf)).toEqual(['acc_A', 'acc_B']);
+    expect(stale.map(workspaceOf)).toEqual(['acc_A', 'acc_B']);
     expect(fed).toEqual([0, 1]);
   });
 });
@@ -335,6 +350,7 @@ describe('before the API token is set', () => {
       queue,
       continuation: bus,
       leaseOf: () => lease,
+      statusOf: (scope) => new MemoryMirrorStatus(scope),
     }));
     let report: unknown;
     const lines = await stdoutOf(async () => {
@@ -385,40 +401,5 @@ describe('before the API token is set', () => {
         reason: expect.stringContaining(`the secret ${ARN} `),
       }),
     ]);
-  });
-
-  it('a tick that finds a cycle running counts MirrorCompleted 0, so a stuck lease still alarms', async () => {
-    const lease = new MemoryCycleLease();
-    await lease.acquire({
-      token: 'running-cycle',
-      cycleStartedAt: '2026-11-25T11:50:00.000Z',
-      invocation: 1,
-      now: '2026-11-25T11:50:00.000Z',
-      expiresAt: '2026-11-25T12:20:00.000Z',
-    });
-    const fullMirror = await import('../../../functions/full-mirror/handler.js');
-    const handler = fullMirror.createFullMirrorHandler(async () => ({
-      workspaces: {
-        ids: ['acc_test'],
-        open: async (workspace) => ({ piriod: new MemoryPiriod([]), workspace, testMode: false }),
-      },
-      store: new MemoryStore(),
-      clock: { now: () => new Date('2026-11-25T12:00:00Z') },
-      queue: new MemoryRefreshQueue(),
-      continuation: new MemoryBus(),
-      leaseOf: () => lease,
-    }));
-    const lines = await stdoutOf(() =>
-      handler(
-        { 'detail-type': 'Scheduled Event', detail: { workspace: 'acc_test' } },
-        lambdaContext(),
-      ),
-    );
-    const stalled = alarmOn('MirrorCompleted');
-    expect(
-      emfMetrics(lines)
-        .filter((m) => feeds(stalled, m))
-        .map((m) => m.value),
-    ).toEqual([0]);
   });
 });

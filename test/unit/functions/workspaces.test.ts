@@ -11,6 +11,7 @@ import {
 } from '../../support/fakes.js';
 import {
   MemoryCycleLease,
+  MemoryMirrorStatus,
   MemoryPiriod,
   MemoryStore,
   steppingClock,
@@ -200,6 +201,7 @@ function fullMirrorOfTwo(workspaces: PiriodWorkspaces, store = new MemoryStore()
       leases.set(scope.workspace, lease);
       return lease;
     },
+    statusOf: (scope) => new MemoryMirrorStatus(scope),
   }));
   return { handler, store, queue, bus, leases };
 }
@@ -283,6 +285,7 @@ describe('the full mirror with two workspaces', () => {
       queue: f.queue,
       continuation: f.bus,
       leaseOf: () => new MemoryCycleLease(),
+      statusOf: (scope) => new MemoryMirrorStatus(scope),
     }));
     const first = await handler(tick(B), lambdaContext(120_000));
     expect(first).toMatchObject({ workspace: B, completed: false });

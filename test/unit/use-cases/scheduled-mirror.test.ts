@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../../lib/ports.js';
+import { type Clock, PortError } from '../../../lib/ports.js';
 import {
   runScheduledMirror,
   type ScheduledMirrorOptions,
@@ -7,7 +7,12 @@ import {
   type SkippedInvocation,
 } from '../../../lib/use-cases/scheduled-mirror.js';
 import { MemoryBus, MemoryRefreshQueue } from '../../support/fakes.js';
-import { MemoryCycleLease, MemoryPiriod, MemoryStore } from '../../support/memory-ports.js';
+import {
+  MemoryCycleLease,
+  MemoryMirrorStatus,
+  MemoryPiriod,
+  MemoryStore,
+} from '../../support/memory-ports.js';
 
 const customer = (n: number, extra: Record<string, unknown> = {}) => ({
   id: `cus_${n}`,
@@ -56,6 +61,7 @@ describe('runScheduledMirror with in-memory ports', () => {
       queue: new MemoryRefreshQueue(),
       continuation: bus,
       lease: new MemoryCycleLease(),
+      status: new MemoryMirrorStatus(),
     };
     const first = ran(
       await runScheduledMirror(ports, {
@@ -70,6 +76,7 @@ describe('runScheduledMirror with in-memory ports', () => {
       cycleStartedAt: '2026-11-25T12:00:00.000Z',
       invocation: 2,
       lease: expect.any(String),
+      counts: expect.objectContaining({ listed: 6, created: 6 }),
     });
     expect(bus.continuations).toEqual([first.continuedAt]);
 
@@ -92,6 +99,7 @@ describe('runScheduledMirror with in-memory ports', () => {
       queue,
       continuation: new MemoryBus(),
       lease: new MemoryCycleLease(),
+      status: new MemoryMirrorStatus(),
     };
     await runScheduledMirror(
       { ...ports, piriod: new MemoryPiriod([customer(1), customer(2)]) },
@@ -127,6 +135,7 @@ describe("runScheduledMirror: a cycle's last invocation keeps the deadline", () 
       queue,
       continuation: bus,
       lease,
+      status: new MemoryMirrorStatus(),
     };
     // The table holds four customers more than Piriod now lists: the sweep's work.
     const vanished = [11, 12, 13, 14].map((n) => customer(n));
@@ -158,6 +167,7 @@ describe("runScheduledMirror: a cycle's last invocation keeps the deadline", () 
       invocation: 3,
       lease: first.continuedAt?.lease,
       sweep: true,
+      counts: expect.objectContaining({ listed: 10 }),
     });
     expect(queue.messages, 'no sweep past the deadline').toEqual([]);
     const requestsBefore = piriod.requests.length;
@@ -200,6 +210,7 @@ describe("runScheduledMirror: a cycle's last invocation keeps the deadline", () 
       queue,
       continuation: new MemoryBus(),
       lease: new MemoryCycleLease(),
+      status: new MemoryMirrorStatus(),
     };
     const r = ran(
       await runScheduledMirror(ports, {
@@ -227,6 +238,7 @@ describe('runScheduledMirror: one cycle at a time (the cycle lease)', () => {
     const customers = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => customer(n));
     const piriod = new MemoryPiriod(customers, 2, time.advance);
     const lease = new MemoryCycleLease();
+    const status = new MemoryMirrorStatus();
     const store = new MemoryStore();
     const ports = (bus = new MemoryBus(), queue = new MemoryRefreshQueue()) => ({
       piriod,
@@ -237,6 +249,7 @@ describe('runScheduledMirror: one cycle at a time (the cycle lease)', () => {
       queue,
       continuation: bus,
       lease,
+      status,
     });
     // Two pages per invocation; the lease lasts 30 min past each invocation's start.
     const budget = (): ScheduledMirrorOptions => {
@@ -349,15 +362,164 @@ describe('runScheduledMirror: one cycle at a time (the cycle lease)', () => {
     const failing = {
       ...ports(),
       queue: new MemoryRefreshQueue(),
-      continuation: {
+      continuation: Object.assign(new MemoryBus(), {
         continueFrom: async () => {
           throw new Error('EventBridge unavailable');
         },
-      },
+      }),
     };
     await expect(runScheduledMirror(failing, budget())).rejects.toThrow(/EventBridge/);
     expect(lease.calls).toEqual(['acquire', 'release (failed)']);
     const next = ran(await runScheduledMirror(ports(), budget()));
     expect(next.tookOverFrom).toMatchObject({ cycleStartedAt: '2026-11-25T12:00:00.000Z' });
+  });
+});
+
+describe('runScheduledMirror: the status and the announcements of a cycle', () => {
+  const counts = (c: Partial<Record<string, number>>) => ({
+    listed: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    stale: 0,
+    deleted: 0,
+    failed: 0,
+    handedOff: 0,
+    ...c,
+  });
+
+  function setUp(customers = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => customer(n))) {
+    const time = pagedTime();
+    const piriod = new MemoryPiriod(customers, 2, time.advance);
+    const status = new MemoryMirrorStatus();
+    const bus = new MemoryBus();
+    const ports = {
+      piriod,
+      store: new MemoryStore(),
+      clock: time.clock,
+      workspace: 'acc_1',
+      source: 'schedule' as const,
+      queue: new MemoryRefreshQueue(),
+      continuation: bus,
+      lease: new MemoryCycleLease(),
+      status,
+    };
+    // Two pages per invocation.
+    const budget = (ms = 15_000): ScheduledMirrorOptions => {
+      const at = time.clock.now().getTime();
+      return { deadline: at + ms, leaseUntil: at + 1_800_000, schedulePeriodMinutes: 15 };
+    };
+    return { time, piriod, status, bus, ports, budget };
+  }
+
+  it('records a cycle across its invocations once, with the counts of the whole cycle, and announces it once', async () => {
+    const { status, bus, ports, budget } = setUp();
+    const first = ran(await runScheduledMirror(ports, budget()));
+    expect(status.item).toEqual({
+      lastStartedAt: '2026-11-25T12:00:00.000Z',
+      schedulePeriodMinutes: 15,
+    });
+    let at = first;
+    while (at.continuedAt) {
+      // Room for the rest of the listing and the sweep's re-listing.
+      at = ran(await runScheduledMirror(ports, { ...budget(60_000), resume: at.continuedAt }));
+    }
+    expect(at.completedAt).toBeDefined();
+    const whole = counts({ listed: 10, created: 10 });
+    expect(status.item).toMatchObject({
+      lastStartedAt: '2026-11-25T12:00:00.000Z',
+      lastCompletedAt: at.completedAt,
+      lastCycle: whole,
+    });
+    expect(bus.completed).toEqual([
+      {
+        workspace: 'acc_1',
+        testMode: false,
+        startedAt: '2026-11-25T12:00:00.000Z',
+        completedAt: at.completedAt,
+        ...whole,
+      },
+    ]);
+    expect(bus.failed).toEqual([]);
+  });
+
+  it('a cycle that fails is recorded and announced as failed with its partial counts, and never as completed', async () => {
+    const { piriod, status, bus, ports, budget } = setUp();
+    const first = ran(await runScheduledMirror(ports, budget()));
+    piriod.failListing = new PortError('Piriod rejected the token', {
+      kind: 'credentials-rejected',
+    });
+    await expect(
+      runScheduledMirror(ports, { ...budget(), resume: first.continuedAt }),
+    ).rejects.toThrow(/rejected the token/);
+    expect(status.item.lastCompletedAt).toBeUndefined();
+    expect(status.item.lastFailure).toEqual({
+      at: expect.any(String),
+      reason: 'Piriod rejected the token',
+    });
+    expect(bus.completed).toEqual([]);
+    expect(bus.failed).toEqual([
+      expect.objectContaining({
+        workspace: 'acc_1',
+        testMode: false,
+        reason: 'Piriod rejected the token',
+        // The first invocation's work still counts.
+        created: 6,
+        listed: 6,
+      }),
+    ]);
+  });
+
+  it('a cycle that ends without its sweep is partial: a failure, not a completed cycle', async () => {
+    const { status, bus, ports } = setUp([]);
+    const skipped = ran(
+      await runScheduledMirror(
+        {
+          ...ports,
+          piriod: new MemoryPiriod([customer(1), customer(2), customer(3)], 1, () => {}),
+        },
+        {
+          deadline: 0,
+          leaseUntil: Date.parse('2100-01-01T00:00:00Z'),
+          resume: {
+            workspace: 'acc_1',
+            startPage: 1,
+            cycleStartedAt: '2026-11-25T11:00:00.000Z',
+            invocation: 2,
+            sweep: true,
+          },
+        },
+      ),
+    );
+    expect(skipped.sweepSkipped).toBe(true);
+    expect(status.item.lastCompletedAt).toBeUndefined();
+    expect(status.item.lastFailure?.reason).toMatch(/without its sweep/);
+    expect(bus.completed).toEqual([]);
+    expect(bus.failed).toHaveLength(1);
+  });
+
+  it('a tick skipped on the lease records nothing and announces nothing', async () => {
+    const { status, bus, ports, budget } = setUp();
+    ran(await runScheduledMirror(ports, budget()));
+    const before = { ...status.item };
+    const tick = await runScheduledMirror(ports, budget());
+    expect(tick.skipped?.reason).toBe('cycle-running');
+    expect(status.item).toEqual(before);
+    expect(bus.completed).toEqual([]);
+    expect(bus.failed).toEqual([]);
+  });
+
+  it('a bus that refuses the announcement leaves the cycle completed and says so', async () => {
+    const { status, bus, ports } = setUp([customer(1)]);
+    bus.failAnnouncements = true;
+    const done = ran(
+      await runScheduledMirror(ports, {
+        deadline: Number.POSITIVE_INFINITY,
+        leaseUntil: Date.parse('2100-01-01T00:00:00Z'),
+      }),
+    );
+    expect(done.completedAt).toBeDefined();
+    expect(status.item.lastCompletedAt).toBe(done.completedAt);
+    expect(done.unannounced).toBe('bus unavailable');
   });
 });

@@ -2,7 +2,8 @@ import { loadCliMirrorConfig } from '../../../lib/config.js';
 import type { Env } from '../../../lib/env-variables.js';
 import { PiriodNetworkError } from '../../../lib/piriod/errors.js';
 import { plural } from '../../../lib/plural.js';
-import type { PiriodReader } from '../../../lib/ports.js';
+import type { MirrorStatusLog, PiriodReader } from '../../../lib/ports.js';
+import { recordedFullMirror } from '../../../lib/use-cases/cycle-status.js';
 import { type MirrorAllDeps, mirrorAll } from '../../../lib/use-cases/mirror-all.js';
 import type { RunSummary } from '../../../lib/use-cases/outcome.js';
 import { refreshCustomers } from '../../../lib/use-cases/refresh-customers.js';
@@ -74,18 +75,22 @@ export async function mirrorCommand(
   if (job === 'refresh' && positionals.length === 0)
     throw new UsageError('refresh needs at least one customer id: refresh ID…');
   const env = workspaceEnv(values.workspace, given, job);
-  const { deps, tableName } = await cliMirrorPorts(loadCliMirrorConfig(env));
-  const summary = await runMirrorJob({ ...deps, source: 'cli' }, positionals, io);
+  const { deps, tableName, status } = await cliMirrorPorts(loadCliMirrorConfig(env));
+  const summary = await runMirrorJob({ ...deps, source: 'cli' }, positionals, io, status);
   if (values.json) io.out(`${JSON.stringify(summary)}\n`);
   else printSummary(summary, io, tableName);
   return summary.failed.length > 0 ? EXIT.failed : EXIT.ok;
 }
 
-/** Runs a full mirror (no ids) or a refresh of ids, with progress on stderr. */
+/**
+ * Runs a full mirror (no ids) or a refresh of ids, with progress on stderr. A full mirror is
+ * recorded in `status` when given (`piriod-mirror status` and the library read it).
+ */
 export async function runMirrorJob(
   deps: MirrorAllDeps,
   ids: string[],
   io: Io,
+  status?: MirrorStatusLog,
 ): Promise<RunSummary> {
   const progress = progressReporter(io);
   const warned: Warned = { count: 0, shown: [] };
@@ -104,7 +109,9 @@ export async function runMirrorJob(
     summary =
       ids.length > 0
         ? (await refreshCustomers(ids, withProgress)).summary
-        : (await mirrorAll(withProgress)).summary;
+        : status
+          ? (await recordedFullMirror(status, deps.clock, () => mirrorAll(withProgress))).summary
+          : (await mirrorAll(withProgress)).summary;
   } finally {
     progress.done();
   }

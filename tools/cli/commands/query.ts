@@ -7,8 +7,9 @@ import { parse } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
 import { AWS_ENV, environmentHelp, TABLE_ENV } from '../help-env.js';
 import type { Io } from '../io.js';
+import { testModeOf, WORKSPACE_OPTION, workspaceEnv } from '../workspace-flag.js';
 
-const QUERY_HELP = `Usage: piriod-mirror query --email E | --tax-id T | --status S [--updated-after ISO]
+const QUERY_HELP = `Usage: piriod-mirror query --email E | --tax-id T | --status S [--updated-after ISO] [--workspace W]
 
 Prints matching customers as JSON lines (tombstones excluded unless --include-deleted).
   --email E           by email (case-insensitive)
@@ -16,6 +17,8 @@ Prints matching customers as JSON lines (tombstones excluded unless --include-de
   --status S          by status (active, archived, pending), oldest updated first
   --updated-after ISO with --status: only customers updated strictly after this instant
   --include-deleted   include customers Piriod no longer has
+  --workspace W       only customers of this workspace (acc_…), in the mode of PIRIOD_TEST_MODE
+                      (or the workspace's in PIRIOD_WORKSPACES); default: every workspace
 ${environmentHelp(TABLE_ENV, AWS_ENV)}`;
 
 /** `query --email E | --tax-id T | --status S [--updated-after ISO]`. */
@@ -28,6 +31,7 @@ export async function queryCommand(argv: string[], env: Env, io: Io): Promise<nu
       status: { type: 'string' },
       'updated-after': { type: 'string' },
       'include-deleted': { type: 'boolean' },
+      ...WORKSPACE_OPTION,
     },
     'query',
     false,
@@ -52,7 +56,10 @@ export async function queryCommand(argv: string[], env: Env, io: Io): Promise<nu
     );
   }
   const { queries } = customerTable(loadStoreConfig(env));
-  const opts = { includeDeleted: values['include-deleted'] === true };
+  const opts = {
+    includeDeleted: values['include-deleted'] === true,
+    ...workspaceFilter(values.workspace, env),
+  };
   const results =
     values.email !== undefined
       ? queries.byEmail(values.email, opts)
@@ -72,4 +79,14 @@ export async function queryCommand(argv: string[], env: Env, io: Io): Promise<nu
     );
   }
   return EXIT.ok;
+}
+
+/** `--workspace W`: the workspace and mode to keep (the mode as for every command on W). */
+function workspaceFilter(flag: string | undefined, env: Env) {
+  if (flag === undefined) return {};
+  const scoped = workspaceEnv(flag, env, 'query');
+  return {
+    workspace: scoped.PIRIOD_WORKSPACE as string,
+    testMode: testModeOf(scoped),
+  };
 }

@@ -4,6 +4,7 @@ import { piriodOf } from '../../../lib/compose/piriod.js';
 import { customerTable } from '../../../lib/compose/table.js';
 import type { CliMirrorConfig } from '../../../lib/config.js';
 import { checkTable } from '../../../lib/store/create-table.js';
+import { DynamoMirrorStatus } from '../../../lib/store/dynamodb-mirror-status.js';
 import { mirrorPortsOf } from './mirror-ports.js';
 
 /**
@@ -14,8 +15,15 @@ export async function cliMirrorPorts(config: CliMirrorConfig) {
   const piriod = piriodOf(config.piriod);
   const table = customerTable(config.store);
   await checkTable(table.client, table.config.tableName);
+  const deps = mirrorPortsOf(piriod, table.store);
   return {
     tableName: table.config.tableName,
-    deps: mirrorPortsOf(piriod, table.store),
+    deps,
+    /** The full mirror's status of the run's workspace and mode (a full mirror records it). */
+    status: new DynamoMirrorStatus({
+      client: table.client,
+      tableName: table.config.tableName,
+      scope: { workspace: deps.workspace, testMode: deps.testMode },
+    }),
   };
 }

@@ -93,8 +93,9 @@ export async function alarmsCheck(ctx: DoctorContext): Promise<CheckResult> {
 }
 
 /**
- * `full-mirror`: the last full mirror completed within two schedule periods, read from the
- * cycle lease item of the workspace (`lastCompletedAt`). The period comes from the schedule
+ * `full-mirror`: the last full mirror completed within two schedule periods and no cycle
+ * failed since, read from the workspace's status item (the last completed cycle with its
+ * counts, the last failure) and its cycle lease (a cycle running now). The period comes from the schedule
  * rule with `--stack`, else `FULL_MIRROR_INTERVAL_SECONDS` (the dev runtime's), else
  * `--schedule-minutes` or the stack's default.
  */
@@ -105,40 +106,57 @@ export async function fullMirrorCheck(ctx: DoctorContext): Promise<CheckResult> 
   const d = ctx.deployment;
   const periodMinutes = await schedulePeriodMinutes(ctx);
   const table = customerTable({ ...loadStoreConfig(ctx.env), tableName: d.tableName as string });
-  const status = await readFullMirrorStatus(
+  const scope = { workspace: ctx.workspace, testMode: ctx.testMode };
+  const lease = await readFullMirrorStatus(
     table.client,
     table.config.tableName,
-    fullMirrorLeaseId({ workspace: ctx.workspace, testMode: ctx.testMode }),
+    fullMirrorLeaseId(scope),
   );
+  const status = await table.queries.mirrorStatus(scope.workspace, { testMode: scope.testMode });
+  // A lease from before the status item existed still says when a cycle last completed.
+  const lastCompletedAt = status?.lastCompletedAt ?? lease.lastCompletedAt;
   const now = ctx.now();
-  const running = status.runningSince ? `; a cycle is running since ${status.runningSince}` : '';
+  const running = lease.runningSince ? `; a cycle is running since ${lease.runningSince}` : '';
   const runNow = d.stackName
     ? `run one now: aws lambda invoke --function-name ${d.fullMirrorFunctionName} --invocation-type Event --cli-binary-format raw-in-base64-out --payload '{"detail-type":"Scheduled Event"}' /dev/null`
     : 'the dev runtime runs one when it starts and then on its schedule: restart `npm run dev`';
-  if (!status.lastCompletedAt && status.runningSince) {
-    const since = Date.parse(status.runningSince);
+  const failure = status?.lastFailure;
+  if (failure && (!lastCompletedAt || failure.at > lastCompletedAt)) {
+    return fail(
+      'full-mirror',
+      `the last full mirror of ${ctx.workspace} failed ${ago(failure.at, now)} ago (${failure.at}): ${failure.reason}${running}`,
+      `fix what the reason names; ${runNow}`,
+    );
+  }
+  if (!lastCompletedAt && lease.runningSince) {
+    const since = Date.parse(lease.runningSince);
     // A first cycle still inside its expected time is not a failure: nothing to check yet.
     if (now.getTime() - since <= 2 * periodMinutes * 60_000) {
       return skip(
         'full-mirror',
-        `the first full mirror of ${ctx.workspace} is running since ${status.runningSince}: run doctor again once it completes`,
+        `the first full mirror of ${ctx.workspace} is running since ${lease.runningSince}: run doctor again once it completes`,
       );
     }
   }
-  if (!status.lastCompletedAt) {
+  if (!lastCompletedAt) {
     return fail(
       'full-mirror',
       `no full mirror of ${ctx.workspace} has completed yet${running}`,
       runNow,
     );
   }
-  const age = now.getTime() - Date.parse(status.lastCompletedAt);
+  const age = now.getTime() - Date.parse(lastCompletedAt);
   const limit = 2 * periodMinutes * 60_000;
-  const said = `last completed ${ago(status.lastCompletedAt, now)} ago (${status.lastCompletedAt}), schedule every ${periodMinutes} min`;
-  if (age <= limit) return pass('full-mirror', said + running);
+  const c = status?.lastCycle;
+  const counts = c
+    ? ` (listed ${c.listed}, created ${c.created}, updated ${c.updated}, deleted ${c.deleted}, failed ${c.failed})`
+    : '';
+  const said = `last completed ${ago(lastCompletedAt, now)} ago (${lastCompletedAt})${counts}, schedule every ${periodMinutes} min`;
+  const failedBefore = failure ? `; last failure ${failure.at}: ${failure.reason}` : '';
+  if (age <= limit) return pass('full-mirror', said + running + failedBefore);
   return fail(
     'full-mirror',
-    `${said}: more than two periods${running}`,
+    `${said}: more than two periods${running}${failedBefore}`,
     `look at the full-mirror function's errors and logs (and the FullMirror alarms); ${runNow}`,
   );
 }
