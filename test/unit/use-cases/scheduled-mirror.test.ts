@@ -195,6 +195,14 @@ describe("runScheduledMirror: a cycle's last invocation keeps the deadline", () 
       continuation: new MemoryBus(),
       lease: new MemoryCycleLease(),
     };
+    // The cycle's third invocation holds the lease, and hands the sweep to this, its fourth.
+    const heldLease = 'cycle-token';
+    ports.lease.item = {
+      token: heldLease,
+      cycleStartedAt: '2026-11-25T11:50:00.000Z',
+      invocation: 3,
+      expiresAt: new Date(time.start + 1_800_000).toISOString(),
+    };
     const r = ran(
       await runScheduledMirror(ports, {
         resume: {
@@ -202,6 +210,7 @@ describe("runScheduledMirror: a cycle's last invocation keeps the deadline", () 
           startPage: 1,
           cycleStartedAt: '2026-11-25T11:50:00.000Z',
           invocation: 4,
+          lease: heldLease,
           sweep: true,
         },
         deadline: time.start + 15_000,
