@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { parseWorkspaceList, WorkspaceListError } from '../lib/customer/workspaces.js';
@@ -117,7 +117,13 @@ export function resolveProps(props: PiriodMirrorProps): ResolvedProps {
   const fail = (msg: string): never => {
     throw new PiriodMirrorPropsError(`PiriodMirror: ${msg}`);
   };
-  const int = (name: string, value: number | undefined, fallback: number, min: number, max: number) => {
+  const int = (
+    name: string,
+    value: number | undefined,
+    fallback: number,
+    min: number,
+    max: number,
+  ) => {
     if (value === undefined) return fallback;
     if (!Number.isInteger(value) || value < min || value > max)
       fail(`${name} must be a whole number in [${min}, ${max}], got ${JSON.stringify(value)}`);
@@ -140,7 +146,13 @@ export function resolveProps(props: PiriodMirrorProps): ResolvedProps {
     workspaces: resolveWorkspaces(props.workspaces, fail),
     apiUrl,
     // The stalled-mirror alarm looks back two periods; CloudWatch alarms look back ≤ 1 day.
-    scheduleMinutes: int('schedule (minutes)', duration('schedule', props.schedule, 'minutes'), 15, 1, 720),
+    scheduleMinutes: int(
+      'schedule (minutes)',
+      duration('schedule', props.schedule, 'minutes'),
+      15,
+      1,
+      720,
+    ),
     // The SQS mapping's maximum concurrency is at least 2 and must not exceed the worker's.
     workerConcurrency: int('workerConcurrency', props.workerConcurrency, 2, 2, 100),
     receiverConcurrency: int('receiverConcurrency', props.receiverConcurrency, 10, 1, 1000),
@@ -167,12 +179,16 @@ function resolveWorkspaces(
   fail: (msg: string) => never,
 ) {
   if (!Array.isArray(list) || list.length === 0)
-    fail("workspaces must list at least one workspace, e.g. ['acc_A'] or [{ id: 'acc_A', testMode: true }]");
+    fail(
+      "workspaces must list at least one workspace, e.g. ['acc_A'] or [{ id: 'acc_A', testMode: true }]",
+    );
   const text = (list as PiriodMirrorProps['workspaces']).map((w) => {
     if (typeof w === 'string') return w;
     if (w && typeof w === 'object' && typeof w.id === 'string' && !/[,:]/.test(w.id))
       return w.testMode ? `${w.id}:test` : w.id;
-    return fail(`workspaces has ${JSON.stringify(w)}: give 'acc_…', 'acc_…:test' or { id: 'acc_…', testMode }`);
+    return fail(
+      `workspaces has ${JSON.stringify(w)}: give 'acc_…', 'acc_…:test' or { id: 'acc_…', testMode }`,
+    );
   });
   try {
     return parseWorkspaceList(text.join(','));

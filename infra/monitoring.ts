@@ -326,7 +326,7 @@ export class Monitoring extends Construct {
     if (!published.statementAdded || !keyed) {
       Annotations.of(this).addWarningV2(
         'piriod-mirror:alarm-topic-policy',
-        "the alarm topic (or its key) is not in this stack: allow cloudwatch.amazonaws.com sns:Publish on it (and kms:Decrypt, kms:GenerateDataKey* on its key), or alarms are not delivered",
+        'the alarm topic (or its key) is not in this stack: allow cloudwatch.amazonaws.com sns:Publish on it (and kms:Decrypt, kms:GenerateDataKey* on its key), or alarms are not delivered',
       );
     }
   }

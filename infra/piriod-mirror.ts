@@ -80,14 +80,11 @@ export class PiriodMirror extends Construct {
   readonly consumerPolicy: iam.ManagedPolicy;
   /** Matches the "Customer Changed" events of this mirror's workspaces, for a rule of your own. */
   readonly changeEventPattern: events.EventPattern;
-
-  private readonly resolved: ResolvedProps;
   private readonly scheduleRules: events.IRule[];
 
   constructor(scope: Construct, id: string, props: PiriodMirrorProps) {
     super(scope, id);
     const config = resolveProps(props);
-    this.resolved = config;
     this.announce(config);
     const table = createTable(this, config);
     const bus =
@@ -122,7 +119,12 @@ export class PiriodMirror extends Construct {
     };
     const { fullMirror, schedules } = createFullMirror(this, parts);
     const worker = createRefreshWorker(this, parts);
-    const intake = createIntake(this, parts, arnMap((s) => s.webhook), fullMirror.fn);
+    const intake = createIntake(
+      this,
+      parts,
+      arnMap((s) => s.webhook),
+      fullMirror.fn,
+    );
     const publisher = config.publishChanges ? createChangeFeed(this, parts) : undefined;
 
     const monitoring = new Monitoring(this, 'Monitoring', {

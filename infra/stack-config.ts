@@ -85,7 +85,7 @@ export class StackConfigError extends Error {
 }
 
 /** The stack's name when `-c stackName=…` gives none. */
-export const DEFAULT_STACK_NAME = 'PiriodMirror';
+const DEFAULT_STACK_NAME = 'PiriodMirror';
 
 /**
  * The stack's name, `-c stackName=NAME` (default `PiriodMirror`): two stacks, staging and

@@ -60,7 +60,10 @@ export function addStackOutputs(scope: Construct, s: OutputSources): void {
       value: mirror.eventBus.eventBusName,
       description: 'EVENT_BUS_NAME: put refresh requests here',
     },
-    WebhookUrl: { value: mirror.webhookUrl, description: 'Register this URL as a webhook in Piriod' },
+    WebhookUrl: {
+      value: mirror.webhookUrl,
+      description: 'Register this URL as a webhook in Piriod',
+    },
     RefreshQueueUrl: { value: mirror.refreshQueue.queueUrl, description: 'The refresh queue' },
     RefreshQueueArn: { value: mirror.refreshQueue.queueArn, description: 'Redrive destination' },
     DeadLetterQueueUrl: {
@@ -68,7 +71,10 @@ export function addStackOutputs(scope: Construct, s: OutputSources): void {
       description: 'Dead letters, with their reason',
     },
     DeadLetterQueueArn: { value: mirror.deadLetterQueue.queueArn, description: 'Redrive source' },
-    AlarmTopicArn: { value: mirror.alarmTopic.topicArn, description: 'Subscribe to receive alarms' },
+    AlarmTopicArn: {
+      value: mirror.alarmTopic.topicArn,
+      description: 'Subscribe to receive alarms',
+    },
     ApiTokenSecretArn: {
       value: first.apiTokenSecret.secretArn,
       description: `put-secret-value the Piriod API token of ${first.id} here`,

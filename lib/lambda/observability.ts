@@ -4,7 +4,7 @@ import type { CustomerOutcome, RunSummary } from '../use-cases/outcome.js';
 import type { WebhookOutcome, WebhookResponse } from '../use-cases/receive-webhook.js';
 import { ALARMED_METRICS, METRICS_NAMESPACE } from './metric-names.js';
 
-export { ALARMED_METRICS, METRICS_NAMESPACE } from './metric-names.js';
+export { ALARMED_METRICS } from './metric-names.js';
 
 /** The receiver's outcome metrics: one per request, by outcome. */
 const WEBHOOK_METRICS: Record<WebhookOutcome, string> = {

@@ -60,6 +60,8 @@ describe('the CDK app run before the function bundles are built', () => {
       CDK_OUTDIR: outDir(),
     });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^piriod-mirror: no function bundle at .*index\.mjs: in a clone, run `npm run build` first\n$/);
+    expect(run.stderr).toMatch(
+      /^piriod-mirror: no function bundle at .*index\.mjs: in a clone, run `npm run build` first\n$/,
+    );
   }, 120_000);
 });

@@ -1,9 +1,9 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { STACK_OUTPUTS } from '../../infra/stack-outputs.js';
-import { STATEFUL_LOGICAL_IDS } from '../support/pinned-logical-ids.js';
 import { refreshVisibilityTimeoutSeconds } from '../../lib/messages/routing.js';
 import { docFiles, readDoc } from '../support/markdown.js';
+import { STATEFUL_LOGICAL_IDS } from '../support/pinned-logical-ids.js';
 import { synthApp } from '../support/synth.js';
 
 // No bundling: these tests read the template's settings, not the functions' code.

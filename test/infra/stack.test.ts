@@ -494,9 +494,7 @@ describe('stack parameters', () => {
     expect(() => buildApp(new App({ context: bundlesContext() }))).toThrow(
       /context workspace is required: deploy with `npm run deploy -- -c workspace=acc_…`/,
     );
-    const { stack } = buildApp(
-      new App({ context: { synthOnly: 'true', ...bundlesContext() } }),
-    );
+    const { stack } = buildApp(new App({ context: { synthOnly: 'true', ...bundlesContext() } }));
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue());
     expect(JSON.stringify(warnings)).toContain('placeholder workspace acc_REPLACE_ME');
   });

@@ -1,9 +1,9 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { STACK_OUTPUTS } from '../../infra/stack-outputs.js';
-import { STATEFUL_LOGICAL_IDS } from '../support/pinned-logical-ids.js';
 import { MAX_WORKSPACES } from '../../lib/customer/workspaces.js';
 import { staleAcknowledgements } from '../support/nag.js';
+import { STATEFUL_LOGICAL_IDS } from '../support/pinned-logical-ids.js';
 import { synthApp } from '../support/synth.js';
 
 /*

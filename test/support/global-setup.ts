@@ -11,6 +11,11 @@ declare module 'vitest' {
     dynamoEndpoint: string;
     /** The four function bundles, built once for every synth of the suite. */
     functionBundles: string;
+    /**
+     * The package packed once for the whole run (`npm pack`), when the global setup packs
+     * it; `packedTarball()` (offline-install.ts) packs it itself otherwise.
+     */
+    packedTarball?: string;
   }
 }
 

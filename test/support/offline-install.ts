@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { inject } from 'vitest';
 import { ROOT } from './import-graph.js';
+import { type CliRun, runCommand } from './run-cli.js';
 
 /** One entry of a `package-lock.json` (v3) `packages` map. */
 interface LockEntry {
@@ -66,4 +69,78 @@ export function offlineLockfile(
     visit(found.location, found.entry);
   }
   return { name, lockfileVersion: 3, requires: true, packages };
+}
+
+/** The package's manifest fields an installed copy's lock entry needs. */
+const MANIFEST = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+  dependencies: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, unknown>;
+  bin: Record<string, string>;
+};
+
+let packing: Promise<string> | undefined;
+
+/**
+ * The packed package (an absolute path to its tarball). The run's global setup may pack it
+ * once and provide it as `packedTarball`; otherwise this packs it (which builds it) once per
+ * test file into a temporary folder.
+ */
+export function packedTarball(): Promise<string> {
+  const provided = inject('packedTarball');
+  if (provided) return Promise.resolve(provided);
+  packing ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'piriod-mirror-pack-'));
+    const packed = await runCommand('npm', ['pack', '--json', '--pack-destination', dir], {}, ROOT);
+    if (packed.code !== 0) throw new Error(`npm pack: exit ${packed.code}\n${packed.stderr}`);
+    const [{ filename }] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as [
+      { filename: string },
+    ];
+    return join(dir, filename);
+  })();
+  return packing;
+}
+
+/**
+ * Installs `manifest` (a project's package.json, its `piriod-mirror` dependency replaced by
+ * `tarball`) into `project` offline, from the npm cache, with `npm ci` and no install scripts.
+ */
+export async function installOffline(
+  project: string,
+  manifest: {
+    name: string;
+    dependencies: Record<string, string>;
+    devDependencies?: Record<string, string>;
+  },
+  tarball: string,
+): Promise<CliRun> {
+  mkdirSync(project, { recursive: true });
+  const spec = `file:${relative(project, tarball)}`;
+  const pkg = { ...manifest, dependencies: { ...manifest.dependencies, 'piriod-mirror': spec } };
+  writeFileSync(join(project, 'package.json'), JSON.stringify(pkg, null, 2));
+  const lock = offlineLockfile(
+    pkg.name,
+    { dependencies: pkg.dependencies, devDependencies: pkg.devDependencies ?? {} },
+    {
+      'node_modules/piriod-mirror': {
+        version: MANIFEST.version,
+        resolved: spec,
+        dependencies: MANIFEST.dependencies,
+        ...(MANIFEST.peerDependencies ? { peerDependencies: MANIFEST.peerDependencies } : {}),
+        ...(MANIFEST.peerDependenciesMeta
+          ? { peerDependenciesMeta: MANIFEST.peerDependenciesMeta }
+          : {}),
+        // npm records each package's bins in the lockfile and links only those.
+        bin: MANIFEST.bin,
+      },
+    },
+  );
+  writeFileSync(join(project, 'package-lock.json'), JSON.stringify(lock, null, 2));
+  return runCommand(
+    'npm',
+    ['ci', '--offline', '--include=dev', '--no-audit', '--no-fund', '--ignore-scripts'],
+    {},
+    project,
+  );
 }
