@@ -18,6 +18,7 @@ import { App } from 'aws-cdk-lib';
 import { build as esbuild } from 'esbuild';
 import { createReceiveWebhookHandler } from '../functions/receive-webhook/handler.js';
 import { buildApp } from '../infra/app.js';
+import { BUNDLES_CONTEXT_KEY } from '../infra/function-bundles.js';
 import { EventBridgeBus } from '../lib/aws/event-bridge-bus.js';
 import { normalizeCustomer } from '../lib/customer/normalize.js';
 import { toRecord } from '../lib/customer/record-builder.js';
@@ -27,6 +28,7 @@ import { countCalls } from '../lib/store/call-counter.js';
 import { ensureTable } from '../lib/store/create-table.js';
 import { createDocumentClient } from '../lib/store/dynamodb-client.js';
 import { INDEXES } from '../lib/store/table-definition.js';
+import { buildFunctionBundles } from '../scripts/function-bundler.js';
 import { startLocalDynamoDb } from '../tools/local/dynamodb-local.js';
 import { type Sandbox, startSandbox } from '../tools/sandbox/sandbox-server.js';
 import { generateCustomers } from '../tools/sandbox/seed-data.js';
@@ -42,6 +44,9 @@ import { measureSignature } from './signature-bench.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.argv.includes('--quick');
+/** Function bundles for the bench's synths, built from the working tree. */
+const BENCH_BUNDLES = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
+await buildFunctionBundles(BENCH_BUNDLES);
 const SIZE = quick
   ? {
       cold: 1000,
@@ -400,7 +405,14 @@ const installedFigures: Partial<InstalledFigures> = {
   log('cold start of the synthesized bundles and their SDK floors…');
   const outdir = mkdtempSync(join(tmpdir(), 'bench-cdk-'));
   const { app } = buildApp(
-    new App({ outdir, context: { workspace: 'acc_bench', publishChanges: 'true' } }),
+    new App({
+      outdir,
+      context: {
+        workspace: 'acc_bench',
+        publishChanges: 'true',
+        [BUNDLES_CONTEXT_KEY]: BENCH_BUNDLES,
+      },
+    }),
   );
   const assembly = app.synth();
   const template = assembly.getStackByName('PiriodMirror').template as {
@@ -443,8 +455,7 @@ const installedFigures: Partial<InstalledFigures> = {
   const rows: Record<string, unknown> = {};
   for (const [id, res] of Object.entries(template.Resources)) {
     if (res.Type !== 'AWS::Lambda::Function') continue;
-    // The function's folder, which its role's description starts with (a function may keep
-    // an older construct id: the refresh worker's is "SyncCustomers", as deployed).
+    // The function's folder, which its role's description starts with.
     const roleId = (res.Properties as { Role?: { 'Fn::GetAtt'?: string[] } }).Role?.[
       'Fn::GetAtt'
     ]?.[0];
@@ -568,7 +579,7 @@ const installedFigures: Partial<InstalledFigures> = {
     itemBytes * (1 + queryIndexes) + 150 + 100 * (2 + queryIndexes),
   );
   const { app } = buildApp(
-    new App({ context: { workspace: 'acc_bench', 'aws:cdk:bundling-stacks': [] } }),
+    new App({ context: { workspace: 'acc_bench', [BUNDLES_CONTEXT_KEY]: BENCH_BUNDLES } }),
   );
   const template = app.synth().getStackByName('PiriodMirror').template as {
     Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
@@ -606,7 +617,7 @@ const installedFigures: Partial<InstalledFigures> = {
     changedPerDay: 0.01,
     memoryMb: {
       fullMirror: memory('FullMirror'),
-      worker: memory('SyncCustomers'),
+      worker: memory('RefreshCustomers'),
       receiver: memory('ReceiveWebhook'),
     },
     alarms: count('AWS::CloudWatch::Alarm'),

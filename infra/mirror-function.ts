@@ -1,17 +1,16 @@
-import { fileURLToPath } from 'node:url';
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+import { bundleDir, type FunctionName } from './function-bundles.js';
 
 /** Props of a {@link MirrorFunction}. */
 export interface MirrorFunctionProps {
-  /** Folder under `functions/` holding `handler.ts`. */
-  name: string;
+  /** Folder under `functions/` holding `handler.ts`, and of its bundle. */
+  name: FunctionName;
+  /** The folder of prebuilt bundles (one sub-folder per function). */
+  bundlesDir: string;
   description: string;
   timeout: Duration;
   memorySize: number;
@@ -21,12 +20,12 @@ export interface MirrorFunctionProps {
 }
 
 /**
- * One of the product's Lambdas: Node.js 24 on arm64, an ESM bundle made by the local esbuild
- * (minified, with source maps), its own log group with retention, and its own role that may
+ * One of the product's Lambdas: Node.js 24 on arm64, the ESM bundle `npm run build` made
+ * (minified, with source maps; no bundler at synth time), its own log group with retention, and its own role that may
  * only write to that log group — every other permission is granted explicitly.
  */
 export class MirrorFunction extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
 
@@ -46,11 +45,9 @@ export class MirrorFunction extends Construct {
         resources: [`${this.logGroup.logGroupArn}`],
       }),
     );
-    this.fn = new NodejsFunction(this, 'Function', {
-      entry: `${ROOT}functions/${props.name}/handler.ts`,
-      handler: 'handler',
-      projectRoot: ROOT,
-      depsLockFilePath: `${ROOT}package-lock.json`,
+    this.fn = new lambda.Function(this, 'Function', {
+      code: lambda.Code.fromAsset(bundleDir(props.bundlesDir, props.name)),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       description: props.description,
@@ -61,18 +58,6 @@ export class MirrorFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
-      bundling: {
-        format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        externalModules: [],
-        // Some dependencies still call require(); give ESM bundles one.
-        banner:
-          "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
-        forceDockerBundling: false,
-      },
     });
   }
 }

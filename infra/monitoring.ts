@@ -1,4 +1,4 @@
-import { Aws, Duration } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,7 +7,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ALARMED_METRICS, METRICS_NAMESPACE } from '../lib/lambda/observability.js';
+import { ALARMED_METRICS, METRICS_NAMESPACE } from '../lib/lambda/metric-names.js';
 import { stalenessAlarm } from './staleness-alarm.js';
 
 /** Props of {@link Monitoring}. */
@@ -24,6 +24,12 @@ export interface MonitoringProps {
   scheduleMinutes: number;
   /** The workspaces' ids: full-mirror's metrics, and so its alarm and widgets, are per workspace. */
   workspaces: readonly string[];
+  /** A topic of the user's for the alarms; otherwise the construct makes its own. */
+  alarmTopic: sns.ITopic | undefined;
+  /** Of the own topic's key. */
+  removalPolicy: RemovalPolicy;
+  /** Unique in the account and region: the stack's name and the construct's path. */
+  dashboardName: string;
 }
 
 const OUTCOMES = ['created', 'updated', 'unchanged', 'stale', 'deleted', 'failed'] as const;
@@ -37,43 +43,12 @@ const WORKSPACE_DIMENSION = 'Workspace';
  * the full mirror's and the refreshes' metrics.
  */
 export class Monitoring extends Construct {
-  readonly topic: sns.Topic;
+  readonly topic: sns.ITopic;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const key = new kms.Key(this, 'AlarmTopicKey', {
-      enableKeyRotation: true,
-      description: 'Encrypts the piriod-mirror alarm topic',
-    });
-    // A topic policy replaces SNS's default one, and the topic is encrypted: CloudWatch needs
-    // both grants to deliver alarms, or notifications are dropped silently. Only this
-    // account's alarms may use them.
-    const fromOwnAlarms = {
-      StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-      ArnLike: {
-        'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`,
-      },
-    };
-    const cloudwatch_ = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToUseTheKey',
-        principals: [cloudwatch_],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: fromOwnAlarms,
-      }),
-    );
-    this.topic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
-    this.topic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToPublish',
-        principals: [cloudwatch_],
-        actions: ['sns:Publish'],
-        resources: [this.topic.topicArn],
-        conditions: fromOwnAlarms,
-      }),
-    );
+    this.topic = props.alarmTopic ?? this.ownTopic(props.removalPolicy);
+    this.letCloudWatchPublish(this.topic);
     const notify = new actions.SnsAction(this.topic);
     const alarm = (name: string, a: cloudwatch.Alarm) => {
       a.addAlarmAction(notify);
@@ -109,7 +84,7 @@ export class Monitoring extends Construct {
     );
     for (const [name, fn] of Object.entries({
       FullMirror: fullMirror,
-      SyncCustomers: worker,
+      RefreshCustomers: worker,
       ReceiveWebhook: receiver,
       ...(publisher ? { PublishChanges: publisher } : {}),
     })) {
@@ -222,7 +197,7 @@ export class Monitoring extends Construct {
         period: Duration.minutes(5),
       });
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: `${cdkStackName(this)}-mirror`,
+      dashboardName: props.dashboardName,
     });
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({
@@ -288,6 +263,58 @@ export class Monitoring extends Construct {
       );
     }
   }
+
+  /** An encrypted topic of the construct's own. */
+  private ownTopic(removalPolicy: RemovalPolicy): sns.Topic {
+    const key = new kms.Key(this, 'AlarmTopicKey', {
+      enableKeyRotation: true,
+      description: 'Encrypts the piriod-mirror alarm topic',
+      removalPolicy,
+    });
+    return new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
+  }
+
+  /**
+   * A topic policy replaces SNS's default one, and an encrypted topic's key must let
+   * CloudWatch use it: without both grants alarm notifications are dropped silently. Only
+   * this account's alarms may use them. A topic or key from outside the stack cannot take a
+   * policy statement from here: the synth warns, and the user grants them (docs/deploy.md).
+   */
+  private letCloudWatchPublish(topic: sns.ITopic): void {
+    const fromOwnAlarms = {
+      StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+      ArnLike: {
+        'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`,
+      },
+    };
+    const principal = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+    const published = topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [principal],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: fromOwnAlarms,
+      }),
+    );
+    const keyed =
+      !topic.masterKey ||
+      topic.masterKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowCloudWatchAlarmsToUseTheKey',
+          principals: [principal],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          resources: ['*'],
+          conditions: fromOwnAlarms,
+        }),
+      ).statementAdded;
+    if (!published.statementAdded || !keyed) {
+      Annotations.of(this).addWarningV2(
+        'piriod-mirror:alarm-topic-policy',
+        'the alarm topic (or its key) is not in this stack: allow cloudwatch.amazonaws.com sns:Publish on it (and kms:Decrypt, kms:GenerateDataKey* on its key), or alarms are not delivered',
+      );
+    }
+  }
 }
 
 /**
@@ -301,8 +328,4 @@ function workspaceSearch(
   periodSeconds: number,
 ): string {
   return `SEARCH('{${METRICS_NAMESPACE},${WORKSPACE_DIMENSION},service} service="${service}" MetricName="${metric}"', '${statistic}', ${periodSeconds})`;
-}
-
-function cdkStackName(scope: Construct): string {
-  return scope.node.scopes[1]?.node.id ?? 'PiriodMirror';
 }

@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { ALARMED_METRICS, METRICS_NAMESPACE } from '../lib/lambda/observability.js';
+import { ALARMED_METRICS, METRICS_NAMESPACE } from '../lib/lambda/metric-names.js';
 
 /** Props of {@link notConfiguredAlarms}. */
 export interface NotConfiguredAlarmsProps {

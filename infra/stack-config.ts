@@ -101,6 +101,25 @@ export class StackConfigError extends Error {
   override readonly name = 'StackConfigError';
 }
 
+/** The stack's name when `-c stackName=…` gives none. */
+const DEFAULT_STACK_NAME = 'PiriodMirror';
+
+/**
+ * The stack's name, `-c stackName=NAME` (default `PiriodMirror`): two stacks, staging and
+ * production, side by side in one account and region.
+ */
+export function stackNameFromContext(node: Node): string {
+  const name = node.tryGetContext('stackName') as unknown;
+  if (name === undefined) return DEFAULT_STACK_NAME;
+  // CloudFormation's rule for stack names.
+  if (typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(name)) {
+    throw new StackConfigError(
+      `context stackName must start with a letter and hold only letters, digits and -, at most 128 characters, got ${JSON.stringify(name)}`,
+    );
+  }
+  return name;
+}
+
 /**
  * Reads the config from CDK context, falling back to defaults; a malformed value stops the
  * synth with a message naming the context key.

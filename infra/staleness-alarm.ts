@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { ALARMED_METRICS, METRICS_NAMESPACE } from '../lib/lambda/observability.js';
+import { ALARMED_METRICS, METRICS_NAMESPACE } from '../lib/lambda/metric-names.js';
 import {
   EVENT_SOURCE,
   MIRROR_COMPLETED,

@@ -63,9 +63,19 @@ export function cdkSynthArgs(userArgs: readonly string[]): string[] {
   return ['cdk', 'synth', '-q', '-c', 'synthOnly=true', ...userArgs];
 }
 
+/** The stack `npm run synth -- ARGS` synthesizes: `-c stackName=NAME`, or `PiriodMirror`. */
+export function stackNameOf(userArgs: readonly string[]): string {
+  const given = userArgs
+    .map((a, i) => (a === '-c' || a === '--context' ? userArgs[i + 1] : a))
+    .find((a) => a?.startsWith('stackName='));
+  return given?.slice('stackName='.length) ?? 'PiriodMirror';
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const synth = spawnSync('npx', cdkSynthArgs(process.argv.slice(2)), { stdio: 'inherit' });
+  const args = process.argv.slice(2);
+  const synth = spawnSync('npx', cdkSynthArgs(args), { stdio: 'inherit' });
   if (synth.status !== 0) process.exit(synth.status ?? 1);
-  const path = 'cdk.out/PiriodMirror.template.json';
-  process.stdout.write(synthSummary('PiriodMirror', JSON.parse(readFileSync(path, 'utf8')), path));
+  const name = stackNameOf(args);
+  const path = `cdk.out/${name}.template.json`;
+  process.stdout.write(synthSummary(name, JSON.parse(readFileSync(path, 'utf8')), path));
 }

@@ -357,9 +357,9 @@ export interface ContinuationState {
   invocation: number;
   /**
    * The token of the cycle's lease ({@link CycleLease}): a continuation renews the lease only
-   * while it still holds this token. Absent in continuations put before leases existed.
+   * while it still holds this token.
    */
-  lease?: string;
+  lease: string;
   /**
    * Set when the cycle's listing is complete and only its sweep is left: the next invocation
    * lists the ids again from `startPage` (1), writing nothing, then sweeps.

@@ -107,10 +107,8 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
       );
     }
     const d = await deps();
-    // A continuation without a workspace was put by a one-workspace stack before its upgrade
-    // to several: its cycle is the first listed workspace's (the one deployed with, kept first).
     const named = continued.success
-      ? (continued.data.detail.workspace ?? d.workspaces.ids[0])
+      ? continued.data.detail.workspace
       : scheduled.data?.detail?.workspace;
     const target = resolveWorkspace(d.workspaces.ids, named);
     if ('problem' in target) throw new Error(`full-mirror: ${target.reason}`);

@@ -3,9 +3,9 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigError, type SecretLocation, SecretNotSetError } from '../env-variables.js';
 import type { SdkBudget } from '../sdk/sdk-budgets.js';
 import { sdkClientConfig } from '../sdk/sdk-config.js';
+import { SECRET_PLACEHOLDER } from './secret-placeholder.js';
 
-/** Placeholder the stack stores in a new secret until an operator sets the real value. */
-export const SECRET_PLACEHOLDER = 'SET-ME';
+export { SECRET_PLACEHOLDER } from './secret-placeholder.js';
 
 /**
  * How long a warm function trusts a cached secret (seconds). Bounded so that a secret set

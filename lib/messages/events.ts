@@ -72,13 +72,13 @@ const count = z.number().check(z.int(), z.gte(0));
 
 /** The continuation event's detail. */
 export const continuationDetailSchema = z.object({
-  // The workspace of the cycle; absent in continuations put before several workspaces.
-  workspace: z.optional(workspaceIdSchema),
+  // The workspace of the cycle.
+  workspace: workspaceIdSchema,
   startPage: z.number().check(z.int(), z.gte(1)),
   cycleStartedAt: z.string(),
   invocation: z.number().check(z.int(), z.gte(1)),
-  // The cycle lease's token; absent in continuations put before leases existed.
-  lease: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  // The cycle lease's token: the continuation renews the lease its cycle holds.
+  lease: z.string().check(z.minLength(1), z.maxLength(64)),
   // Set when the listing is complete and only the sweep is left.
   sweep: z.optional(z.literal(true)),
   // What the cycle's earlier invocations did; absent in continuations put before it existed.

@@ -115,10 +115,7 @@ export async function processRefreshBatch(
       continue;
     }
     // A message for no configured workspace can never be refreshed: a retry would not help.
-    // A full mirror's hand-off without a workspace was queued by a one-workspace stack before
-    // its upgrade to several: it is the first listed workspace's (the one deployed with).
-    const named = p.workspace ?? (p.origin === 'schedule' ? configured[0] : undefined);
-    const target = resolveWorkspace(configured, named);
+    const target = resolveWorkspace(configured, p.workspace);
     if ('problem' in target) {
       toDlq(m, target.reason, p.ids[0] ?? (p.invalidIds[0] && shortId(p.invalidIds[0])));
       continue;

@@ -94,8 +94,8 @@ export async function runScheduledMirror(
   const now = deps.clock.now().toISOString();
   const resume = options.resume;
   const workspace = deps.workspace;
-  const state: ContinuationState & { lease: string } = resume
-    ? { ...resume, workspace, lease: resume.lease ?? randomUUID() }
+  const state: ContinuationState = resume
+    ? { ...resume, workspace }
     : { workspace, startPage: 1, cycleStartedAt: now, invocation: 1, lease: randomUUID() };
   const claim = {
     token: state.lease,
@@ -104,8 +104,7 @@ export async function runScheduledMirror(
     now,
     expiresAt: new Date(options.leaseUntil).toISOString(),
   };
-  // A continuation from before leases existed carries no token: it claims like a tick.
-  const renewing = resume?.lease !== undefined;
+  const renewing = resume !== undefined;
   const lease = renewing ? await deps.lease.renew(claim) : await deps.lease.acquire(claim);
   if (!lease.held) return { skipped: skipOf(renewing, state, lease.holder) };
 

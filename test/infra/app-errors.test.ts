@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NO_ACCOUNT_HINT } from '../../infra/app.js';
 import { runShell } from '../support/run-cli.js';
+import { bundlesContext } from '../support/synth.js';
 
 describe('the CDK app run without a workspace (what `npm run deploy` runs first)', () => {
   it('prints its one-line message, no stack trace, and exits 1', async () => {
@@ -31,7 +32,7 @@ describe('the CDK app run by `npm run deploy` without AWS credentials', () => {
   it('says how to configure them before the CDK says it cannot resolve an account', async () => {
     // As the CDK CLI runs the app when it found no credentials: the context, no CDK_DEFAULT_ACCOUNT.
     const run = await runShell('npx tsx infra/app.ts', {
-      CDK_CONTEXT_JSON: JSON.stringify({ workspace: 'acc_test' }),
+      CDK_CONTEXT_JSON: JSON.stringify({ workspace: 'acc_test', ...bundlesContext() }),
       CDK_OUTDIR: outDir(),
     });
     expect(run.code).toBe(0);
@@ -41,10 +42,26 @@ describe('the CDK app run by `npm run deploy` without AWS credentials', () => {
 
   it('says nothing of the kind for npm run synth (synthOnly), which needs no account', async () => {
     const run = await runShell('npx tsx infra/app.ts', {
-      CDK_CONTEXT_JSON: JSON.stringify({ synthOnly: 'true' }),
+      CDK_CONTEXT_JSON: JSON.stringify({ synthOnly: 'true', ...bundlesContext() }),
       CDK_OUTDIR: outDir(),
     });
     expect(run.code).toBe(0);
     expect(run.stderr).not.toContain('no AWS account');
+  }, 120_000);
+});
+
+describe('the CDK app run before the function bundles are built', () => {
+  it('says to run npm run build, in one line, and exits 1', async () => {
+    const run = await runShell('npx tsx infra/app.ts', {
+      CDK_CONTEXT_JSON: JSON.stringify({
+        synthOnly: 'true',
+        'piriod-mirror:functionBundles': outDir(),
+      }),
+      CDK_OUTDIR: outDir(),
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^piriod-mirror: no function bundle at .*index\.mjs: in a clone, run `npm run build` first\n$/,
+    );
   }, 120_000);
 });

@@ -1,8 +1,9 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { DEPLOYED_LOGICAL_IDS, STACK_OUTPUTS } from '../../infra/piriod-mirror-stack.js';
+import { STACK_OUTPUTS } from '../../infra/stack-outputs.js';
 import { refreshVisibilityTimeoutSeconds } from '../../lib/messages/routing.js';
 import { docFiles, readDoc } from '../support/markdown.js';
+import { STATEFUL_LOGICAL_IDS } from '../support/pinned-logical-ids.js';
 import { synthApp } from '../support/synth.js';
 
 // No bundling: these tests read the template's settings, not the functions' code.
@@ -21,10 +22,10 @@ const one = (template: Template, type: string, idPrefix: string): Resource => {
 
 /** The refresh worker's settings as deployed: its timeout, queue and SQS mapping. */
 function workerSettings(template: Template) {
-  const fn = one(template, 'AWS::Lambda::Function', 'SyncCustomers').Properties;
+  const fn = one(template, 'AWS::Lambda::Function', 'RefreshCustomers').Properties;
   const queue = one(template, 'AWS::SQS::Queue', 'RefreshQueue').Properties;
   const [mapping] = resources(template, 'AWS::Lambda::EventSourceMapping').filter(([id]) =>
-    id.startsWith('SyncCustomers'),
+    id.startsWith('RefreshCustomers'),
   );
   return {
     timeout: fn.Timeout as number,
@@ -85,7 +86,7 @@ describe('upgrading a deployed stack', () => {
   it('keeps the logical ids of data and of the one-per-queue mapping, so a deploy updates them in place', () => {
     // With change events on: the stream mapping exists too.
     const ids = Object.keys(synth({ publishChanges: 'true' }).toJSON().Resources);
-    for (const [what, id] of Object.entries(DEPLOYED_LOGICAL_IDS)) expect(ids, what).toContain(id);
+    for (const [what, id] of Object.entries(STATEFUL_LOGICAL_IDS)) expect(ids, what).toContain(id);
   });
 });
 

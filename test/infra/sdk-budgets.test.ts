@@ -5,7 +5,7 @@ import { synthApp } from '../support/synth.js';
 /** The construct id of each function in the stack, by the caller name its handler uses. */
 const FUNCTIONS: Record<Exclude<SdkCaller, 'cli'>, string> = {
   'full-mirror': 'FullMirror',
-  'refresh-customers': 'SyncCustomers',
+  'refresh-customers': 'RefreshCustomers',
   'receive-webhook': 'ReceiveWebhook',
   'publish-changes': 'PublishChanges',
 };

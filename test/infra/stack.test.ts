@@ -8,7 +8,7 @@ import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.js';
 import { INDEXES } from '../../lib/store/table-definition.js';
-import { synthApp } from '../support/synth.js';
+import { bundlesContext, synthApp } from '../support/synth.js';
 
 const require = createRequire(import.meta.url);
 
@@ -80,7 +80,7 @@ describe('the functions', () => {
       'FullMirror',
       'PublishChanges',
       'ReceiveWebhook',
-      'SyncCustomers',
+      'RefreshCustomers',
     ]);
     for (const [, fn] of fns) {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');
@@ -94,7 +94,7 @@ describe('the functions', () => {
   });
 
   it('gives the worker reserved concurrency and a partial-batch SQS source with a 1 s window', () => {
-    const [, worker] = functionByName('SyncCustomers');
+    const [, worker] = functionByName('RefreshCustomers');
     expect(worker.Properties.ReservedConcurrentExecutions).toBe(2);
     expect(worker.Properties.Timeout).toBe(60);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
@@ -125,7 +125,7 @@ describe('the functions', () => {
         },
       },
     });
-    for (const name of ['SyncCustomers', 'FullMirror']) {
+    for (const name of ['RefreshCustomers', 'FullMirror']) {
       const vars = functionByName(name)[1].Properties.Environment.Variables;
       expect(vars).not.toHaveProperty('PUBLISH_CHANGES');
     }
@@ -168,7 +168,7 @@ describe('the functions', () => {
       expect(env).not.toHaveProperty('PIRIOD_API_TOKEN');
       expect(env).not.toHaveProperty('PIRIOD_WEBHOOK_SECRET');
     }
-    for (const name of ['FullMirror', 'SyncCustomers'])
+    for (const name of ['FullMirror', 'RefreshCustomers'])
       expect(functionByName(name)[1].Properties.Environment.Variables).toHaveProperty(
         'PIRIOD_API_TOKEN_SECRET_ARNS',
       );
@@ -226,7 +226,7 @@ describe('least-privilege grants', () => {
       only(['Full Mirror Continued', 'Mirror Completed', 'Mirror Failed']),
     );
     expect(puts('PublishChanges')).toEqual(only('Customer Changed'));
-    expect(puts('SyncCustomers')).toEqual([]);
+    expect(puts('RefreshCustomers')).toEqual([]);
   });
 
   it('lets the change publisher read only the table stream, and list streams as IAM requires', () => {
@@ -262,7 +262,7 @@ describe('least-privilege grants', () => {
         'events:PutEvents',
       ].sort(),
     );
-    expect(actions('SyncCustomers')).toEqual(
+    expect(actions('RefreshCustomers')).toEqual(
       [
         ...logs,
         'dynamodb:BatchGetItem',
@@ -296,7 +296,7 @@ describe('least-privilege grants', () => {
         },
       }),
     ]);
-    for (const fn of ['SyncCustomers', 'ReceiveWebhook', 'PublishChanges']) {
+    for (const fn of ['RefreshCustomers', 'ReceiveWebhook', 'PublishChanges']) {
       expect(onIndexes(fn), fn).toEqual([]);
     }
   });
@@ -485,12 +485,10 @@ describe('stack parameters', () => {
   });
 
   it('refuses to synthesize for deployment without a workspace; a synth-only run warns', () => {
-    expect(() => buildApp(new App({ context: {} }))).toThrow(
+    expect(() => buildApp(new App({ context: bundlesContext() }))).toThrow(
       /context workspace is required: deploy with `npm run deploy -- -c workspace=acc_…`/,
     );
-    const { stack } = buildApp(
-      new App({ context: { synthOnly: 'true', 'aws:cdk:bundling-stacks': [] } }),
-    );
+    const { stack } = buildApp(new App({ context: { synthOnly: 'true', ...bundlesContext() } }));
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue());
     expect(JSON.stringify(warnings)).toContain('placeholder workspace acc_REPLACE_ME');
   });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { PiriodMirrorStack } from '../../infra/piriod-mirror-stack.js';
+import type { PiriodMirrorStack } from '../../infra/app.js';
 import { synthApp } from '../support/synth.js';
 
 /*
@@ -99,7 +99,7 @@ describe('the MirrorStale alarm of a workspace', () => {
   });
 
   it('is the metric the stack exposes as metricStaleness(workspace)', () => {
-    const metric = stack.metricStaleness('acc_test');
+    const metric = stack.mirror.metricStaleness('acc_test');
     expect(metric.metricName).toBe('MirrorStaleness');
     expect(metric.dimensions).toEqual({ service: 'full-mirror', Workspace: 'acc_test' });
     expect(metric.period.toSeconds()).toBe(1200);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cdkSynthArgs, synthSummary } from '../../infra/synth-summary.js';
+import { cdkSynthArgs, stackNameOf, synthSummary } from '../../infra/synth-summary.js';
 
 describe('npm run synth', () => {
   it('prints a summary of the template (resources by type, outputs, where it is), not the YAML', () => {
@@ -45,7 +45,10 @@ describe('npm run synth', () => {
 
   it('is what the script runs: cdk synth quiet with the arguments given, then the summary', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-    expect(pkg.scripts.synth).toBe('tsx infra/synth-summary.ts');
+    // The function bundles first: the app deploys them as they are.
+    expect(pkg.scripts.synth).toBe(
+      'npm run --silent build:functions && tsx infra/synth-summary.ts',
+    );
     // npm run synth -- -c workspaces=… : the context reaches cdk, not only the summary.
     expect(cdkSynthArgs(['-c', 'workspaces=acc_A,acc_B:test'])).toEqual([
       'cdk',
@@ -56,5 +59,13 @@ describe('npm run synth', () => {
       '-c',
       'workspaces=acc_A,acc_B:test',
     ]);
+  });
+
+  it('summarizes the stack -c stackName names, PiriodMirror by default', () => {
+    expect(stackNameOf([])).toBe('PiriodMirror');
+    expect(stackNameOf(['-c', 'workspace=acc_A', '-c', 'stackName=PiriodMirrorStaging'])).toBe(
+      'PiriodMirrorStaging',
+    );
+    expect(stackNameOf(['--context', 'stackName=Prod'])).toBe('Prod');
   });
 });

@@ -1,8 +1,9 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { DEPLOYED_LOGICAL_IDS, STACK_OUTPUTS } from '../../infra/piriod-mirror-stack.js';
+import { STACK_OUTPUTS } from '../../infra/stack-outputs.js';
 import { MAX_WORKSPACES } from '../../lib/customer/workspaces.js';
 import { staleAcknowledgements } from '../support/nag.js';
+import { STATEFUL_LOGICAL_IDS } from '../support/pinned-logical-ids.js';
 import { synthApp } from '../support/synth.js';
 
 /*
@@ -56,7 +57,7 @@ describe('a stack for three workspaces', () => {
       resources(template, 'AWS::Lambda::Function')
         .map(([id]) => id.replace(/Function.*/, ''))
         .sort(),
-    ).toEqual(['FullMirror', 'ReceiveWebhook', 'SyncCustomers']);
+    ).toEqual(['FullMirror', 'ReceiveWebhook', 'RefreshCustomers']);
   });
 
   it('has three schedule rules, each sending full-mirror a Scheduled Event that names its workspace', () => {
@@ -101,13 +102,13 @@ describe('a stack for three workspaces', () => {
   it('keeps the first workspace on the one-workspace logical ids and outputs', () => {
     const ids = Object.keys(template.toJSON().Resources);
     for (const what of ['apiTokenSecret', 'webhookSecret', 'scheduleRule'] as const)
-      expect(ids, what).toContain(DEPLOYED_LOGICAL_IDS[what]);
+      expect(ids, what).toContain(STATEFUL_LOGICAL_IDS[what]);
     template.hasOutput('ApiTokenSecretArn', {
-      Value: { Ref: DEPLOYED_LOGICAL_IDS.apiTokenSecret },
+      Value: { Ref: STATEFUL_LOGICAL_IDS.apiTokenSecret },
     });
-    template.hasOutput('WebhookSecretArn', { Value: { Ref: DEPLOYED_LOGICAL_IDS.webhookSecret } });
-    template.hasOutput('ScheduleRuleName', { Value: { Ref: DEPLOYED_LOGICAL_IDS.scheduleRule } });
-    const rule = template.toJSON().Resources[DEPLOYED_LOGICAL_IDS.scheduleRule];
+    template.hasOutput('WebhookSecretArn', { Value: { Ref: STATEFUL_LOGICAL_IDS.webhookSecret } });
+    template.hasOutput('ScheduleRuleName', { Value: { Ref: STATEFUL_LOGICAL_IDS.scheduleRule } });
+    const rule = template.toJSON().Resources[STATEFUL_LOGICAL_IDS.scheduleRule];
     expect(JSON.parse(rule.Properties.Targets[0].Input).detail).toEqual({ workspace: 'acc_A' });
   });
 
@@ -115,7 +116,7 @@ describe('a stack for three workspaces', () => {
     const reordered = synthWith({ workspaces: 'acc_A,acc-c,acc_B:test' }).template;
     const again = resources(reordered, 'AWS::SecretsManager::Secret').map(([id]) => id);
     expect(again.sort()).toEqual([...secretIds].sort());
-    expect(tokenSecrets.filter((id) => id !== DEPLOYED_LOGICAL_IDS.apiTokenSecret)).toEqual([
+    expect(tokenSecrets.filter((id) => id !== STATEFUL_LOGICAL_IDS.apiTokenSecret)).toEqual([
       expect.stringMatching(/^ApiTokenSecretaccB/),
       expect.stringMatching(/^ApiTokenSecretaccc/),
     ]);
@@ -129,8 +130,8 @@ describe('a stack for three workspaces', () => {
           w,
           ids.find((id) =>
             w === 'acc_A'
-              ? id === DEPLOYED_LOGICAL_IDS.apiTokenSecret ||
-                id === DEPLOYED_LOGICAL_IDS.webhookSecret
+              ? id === STATEFUL_LOGICAL_IDS.apiTokenSecret ||
+                id === STATEFUL_LOGICAL_IDS.webhookSecret
               : id.includes(w.replace(/[^A-Za-z0-9]/g, '')),
           ),
         ]),
@@ -146,7 +147,7 @@ describe('a stack for three workspaces', () => {
       fn(template, prefix).Properties.Environment.Variables as Record<string, unknown>;
     const refs = (m: Record<string, string | undefined>) =>
       Object.fromEntries(Object.entries(m).map(([k, v]) => [k, `<${v}>`]));
-    for (const name of ['FullMirror', 'SyncCustomers']) {
+    for (const name of ['FullMirror', 'RefreshCustomers']) {
       const env = envOf(name);
       expect(env.PIRIOD_WORKSPACES, name).toBe(THREE);
       expect(JSON.parse(resolve(env.PIRIOD_API_TOKEN_SECRET_ARNS)), name).toEqual(
@@ -160,7 +161,7 @@ describe('a stack for three workspaces', () => {
       refs(mapOf(webhookSecrets)),
     );
     expect(receiver).not.toHaveProperty('PIRIOD_API_TOKEN_SECRET_ARNS');
-    for (const name of ['FullMirror', 'SyncCustomers', 'ReceiveWebhook']) {
+    for (const name of ['FullMirror', 'RefreshCustomers', 'ReceiveWebhook']) {
       for (const gone of [
         'PIRIOD_WORKSPACE',
         'PIRIOD_TEST_MODE',
@@ -173,7 +174,7 @@ describe('a stack for three workspaces', () => {
 
   it('lets full-mirror and the worker read every token secret, and the receiver every webhook secret', () => {
     expect(readableSecrets(template, 'FullMirror')).toEqual(tokenSecrets);
-    expect(readableSecrets(template, 'SyncCustomers')).toEqual(tokenSecrets);
+    expect(readableSecrets(template, 'RefreshCustomers')).toEqual(tokenSecrets);
     expect(readableSecrets(template, 'ReceiveWebhook')).toEqual(webhookSecrets);
   });
 
@@ -248,7 +249,7 @@ describe('a one-workspace stack (-c workspace=…)', () => {
     const schedules = resources(template, 'AWS::Events::Rule').filter(
       ([, r]) => r.Properties.ScheduleExpression,
     );
-    expect(schedules.map(([id]) => id)).toEqual([DEPLOYED_LOGICAL_IDS.scheduleRule]);
+    expect(schedules.map(([id]) => id)).toEqual([STATEFUL_LOGICAL_IDS.scheduleRule]);
     expect(JSON.parse(schedules[0]![1].Properties.Targets[0].Input)).toEqual({
       'detail-type': 'Scheduled Event',
       detail: { workspace: 'acc_one' },
@@ -257,7 +258,7 @@ describe('a one-workspace stack (-c workspace=…)', () => {
       resources(template, 'AWS::SecretsManager::Secret')
         .map(([id]) => id)
         .sort(),
-    ).toEqual([DEPLOYED_LOGICAL_IDS.apiTokenSecret, DEPLOYED_LOGICAL_IDS.webhookSecret].sort());
+    ).toEqual([STATEFUL_LOGICAL_IDS.apiTokenSecret, STATEFUL_LOGICAL_IDS.webhookSecret].sort());
   });
 
   it('is what -c workspaces=… with the same one workspace synthesizes', () => {
@@ -344,7 +345,7 @@ describe('an upgrade from one workspace to several', () => {
   it("leaves the first workspace's secrets exactly as deployed (same ids, same properties)", () => {
     const one = synthWith({ workspace: 'acc_A' }).template;
     const several = synthWith({ workspaces: 'acc_A,acc_B' }).template;
-    for (const id of [DEPLOYED_LOGICAL_IDS.apiTokenSecret, DEPLOYED_LOGICAL_IDS.webhookSecret]) {
+    for (const id of [STATEFUL_LOGICAL_IDS.apiTokenSecret, STATEFUL_LOGICAL_IDS.webhookSecret]) {
       const before = one.toJSON().Resources[id];
       expect(before, id).toBeDefined();
       expect(several.toJSON().Resources[id], id).toEqual(before);

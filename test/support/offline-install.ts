@@ -193,6 +193,8 @@ export async function installPacked(
   const ours = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
     version: string;
     dependencies: Record<string, string>;
+    peerDependencies?: Record<string, string>;
+    peerDependenciesMeta?: Record<string, unknown>;
     bin: Record<string, string>;
   };
   const lock = offlineLockfile(
@@ -203,6 +205,8 @@ export async function installPacked(
         version: ours.version,
         resolved: spec,
         dependencies: ours.dependencies,
+        ...(ours.peerDependencies ? { peerDependencies: ours.peerDependencies } : {}),
+        ...(ours.peerDependenciesMeta ? { peerDependenciesMeta: ours.peerDependenciesMeta } : {}),
         // npm records each package's bins in the lockfile and links only those.
         bin: ours.bin,
       },

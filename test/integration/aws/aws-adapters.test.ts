@@ -267,7 +267,13 @@ describe('EventBridge bus (official EventBridge client)', () => {
     }));
     const bus = new EventBridgeBus(events(f.url), 'bus', noWait);
     const err = await bus
-      .continueFrom({ workspace: 'acc_1', startPage: 3, cycleStartedAt: 'x', invocation: 1 })
+      .continueFrom({
+        workspace: 'acc_1',
+        startPage: 3,
+        cycleStartedAt: 'x',
+        invocation: 1,
+        lease: 't',
+      })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PutEventsError);
     expect((err as Error).message).toBe('EventBridge rejected 1 of 1 events (MalformedDetail)');

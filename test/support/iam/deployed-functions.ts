@@ -21,8 +21,7 @@ type Props = Record<string, unknown>;
 
 /**
  * The template's functions, keyed by folder name (`functions/<name>/`), which each role's
- * description starts with: a function may keep an older construct id (the refresh worker's
- * is "SyncCustomers", as deployed).
+ * description starts with (the construct ids are their PascalCase: `RefreshCustomers`).
  */
 export function deployedFunctions(d: SimulatedDeployment): Map<string, DeployedFunction> {
   const out = new Map<string, DeployedFunction>();

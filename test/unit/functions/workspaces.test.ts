@@ -138,7 +138,7 @@ describe('the refresh worker with two workspaces', () => {
     expect(w.store.items.get('cus_3')?.deleted).toBeUndefined();
   });
 
-  it('takes a hand-off queued before the upgrade to several workspaces (no workspace) as the first one', async () => {
+  it('dead-letters a full mirror’s hand-off naming no workspace too: nothing is taken as the first workspace’s', async () => {
     const a = new MemoryPiriod([customer(1)]);
     const w = workerOf(twoWorkspaces({ [A]: a, [B]: new MemoryPiriod([]) }));
     const answer = await w.handler(
@@ -146,7 +146,11 @@ describe('the refresh worker with two workspaces', () => {
       lambdaContext(60_000),
     );
     expect(answer).toEqual({ batchItemFailures: [] });
-    expect(w.store.items.get('cus_1')).toMatchObject({ workspace: A });
+    expect(a.requests).toEqual([]);
+    expect(w.store.items.get('cus_1')).toBeUndefined();
+    expect(w.deadLetters.sent.map((d) => [d.customerId, d.reason])).toEqual([
+      ['cus_1', `no workspace given, and this deployment mirrors 2: name one of ${A}, ${B}`],
+    ]);
   });
 
   it("retries A's messages when A's token cannot be read, and refreshes B's meanwhile", async () => {
@@ -294,16 +298,29 @@ describe('the full mirror with two workspaces', () => {
     expect(a.requests).toEqual([]);
   });
 
-  it('resumes a continuation put before the upgrade to several workspaces (no workspace) as the first one', async () => {
+  it('refuses a continuation without its workspace or its lease token, resuming nothing', async () => {
     const a = new MemoryPiriod([customer(1), customer(2), customer(3)], 1);
     const f = fullMirrorOfTwo(twoWorkspaces({ [A]: a, [B]: new MemoryPiriod([]) }));
-    const old = {
-      source: 'piriod.mirror',
-      'detail-type': 'Full Mirror Continued',
-      detail: { startPage: 2, cycleStartedAt: '2026-11-25T11:00:00.000Z', invocation: 2 },
+    const detail = {
+      workspace: A,
+      lease: 'token-1',
+      startPage: 2,
+      cycleStartedAt: '2026-11-25T11:00:00.000Z',
+      invocation: 2,
     };
-    expect(await f.handler(old, lambdaContext(900_000))).toMatchObject({ workspace: A });
-    expect(a.requests[0]).toBe('list 2');
+    for (const missing of ['workspace', 'lease'] as const) {
+      const { [missing]: _dropped, ...partial } = detail;
+      const event = {
+        source: 'piriod.mirror',
+        'detail-type': 'Full Mirror Continued',
+        detail: partial,
+      };
+      const err = await failureOf(() => f.handler(event, lambdaContext(900_000)));
+      expect(err.message, missing).toContain(
+        'full-mirror expects an EventBridge "Scheduled Event" or a "Full Mirror Continued" event',
+      );
+    }
+    expect(a.requests).toEqual([]);
   });
 
   it("fails only A's invocation when A's token cannot be read; B's cycle runs", async () => {

@@ -212,6 +212,14 @@ describe("runScheduledMirror: a cycle's last invocation keeps the deadline", () 
       lease: new MemoryCycleLease(),
       status: new MemoryMirrorStatus(),
     };
+    // The cycle's third invocation holds the lease, and hands the sweep to this, its fourth.
+    const heldLease = 'cycle-token';
+    ports.lease.item = {
+      token: heldLease,
+      cycleStartedAt: '2026-11-25T11:50:00.000Z',
+      invocation: 3,
+      expiresAt: new Date(time.start + 1_800_000).toISOString(),
+    };
     const r = ran(
       await runScheduledMirror(ports, {
         resume: {
@@ -219,6 +227,7 @@ describe("runScheduledMirror: a cycle's last invocation keeps the deadline", () 
           startPage: 1,
           cycleStartedAt: '2026-11-25T11:50:00.000Z',
           invocation: 4,
+          lease: heldLease,
           sweep: true,
         },
         deadline: time.start + 15_000,
@@ -472,6 +481,13 @@ describe('runScheduledMirror: the status and the announcements of a cycle', () =
 
   it('a cycle that ends without its sweep is partial: a failure, not a completed cycle', async () => {
     const { status, bus, ports } = setUp([]);
+    // The cycle's earlier invocation holds the lease, and hands the sweep to this one.
+    ports.lease.item = {
+      token: 'cycle-token',
+      cycleStartedAt: '2026-11-25T11:00:00.000Z',
+      invocation: 1,
+      expiresAt: '2100-01-01T00:00:00.000Z',
+    };
     const skipped = ran(
       await runScheduledMirror(
         {
@@ -486,6 +502,7 @@ describe('runScheduledMirror: the status and the announcements of a cycle', () =
             startPage: 1,
             cycleStartedAt: '2026-11-25T11:00:00.000Z',
             invocation: 2,
+            lease: 'cycle-token',
             sweep: true,
           },
         },
