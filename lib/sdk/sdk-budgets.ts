@@ -27,7 +27,7 @@ export interface SdkBudget {
  * killed by its own timeout with nothing reported. Each timed-out attempt is retried by the
  * SDK, so a call's worst case is `maxAttempts × requestTimeoutMs` plus backoff (at most
  * ~0.1 s × 2^n per retry); that worst case is what is sized against the function's
- * timeout (infra/piriod-mirror-stack.ts). A timed-out attempt may still have been applied,
+ * timeout (infra/mirror-function.ts). A timed-out attempt may still have been applied,
  * so its retry can send a message or event twice: harmless here (refreshes are idempotent,
  * "Customer Changed" is at least once), but the reason per-attempt limits stay far above
  * AWS's normal latency (tens of milliseconds) and slow-but-successful answers.
