@@ -104,9 +104,10 @@ describe('the piriod-mirror package', () => {
     }
   });
 
-  it('exports the built entry with its types and the JSON Schema', () => {
+  it('exports the built entry with its types, the construct and the JSON Schema', () => {
     expect(manifest.exports).toEqual({
       '.': { types: './dist/library.d.ts', default: './dist/library.js' },
+      './cdk': { types: './dist/cdk/infra/index.d.ts', default: './dist/cdk/infra/index.js' },
       './customer.schema.json': './customer.schema.json',
       './package.json': './package.json',
     });
