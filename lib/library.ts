@@ -36,6 +36,7 @@ export {
   SCHEMA_VERSION,
   type SyncSource,
 } from './customer/record.js';
+export { isReservedItemId } from './customer/reserved-ids.js';
 export { CUSTOMER_CHANGED, EVENT_SOURCE, REFRESH_REQUESTED } from './messages/event-names.js';
 export type { RefreshRequestedDetail } from './messages/events.js';
 export type { CustomerChange as CustomerChangedDetail } from './ports.js';
@@ -65,7 +66,7 @@ export {
  * @param env the environment to read; the process's by default
  * @example
  * ```ts
- * // AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000 node app.js
+ * // AWS_ENDPOINT_URL_DYNAMODB=<DynamoDB Local's URL> node app.js
  * const queries = new CustomerQueries({ client: createDocumentClient(), tableName: 'piriod-customers' });
  * ```
  */

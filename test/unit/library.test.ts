@@ -40,7 +40,7 @@ const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
 };
 
 describe('the piriod-mirror package', () => {
-  it('exports the query client, the record schema, index names and event names, nothing else', () => {
+  it('exports the query client, the record schema, index names, event names and isReservedItemId, nothing else', () => {
     expect(Object.keys(library).sort()).toEqual(
       [
         'CUSTOMER_CHANGED',
@@ -58,9 +58,14 @@ describe('the piriod-mirror package', () => {
         'TableNotFoundError',
         'createDocumentClient',
         'customerRecordSchema',
+        'isReservedItemId',
         'parseCustomerRecord',
       ].sort(),
     );
+    // Consumers scanning the table need it: the lease and canaries are not customers.
+    expect(library.isReservedItemId('lease#full-mirror#acc_1')).toBe(true);
+    expect(library.isReservedItemId('canary#n1')).toBe(true);
+    expect(library.isReservedItemId('cus_01H8XYZ123ABC')).toBe(false);
     expect(library.CUSTOMER_CHANGED).toBe('Customer Changed');
     expect(library.REFRESH_REQUESTED).toBe('Customer Refresh Requested');
     expect(

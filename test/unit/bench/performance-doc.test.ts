@@ -149,18 +149,20 @@ describe('docs/performance.md quotes bench/results.json', () => {
   });
 
   const cost = results.costPerMonth;
-  it.each(cost.byCustomers.map((c: { customers: number }) => [thousands(c.customers), c]))(
-    'the monthly cost of %s customers',
-    (label, c) => {
-      const { variableTotal, fixedTotal, total } = c as Record<string, number>;
-      expect(row(section('## Cost'), label as string, true).slice(0, 4)).toEqual([
-        label,
-        money(variableTotal as number),
-        money(fixedTotal as number),
-        money(total as number),
-      ]);
-    },
-  );
+  type Totals = { customers: number; variableTotal: number; fixedTotal: number; total: number };
+  type Line = { item: string; monthly: number; basis: string };
+  const totals: [string, Totals][] = cost.byCustomers.map((c: Totals) => [
+    thousands(c.customers),
+    c,
+  ]);
+  it.each(totals)('the monthly cost of %s customers', (label, c) => {
+    expect(row(section('## Cost'), label, true).slice(0, 4)).toEqual([
+      label,
+      money(c.variableTotal),
+      money(c.fixedTotal),
+      money(c.total),
+    ]);
+  });
 
   const tenThousand = cost.byCustomers.find((c: { customers: number }) => c.customers === 10_000);
   it('the variable cost for 10,000 customers, here and in docs/deploy.md', () => {
@@ -169,13 +171,12 @@ describe('docs/performance.md quotes bench/results.json', () => {
     expect(readDoc('docs/deploy.md')).toContain(`**$${dollars} a month per 10,000 customers**`);
   });
 
-  it.each(
-    [...tenThousand.variable, ...tenThousand.fixed].map(
-      (l: { item: string; monthly: number; basis: string }) => [l.item, l],
-    ),
-  )('the itemized line "%s"', (item, line) => {
-    const { monthly, basis } = line as { monthly: number; basis: string };
-    const [, dollars, said] = row(section('## Cost'), item as string, true);
+  const lines: [string, Line][] = [...tenThousand.variable, ...tenThousand.fixed].map((l: Line) => [
+    l.item,
+    l,
+  ]);
+  it.each(lines)('the itemized line "%s"', (item, { monthly, basis }) => {
+    const [, dollars, said] = row(section('## Cost'), item, true);
     expect(dollars).toBe(monthly.toFixed(3));
     expect(said?.startsWith(basis)).toBe(true);
   });

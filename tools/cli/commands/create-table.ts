@@ -13,7 +13,8 @@ export const CREATE_TABLE_HELP = `Usage: piriod-mirror create-table
 Creates the customers table (CUSTOMERS_TABLE, default piriod-customers) with the stack's
 key schema and indexes, on-demand billing. Idempotent: an existing table is left as is.
 It is for DynamoDB Local and trials: unlike the stack's table it has no point-in-time
-recovery and no deletion protection (neither has a TTL). For data you keep, deploy the stack.
+recovery, no deletion protection and no TTL (doctor's canary items then stay; every reader
+skips them). For data you keep, deploy the stack.
 ${environmentHelp(TABLE_ENV, AWS_ENV)}`;
 
 /** `create-table`. */
@@ -41,5 +42,5 @@ export async function createTableCommand(argv: string[], env: Env, io: Io): Prom
  */
 export function unprotectedTableNote(endpoint: string | undefined): string | undefined {
   if (endpoint && isLoopbackUrl(endpoint)) return undefined;
-  return "note: this table has no point-in-time recovery and no deletion protection, unlike the stack's: for data you keep, deploy the stack (docs/deploy.md)";
+  return "note: this table has no point-in-time recovery, no deletion protection and no TTL, unlike the stack's: for data you keep, deploy the stack (docs/deploy.md)";
 }
