@@ -61,14 +61,23 @@ export function buildApp(app = new App()): { app: App; stack: PiriodMirrorStack 
 
 /** What to do when the CDK CLI found no AWS account (no credentials): a deploy cannot go on. */
 export const NO_ACCOUNT_HINT =
-  'no AWS account: the CDK found no AWS credentials. Run `aws configure` (keys) or `aws sso login --profile P` and set AWS_PROFILE=P, then deploy again; `npm run synth` needs none';
+  'no AWS account: the CDK found no AWS credentials. Run `aws configure` (keys) or `aws sso login --profile P` and set AWS_PROFILE=P, and export AWS_REGION, then run the command again; `npm run synth` needs none';
+
+/**
+ * Whether the app runs for a command that needs an AWS account: a deploy (no `synthOnly`), or
+ * `npm run bootstrap`, which synthesizes without a workspace (`synthOnly`) but marks itself
+ * with `-c bootstrap=true` so that it gets the same hint.
+ */
+export function needsAccount(context: (key: string) => unknown): boolean {
+  return flagValue(context('synthOnly')) !== true || flagValue(context('bootstrap')) === true;
+}
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     const { app } = buildApp();
     // The CDK CLI sets CDK_DEFAULT_ACCOUNT when it found credentials; without them a deploy
     // ends in "Unable to resolve AWS account to use", which does not say what to set.
-    if (!process.env.CDK_DEFAULT_ACCOUNT && flagValue(app.node.tryGetContext('synthOnly')) !== true)
+    if (!process.env.CDK_DEFAULT_ACCOUNT && needsAccount((k) => app.node.tryGetContext(k)))
       process.stderr.write(`${NO_ACCOUNT_HINT}\n`);
     app.synth();
   } catch (err) {

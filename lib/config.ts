@@ -117,6 +117,16 @@ export function loadPiriodSettings(env: Env): PiriodSettings {
   };
 }
 
+/**
+ * Checks every Piriod variable that is set, for a run that reads none of them (the demo of
+ * `npm start` reads its own sandbox): a malformed one is still reported, never passed over.
+ *
+ * @throws ConfigError naming the variable.
+ */
+export function checkPiriodVariables(env: Env): void {
+  parse(piriodEnv(), env);
+}
+
 /** `PIRIOD_WORKSPACE`, trimmed. @throws ConfigError naming what to set when it is not set. */
 function requireWorkspace(env: Env): string {
   const workspace = env.PIRIOD_WORKSPACE?.trim();

@@ -79,7 +79,7 @@ export {
  * @param env the environment to read; the process's by default
  * @example
  * ```ts
- * // AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000 node app.js
+ * // AWS_ENDPOINT_URL_DYNAMODB=<DynamoDB Local's URL> node app.js
  * const queries = new CustomerQueries({ client: createDocumentClient(), tableName: 'piriod-customers' });
  * ```
  */

@@ -69,7 +69,7 @@ export function secretSource(location: SecretLocation, options: SecretSourceOpti
       // Read, and not set (or set back to the placeholder by an operator): no value to keep.
       lastRead = undefined;
       throw new SecretNotSetError(
-        `the secret ${arn} (${names.arn}) has no value yet: set it with \`aws secretsmanager put-secret-value --secret-id ${arn} --secret-string …\``,
+        `the secret ${arn} (${names.arn}) has no value yet: set it with \`aws secretsmanager put-secret-value --secret-id ${arn} --secret-string file://secret.txt\``,
         { secretArn: arn },
       );
     }

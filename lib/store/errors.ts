@@ -52,9 +52,12 @@ export class TableNotFoundError extends StoreError {
   }
 }
 
-/** The alternative to AWS settings for a local run. */
-const DYNAMODB_LOCAL_HINT =
-  'or, for DynamoDB Local, AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000';
+/**
+ * The alternative to AWS settings for a local run. No fixed port: `npm start` and
+ * `npm run dev` start DynamoDB Local on a free one, and `npm run dev` prints its URL.
+ */
+export const DYNAMODB_LOCAL_HINT =
+  'or, for DynamoDB Local, the export lines `npm run --silent dev` prints (AWS_ENDPOINT_URL_DYNAMODB and AWS_REGION)';
 
 const UNREACHABLE = new Set([
   'ECONNREFUSED',

@@ -31,6 +31,11 @@ export interface DriftReport {
   gone: string[];
   /** Listed customers that are not mirrorable, with their reasons (reported, not drift). */
   invalid: { id: string; reason: string }[];
+  /**
+   * How many customers were compared: every id Piriod listed, and every id the table holds
+   * for the workspace and mode that the listing did not return. 0 means nothing was checked.
+   */
+  compared: number;
 }
 
 /**
@@ -39,7 +44,7 @@ export interface DriftReport {
  * records that move while the listing runs.
  */
 export async function verifyMirror(deps: VerifyMirrorDeps): Promise<DriftReport> {
-  const report: DriftReport = { missing: [], stale: [], gone: [], invalid: [] };
+  const report: DriftReport = { missing: [], stale: [], gone: [], invalid: [], compared: 0 };
   const seen = new Set<string>();
   const judge = (customer: NormalizedCustomer, stored: StoredVersion | undefined) => {
     if (!stored || stored.deleted) report.missing.push(customer.id);
@@ -81,6 +86,7 @@ export async function verifyMirror(deps: VerifyMirrorDeps): Promise<DriftReport>
     testMode: deps.testMode,
   })) {
     const unlisted = ids.filter((id) => !seen.has(id));
+    report.compared += unlisted.length;
     await forEachConcurrent(unlisted, deps.concurrency ?? 8, async (id) => {
       try {
         const wire = await deps.piriod.getCustomer(id);
@@ -97,6 +103,7 @@ export async function verifyMirror(deps: VerifyMirrorDeps): Promise<DriftReport>
       }
     });
   }
+  report.compared += seen.size;
   for (const list of [report.missing, report.stale, report.gone]) list.sort();
   return report;
 }

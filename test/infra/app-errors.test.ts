@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NO_ACCOUNT_HINT } from '../../infra/app.js';
+import { NO_ACCOUNT_HINT, needsAccount } from '../../infra/app.js';
 import { runShell } from '../support/run-cli.js';
 import { bundlesContext } from '../support/synth.js';
 
@@ -39,6 +39,18 @@ describe('the CDK app run by `npm run deploy` without AWS credentials', () => {
     expect(run.stderr).toContain(`${NO_ACCOUNT_HINT}\n`);
     expect(NO_ACCOUNT_HINT).toMatch(/aws configure.*aws sso login.*AWS_PROFILE/);
   }, 120_000);
+
+  it('says the same for npm run bootstrap (synthOnly, marked bootstrap), which needs one', () => {
+    // The script builds the function bundles the app synthesizes with, then bootstraps.
+    const script = JSON.parse(readFileSync('package.json', 'utf8')).scripts.bootstrap as string;
+    expect(script).toBe(
+      'npm run --silent build:functions && cdk bootstrap -c synthOnly=true -c bootstrap=true',
+    );
+    const context: Record<string, string> = { synthOnly: 'true', bootstrap: 'true' };
+    expect(needsAccount((k) => context[k])).toBe(true);
+    expect(needsAccount((k) => ({ synthOnly: 'true' })[k])).toBe(false);
+    expect(needsAccount((k) => ({ workspace: 'acc_test' })[k])).toBe(true);
+  });
 
   it('says nothing of the kind for npm run synth (synthOnly), which needs no account', async () => {
     const run = await runShell('npx tsx infra/app.ts', {

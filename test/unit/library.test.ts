@@ -40,7 +40,7 @@ const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
 };
 
 describe('the piriod-mirror package', () => {
-  it('exports the query client, the record schema, index names and event names, nothing else', () => {
+  it('exports the query client, the record schema, index names, event names and isReservedItemId, nothing else', () => {
     expect(Object.keys(library).sort()).toEqual(
       [
         'CUSTOMER_CHANGED',
@@ -68,6 +68,8 @@ describe('the piriod-mirror package', () => {
     expect(library.MIRROR_FAILED).toBe('Mirror Failed');
     // Consumers that scan the table skip the product's own items with it.
     expect(library.isReservedItemId('status#full-mirror#acc_1')).toBe(true);
+    expect(library.isReservedItemId('lease#full-mirror#acc_1')).toBe(true);
+    expect(library.isReservedItemId('canary#n1')).toBe(true);
     expect(library.isReservedItemId('cus_01H8XYZ123ABC')).toBe(false);
     expect(library.CUSTOMER_CHANGED).toBe('Customer Changed');
     expect(library.REFRESH_REQUESTED).toBe('Customer Refresh Requested');

@@ -3,12 +3,18 @@ import { UsageError } from './errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** `node:util` parseArgs in strict mode, with errors that say what to fix. */
+/**
+ * `node:util` parseArgs in strict mode, with errors that say what to fix.
+ *
+ * @param usage how the command is run, for the pointer to its help: `piriod-mirror get` by
+ *   default; `npm run dev --` for a script whose help is `npm run dev -- --help`
+ */
 export function parse<T extends Options>(
   argv: string[],
   options: T,
   command: string,
   positionals = true,
+  usage = `piriod-mirror ${command}`,
 ) {
   try {
     return parseArgs({
@@ -21,7 +27,7 @@ export function parse<T extends Options>(
     const message = (err as Error).message
       .replace(/^Unknown option/, 'unknown option')
       .split(/\. To specify|\n/)[0];
-    throw new UsageError(`${command}: ${message} (see \`piriod-mirror ${command} --help\`)`);
+    throw new UsageError(`${command}: ${message} (see \`${usage} --help\`)`);
   }
 }
 

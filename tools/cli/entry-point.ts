@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
+import { ConfigError } from '../../lib/config.js';
 import type { Env } from '../../lib/env-variables.js';
-import { EXIT } from './errors.js';
+import { EXIT, UsageError } from './errors.js';
 import { cliSecrets, type Io, processIo } from './io.js';
 import { silenceNodeVersionWarning } from './quiet-warnings.js';
 
@@ -28,9 +29,15 @@ export function runWithProcess(
     },
     (err) => {
       io.err(`${label}: ${(err as Error).message}\n`);
-      process.exitCode = EXIT.failed;
+      // A bad flag or variable is the user's to fix, exit 2 as in every command; else 1.
+      process.exitCode = isSetupError(err) ? EXIT.usage : EXIT.failed;
     },
   );
+}
+
+/** A usage or configuration error: one line naming what to fix, exit 2. */
+export function isSetupError(err: unknown): boolean {
+  return err instanceof UsageError || err instanceof ConfigError;
 }
 
 /**

@@ -23,20 +23,23 @@ Commands:
   sync [ID…] [--json]     the former name of both (no ids: full-mirror; ids: refresh)
   get ID                  print one stored customer as JSON
   query --email E | --tax-id T | --status S [--updated-after ISO] [--workspace W]
+                          [--include-deleted]
                           print matching customers as JSON lines
   create-table            create the table with the stack's key schema and indexes
   verify [--json]         report drift between Piriod and the table, without writing
   status [--workspace W] [--json] [--max-age DURATION]
                           how current each workspace's mirror is; exit 1 when stale or failed
-  request-refresh ID…     put "Customer Refresh Requested" on the bus (EVENT_BUS_NAME)
-  replay-changes --since ISO [--until ISO] [--json]
+  request-refresh ID… [--json]
+                          put "Customer Refresh Requested" on the bus (EVENT_BUS_NAME);
+                          --json prints {"requested","events","bus","workspace"}
+  replay-changes --since ISO [--until ISO] [--rate N] [--json]
                           re-publish "Customer Changed" for customers written in a window
   send-webhook ID [--url URL] [--secret S] [--event NAME]
                           sign and send a webhook as Piriod does (WEBHOOK_URL)
-  doctor [--stack NAME] [--workspace W] [--json]
+  doctor [--stack NAME] [--workspace W] [--json] [--timeout S] [--schedule-minutes N]
                           prove a deployment (or \`npm run dev\`) works, check by check
-  sandbox [--port N] [--customers N]
-                          run the simulated Piriod API
+  sandbox [--port N] [--customers N] [--workspaces N] [fault options]
+                          run the simulated Piriod API (fault options: sandbox --help)
 
 Global option, before or after the command, for full-mirror, refresh, sync, verify,
 request-refresh, send-webhook, doctor, status and query:

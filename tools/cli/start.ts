@@ -1,6 +1,11 @@
 import { piriodOf } from '../../lib/compose/piriod.js';
 import { customerTable } from '../../lib/compose/table.js';
-import { loadPiriodConfig, loadStoreConfig } from '../../lib/config.js';
+import {
+  ConfigError,
+  checkPiriodVariables,
+  loadPiriodConfig,
+  loadStoreConfig,
+} from '../../lib/config.js';
 import type { Env } from '../../lib/env-variables.js';
 import { isLoopbackUrl } from '../../lib/loopback.js';
 import { systemClock } from '../../lib/ports.js';
@@ -30,6 +35,9 @@ export async function start(env: Env, io: Io): Promise<number> {
     io.err(`PIRIOD_API_TOKEN is set: mirroring ${mirroredPiriod(env.PIRIOD_API_URL)}.\n`);
     return runCli(['full-mirror'], env, io);
   }
+  // The demo reads its own sandbox, but a malformed Piriod variable (PIRIOD_TEST_MODE=maybe)
+  // is still a mistake to report, not to pass over.
+  checkPiriodVariables(env);
   const resources = new LocalResources(io, 'interrupted: stopping DynamoDB Local and the sandbox…');
   try {
     io.err(
@@ -130,7 +138,7 @@ ${environmentHelp(PIRIOD_ENV, TABLE_ENV, AWS_ENV)}
 export async function startCommand(argv: string[], env: Env, io: Io): Promise<number> {
   let values: { help?: boolean };
   try {
-    values = parse(argv, {}, 'start', false).values;
+    values = parse(argv, {}, 'start', false, 'npm start --').values;
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     io.err(`piriod-mirror: ${err.message}\n`);
@@ -140,7 +148,14 @@ export async function startCommand(argv: string[], env: Env, io: Io): Promise<nu
     io.out(START_HELP);
     return EXIT.ok;
   }
-  return start(env, io);
+  try {
+    return await start(env, io);
+  } catch (err) {
+    // A malformed variable, as every command reports it: one line naming it, exit 2.
+    if (!(err instanceof ConfigError)) throw err;
+    io.err(`piriod-mirror: ${err.message}\n`);
+    return EXIT.usage;
+  }
 }
 
 if (isEntryPoint(import.meta.url)) runWithProcess('piriod-mirror', startCommand);

@@ -26,8 +26,9 @@ queue with the stack's SQS settings feeding refresh-customers, a dead-letter que
 full-mirror on a schedule. Without PIRIOD_API_TOKEN it starts DynamoDB Local and the sandbox,
 whose every change is sent to the receiver as a signed webhook. Each hop is printed as it
 happens; Ctrl-C stops everything. Once ready it prints \`export NAME=value\` lines on stdout
-and, on stderr, two commands to paste after them: a PATCH of a sandbox customer and
-\`piriod-mirror send-webhook\`.
+(\`npm run --silent dev > dev.env\` keeps them a file a shell can source: without --silent
+npm adds its own lines) and, on stderr, three commands to paste after them: a PATCH of a
+sandbox customer, \`send-webhook\` and \`get\`.
 
   --demo            edit customers in the sandbox, report webhook → table latency, send a
                     poison request and show it in the dead-letter queue, then exit
@@ -60,6 +61,7 @@ export async function dev(argv: string[], env: Env, io: Io): Promise<number> {
     },
     'dev',
     false,
+    'npm run dev --',
   );
   if (values.help) {
     io.out(DEV_HELP);
@@ -145,7 +147,8 @@ export async function dev(argv: string[], env: Env, io: Io): Promise<number> {
     io.err(`Webhook receiver: ${runtime.webhookUrl}\n\nInitial full mirror (full-mirror):\n`);
     await runtime.runFullMirror();
     if (!values.demo) {
-      // Ready: the block on stdout, so `npm run dev > dev.env` or a copy-paste gives another
+      // Ready: the block on stdout, so `npm run --silent dev > dev.env` (without --silent npm
+      // adds its own header lines, which a shell would run) or a copy-paste gives another
       // shell everything the CLI needs. Secrets the user brought are not echoed back.
       const withheld = new Set<string>();
       if (!sandbox) withheld.add('PIRIOD_API_TOKEN');
@@ -241,4 +244,4 @@ function describe(hop: Hop): string {
   }
 }
 
-if (isEntryPoint(import.meta.url)) runWithProcess('piriod-mirror dev', dev);
+if (isEntryPoint(import.meta.url)) runWithProcess('piriod-mirror', dev);

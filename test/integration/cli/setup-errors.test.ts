@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CustomerQueries, createDocumentClient } from '../../../lib/library.js';
+import { DYNAMODB_LOCAL_HINT } from '../../../lib/store/errors.js';
 import { runCli } from '../../../tools/cli/main.js';
 import { start } from '../../../tools/cli/start.js';
 import { freePort } from '../../../tools/local/dynamodb-local.js';
@@ -57,6 +58,13 @@ describe('no AWS region configured', () => {
     expect(r.err).toContain('no AWS region is configured: set AWS_REGION');
     expect(r.err).not.toContain('Region is missing');
     expect(r.out).toBe('');
+  });
+
+  it('get points a local run at the export lines of npm run dev, not a port nothing listens on', async () => {
+    const r = await run(['get', 'cus_01H8XYZ123ABC'], {});
+    expect(r.err).toContain(DYNAMODB_LOCAL_HINT);
+    expect(r.err).toContain('npm run --silent dev');
+    expect(r.err).not.toMatch(/127\.0\.0\.1:\d+/);
   });
 
   it('npm start with a token exits 2 with one line naming AWS_REGION', async () => {

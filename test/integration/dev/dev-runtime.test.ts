@@ -206,7 +206,7 @@ describe('npm run dev: the serverless flow on one machine', () => {
     const bad = await runMirror(['request-refresh', ids[0] as string, '../etc'], rt.cliEnv);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(
-      /1 id is not a Piriod customer id \("\.\.\/etc"\); nothing was sent/,
+      /"\.\.\/etc" is not a Piriod customer id; expected cus_….*; nothing was sent/,
     );
     expect(hops.filter((h) => h.hop === 'bus')).toHaveLength(1);
   });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PiriodNetworkError } from '../../../lib/piriod/errors.js';
 import type { MirrorAllDeps } from '../../../lib/use-cases/mirror-all.js';
@@ -35,6 +36,10 @@ describe('runMirrorJob: the content-warnings note', () => {
     expect(c.err()).toContain('note: 1 customer was mirrored as given despite content warnings:\n');
     expect(c.err()).toContain('  cus_2: email: is not an email address\n');
     expect(c.err()).not.toContain('cus_1');
+    // The sample in docs/development.md is this output, word for word.
+    expect(readFileSync('docs/development.md', 'utf8')).toContain(
+      'note: 1 customer was mirrored as given despite content warnings:\n  cus_2: email: is not an email address\n',
+    );
   });
 
   it('names ten customers and counts the rest', async () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { CUSTOMER_ID_FORM } from '../../../tools/cli/customer-id-args.js';
+import { isSetupError } from '../../../tools/cli/entry-point.js';
 import { runCli } from '../../../tools/cli/main.js';
 import { mirroredPiriod, startCommand } from '../../../tools/cli/start.js';
-import { DEV_HELP } from '../../../tools/dev/main.js';
+import { DEV_HELP, dev } from '../../../tools/dev/main.js';
 import { captureIo } from '../../support/capture-io.js';
 
 async function run(argv: string[], env: Record<string, string> = {}) {
@@ -42,12 +44,33 @@ describe('usage messages say what to fix', () => {
   it('one bad id reads in the singular, several in the plural', async () => {
     const one = await run(['request-refresh', 'bad id'], { EVENT_BUS_NAME: 'bus' });
     expect(one.code).toBe(2);
-    expect(one.err).toContain('1 id is not a Piriod customer id ("bad id"); nothing was sent');
+    expect(one.err).toBe(
+      `piriod-mirror: request-refresh: "bad id" is not a Piriod customer id; ${CUSTOMER_ID_FORM}; nothing was sent\n`,
+    );
     const two = await run(['request-refresh', 'bad id', 'cus_ok', '../x'], {
       EVENT_BUS_NAME: 'bus',
     });
     expect(two.err).toContain('2 ids are not Piriod customer ids ("bad id", "../x")');
   });
+
+  it.each([
+    ['get', ['get', '../etc'], {}],
+    ['refresh', ['refresh', '../etc'], {}],
+    ['request-refresh', ['request-refresh', '../etc'], { EVENT_BUS_NAME: 'bus' }],
+    ['send-webhook', ['send-webhook', '../etc'], { WEBHOOK_URL: 'http://127.0.0.1:9/' }],
+  ])(
+    '%s refuses an id that is not a customer id alike: exit 2, one line with the expected form',
+    async (command, argv, env) => {
+      const r = await run(argv, env);
+      expect(r.code).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toMatch(
+        new RegExp(`^piriod-mirror: ${command}: "\\.\\./etc" is not a Piriod customer id; `),
+      );
+      expect(r.err).toContain(CUSTOMER_ID_FORM);
+      expect(r.err.trimEnd().split('\n')).toHaveLength(1);
+    },
+  );
 });
 
 describe('npm start with a token', () => {
@@ -127,9 +150,40 @@ describe('npm start and npm run dev have a usage too', () => {
     expect(out.join('')).toMatch(/\nEnvironment: PIRIOD_API_TOKEN/);
     expect(await startCommand(['--bogus'], {}, io)).toBe(2);
     expect(err.join('')).toMatch(/unknown option '--bogus'/);
+    expect(err.join('')).toContain('(see `npm start -- --help`)');
   });
 
   it('npm run dev -- --help lists the environment it reads', () => {
     expect(DEV_HELP).toMatch(/\nEnvironment: PIRIOD_API_TOKEN/);
+  });
+
+  it('npm run dev -- --bogus is a usage error (exit 2) that points to npm run dev -- --help', async () => {
+    const c = captureIo();
+    const failure = await dev(['--bogus'], {}, c.io).catch((e: unknown) => e);
+    expect(isSetupError(failure)).toBe(true);
+    expect((failure as Error).message).toBe(
+      "dev: unknown option '--bogus' (see `npm run dev -- --help`)",
+    );
+  });
+});
+
+describe('a malformed variable is reported alike by every command: one line naming it, exit 2', () => {
+  const maybe = { PIRIOD_TEST_MODE: 'maybe' };
+  const line =
+    'piriod-mirror: PIRIOD_TEST_MODE must be one of "0", "1", "true", "false" (got "maybe")\n';
+  const piriod = { PIRIOD_API_TOKEN: 'sk_test_x', PIRIOD_WORKSPACE: 'acc_x', ...maybe };
+  it.each([
+    ['doctor', ['doctor'], { CUSTOMERS_TABLE: 't', WEBHOOK_URL: 'http://127.0.0.1:9/', ...piriod }],
+    ['verify', ['verify'], piriod],
+    ['full-mirror', ['full-mirror'], piriod],
+  ])('%s', async (_name, argv, env) => {
+    const r = await run(argv, env);
+    expect(r).toMatchObject({ code: 2, out: '', err: line });
+  });
+
+  it('npm start (the demo, which reads its own sandbox) before it starts anything', async () => {
+    const c = captureIo();
+    expect(await startCommand([], maybe, c.io)).toBe(2);
+    expect(c.err()).toBe(line);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { refreshCustomers } from '../../../lib/use-cases/refresh-customers.js';
 import { verifyMirror } from '../../../lib/use-cases/verify-mirror.js';
+import { matchLine } from '../../../tools/cli/commands/verify.js';
 import { MemoryPiriod, MemoryStore, steppingClock } from '../../support/memory-ports.js';
 
 const customer = (n: number, updated = '2026-01-01T00:00:00Z') => ({
@@ -35,8 +36,37 @@ describe('verifyMirror with in-memory ports', () => {
       stale: ['cus_2'],
       gone: ['cus_3'],
       invalid: [{ id: 'cus_5', reason: expect.stringMatching(/send_invoices/) }],
+      // The four Piriod listed, and cus_3, which the table holds and the listing did not return.
+      compared: 5,
     });
     expect(store.writes).toBe(writes);
+  });
+
+  it('says it compared nothing when neither side holds a customer of the mode', async () => {
+    const store = new MemoryStore();
+    const clock = steppingClock();
+    await refreshCustomers(['cus_1'], {
+      piriod: new MemoryPiriod([customer(1)]),
+      store,
+      clock,
+      workspace: 'acc_1',
+      source: 'cli',
+    });
+    // A test-mode run over a table of live customers: Piriod lists none, the table has none.
+    const report = await verifyMirror({
+      piriod: new MemoryPiriod([]),
+      store,
+      clock,
+      workspace: 'acc_1',
+      testMode: true,
+    });
+    expect(report.compared).toBe(0);
+    expect(matchLine(report.compared, { workspace: 'acc_1', testMode: true })).toMatch(
+      /^Nothing to compare: Piriod lists no test-mode customers of acc_1/,
+    );
+    expect(matchLine(3, { workspace: 'acc_1', testMode: false })).toBe(
+      'The mirror matches Piriod (3 customers of acc_1 compared, live mode).',
+    );
   });
 
   it('confirms by id before calling an unlisted customer gone', async () => {

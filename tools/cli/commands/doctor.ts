@@ -1,5 +1,9 @@
-import { type Env, loadAwsEndpoints } from '../../../lib/config.js';
-import { flagValue } from '../../../lib/env-variables.js';
+import {
+  ConfigError,
+  type Env,
+  loadAwsEndpoints,
+  loadPiriodSettings,
+} from '../../../lib/config.js';
 import { intFlag, parse } from '../args.js';
 import { doctorClients } from '../compose/doctor-clients.js';
 import { canaryCheck } from '../doctor/canary-check.js';
@@ -88,6 +92,9 @@ export async function doctorCommand(argv: string[], given: Env, io: Io): Promise
       'doctor: no workspace: pass --workspace acc_… (the one the stack was deployed with) or set PIRIOD_WORKSPACE',
     );
   }
+  // Malformed Piriod variables (PIRIOD_TEST_MODE=maybe) stop doctor before any check, as
+  // they stop every command: one line naming the variable, exit 2.
+  const settings = loadPiriodSettings({ ...env, PIRIOD_WORKSPACE: workspace });
   const scheduleMinutes = values['schedule-minutes']
     ? intFlag(values['schedule-minutes'], 'schedule-minutes', 15, 1)
     : undefined;
@@ -100,7 +107,7 @@ export async function doctorCommand(argv: string[], given: Env, io: Io): Promise
     deployment: 'deployment' in outputs ? outputs.deployment : { source: 'environment' },
     clients,
     workspace,
-    testMode: flagValue(env.PIRIOD_TEST_MODE) ?? false,
+    testMode: settings.testMode,
     canaryTimeoutMs: intFlag(values.timeout, 'timeout', 60, 1) * 1000,
     scheduleMinutes,
     now: () => new Date(),
@@ -128,6 +135,7 @@ async function guarded<T>(name: CheckName, run: () => Promise<T>): Promise<T | C
     return await run();
   } catch (err) {
     const e = err as Error;
+    if (e instanceof ConfigError) throw e;
     if (/Credential|Region is missing/i.test(`${e.name} ${e.message}`)) {
       throw new UsageError(
         `doctor: no AWS credentials or region (${e.message.split('\n')[0]}): configure them (aws configure, AWS_PROFILE, AWS_REGION)`,

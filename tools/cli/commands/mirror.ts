@@ -9,6 +9,7 @@ import type { RunSummary } from '../../../lib/use-cases/outcome.js';
 import { refreshCustomers } from '../../../lib/use-cases/refresh-customers.js';
 import { parse } from '../args.js';
 import { cliMirrorPorts } from '../compose/cli-mirror-ports.js';
+import { checkCustomerIds } from '../customer-id-args.js';
 import { EXIT, UsageError } from '../errors.js';
 import { AWS_ENV, environmentHelp, PIRIOD_ENV, TABLE_ENV } from '../help-env.js';
 import type { Io } from '../io.js';
@@ -74,6 +75,7 @@ export async function mirrorCommand(
     throw new UsageError('full-mirror takes no ids: to refresh customers, run refresh ID…');
   if (job === 'refresh' && positionals.length === 0)
     throw new UsageError('refresh needs at least one customer id: refresh ID…');
+  checkCustomerIds(job, positionals);
   const env = workspaceEnv(values.workspace, given, job);
   const { deps, tableName, status } = await cliMirrorPorts(loadCliMirrorConfig(env));
   const summary = await runMirrorJob({ ...deps, source: 'cli' }, positionals, io, status);

@@ -7,11 +7,14 @@ import { parse } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
 import { AWS_ENV, environmentHelp, TABLE_ENV } from '../help-env.js';
 import type { Io } from '../io.js';
+import { idAndNameFirst } from '../item-order.js';
 import { testModeOf, WORKSPACE_OPTION, workspaceEnv } from '../workspace-flag.js';
 
 const QUERY_HELP = `Usage: piriod-mirror query --email E | --tax-id T | --status S [--updated-after ISO] [--workspace W]
+                          [--include-deleted]
 
-Prints matching customers as JSON lines (tombstones excluded unless --include-deleted).
+Prints matching customers as JSON lines, id and name first (tombstones excluded unless
+--include-deleted).
   --email E           by email (case-insensitive)
   --tax-id T          by tax id (RUT, RFC, NIT…)
   --status S          by status (active, archived, pending), oldest updated first
@@ -69,7 +72,7 @@ export async function queryCommand(argv: string[], env: Env, io: Io): Promise<nu
   let rows = 0;
   for await (const item of results) {
     rows++;
-    io.out(`${JSON.stringify(item)}\n`);
+    io.out(`${JSON.stringify(idAndNameFirst(item))}\n`);
   }
   // A status Piriod does not use matches nothing, which looks like an empty table: say so.
   // Statuses outside the known ones are mirrored as given, so one that has rows is answered.

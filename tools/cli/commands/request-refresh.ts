@@ -1,10 +1,10 @@
 import { eventBus } from '../../../lib/compose/bus.js';
 import { loadBusConfig } from '../../../lib/config.js';
-import { isValidCustomerId } from '../../../lib/customer/errors.js';
 import type { Env } from '../../../lib/env-variables.js';
 import { plural } from '../../../lib/plural.js';
 import { awsSetupProblem } from '../../../lib/sdk/sdk-errors.js';
 import { parse } from '../args.js';
+import { checkCustomerIds } from '../customer-id-args.js';
 import { EXIT, UsageError } from '../errors.js';
 import { AWS_ENV, BUS_ENV, environmentHelp } from '../help-env.js';
 import type { Io } from '../io.js';
@@ -18,9 +18,11 @@ from the usual AWS settings); locally, the bus of \`npm run dev\`, which prints 
 AWS_ENDPOINT_URL_EVENTBRIDGE and EVENT_BUS_NAME to use. Every id is checked first: a bad one
 stops the command with exit 2 and nothing is sent. The events name the workspace
 (detail.workspace: --workspace, else PIRIOD_WORKSPACE), which a stack that mirrors several
-requires; with neither, a one-workspace stack refreshes in its only workspace.
+requires; with neither, a one-workspace stack refreshes in its only workspace. Ids look
+like cus_… (letters, digits, "_" or "-"; at most 64).
 
-  --json         print {"requested": n, "events": n, "bus": "…"} on stdout
+  --json         print {"requested": n, "events": n, "bus": "…", "workspace": "acc_…"} on
+                 stdout (workspace when the events name one)
 ${WORKSPACE_HELP}
 ${environmentHelp(BUS_ENV, 'PIRIOD_WORKSPACE', AWS_ENV)}`;
 
@@ -40,15 +42,7 @@ export async function requestRefreshCommand(argv: string[], given: Env, io: Io):
       'request-refresh: expected one or more customer ids (see `piriod-mirror request-refresh --help`)',
     );
   }
-  const invalid = positionals.filter((id) => !isValidCustomerId(id));
-  if (invalid.length > 0) {
-    const shown = invalid
-      .slice(0, 3)
-      .map((id) => JSON.stringify(id.length > 40 ? `${id.slice(0, 40)}…` : id));
-    throw new UsageError(
-      `request-refresh: ${invalid.length === 1 ? '1 id is not a Piriod customer id' : `${invalid.length} ids are not Piriod customer ids`} (${shown.join(', ')}); nothing was sent`,
-    );
-  }
+  checkCustomerIds('request-refresh', positionals, { sends: true });
   const env = workspaceEnv(values.workspace, given, 'request-refresh');
   const workspace = env.PIRIOD_WORKSPACE?.trim() || undefined;
   const ids = [...new Set(positionals)];

@@ -1,8 +1,8 @@
 import { loadWorkspaceList } from '../../../lib/config.js';
-import { isPiriodCustomerId } from '../../../lib/customer/errors.js';
 import type { Env } from '../../../lib/env-variables.js';
 import { deliverWebhook } from '../../sandbox/webhook-sender.js';
 import { parse } from '../args.js';
+import { checkCustomerIds } from '../customer-id-args.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { WORKSPACE_OPTION, workspaceEnv } from '../workspace-flag.js';
@@ -55,12 +55,7 @@ export async function sendWebhookCommand(argv: string[], given: Env, io: Io): Pr
   }
   const env = workspaceEnv(values.workspace, given, 'send-webhook');
   const id = positionals[0] as string;
-  const shown = id.length > 40 ? `${id.slice(0, 40)}…` : id;
-  if (!isPiriodCustomerId(id)) {
-    throw new UsageError(
-      `send-webhook: ${JSON.stringify(shown)} is not a Piriod customer id (cus_…); nothing was sent`,
-    );
-  }
+  checkCustomerIds('send-webhook', [id], { piriodPrefix: true, sends: true });
   const base = (values.url ?? env.WEBHOOK_URL)?.trim();
   if (!base) {
     throw new UsageError(

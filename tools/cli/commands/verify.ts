@@ -1,5 +1,6 @@
 import { loadCliMirrorConfig } from '../../../lib/config.js';
 import type { Env } from '../../../lib/env-variables.js';
+import { plural } from '../../../lib/plural.js';
 import { verifyMirror } from '../../../lib/use-cases/verify-mirror.js';
 import { parse } from '../args.js';
 import { cliMirrorPorts } from '../compose/cli-mirror-ports.js';
@@ -46,10 +47,10 @@ export async function verifyCommand(argv: string[], given: Env, io: Io): Promise
       `${JSON.stringify({ missing: report.missing, stale: report.stale, gone: report.gone })}\n`,
     );
   } else if (drift === 0) {
-    io.out('The mirror matches Piriod.\n');
+    io.out(`${matchLine(report.compared, deps)}\n`);
   } else {
     io.out(
-      `The mirror drifts: ${report.missing.length} missing, ${report.stale.length} stale, ${report.gone.length} gone.\n`,
+      `The mirror drifts: ${report.missing.length} missing, ${report.stale.length} stale, ${report.gone.length} gone (${scopeOf(report.compared, deps)}).\n`,
     );
     for (const [name, ids] of Object.entries({
       missing: report.missing,
@@ -62,4 +63,22 @@ export async function verifyCommand(argv: string[], given: Env, io: Io): Promise
     io.out('Run `piriod-mirror full-mirror` to converge.\n');
   }
   return drift === 0 ? EXIT.ok : EXIT.failed;
+}
+
+/** What was compared: how many customers, of which workspace, in which mode. */
+function scopeOf(compared: number, scope: { workspace: string; testMode: boolean }): string {
+  return `${plural(compared, 'customer')} of ${scope.workspace} compared, ${scope.testMode ? 'test' : 'live'} mode`;
+}
+
+/**
+ * A run that compared nothing is not a match: a test-mode run over a table of live customers
+ * (or the reverse) reads no customer on either side, and says so rather than "matches".
+ */
+export function matchLine(
+  compared: number,
+  scope: { workspace: string; testMode: boolean },
+): string {
+  if (compared > 0) return `The mirror matches Piriod (${scopeOf(compared, scope)}).`;
+  const mode = scope.testMode ? 'test' : 'live';
+  return `Nothing to compare: Piriod lists no ${mode}-mode customers of ${scope.workspace} and the table holds none (PIRIOD_TEST_MODE chooses the mode).`;
 }

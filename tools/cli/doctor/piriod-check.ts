@@ -42,7 +42,7 @@ export async function piriodCheck(ctx: DoctorContext): Promise<CheckResult> {
         'piriod',
         `Piriod rejected the token or the workspace ${ctx.workspace}: ${err.message}`,
         ctx.deployment.stackName
-          ? `generate a token in Piriod and store it: aws secretsmanager put-secret-value --secret-id ${ctx.deployment.apiTokenSecretArn} --secret-string …; check --workspace`
+          ? `generate a token in Piriod and store it: aws secretsmanager put-secret-value --secret-id ${ctx.deployment.apiTokenSecretArn} --secret-string file://secret.txt (written with read -rs: docs/deploy.md); check --workspace`
           : 'set PIRIOD_API_TOKEN to a current token and PIRIOD_WORKSPACE to its workspace',
       );
     }

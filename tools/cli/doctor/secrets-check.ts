@@ -48,7 +48,9 @@ export async function secretsCheck(ctx: DoctorContext): Promise<CheckResult> {
     }
     if (!value) {
       problems.push(`${what} is not set (still ${SECRET_PLACEHOLDER})`);
-      fixes.push(`aws secretsmanager put-secret-value --secret-id ${arn} --secret-string …`);
+      fixes.push(
+        `aws secretsmanager put-secret-value --secret-id ${arn} --secret-string file://secret.txt (written with read -rs: docs/deploy.md)`,
+      );
     }
     return value;
   };

@@ -21,7 +21,7 @@ export async function webhookCheck(ctx: DoctorContext): Promise<CheckResult> {
   const url = workspaceUrl(ctx.deployment.webhookUrl as string, ctx.workspace);
   const payload = { event: PROBE_EVENT, object_id: `doctor_${randomUUID().replace(/-/g, '')}` };
   const secretFix = ctx.deployment.stackName
-    ? `store the secret Piriod shows for this webhook: aws secretsmanager put-secret-value --secret-id ${ctx.deployment.webhookSecretArns?.[ctx.workspace ?? ''] ?? ctx.deployment.webhookSecretArn} --secret-string …`
+    ? `store the secret Piriod shows for this webhook: aws secretsmanager put-secret-value --secret-id ${ctx.deployment.webhookSecretArns?.[ctx.workspace ?? ''] ?? ctx.deployment.webhookSecretArn} --secret-string file://secret.txt (written with read -rs: docs/deploy.md)`
     : 'set PIRIOD_WEBHOOK_SECRET to the secret the receiver uses (the one `npm run dev` prints)';
   try {
     const signed = await post(url, payload, webhookSignature(payload, ctx.webhookSecret as string));
