@@ -2,7 +2,7 @@ import type { Node } from 'constructs';
 import {
   isWorkspaceId,
   parseWorkspaceList,
-  type WorkspaceEntry,
+  type Workspace,
   WorkspaceListError,
 } from '../lib/customer/workspaces.js';
 import { flagValue } from '../lib/env-variables.js';
@@ -16,7 +16,7 @@ export interface MirrorStackConfig {
    * test mode), at least one. The first keeps the resources a one-workspace stack deployed
    * (its secrets and schedule rule), so a stack that grows keeps its secrets' values.
    */
-  workspaces: WorkspaceEntry[];
+  workspaces: Workspace[];
   /** Piriod API base URL. Default `https://api.piriod.com`. */
   apiUrl: string;
   /** Minutes between full mirrors. Default 15. */
@@ -179,7 +179,7 @@ export function configFromContext(node: Node): MirrorStackConfig {
 function workspacesFromContext(
   get: (key: string) => unknown,
   bool: (key: string, fallback: boolean) => boolean,
-): WorkspaceEntry[] {
+): Workspace[] {
   const list = get('workspaces');
   const one = get('workspace');
   if (list !== undefined && one !== undefined) {

@@ -5,6 +5,7 @@ import { eventBus } from '../../lib/compose/bus.js';
 import { piriodWorkspacesForLambda } from '../../lib/compose/piriod.js';
 import { refreshQueue } from '../../lib/compose/queues.js';
 import { storeAndLeases } from '../../lib/compose/table.js';
+import { once } from '../../lib/concurrency/once.js';
 import { type FullMirrorConfig, loadFullMirrorConfig } from '../../lib/config.js';
 import { resolveWorkspace } from '../../lib/customer/workspaces.js';
 import { SecretNotSetError } from '../../lib/env-variables.js';
@@ -18,7 +19,6 @@ import {
   piriodLatencyByWorkspace,
   summaryCounts,
 } from '../../lib/lambda/observability.js';
-import { once } from '../../lib/lambda/once.js';
 import { reporting } from '../../lib/lambda/reporting.js';
 import { reportStaleness } from '../../lib/lambda/staleness.js';
 import {
@@ -230,7 +230,7 @@ export async function fullMirrorDeps(
     workspaces,
     store,
     clock: systemClock,
-    concurrency: workspaces.concurrency,
+    concurrency: config.piriod.connection.concurrency,
     queue: refreshQueue(config.refreshQueue, sdk),
     continuation: eventBus(config.bus, sdk),
     leaseOf,
