@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { DEFAULT_SCHEDULE_MINUTES } from '../lib/customer/mirror-status.js';
 import {
   isWorkspaceId,
   parseWorkspaceList,
@@ -86,7 +87,7 @@ export const PLACEHOLDER_WORKSPACE = 'acc_REPLACE_ME';
 const DEFAULT_CONFIG: MirrorStackConfig = {
   workspaces: [{ id: PLACEHOLDER_WORKSPACE, testMode: false }],
   apiUrl: 'https://api.piriod.com',
-  scheduleMinutes: 15,
+  scheduleMinutes: DEFAULT_SCHEDULE_MINUTES,
   workerConcurrency: 2,
   receiverConcurrency: 10,
   batchingWindowSeconds: REFRESH_QUEUE.batchingWindowSeconds,

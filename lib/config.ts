@@ -30,6 +30,7 @@ import {
 } from './config/piriod.js';
 import { CHECKS, readVariables, wholeNumber } from './config/variables.js';
 import { loadWorkspaces, type WorkspaceConfig } from './config/workspaces.js';
+import { DEFAULT_SCHEDULE_MINUTES } from './customer/mirror-status.js';
 import type { Env } from './env-variables.js';
 
 export {
@@ -73,14 +74,15 @@ function loadPiriodWorkspacesConfig(env: Env): PiriodWorkspacesConfig {
 
 /** How `full-mirror` is scheduled. */
 export interface FullMirrorSchedule {
-  /** The schedule's period (`FULL_MIRROR_SCHEDULE_MINUTES`, set by the stack; default 15 min). */
-  periodMs: number;
+  /** The schedule's period (`FULL_MIRROR_SCHEDULE_MINUTES`, set by the stack; default 15). */
+  periodMinutes: number;
 }
 
 /** Reads the full-mirror schedule. @throws ConfigError on a malformed value. */
 function loadFullMirrorSchedule(env: Env): FullMirrorSchedule {
   const e = readVariables(env, { FULL_MIRROR_SCHEDULE_MINUTES: CHECKS.wholeNumber });
-  return { periodMs: Math.max(1, wholeNumber(e.FULL_MIRROR_SCHEDULE_MINUTES, 15)) * 60_000 };
+  const minutes = wholeNumber(e.FULL_MIRROR_SCHEDULE_MINUTES, DEFAULT_SCHEDULE_MINUTES);
+  return { periodMinutes: Math.max(1, minutes) };
 }
 
 /** What `full-mirror` is configured with. */

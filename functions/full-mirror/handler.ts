@@ -1,6 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod/mini';
 import { eventBus } from '../../lib/compose/bus.js';
 import { piriodWorkspacesForLambda } from '../../lib/compose/piriod.js';
 import { refreshQueue } from '../../lib/compose/queues.js';
@@ -9,7 +8,7 @@ import { once } from '../../lib/concurrency/once.js';
 import { type FullMirrorConfig, loadFullMirrorConfig } from '../../lib/config.js';
 import { resolveWorkspace } from '../../lib/customer/workspaces.js';
 import { SecretNotSetError } from '../../lib/env-variables.js';
-import { safetyMarginMs } from '../../lib/lambda/deadline.js';
+import { invocationDeadline } from '../../lib/lambda/deadline.js';
 import {
   ALARMED_METRICS,
   addSummaryMetrics,
@@ -21,12 +20,7 @@ import {
 } from '../../lib/lambda/observability.js';
 import { reporting } from '../../lib/lambda/reporting.js';
 import { reportStaleness } from '../../lib/lambda/staleness.js';
-import {
-  continuationDetailSchema,
-  EVENT_SOURCE,
-  MIRROR_CONTINUED,
-  scheduledEventSchema,
-} from '../../lib/messages/events.js';
+import { continuationEventSchema, scheduledEventSchema } from '../../lib/messages/events.js';
 import type {
   Clock,
   CustomerStore,
@@ -63,22 +57,11 @@ export interface FullMirrorDeps {
   /** Piriod requests by id in flight at once. Default 8. */
   concurrency?: number;
   /**
-   * The schedule's period. The stack bounds the age of full-mirror's asynchronous events to
-   * it, so no continuation arrives later than that after an invocation ends: the lease is
-   * held that long past each invocation. Default 15 minutes.
+   * The schedule's period, in minutes: the lease is held that long past each invocation's end
+   * (see `runScheduledMirror`). Default 15.
    */
-  schedulePeriodMs?: number;
+  schedulePeriodMinutes?: number;
 }
-
-export { safetyMarginMs } from '../../lib/lambda/deadline.js';
-
-const DEFAULT_SCHEDULE_PERIOD_MS = 15 * 60_000;
-
-const continuationEvent = z.object({
-  source: z.literal(EVENT_SOURCE),
-  'detail-type': z.literal(MIRROR_CONTINUED),
-  detail: continuationDetailSchema,
-});
 
 /**
  * Counted once per completed cycle (the dashboard's row of each workspace); freshness is
@@ -99,7 +82,7 @@ const perWorkspace = createWorkspaceMetrics('full-mirror');
  */
 export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
   return reporting({ logger, metrics, perWorkspace }, async (event: unknown, context: Context) => {
-    const continued = continuationEvent.safeParse(event);
+    const continued = continuationEventSchema.safeParse(event);
     const scheduled = scheduledEventSchema.safeParse(event);
     if (!continued.success && !scheduled.success) {
       throw new Error(
@@ -129,11 +112,7 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
       logger.warn(reason, { detail: err.message });
       return { completed: false as const, skipped: 'not-configured' as const, reason, secret };
     }
-    const remaining = context.getRemainingTimeInMillis();
-    const start = d.clock.now().getTime();
-    const deadline = start + remaining - safetyMarginMs(remaining);
-    const periodMs = d.schedulePeriodMs ?? DEFAULT_SCHEDULE_PERIOD_MS;
-    const leaseUntil = start + remaining + periodMs;
+    const invocationEndsAt = d.clock.now().getTime() + context.getRemainingTimeInMillis();
     const scope = { workspace, testMode: piriod.testMode };
     const status = d.statusOf(scope);
     let result: ScheduledMirrorResult | SkippedInvocation;
@@ -142,9 +121,9 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
         { ...d, ...piriod, lease: d.leaseOf(scope), status, source: 'schedule' },
         {
           resume: continued.success ? { ...continued.data.detail, workspace } : undefined,
-          deadline,
-          leaseUntil,
-          schedulePeriodMinutes: Math.round(periodMs / 60_000),
+          deadline: invocationDeadline(context, d.clock),
+          invocationEndsAt,
+          schedulePeriodMinutes: d.schedulePeriodMinutes,
         },
       );
     } catch (err) {
@@ -235,7 +214,7 @@ export async function fullMirrorDeps(
     continuation: eventBus(config.bus, sdk),
     leaseOf,
     statusOf,
-    schedulePeriodMs: config.schedule.periodMs,
+    schedulePeriodMinutes: config.schedule.periodMinutes,
   };
 }
 
