@@ -9,6 +9,7 @@ import { type FullMirrorConfig, loadFullMirrorConfig } from '../../lib/config.js
 import { resolveWorkspace } from '../../lib/customer/workspaces.js';
 import { SecretNotSetError } from '../../lib/env-variables.js';
 import { invocationDeadline } from '../../lib/lambda/deadline.js';
+import { CYCLE_METRICS } from '../../lib/lambda/metric-names.js';
 import {
   ALARMED_METRICS,
   addSummaryMetrics,
@@ -62,12 +63,6 @@ export interface FullMirrorDeps {
    */
   schedulePeriodMinutes?: number;
 }
-
-/**
- * Counted once per completed cycle (the dashboard's row of each workspace); freshness is
- * alarmed on MirrorStaleness, which every invocation reports once a cycle has completed.
- */
-const MIRROR_COMPLETED = 'MirrorCompleted';
 
 const logger = createLogger('full-mirror');
 const metrics = createMetrics('full-mirror');
@@ -130,7 +125,7 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
       if (err instanceof RunAbortedError) {
         // What was written before the abort still counts, and the abort itself is a metric.
         addSummaryMetrics(wsMetrics, err.partial);
-        wsMetrics.addMetric('MirrorAborted', MetricUnit.Count, 1);
+        wsMetrics.addMetric(CYCLE_METRICS.aborted, MetricUnit.Count, 1);
         logger.error('full mirror aborted', { ...summaryCounts(err.partial), reason: err.message });
       }
       await reportStaleness(wsMetrics, status, d.clock);
@@ -145,7 +140,7 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
     if (result.skipped) {
       // Not an error: the running cycle covers this tick. Counted, so a cycle that keeps
       // every tick out (a stuck lease) shows on the dashboard; MirrorStale alarms on it.
-      wsMetrics.addMetric('MirrorSkipped', MetricUnit.Count, 1);
+      wsMetrics.addMetric(CYCLE_METRICS.skipped, MetricUnit.Count, 1);
       logger.warn('full mirror skipped', { ...result.skipped });
       return {
         completed: false as const,
@@ -160,7 +155,7 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
     }
     addSummaryMetrics(wsMetrics, result.summary);
     wsMetrics.addMetric('handedOff', MetricUnit.Count, result.handedOff);
-    if (result.completed) wsMetrics.addMetric(MIRROR_COMPLETED, MetricUnit.Count, 1);
+    if (result.completed) wsMetrics.addMetric(CYCLE_METRICS.completed, MetricUnit.Count, 1);
     if (result.unannounced) {
       wsMetrics.addMetric('MirrorUnannounced', MetricUnit.Count, 1);
       logger.error('could not put the end of the cycle on the bus', { reason: result.unannounced });

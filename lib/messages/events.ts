@@ -71,7 +71,7 @@ export function scheduleInput(workspace: string): {
 const count = z.number().check(z.int(), z.gte(0));
 
 /** The continuation event's detail. */
-export const continuationDetailSchema = z.object({
+const continuationDetailSchema = z.object({
   // The workspace of the cycle.
   workspace: workspaceIdSchema,
   startPage: z.number().check(z.int(), z.gte(1)),
