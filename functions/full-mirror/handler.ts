@@ -1,4 +1,4 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { eventBus } from '../../lib/compose/bus.js';
 import { piriodWorkspacesForLambda } from '../../lib/compose/piriod.js';
@@ -148,42 +148,47 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
         reason: result.skipped.message,
       };
     }
-    if (result.tookOverFrom) {
-      logger.warn('took over the lease of a cycle that did not finish', {
-        previousCycle: result.tookOverFrom,
-      });
-    }
-    addSummaryMetrics(wsMetrics, result.summary);
-    wsMetrics.addMetric('handedOff', MetricUnit.Count, result.handedOff);
-    if (result.completed) wsMetrics.addMetric(CYCLE_METRICS.completed, MetricUnit.Count, 1);
-    if (result.unannounced) {
-      wsMetrics.addMetric('MirrorUnannounced', MetricUnit.Count, 1);
-      logger.error('could not put the end of the cycle on the bus', { reason: result.unannounced });
-    }
-    if (result.sweepSkipped) {
-      wsMetrics.addMetric('SweepSkipped', MetricUnit.Count, 1);
-      logger.warn('full mirror ends without its sweep', {
-        reason:
-          "the ids could not be listed again within one invocation's budget; customers deleted in Piriod are tombstoned by refreshes (webhooks, events) only",
-      });
-    }
-    for (const f of result.summary.failed)
-      logger.warn('customer not mirrored', { customerId: f.id, reason: f.reason });
-    const report = {
-      workspace,
-      completed: result.completed,
-      nextPage: result.nextPage,
-      sweepPending: result.sweepPending,
-      sweepSkipped: result.sweepSkipped,
-      listed: result.listed,
-      handedOff: result.handedOff,
-      cycle: result.cycleCounts,
-      ...summaryCounts(result.summary),
-      ...(result.tookOverFrom ? { tookOverFrom: result.tookOverFrom } : {}),
-    };
-    logger.info(result.completed ? 'full mirror done' : 'full mirror continues', report);
-    return report;
+    return reportRun(wsMetrics, workspace, result);
   });
+}
+
+/** Counts and logs what a run that mirrored did, and returns the invocation's report. */
+function reportRun(wsMetrics: Metrics, workspace: string, result: ScheduledMirrorResult) {
+  if (result.tookOverFrom) {
+    logger.warn('took over the lease of a cycle that did not finish', {
+      previousCycle: result.tookOverFrom,
+    });
+  }
+  addSummaryMetrics(wsMetrics, result.summary);
+  wsMetrics.addMetric('handedOff', MetricUnit.Count, result.handedOff);
+  if (result.completed) wsMetrics.addMetric(CYCLE_METRICS.completed, MetricUnit.Count, 1);
+  if (result.unannounced) {
+    wsMetrics.addMetric('MirrorUnannounced', MetricUnit.Count, 1);
+    logger.error('could not put the end of the cycle on the bus', { reason: result.unannounced });
+  }
+  if (result.sweepSkipped) {
+    wsMetrics.addMetric('SweepSkipped', MetricUnit.Count, 1);
+    logger.warn('full mirror ends without its sweep', {
+      reason:
+        "the ids could not be listed again within one invocation's budget; customers deleted in Piriod are tombstoned by refreshes (webhooks, events) only",
+    });
+  }
+  for (const f of result.summary.failed)
+    logger.warn('customer not mirrored', { customerId: f.id, reason: f.reason });
+  const report = {
+    workspace,
+    completed: result.completed,
+    nextPage: result.nextPage,
+    sweepPending: result.sweepPending,
+    sweepSkipped: result.sweepSkipped,
+    listed: result.listed,
+    handedOff: result.handedOff,
+    cycle: result.cycleCounts,
+    ...summaryCounts(result.summary),
+    ...(result.tookOverFrom ? { tookOverFrom: result.tookOverFrom } : {}),
+  };
+  logger.info(result.completed ? 'full mirror done' : 'full mirror continues', report);
+  return report;
 }
 
 /**
