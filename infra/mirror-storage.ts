@@ -4,7 +4,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SECRET_PLACEHOLDER } from '../lib/aws/secret-placeholder.js';
-import type { WorkspaceEntry } from '../lib/customer/workspaces.js';
+import type { Workspace } from '../lib/customer/workspaces.js';
 import { REFRESH_QUEUE, refreshVisibilityTimeoutSeconds } from '../lib/messages/routing.js';
 import { INDEXES, PARTITION_KEY, TTL_ATTRIBUTE } from '../lib/store/table-definition.js';
 import type { ResolvedProps } from './construct-props.js';
@@ -61,7 +61,7 @@ export function createQueues(scope: Construct, props: ResolvedProps) {
 
 /** A workspace's two operator-set secrets. */
 export interface WorkspaceSecrets {
-  workspace: WorkspaceEntry;
+  workspace: Workspace;
   /** Its Piriod API token. */
   apiToken: secretsmanager.Secret;
   /** The signing secret of its webhook endpoint (Piriod signs each endpoint with its own). */

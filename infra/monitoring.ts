@@ -7,7 +7,12 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ALARMED_METRICS, METRICS_NAMESPACE } from '../lib/lambda/metric-names.js';
+import {
+  ALARMED_METRICS,
+  CYCLE_METRICS,
+  METRICS_NAMESPACE,
+  WORKSPACE_DIMENSION,
+} from '../lib/lambda/metric-names.js';
 import { stalenessAlarm } from './staleness-alarm.js';
 
 /** Props of {@link Monitoring}. */
@@ -35,7 +40,6 @@ export interface MonitoringProps {
 const OUTCOMES = ['created', 'updated', 'unchanged', 'stale', 'deleted', 'failed'] as const;
 
 /** The dimension that splits full-mirror's and the worker's outcome metrics by workspace. */
-const WORKSPACE_DIMENSION = 'Workspace';
 
 /**
  * Alarms (DLQ not empty, refresh backlog age, function errors and throttles, no completed
@@ -255,9 +259,7 @@ export class Monitoring extends Construct {
         new cloudwatch.GraphWidget({
           // Skipped ticks are normal while a long cycle runs; skips with no completion are not.
           title: `Full mirror cycles (${workspace})`,
-          left: ['MirrorCompleted', 'MirrorSkipped', 'MirrorAborted'].map((m) =>
-            fullMirrorMetric(workspace, m),
-          ),
+          left: Object.values(CYCLE_METRICS).map((m) => fullMirrorMetric(workspace, m)),
           width: 12,
         }),
       );

@@ -1,8 +1,9 @@
 import type { Node } from 'constructs';
+import { DEFAULT_SCHEDULE_MINUTES } from '../lib/customer/mirror-status.js';
 import {
   isWorkspaceId,
   parseWorkspaceList,
-  type WorkspaceEntry,
+  type Workspace,
   WorkspaceListError,
 } from '../lib/customer/workspaces.js';
 import { flagValue } from '../lib/env-variables.js';
@@ -16,7 +17,7 @@ export interface MirrorStackConfig {
    * test mode), at least one. The first keeps the resources a one-workspace stack deployed
    * (its secrets and schedule rule), so a stack that grows keeps its secrets' values.
    */
-  workspaces: WorkspaceEntry[];
+  workspaces: Workspace[];
   /** Piriod API base URL. Default `https://api.piriod.com`. */
   apiUrl: string;
   /** Minutes between full mirrors. Default 15. */
@@ -86,7 +87,7 @@ export const PLACEHOLDER_WORKSPACE = 'acc_REPLACE_ME';
 const DEFAULT_CONFIG: MirrorStackConfig = {
   workspaces: [{ id: PLACEHOLDER_WORKSPACE, testMode: false }],
   apiUrl: 'https://api.piriod.com',
-  scheduleMinutes: 15,
+  scheduleMinutes: DEFAULT_SCHEDULE_MINUTES,
   workerConcurrency: 2,
   receiverConcurrency: 10,
   batchingWindowSeconds: REFRESH_QUEUE.batchingWindowSeconds,
@@ -179,7 +180,7 @@ export function configFromContext(node: Node): MirrorStackConfig {
 function workspacesFromContext(
   get: (key: string) => unknown,
   bool: (key: string, fallback: boolean) => boolean,
-): WorkspaceEntry[] {
+): Workspace[] {
   const list = get('workspaces');
   const one = get('workspace');
   if (list !== undefined && one !== undefined) {

@@ -15,12 +15,6 @@ import {
  * full-mirror emits, its alarm, and full-mirror's grant to announce cycles on the bus.
  */
 
-/**
- * What full-mirror counts, per workspace, when it ends quietly because the workspace's API
- * token is not set yet (a workspace still being configured).
- */
-const NOT_CONFIGURED_METRIC = 'NotConfigured';
-
 /** Periods without a completed cycle before the MirrorStale alarm fires, by default. */
 const STALE_AFTER_PERIODS = 3;
 
@@ -78,7 +72,7 @@ export function stalenessAlarm(
   const threshold = period.toSeconds();
   const notConfigured = new cloudwatch.Metric({
     namespace: METRICS_NAMESPACE,
-    metricName: NOT_CONFIGURED_METRIC,
+    metricName: ALARMED_METRICS.notConfigured,
     dimensionsMap: { service: 'full-mirror', Workspace: workspace },
     statistic: 'Sum',
     period,

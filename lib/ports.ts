@@ -15,6 +15,7 @@ import type {
   MirrorStatus,
 } from './customer/mirror-status.js';
 import type { SyncedCustomer, SyncSource } from './customer/record.js';
+import { UnknownWorkspaceError } from './customer/workspaces.js';
 import type { StoredVersion } from './customer/write-rule.js';
 
 export type { MirrorScope } from './customer/mirror-scope.js';
@@ -133,7 +134,7 @@ export function oneWorkspace(only: WorkspacePiriod): PiriodWorkspaces {
   return {
     ids: [only.workspace],
     open: async (id) => {
-      if (id !== only.workspace) throw new Error(`workspace ${id} is not configured`);
+      if (id !== only.workspace) throw new UnknownWorkspaceError(id, [only.workspace]);
       return only;
     },
   };

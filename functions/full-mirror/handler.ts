@@ -1,14 +1,15 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod/mini';
 import { eventBus } from '../../lib/compose/bus.js';
 import { piriodWorkspacesForLambda } from '../../lib/compose/piriod.js';
 import { refreshQueue } from '../../lib/compose/queues.js';
 import { storeAndLeases } from '../../lib/compose/table.js';
+import { once } from '../../lib/concurrency/once.js';
 import { type FullMirrorConfig, loadFullMirrorConfig } from '../../lib/config.js';
 import { resolveWorkspace } from '../../lib/customer/workspaces.js';
 import { SecretNotSetError } from '../../lib/env-variables.js';
-import { safetyMarginMs } from '../../lib/lambda/deadline.js';
+import { invocationDeadline } from '../../lib/lambda/deadline.js';
+import { CYCLE_METRICS } from '../../lib/lambda/metric-names.js';
 import {
   ALARMED_METRICS,
   addSummaryMetrics,
@@ -18,15 +19,9 @@ import {
   piriodLatencyByWorkspace,
   summaryCounts,
 } from '../../lib/lambda/observability.js';
-import { once } from '../../lib/lambda/once.js';
 import { reporting } from '../../lib/lambda/reporting.js';
 import { reportStaleness } from '../../lib/lambda/staleness.js';
-import {
-  continuationDetailSchema,
-  EVENT_SOURCE,
-  MIRROR_CONTINUED,
-  scheduledEventSchema,
-} from '../../lib/messages/events.js';
+import { continuationEventSchema, scheduledEventSchema } from '../../lib/messages/events.js';
 import type {
   Clock,
   CustomerStore,
@@ -63,28 +58,11 @@ export interface FullMirrorDeps {
   /** Piriod requests by id in flight at once. Default 8. */
   concurrency?: number;
   /**
-   * The schedule's period. The stack bounds the age of full-mirror's asynchronous events to
-   * it, so no continuation arrives later than that after an invocation ends: the lease is
-   * held that long past each invocation. Default 15 minutes.
+   * The schedule's period, in minutes: the lease is held that long past each invocation's end
+   * (see `runScheduledMirror`). Default 15.
    */
-  schedulePeriodMs?: number;
+  schedulePeriodMinutes?: number;
 }
-
-export { safetyMarginMs } from '../../lib/lambda/deadline.js';
-
-const DEFAULT_SCHEDULE_PERIOD_MS = 15 * 60_000;
-
-const continuationEvent = z.object({
-  source: z.literal(EVENT_SOURCE),
-  'detail-type': z.literal(MIRROR_CONTINUED),
-  detail: continuationDetailSchema,
-});
-
-/**
- * Counted once per completed cycle (the dashboard's row of each workspace); freshness is
- * alarmed on MirrorStaleness, which every invocation reports once a cycle has completed.
- */
-const MIRROR_COMPLETED = 'MirrorCompleted';
 
 const logger = createLogger('full-mirror');
 const metrics = createMetrics('full-mirror');
@@ -99,7 +77,7 @@ const perWorkspace = createWorkspaceMetrics('full-mirror');
  */
 export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
   return reporting({ logger, metrics, perWorkspace }, async (event: unknown, context: Context) => {
-    const continued = continuationEvent.safeParse(event);
+    const continued = continuationEventSchema.safeParse(event);
     const scheduled = scheduledEventSchema.safeParse(event);
     if (!continued.success && !scheduled.success) {
       throw new Error(
@@ -129,11 +107,7 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
       logger.warn(reason, { detail: err.message });
       return { completed: false as const, skipped: 'not-configured' as const, reason, secret };
     }
-    const remaining = context.getRemainingTimeInMillis();
-    const start = d.clock.now().getTime();
-    const deadline = start + remaining - safetyMarginMs(remaining);
-    const periodMs = d.schedulePeriodMs ?? DEFAULT_SCHEDULE_PERIOD_MS;
-    const leaseUntil = start + remaining + periodMs;
+    const invocationEndsAt = d.clock.now().getTime() + context.getRemainingTimeInMillis();
     const scope = { workspace, testMode: piriod.testMode };
     const status = d.statusOf(scope);
     let result: ScheduledMirrorResult | SkippedInvocation;
@@ -142,16 +116,16 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
         { ...d, ...piriod, lease: d.leaseOf(scope), status, source: 'schedule' },
         {
           resume: continued.success ? { ...continued.data.detail, workspace } : undefined,
-          deadline,
-          leaseUntil,
-          schedulePeriodMinutes: Math.round(periodMs / 60_000),
+          deadline: invocationDeadline(context, d.clock),
+          invocationEndsAt,
+          schedulePeriodMinutes: d.schedulePeriodMinutes,
         },
       );
     } catch (err) {
       if (err instanceof RunAbortedError) {
         // What was written before the abort still counts, and the abort itself is a metric.
         addSummaryMetrics(wsMetrics, err.partial);
-        wsMetrics.addMetric('MirrorAborted', MetricUnit.Count, 1);
+        wsMetrics.addMetric(CYCLE_METRICS.aborted, MetricUnit.Count, 1);
         logger.error('full mirror aborted', { ...summaryCounts(err.partial), reason: err.message });
       }
       await reportStaleness(wsMetrics, status, d.clock);
@@ -166,7 +140,7 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
     if (result.skipped) {
       // Not an error: the running cycle covers this tick. Counted, so a cycle that keeps
       // every tick out (a stuck lease) shows on the dashboard; MirrorStale alarms on it.
-      wsMetrics.addMetric('MirrorSkipped', MetricUnit.Count, 1);
+      wsMetrics.addMetric(CYCLE_METRICS.skipped, MetricUnit.Count, 1);
       logger.warn('full mirror skipped', { ...result.skipped });
       return {
         completed: false as const,
@@ -174,42 +148,47 @@ export function createFullMirrorHandler(deps: () => Promise<FullMirrorDeps>) {
         reason: result.skipped.message,
       };
     }
-    if (result.tookOverFrom) {
-      logger.warn('took over the lease of a cycle that did not finish', {
-        previousCycle: result.tookOverFrom,
-      });
-    }
-    addSummaryMetrics(wsMetrics, result.summary);
-    wsMetrics.addMetric('handedOff', MetricUnit.Count, result.handedOff);
-    if (result.completed) wsMetrics.addMetric(MIRROR_COMPLETED, MetricUnit.Count, 1);
-    if (result.unannounced) {
-      wsMetrics.addMetric('MirrorUnannounced', MetricUnit.Count, 1);
-      logger.error('could not put the end of the cycle on the bus', { reason: result.unannounced });
-    }
-    if (result.sweepSkipped) {
-      wsMetrics.addMetric('SweepSkipped', MetricUnit.Count, 1);
-      logger.warn('full mirror ends without its sweep', {
-        reason:
-          "the ids could not be listed again within one invocation's budget; customers deleted in Piriod are tombstoned by refreshes (webhooks, events) only",
-      });
-    }
-    for (const f of result.summary.failed)
-      logger.warn('customer not mirrored', { customerId: f.id, reason: f.reason });
-    const report = {
-      workspace,
-      completed: result.completed,
-      nextPage: result.nextPage,
-      sweepPending: result.sweepPending,
-      sweepSkipped: result.sweepSkipped,
-      listed: result.listed,
-      handedOff: result.handedOff,
-      cycle: result.cycleCounts,
-      ...summaryCounts(result.summary),
-      ...(result.tookOverFrom ? { tookOverFrom: result.tookOverFrom } : {}),
-    };
-    logger.info(result.completed ? 'full mirror done' : 'full mirror continues', report);
-    return report;
+    return reportRun(wsMetrics, workspace, result);
   });
+}
+
+/** Counts and logs what a run that mirrored did, and returns the invocation's report. */
+function reportRun(wsMetrics: Metrics, workspace: string, result: ScheduledMirrorResult) {
+  if (result.tookOverFrom) {
+    logger.warn('took over the lease of a cycle that did not finish', {
+      previousCycle: result.tookOverFrom,
+    });
+  }
+  addSummaryMetrics(wsMetrics, result.summary);
+  wsMetrics.addMetric('handedOff', MetricUnit.Count, result.handedOff);
+  if (result.completed) wsMetrics.addMetric(CYCLE_METRICS.completed, MetricUnit.Count, 1);
+  if (result.unannounced) {
+    wsMetrics.addMetric('MirrorUnannounced', MetricUnit.Count, 1);
+    logger.error('could not put the end of the cycle on the bus', { reason: result.unannounced });
+  }
+  if (result.sweepSkipped) {
+    wsMetrics.addMetric('SweepSkipped', MetricUnit.Count, 1);
+    logger.warn('full mirror ends without its sweep', {
+      reason:
+        "the ids could not be listed again within one invocation's budget; customers deleted in Piriod are tombstoned by refreshes (webhooks, events) only",
+    });
+  }
+  for (const f of result.summary.failed)
+    logger.warn('customer not mirrored', { customerId: f.id, reason: f.reason });
+  const report = {
+    workspace,
+    completed: result.completed,
+    nextPage: result.nextPage,
+    sweepPending: result.sweepPending,
+    sweepSkipped: result.sweepSkipped,
+    listed: result.listed,
+    handedOff: result.handedOff,
+    cycle: result.cycleCounts,
+    ...summaryCounts(result.summary),
+    ...(result.tookOverFrom ? { tookOverFrom: result.tookOverFrom } : {}),
+  };
+  logger.info(result.completed ? 'full mirror done' : 'full mirror continues', report);
+  return report;
 }
 
 /**
@@ -230,12 +209,12 @@ export async function fullMirrorDeps(
     workspaces,
     store,
     clock: systemClock,
-    concurrency: workspaces.concurrency,
+    concurrency: config.piriod.connection.concurrency,
     queue: refreshQueue(config.refreshQueue, sdk),
     continuation: eventBus(config.bus, sdk),
     leaseOf,
     statusOf,
-    schedulePeriodMs: config.schedule.periodMs,
+    schedulePeriodMinutes: config.schedule.periodMinutes,
   };
 }
 

@@ -1,9 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { eventBus } from '../../lib/compose/bus.js';
+import { once } from '../../lib/concurrency/once.js';
 import { type ChangeFeedConfig, loadChangeFeedConfig } from '../../lib/config.js';
 import { ALARMED_METRICS, createLogger, createMetrics } from '../../lib/lambda/observability.js';
-import { once } from '../../lib/lambda/once.js';
 import { reporting } from '../../lib/lambda/reporting.js';
 import { tableChangesOf } from '../../lib/messages/table-stream.js';
 import type { ChangePublisher } from '../../lib/ports.js';

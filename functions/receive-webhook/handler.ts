@@ -6,9 +6,10 @@ import type {
 import { eventBus } from '../../lib/compose/bus.js';
 import { refreshEventsQueue } from '../../lib/compose/queues.js';
 import { secretsOf } from '../../lib/compose/secrets.js';
+import { once } from '../../lib/concurrency/once.js';
 import { loadReceiverConfig, type ReceiverConfig } from '../../lib/config.js';
+import { UnknownWorkspaceError } from '../../lib/customer/workspaces.js';
 import { addWebhookMetrics, createLogger, createMetrics } from '../../lib/lambda/observability.js';
-import { once } from '../../lib/lambda/once.js';
 import { reporting } from '../../lib/lambda/reporting.js';
 import { readWebhookRequest } from '../../lib/lambda/webhook-request.js';
 import { piriodWebhookSignatures } from '../../lib/piriod/signature.js';
@@ -104,7 +105,7 @@ export async function receiveWebhookDeps(
     workspaces: workspaces.map((w) => w.id),
     secretOf: (workspace) => {
       const source = byWorkspace.get(workspace);
-      if (!source) throw new Error(`workspace ${workspace} is not configured`);
+      if (!source) throw new UnknownWorkspaceError(workspace, [...byWorkspace.keys()]);
       return source;
     },
     requests: eventBus(config.bus, sdk),

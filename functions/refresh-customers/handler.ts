@@ -4,6 +4,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { piriodWorkspacesForLambda } from '../../lib/compose/piriod.js';
 import { deadLetterQueue } from '../../lib/compose/queues.js';
 import { storeAndCanaries } from '../../lib/compose/table.js';
+import { once } from '../../lib/concurrency/once.js';
 import { loadRefreshWorkerConfig, type RefreshWorkerConfig } from '../../lib/config.js';
 import { invocationDeadline } from '../../lib/lambda/deadline.js';
 import {
@@ -15,7 +16,6 @@ import {
   piriodLatencyByWorkspace,
   summaryCounts,
 } from '../../lib/lambda/observability.js';
-import { once } from '../../lib/lambda/once.js';
 import { reporting } from '../../lib/lambda/reporting.js';
 import { REFRESH_QUEUE } from '../../lib/messages/routing.js';
 import {
@@ -127,7 +127,7 @@ export async function refreshCustomersDeps(
     workspaces,
     store,
     clock: systemClock,
-    concurrency: workspaces.concurrency,
+    concurrency: config.piriod.connection.concurrency,
     deadLetters: deadLetterQueue(config.deadLetterQueue, sdk),
     canaries,
     afterDeadlineMs: 2 * worstCaseCallMs(sdk),

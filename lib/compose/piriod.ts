@@ -1,46 +1,40 @@
 /** Composition: the Piriod client from its configuration (CLI and Lambda). */
 
-import type {
-  FunctionPiriodConfig,
-  PiriodConfig,
-  PiriodSettings,
-  WorkspaceConfig,
-} from '../config.js';
+import { once } from '../concurrency/once.js';
+import type { PiriodConfig, PiriodConnection, PiriodWorkspacesConfig } from '../config.js';
+import { UnknownWorkspaceError, type Workspace } from '../customer/workspaces.js';
 import { type AttemptInfo, PiriodClient } from '../piriod/client.js';
 import type { PiriodWorkspaces, TokenSource, WorkspacePiriod } from '../ports.js';
 import type { SdkBudget } from '../sdk/sdk-budgets.js';
 import { secretsOf } from './secrets.js';
 
-/** The Piriod client for `settings`, with `token` (a string, or a re-readable secret). */
+/** The Piriod client of `workspace`, with `token` (a string, or a re-readable secret). */
 export function piriodClient(
-  settings: PiriodSettings,
+  connection: PiriodConnection,
+  workspace: Workspace,
   token: string | TokenSource,
   onAttempt?: (a: AttemptInfo) => void,
 ): PiriodClient {
   return new PiriodClient({
-    baseUrl: settings.baseUrl,
+    baseUrl: connection.baseUrl,
     token,
-    workspace: settings.workspace,
-    testMode: settings.testMode,
-    timeoutMs: settings.timeoutMs,
-    retry: { maxAttempts: settings.maxAttempts },
-    pace: { requestsPerSecond: settings.requestsPerSecond, concurrency: settings.concurrency },
+    workspace: workspace.id,
+    testMode: workspace.testMode,
+    timeoutMs: connection.timeoutMs,
+    retry: { maxAttempts: connection.maxAttempts },
+    pace: { requestsPerSecond: connection.requestsPerSecond, concurrency: connection.concurrency },
     onAttempt,
   });
 }
 
-/** Piriod for one workspace, the token included (the CLI, `npm start`). */
-export function piriodOf(config: PiriodConfig): { settings: PiriodSettings; client: PiriodClient } {
-  const { token, ...settings } = config;
-  return { settings, client: piriodClient(settings, token) };
-}
-
-/** A function's Piriod workspaces, with the settings they were built from. */
-export interface LambdaWorkspaces extends PiriodWorkspaces {
-  /** The configured workspaces (ids, modes, where their secrets are). */
-  readonly configs: readonly WorkspaceConfig[];
-  /** Piriod requests by id in flight at once per workspace (`PIRIOD_CONCURRENCY`). */
-  readonly concurrency: number;
+/** Piriod for one workspace (the CLI, `npm start`): the client, and the settings without the token. */
+export function piriodOf(config: PiriodConfig): {
+  client: PiriodClient;
+  connection: PiriodConnection;
+  workspace: Workspace;
+} {
+  const { connection, workspace, token } = config;
+  return { client: piriodClient(connection, workspace, token), connection, workspace };
 }
 
 /**
@@ -51,37 +45,30 @@ export interface LambdaWorkspaces extends PiriodWorkspaces {
  * `budget` bounds the secret reads.
  */
 export function piriodWorkspacesForLambda(
-  piriod: FunctionPiriodConfig,
+  piriod: PiriodWorkspacesConfig,
   onAttempt?: (a: AttemptInfo, workspace: string) => void,
   budget?: SdkBudget,
-): LambdaWorkspaces {
-  const { connection, workspaces: configs } = piriod;
+): PiriodWorkspaces {
+  const { connection, workspaces } = piriod;
+  const ids = workspaces.map((w) => w.id);
   const secrets = secretsOf(piriod.secrets, budget);
-  const opened = new Map<string, Promise<WorkspacePiriod>>();
-  const open = async (config: WorkspaceConfig): Promise<WorkspacePiriod> => {
-    const token = secrets.apiToken(config.apiToken);
-    await token.get();
-    const settings = { ...connection, workspace: config.id, testMode: config.testMode };
-    return {
-      piriod: piriodClient(settings, token, onAttempt && ((a) => onAttempt(a, config.id))),
-      workspace: config.id,
-      testMode: config.testMode,
-    };
-  };
+  const opened = new Map(
+    workspaces.map((workspace) => [
+      workspace.id,
+      once(async (): Promise<WorkspacePiriod> => {
+        const token = secrets.apiToken(workspace.apiToken);
+        await token.get();
+        const report = onAttempt && ((a: AttemptInfo) => onAttempt(a, workspace.id));
+        return {
+          piriod: piriodClient(connection, workspace, token, report),
+          workspace: workspace.id,
+          testMode: workspace.testMode,
+        };
+      }),
+    ]),
+  );
   return {
-    configs,
-    ids: configs.map((c) => c.id),
-    concurrency: connection.concurrency,
-    open: (id) => {
-      const config = configs.find((c) => c.id === id);
-      if (!config) return Promise.reject(new Error(`workspace ${id} is not configured`));
-      let p = opened.get(id);
-      if (!p) {
-        p = open(config);
-        opened.set(id, p);
-        p.catch(() => opened.delete(id));
-      }
-      return p;
-    },
+    ids,
+    open: (id) => opened.get(id)?.() ?? Promise.reject(new UnknownWorkspaceError(id, ids)),
   };
 }

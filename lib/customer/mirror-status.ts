@@ -70,6 +70,13 @@ export interface MirrorStatus {
   schedulePeriodMinutes?: number;
 }
 
+/**
+ * Minutes between a workspace's full mirrors unless the deployment says otherwise: the stack's
+ * `scheduleMinutes`, `FULL_MIRROR_SCHEDULE_MINUTES`, and what `status` assumes when the status
+ * records no period.
+ */
+export const DEFAULT_SCHEDULE_MINUTES = 15;
+
 /** The detail of a "Mirror Completed" event (docs/events.md). */
 export interface MirrorCompletedDetail extends CycleCounts {
   workspace: string;

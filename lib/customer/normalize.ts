@@ -1,6 +1,7 @@
 import type * as z from 'zod/mini';
 import { type ContentWarning, contentWarnings } from './content-warnings.js';
-import { type FieldIssue, InvalidCustomerError, wireIdOf } from './errors.js';
+import { type FieldIssue, InvalidCustomerError } from './errors.js';
+import { wireIdOf } from './ids.js';
 import type { NormalizedContact, NormalizedCustomer } from './record.js';
 import {
   isFreeFormNumberPath,

@@ -17,8 +17,11 @@ export const WORKSPACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
  */
 export const MAX_WORKSPACES = 10;
 
-/** One workspace of a deployment, and whether its test-mode data is read. */
-export interface WorkspaceEntry {
+/**
+ * A Piriod workspace a deployment or command mirrors: its id, and whether its test-mode data
+ * is read (the mode). Where its secrets are is configuration's `WorkspaceConfig`.
+ */
+export interface Workspace {
   id: string;
   testMode: boolean;
 }
@@ -40,10 +43,10 @@ export function isWorkspaceId(id: unknown): id is string {
  * @throws WorkspaceListError on an empty list or entry, a malformed id or mode, a duplicate,
  *   or more than {@link MAX_WORKSPACES}.
  */
-export function parseWorkspaceList(text: string): WorkspaceEntry[] {
+export function parseWorkspaceList(text: string): Workspace[] {
   const raw = text.split(',').map((e) => e.trim());
   if (raw.every((e) => e === '')) throw new WorkspaceListError('is empty: list acc_A,acc_B,…');
-  const out: WorkspaceEntry[] = [];
+  const out: Workspace[] = [];
   for (const [i, entry] of raw.entries()) {
     if (entry === '') throw new WorkspaceListError(`has an empty entry (position ${i + 1})`);
     const [id = '', mode, ...rest] = entry.split(':');
@@ -71,7 +74,7 @@ export function parseWorkspaceList(text: string): WorkspaceEntry[] {
 }
 
 /** The list back as text (`acc_A,acc_B:test`), as {@link parseWorkspaceList} reads it. */
-export function formatWorkspaceList(list: readonly WorkspaceEntry[]): string {
+export function formatWorkspaceList(list: readonly Workspace[]): string {
   return list.map((w) => (w.testMode ? `${w.id}:test` : w.id)).join(',');
 }
 
@@ -92,8 +95,22 @@ export function resolveWorkspace(
     };
   }
   if (configured.includes(named)) return { workspace: named };
-  return {
-    problem: 'unknown',
-    reason: `workspace ${JSON.stringify(named.slice(0, 80))} is not mirrored by this deployment (${configured.join(', ')})`,
-  };
+  return { problem: 'unknown', reason: notMirrored(named, configured) };
+}
+
+/**
+ * A workspace that the deployment does not mirror was asked for by a caller that should have
+ * resolved it first ({@link resolveWorkspace}): the ports that serve workspaces by id throw it.
+ */
+export class UnknownWorkspaceError extends Error {
+  override readonly name = 'UnknownWorkspaceError';
+
+  constructor(named: string, configured: readonly string[]) {
+    super(notMirrored(named, configured));
+  }
+}
+
+/** The one wording of "workspace X is not one of this deployment's". */
+function notMirrored(named: string, configured: readonly string[]): string {
+  return `workspace ${JSON.stringify(named.slice(0, 80))} is not mirrored by this deployment (${configured.join(', ')})`;
 }

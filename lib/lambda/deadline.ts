@@ -5,7 +5,7 @@ import type { Clock } from '../ports.js';
  * Time kept back from an invocation's limit to drain writes, send what must be sent (dead
  * letters, a continuation) and answer: at least 10 s, or a fifth of what is left.
  */
-export function safetyMarginMs(remainingMs: number): number {
+function safetyMarginMs(remainingMs: number): number {
   return Math.max(10_000, Math.floor(remainingMs * 0.2));
 }
 

@@ -33,3 +33,19 @@ export const ALARMED_METRICS = {
    */
   mirrorStaleness: 'MirrorStaleness',
 } as const;
+
+/** The dimension that says which Piriod workspace a number is about. */
+export const WORKSPACE_DIMENSION = 'Workspace';
+
+/**
+ * full-mirror's cycles, per workspace: the dashboard's row of each workspace. Not alarmed
+ * (freshness is alarmed on {@link ALARMED_METRICS}.mirrorStaleness).
+ */
+export const CYCLE_METRICS = {
+  /** A whole cycle completed in this invocation. */
+  completed: 'MirrorCompleted',
+  /** A tick found another cycle holding the lease. */
+  skipped: 'MirrorSkipped',
+  /** A run stopped (its credentials rejected, the table unavailable). */
+  aborted: 'MirrorAborted',
+} as const;

@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CustomerOutcome, RunSummary } from '../use-cases/outcome.js';
 import type { WebhookOutcome, WebhookResponse } from '../use-cases/receive-webhook.js';
-import { ALARMED_METRICS, METRICS_NAMESPACE } from './metric-names.js';
+import { ALARMED_METRICS, METRICS_NAMESPACE, WORKSPACE_DIMENSION } from './metric-names.js';
 
 export { ALARMED_METRICS } from './metric-names.js';
 
@@ -55,9 +55,6 @@ export function createLogger(serviceName: string): Logger {
 export function createMetrics(serviceName: string): Metrics {
   return new Metrics({ namespace: METRICS_NAMESPACE, serviceName });
 }
-
-/** The dimension that says which Piriod workspace a number is about. */
-const WORKSPACE_DIMENSION = 'Workspace';
 
 /** Metrics by workspace within one invocation; {@link WorkspaceMetrics.publish} flushes them all. */
 export interface WorkspaceMetrics {

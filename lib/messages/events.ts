@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { WORKSPACE_ID } from '../customer/workspaces.js';
-import { EVENT_SOURCE, REFRESH_REQUESTED } from './event-names.js';
+import { EVENT_SOURCE, MIRROR_CONTINUED, REFRESH_REQUESTED } from './event-names.js';
 import { MAX_IDS_PER_MESSAGE } from './refresh-details.js';
 
 export {
@@ -71,7 +71,7 @@ export function scheduleInput(workspace: string): {
 const count = z.number().check(z.int(), z.gte(0));
 
 /** The continuation event's detail. */
-export const continuationDetailSchema = z.object({
+const continuationDetailSchema = z.object({
   // The workspace of the cycle.
   workspace: workspaceIdSchema,
   startPage: z.number().check(z.int(), z.gte(1)),
@@ -94,4 +94,11 @@ export const continuationDetailSchema = z.object({
       handedOff: count,
     }),
   ),
+});
+
+/** The "Full Mirror Continued" event as the bus rule delivers it to `full-mirror`. */
+export const continuationEventSchema = z.object({
+  source: z.literal(EVENT_SOURCE),
+  'detail-type': z.literal(MIRROR_CONTINUED),
+  detail: continuationDetailSchema,
 });

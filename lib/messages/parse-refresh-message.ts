@@ -1,4 +1,4 @@
-import { isValidCustomerId } from '../customer/errors.js';
+import { isValidCustomerId } from '../customer/ids.js';
 import { refreshDetailSchema, refreshEventSchema, WEBHOOK_RESOURCE } from './events.js';
 
 /** A refresh queue message, understood. */

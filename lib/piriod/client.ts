@@ -1,6 +1,7 @@
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retry } from '../concurrency/retry.js';
 import { sleep } from '../concurrency/sleep.js';
-import { InvalidCustomerIdError, isValidCustomerId } from '../customer/errors.js';
+import { InvalidCustomerIdError } from '../customer/errors.js';
+import { isValidCustomerId } from '../customer/ids.js';
 import { parseJsonLosslessly } from '../customer/lossless-number.js';
 import { plural } from '../plural.js';
 import type {

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { isValidCustomerId } from '../customer/errors.js';
+import { isValidCustomerId } from '../customer/ids.js';
 import type { SyncedItemFacts, SyncedItems, SyncWindow } from '../ports.js';
 import { toStoreError } from './errors.js';
 

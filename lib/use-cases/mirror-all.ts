@@ -1,5 +1,6 @@
 import { awaitAllInFlight } from '../concurrency/in-flight.js';
-import { InvalidCustomerError, isValidCustomerId, wireIdOf } from '../customer/errors.js';
+import { InvalidCustomerError } from '../customer/errors.js';
+import { isValidCustomerId, wireIdOf } from '../customer/ids.js';
 import { normalizeCustomer } from '../customer/normalize.js';
 import type { CustomerStore, PiriodReader, VersionSnapshot } from '../ports.js';
 import { customerWrites } from './customer-writes.js';

@@ -1,4 +1,4 @@
-import { isPiriodCustomerId } from '../customer/errors.js';
+import { isPiriodCustomerId } from '../customer/ids.js';
 import { resolveWorkspace } from '../customer/workspaces.js';
 import { SecretNotSetError } from '../env-variables.js';
 import type {

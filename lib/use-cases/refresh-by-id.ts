@@ -1,9 +1,6 @@
 import { forEachConcurrent } from '../concurrency/pool.js';
-import {
-  InvalidCustomerError,
-  InvalidCustomerIdError,
-  isValidCustomerId,
-} from '../customer/errors.js';
+import { InvalidCustomerError, InvalidCustomerIdError } from '../customer/errors.js';
+import { isValidCustomerId } from '../customer/ids.js';
 import { normalizeCustomer } from '../customer/normalize.js';
 import type { SyncSource } from '../customer/record.js';
 import { type Clock, type CustomerStore, isFailure, type PiriodReader } from '../ports.js';

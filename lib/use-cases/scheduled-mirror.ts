@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   addCounts,
   type CycleCounts,
+  DEFAULT_SCHEDULE_MINUTES,
   failureReason,
   NO_COUNTS,
   SWEEP_SKIPPED_REASON,
@@ -24,12 +25,15 @@ export interface ScheduledMirrorOptions {
   resume?: ContinuationState;
   /** Epoch ms by which this invocation must stop starting new pages. */
   deadline: number;
+  /** Epoch ms at which the invocation ends (Lambda stops it). */
+  invocationEndsAt: number;
   /**
-   * Epoch ms until which this invocation's lease holds: past the invocation's end by as long
-   * as its continuation may take to arrive. Only a cycle that crashed lets it run out.
+   * The deployment's schedule period, recorded in the status for `piriod-mirror status`. The
+   * stack bounds the age of full-mirror's asynchronous events to it, so no continuation
+   * arrives later than that after an invocation ends: the lease is held that long past the
+   * invocation's end (default {@link DEFAULT_SCHEDULE_MINUTES}), and only a cycle that
+   * crashed lets it run out.
    */
-  leaseUntil: number;
-  /** The deployment's schedule period, recorded in the status for `piriod-mirror status`. */
   schedulePeriodMinutes?: number;
 }
 
@@ -102,7 +106,7 @@ export async function runScheduledMirror(
     cycleStartedAt: state.cycleStartedAt,
     invocation: state.invocation,
     now,
-    expiresAt: new Date(options.leaseUntil).toISOString(),
+    expiresAt: new Date(leaseUntil(options)).toISOString(),
   };
   const renewing = resume !== undefined;
   const lease = renewing ? await deps.lease.renew(claim) : await deps.lease.acquire(claim);
@@ -173,6 +177,12 @@ async function recordStart(
   options: ScheduledMirrorOptions,
 ): Promise<void> {
   await deps.status.started(startedAt, options.schedulePeriodMinutes);
+}
+
+/** Until when an invocation's lease holds: its end, and as long as a continuation may take. */
+function leaseUntil(options: ScheduledMirrorOptions): number {
+  const periodMinutes = options.schedulePeriodMinutes ?? DEFAULT_SCHEDULE_MINUTES;
+  return options.invocationEndsAt + periodMinutes * 60_000;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { forEachConcurrent } from '../concurrency/pool.js';
 import { contentHash } from '../customer/content-hash.js';
-import { InvalidCustomerError, wireIdOf } from '../customer/errors.js';
+import { InvalidCustomerError } from '../customer/errors.js';
+import { wireIdOf } from '../customer/ids.js';
 import { normalizeCustomer } from '../customer/normalize.js';
 import type { NormalizedCustomer } from '../customer/record.js';
 import type { StoredVersion } from '../customer/write-rule.js';

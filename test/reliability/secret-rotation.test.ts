@@ -45,9 +45,9 @@ afterAll(async () => {
 function functionEnv() {
   return {
     PIRIOD_API_URL: sandbox.url,
-    PIRIOD_WORKSPACE: sandbox.workspace,
-    PIRIOD_API_TOKEN_SECRET_ARN: TOKEN_ARN,
-    PIRIOD_WEBHOOK_SECRET_ARN: WEBHOOK_ARN,
+    PIRIOD_WORKSPACES: sandbox.workspace,
+    PIRIOD_API_TOKEN_SECRET_ARNS: JSON.stringify({ [sandbox.workspace]: TOKEN_ARN }),
+    PIRIOD_WEBHOOK_SECRET_ARNS: JSON.stringify({ [sandbox.workspace]: WEBHOOK_ARN }),
     PIRIOD_REQUESTS_PER_SECOND: '0',
     CUSTOMERS_TABLE: t.tableName,
     AWS_ENDPOINT_URL_DYNAMODB: t.endpoint,

@@ -16,6 +16,9 @@ const LAYERS: Record<string, number> = {
   'lib/plural.ts': 0,
   'lib/customer': 0,
   'lib/ports.ts': 1,
+  // The pieces of configuration (Piriod, workspaces, the AWS side, how a value is checked);
+  // lib/config.ts composes them into each entry point's loader.
+  'lib/config': 1,
   // How every SDK client is built and bounded (timeouts, endpoints, errors): below both AWS
   // adapter rooms, so the table's adapter does not stand on the other AWS adapters.
   'lib/sdk': 1,
@@ -117,7 +120,15 @@ describe('the structure of the code', () => {
 });
 
 /** The files that may take an environment: the loaders, their core and the package's entry. */
-const ENVIRONMENT_READERS = new Set(['lib/config.ts', 'lib/env-variables.ts', 'lib/library.ts']);
+const ENVIRONMENT_READERS = new Set([
+  'lib/config.ts',
+  'lib/config/aws.ts',
+  'lib/config/piriod.ts',
+  'lib/config/variables.ts',
+  'lib/config/workspaces.ts',
+  'lib/env-variables.ts',
+  'lib/library.ts',
+]);
 
 /** Reading `process.env`, naming the `Env` type, or a parameter or field called `env`. */
 const TAKES_ENVIRONMENT = /\bprocess\.env\b|\bEnv\b|(?<![\w./-])env\??\s*:/;

@@ -19,14 +19,16 @@ const error = (fn: () => unknown) => {
 
 describe('configuration', () => {
   it('fills defaults the contract names', () => {
-    expect(loadPiriodConfig(base)).toMatchObject({
-      baseUrl: 'https://api.piriod.com',
-      workspace: 'acc_1',
-      testMode: false,
-      timeoutMs: 10_000,
-      maxAttempts: 5,
-      requestsPerSecond: 20,
-      concurrency: 8,
+    expect(loadPiriodConfig(base)).toEqual({
+      connection: {
+        baseUrl: 'https://api.piriod.com',
+        timeoutMs: 10_000,
+        maxAttempts: 5,
+        requestsPerSecond: 20,
+        concurrency: 8,
+      },
+      workspace: { id: 'acc_1', testMode: false },
+      token: 'sk_live_abc',
     });
     expect(loadStoreConfig({})).toMatchObject({
       tableName: 'piriod-customers',
@@ -74,7 +76,7 @@ describe('configuration', () => {
       'http://127.0.0.1:4010',
       'http://localhost:4010',
     ]) {
-      expect(loadPiriodConfig({ ...base, PIRIOD_API_URL: url }).baseUrl).toBe(url);
+      expect(loadPiriodConfig({ ...base, PIRIOD_API_URL: url }).connection.baseUrl).toBe(url);
     }
   });
 });
@@ -102,7 +104,7 @@ describe("the functions' workspaces", () => {
       loadWorkspaces({
         PIRIOD_WORKSPACE: 'acc_1',
         PIRIOD_TEST_MODE: 'true',
-        PIRIOD_API_TOKEN_SECRET_ARN: ARN('1'),
+        PIRIOD_API_TOKEN: 'sk_1',
         PIRIOD_WEBHOOK_SECRET: 'whsecret_1',
       }),
     ).toEqual([
@@ -110,17 +112,32 @@ describe("the functions' workspaces", () => {
         id: 'acc_1',
         testMode: true,
         apiToken: {
-          plain: undefined,
-          arn: ARN('1'),
-          names: { plain: 'PIRIOD_API_TOKEN', arn: 'PIRIOD_API_TOKEN_SECRET_ARN' },
+          plain: 'sk_1',
+          arn: undefined,
+          names: { plain: 'PIRIOD_API_TOKEN', arn: 'PIRIOD_API_TOKEN_SECRET_ARNS.acc_1' },
         },
         webhookSecret: {
           plain: 'whsecret_1',
           arn: undefined,
-          names: { plain: 'PIRIOD_WEBHOOK_SECRET', arn: 'PIRIOD_WEBHOOK_SECRET_ARN' },
+          names: { plain: 'PIRIOD_WEBHOOK_SECRET', arn: 'PIRIOD_WEBHOOK_SECRET_ARNS.acc_1' },
         },
       },
     ]);
+  });
+
+  it('reads secret ARNs from the maps only: the single ARN variables are gone', () => {
+    const [one] = loadWorkspaces({
+      PIRIOD_WORKSPACE: 'acc_1',
+      PIRIOD_API_TOKEN_SECRET_ARN: ARN('1'),
+      PIRIOD_WEBHOOK_SECRET_ARN: ARN('w'),
+    });
+    expect(one?.apiToken.arn).toBeUndefined();
+    expect(one?.webhookSecret.arn).toBeUndefined();
+    const [mapped] = loadWorkspaces({
+      PIRIOD_WORKSPACE: 'acc_1',
+      PIRIOD_API_TOKEN_SECRET_ARNS: JSON.stringify({ acc_1: ARN('1') }),
+    });
+    expect(mapped?.apiToken.arn).toBe(ARN('1'));
   });
 
   it('does not hand a single token to one of several workspaces', () => {

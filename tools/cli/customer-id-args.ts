@@ -1,4 +1,4 @@
-import { isPiriodCustomerId, isValidCustomerId } from '../../lib/customer/errors.js';
+import { isPiriodCustomerId, isValidCustomerId } from '../../lib/customer/ids.js';
 import { UsageError } from './errors.js';
 
 /** The form every command shows when it refuses an id. */

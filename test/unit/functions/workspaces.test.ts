@@ -1,4 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { UnknownWorkspaceError } from '../../../lib/customer/workspaces.js';
 import { PiriodCredentialsError } from '../../../lib/piriod/errors.js';
 import type { PiriodWorkspaces, WorkspacePiriod } from '../../../lib/ports.js';
 import { emfMetrics, stdoutOf } from '../../support/emf.js';
@@ -51,7 +52,7 @@ function twoWorkspaces(
           `the secret arn:${id} (PIRIOD_API_TOKEN_SECRET_ARNS.${id}) has no value yet`,
         );
       const piriod = readers[id];
-      if (!piriod) throw new Error(`workspace ${id} is not configured`);
+      if (!piriod) throw new UnknownWorkspaceError(id, Object.keys(readers));
       return { piriod, workspace: id, testMode: false };
     },
   };

@@ -39,7 +39,7 @@ function ran(r: ScheduledMirrorResult | SkippedInvocation): ScheduledMirrorResul
 /** No time budget, and a lease that outlasts the test. */
 const FOREVER = {
   deadline: Number.POSITIVE_INFINITY,
-  leaseUntil: Date.parse('2100-01-01T00:00:00Z'),
+  invocationEndsAt: Date.parse('2100-01-01T00:00:00Z'),
 };
 
 describe('runScheduledMirror with in-memory ports', () => {
@@ -66,7 +66,7 @@ describe('runScheduledMirror with in-memory ports', () => {
     const first = ran(
       await runScheduledMirror(ports, {
         deadline: time.start + 15_000,
-        leaseUntil: time.start + 1_800_000,
+        invocationEndsAt: time.start + 900_000,
       }),
     );
     expect(first.completed).toBe(false);
@@ -145,17 +145,17 @@ describe("runScheduledMirror: a cycle's last invocation keeps the deadline", () 
     );
     const piriod = new MemoryPiriod(live, 2, time.advance);
     const withPiriod = { ...ports, piriod };
-    const leaseUntil = time.start + 1_800_000;
+    const invocationEndsAt = time.start + 900_000;
 
     // Invocation 1 lists pages 1 and 2; invocation 2 lists 3 to 5 and reaches its deadline.
     const first = ran(
-      await runScheduledMirror(withPiriod, { deadline: time.start + 15_000, leaseUntil }),
+      await runScheduledMirror(withPiriod, { deadline: time.start + 15_000, invocationEndsAt }),
     );
     const second = ran(
       await runScheduledMirror(withPiriod, {
         resume: first.continuedAt,
         deadline: time.clock.now().getTime() + 25_000,
-        leaseUntil,
+        invocationEndsAt,
       }),
     );
     expect(second.completed).toBe(false);
@@ -178,7 +178,7 @@ describe("runScheduledMirror: a cycle's last invocation keeps the deadline", () 
       await runScheduledMirror(withPiriod, {
         resume: second.continuedAt,
         deadline: time.clock.now().getTime() + 45_000,
-        leaseUntil,
+        invocationEndsAt,
       }),
     );
     expect(third.completed).toBe(true);
@@ -231,7 +231,7 @@ describe("runScheduledMirror: a cycle's last invocation keeps the deadline", () 
           sweep: true,
         },
         deadline: time.start + 15_000,
-        leaseUntil: time.start + 1_800_000,
+        invocationEndsAt: time.start + 900_000,
       }),
     );
     // Handing the sweep on again would repeat this invocation for ever.
@@ -263,7 +263,7 @@ describe('runScheduledMirror: one cycle at a time (the cycle lease)', () => {
     // Two pages per invocation; the lease lasts 30 min past each invocation's start.
     const budget = (): ScheduledMirrorOptions => {
       const at = time.clock.now().getTime();
-      return { deadline: at + 15_000, leaseUntil: at + 1_800_000 };
+      return { deadline: at + 15_000, invocationEndsAt: at + 900_000 };
     };
     return { time, piriod, lease, store, ports, budget };
   }
@@ -416,7 +416,7 @@ describe('runScheduledMirror: the status and the announcements of a cycle', () =
     // Two pages per invocation.
     const budget = (ms = 15_000): ScheduledMirrorOptions => {
       const at = time.clock.now().getTime();
-      return { deadline: at + ms, leaseUntil: at + 1_800_000, schedulePeriodMinutes: 15 };
+      return { deadline: at + ms, invocationEndsAt: at + 900_000, schedulePeriodMinutes: 15 };
     };
     return { time, piriod, status, bus, ports, budget };
   }
@@ -496,7 +496,7 @@ describe('runScheduledMirror: the status and the announcements of a cycle', () =
         },
         {
           deadline: 0,
-          leaseUntil: Date.parse('2100-01-01T00:00:00Z'),
+          invocationEndsAt: Date.parse('2100-01-01T00:00:00Z'),
           resume: {
             workspace: 'acc_1',
             startPage: 1,
@@ -532,7 +532,7 @@ describe('runScheduledMirror: the status and the announcements of a cycle', () =
     const done = ran(
       await runScheduledMirror(ports, {
         deadline: Number.POSITIVE_INFINITY,
-        leaseUntil: Date.parse('2100-01-01T00:00:00Z'),
+        invocationEndsAt: Date.parse('2100-01-01T00:00:00Z'),
       }),
     );
     expect(done.completedAt).toBeDefined();

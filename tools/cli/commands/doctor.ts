@@ -1,8 +1,9 @@
 import {
   ConfigError,
+  checkPiriodVariables,
   type Env,
   loadAwsEndpoints,
-  loadPiriodSettings,
+  loadTestMode,
 } from '../../../lib/config.js';
 import { intFlag, parse } from '../args.js';
 import { doctorClients } from '../compose/doctor-clients.js';
@@ -94,7 +95,8 @@ export async function doctorCommand(argv: string[], given: Env, io: Io): Promise
   }
   // Malformed Piriod variables (PIRIOD_TEST_MODE=maybe) stop doctor before any check, as
   // they stop every command: one line naming the variable, exit 2.
-  const settings = loadPiriodSettings({ ...env, PIRIOD_WORKSPACE: workspace });
+  checkPiriodVariables(env);
+  const testMode = loadTestMode(env);
   const scheduleMinutes = values['schedule-minutes']
     ? intFlag(values['schedule-minutes'], 'schedule-minutes', 15, 1)
     : undefined;
@@ -107,7 +109,7 @@ export async function doctorCommand(argv: string[], given: Env, io: Io): Promise
     deployment: 'deployment' in outputs ? outputs.deployment : { source: 'environment' },
     clients,
     workspace,
-    testMode: settings.testMode,
+    testMode,
     canaryTimeoutMs: intFlag(values.timeout, 'timeout', 60, 1) * 1000,
     scheduleMinutes,
     now: () => new Date(),

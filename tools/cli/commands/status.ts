@@ -1,6 +1,7 @@
 import { customerTable } from '../../../lib/compose/table.js';
 import { loadStoreConfig, loadWorkspaceList } from '../../../lib/config.js';
 import {
+  DEFAULT_SCHEDULE_MINUTES,
   formatDuration,
   freshnessOf,
   type MirrorStatus,
@@ -12,9 +13,6 @@ import { EXIT, UsageError } from '../errors.js';
 import { AWS_ENV, environmentHelp, TABLE_ENV } from '../help-env.js';
 import type { Io } from '../io.js';
 import { testModeOf } from '../workspace-flag.js';
-
-/** The stack's default schedule period, when the status records none (only CLI runs). */
-const DEFAULT_PERIOD_MINUTES = 15;
 
 const STATUS_HELP = `Usage: piriod-mirror status [--workspace W] [--json] [--max-age DURATION]
 
@@ -53,7 +51,7 @@ export async function statusCommand(argv: string[], env: Env, io: Io): Promise<n
   let stale = 0;
   for (const scope of scopes) {
     const status = await queries.mirrorStatus(scope.workspace, { testMode: scope.testMode });
-    const period = status?.schedulePeriodMinutes ?? DEFAULT_PERIOD_MINUTES;
+    const period = status?.schedulePeriodMinutes ?? DEFAULT_SCHEDULE_MINUTES;
     const freshness = freshnessOf(status, now, maxAgeMs ?? 2 * period * 60_000);
     if (!freshness.fresh) stale++;
     if (values.json) io.out(`${JSON.stringify(status ?? scope)}\n`);

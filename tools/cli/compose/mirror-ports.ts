@@ -1,5 +1,6 @@
 /** Composition: the ports of the CLI's full mirror, refresh and verify runs (Piriod and the table). */
-import type { PiriodSettings } from '../../../lib/config.js';
+import type { PiriodConnection } from '../../../lib/config.js';
+import type { Workspace } from '../../../lib/customer/workspaces.js';
 import type { PiriodClient } from '../../../lib/piriod/client.js';
 import { type CustomerStore, systemClock } from '../../../lib/ports.js';
 
@@ -8,15 +9,15 @@ import { type CustomerStore, systemClock } from '../../../lib/ports.js';
  * always come from the same settings as the client.
  */
 export function mirrorPortsOf(
-  piriod: { client: PiriodClient; settings: PiriodSettings },
+  piriod: { client: PiriodClient; connection: PiriodConnection; workspace: Workspace },
   store: CustomerStore,
 ) {
   return {
     piriod: piriod.client,
     store,
-    workspace: piriod.settings.workspace,
-    testMode: piriod.settings.testMode,
-    concurrency: piriod.settings.concurrency,
+    workspace: piriod.workspace.id,
+    testMode: piriod.workspace.testMode,
+    concurrency: piriod.connection.concurrency,
     clock: systemClock,
   };
 }

@@ -1,5 +1,5 @@
 import { piriodClient } from '../../../lib/compose/piriod.js';
-import { loadPiriodSettings } from '../../../lib/config.js';
+import { loadPiriodConnection, loadTestMode } from '../../../lib/config.js';
 import { PiriodCredentialsError } from '../../../lib/piriod/errors.js';
 import { blockedBy, type DoctorContext } from './context.js';
 import { type CheckResult, fail, pass, skip } from './result.js';
@@ -18,12 +18,10 @@ export async function piriodCheck(ctx: DoctorContext): Promise<CheckResult> {
       'pass --workspace acc_… (the workspace the stack was deployed with) or set PIRIOD_WORKSPACE',
     );
   }
-  const settings = {
-    ...loadPiriodSettings({ ...ctx.env, PIRIOD_WORKSPACE: ctx.workspace }),
-    // One answer is the proof: no long retry series from a diagnostic.
-    maxAttempts: 2,
-  };
-  const client = piriodClient(settings, ctx.token as string);
+  // One answer is the proof: no long retry series from a diagnostic.
+  const settings = { ...loadPiriodConnection(ctx.env), maxAttempts: 2 };
+  const workspace = { id: ctx.workspace, testMode: loadTestMode(ctx.env) };
+  const client = piriodClient(settings, workspace, ctx.token as string);
   try {
     for await (const page of client.listCustomers({ pageSize: 1, prefetch: 1 })) {
       const first = page.results[0] as { id?: unknown } | undefined;
