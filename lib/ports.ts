@@ -16,6 +16,7 @@ import type {
 } from './customer/mirror-status.js';
 import type { SyncedCustomer, SyncSource } from './customer/record.js';
 import type { StoredVersion } from './customer/write-rule.js';
+import { PiriodMirrorError } from './errors.js';
 
 export type { MirrorScope } from './customer/mirror-scope.js';
 
@@ -45,21 +46,19 @@ export type FailureKind =
 
 /**
  * A port's failure, of a {@link FailureKind}. Adapters' errors extend it (Piriod's by kind,
- * the table's), so a use case decides on `kind` and `retryable`, never on an adapter's class.
+ * the table's), so a use case decides on `kind` and `retryable` (the product's one answer to
+ * "retry?", `isRetryable` in `lib/errors.ts`), never on an adapter's class.
  */
-export class PortError extends Error {
+export class PortError extends PiriodMirrorError {
   override readonly name: string = 'PortError';
   readonly kind: FailureKind;
-  /** Whether the same call may succeed later. */
-  readonly retryable: boolean;
 
   constructor(
     message: string,
     options: { kind?: FailureKind; retryable?: boolean; cause?: unknown } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(message, options);
     this.kind = options.kind ?? 'failed';
-    this.retryable = options.retryable ?? false;
   }
 }
 

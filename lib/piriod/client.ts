@@ -2,6 +2,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy, retry } from '../concurrency/re
 import { sleep } from '../concurrency/sleep.js';
 import { InvalidCustomerIdError, isValidCustomerId } from '../customer/errors.js';
 import { parseJsonLosslessly } from '../customer/lossless-number.js';
+import { isRetryable } from '../errors.js';
 import { plural } from '../plural.js';
 import type {
   Clock,
@@ -12,11 +13,10 @@ import type {
   TokenSource,
 } from '../ports.js';
 import {
-  isRetryable,
   PiriodBadRequestError,
   PiriodCredentialsError,
   PiriodDeadlineError,
-  type PiriodError,
+  PiriodError,
   PiriodMalformedResponseError,
   PiriodNetworkError,
   PiriodNotFoundError,
@@ -276,12 +276,13 @@ export class PiriodClient implements PiriodReader {
           const last = err instanceof PiriodDeadlineError && lastFailure ? lastFailure : err;
           const made = last === err ? attempts : attempts - 1;
           const noTime = outOfTime || err instanceof PiriodDeadlineError;
-          if (isRetryable(last) && !(last instanceof PiriodDeadlineError)) {
-            (last as Error).message += noTime
+          if (!(last instanceof PiriodError) || !last.retryable) return last;
+          if (last instanceof PiriodDeadlineError) return last;
+          return last.withNote(
+            noTime
               ? ` (gave up after ${plural(made, 'attempt')}: no time left for another before the invocation's deadline)`
-              : ` (gave up after ${plural(made, 'attempt')})`;
-          }
-          return last;
+              : ` (gave up after ${plural(made, 'attempt')})`,
+          );
         },
         sleep: this.sleep,
         random: this.random,

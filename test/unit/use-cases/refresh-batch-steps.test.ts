@@ -5,9 +5,9 @@ import {
   type WorkspaceRun,
 } from '../../../lib/use-cases/refresh-batch-settle.js';
 
-const message = (messageId: string, detail: object, receiveCount?: number) => ({
+const message = (messageId: string, detail: object | string, receiveCount?: number) => ({
   messageId,
-  body: JSON.stringify(detail),
+  body: typeof detail === 'string' ? detail : JSON.stringify(detail),
   ...(receiveCount === undefined ? {} : { receiveCount }),
 });
 
