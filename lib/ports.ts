@@ -17,6 +17,7 @@ import type {
 import type { SyncedCustomer, SyncSource } from './customer/record.js';
 import { UnknownWorkspaceError } from './customer/workspaces.js';
 import type { StoredVersion } from './customer/write-rule.js';
+import { PiriodMirrorError } from './errors.js';
 
 export type { MirrorScope } from './customer/mirror-scope.js';
 
@@ -46,21 +47,19 @@ export type FailureKind =
 
 /**
  * A port's failure, of a {@link FailureKind}. Adapters' errors extend it (Piriod's by kind,
- * the table's), so a use case decides on `kind` and `retryable`, never on an adapter's class.
+ * the table's), so a use case decides on `kind` and `retryable` (the product's one answer to
+ * "retry?", `isRetryable` in `lib/errors.ts`), never on an adapter's class.
  */
-export class PortError extends Error {
+export class PortError extends PiriodMirrorError {
   override readonly name: string = 'PortError';
   readonly kind: FailureKind;
-  /** Whether the same call may succeed later. */
-  readonly retryable: boolean;
 
   constructor(
     message: string,
     options: { kind?: FailureKind; retryable?: boolean; cause?: unknown } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(message, options);
     this.kind = options.kind ?? 'failed';
-    this.retryable = options.retryable ?? false;
   }
 }
 

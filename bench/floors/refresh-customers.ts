@@ -1,5 +1,4 @@
 // SDK floor of refresh-customers: constructs the same AWS SDK and Powertools clients, nothing else.
-import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
@@ -14,6 +13,5 @@ export const clients = [
   new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) }),
   new Logger({ serviceName: 'floor' }),
   new Metrics({ namespace: 'floor', serviceName: 'floor' }),
-  new BatchProcessor(EventType.SQS),
 ];
 export const handler = async () => clients.length;

@@ -11,14 +11,14 @@ import { loadReceiverConfig, type ReceiverConfig } from '../../lib/config.js';
 import { UnknownWorkspaceError } from '../../lib/customer/workspaces.js';
 import { addWebhookMetrics, createLogger, createMetrics } from '../../lib/lambda/observability.js';
 import { reporting } from '../../lib/lambda/reporting.js';
+import { answerWebhook } from '../../lib/lambda/webhook-answer.js';
 import { readWebhookRequest } from '../../lib/lambda/webhook-request.js';
 import { piriodWebhookSignatures } from '../../lib/piriod/signature.js';
 import { SDK_BUDGETS } from '../../lib/sdk/sdk-budgets.js';
 import {
   type ReceiveWebhookPorts,
   receiveWebhook,
-  type WebhookResponse,
-  webhookReply,
+  type WebhookResult,
 } from '../../lib/use-cases/receive-webhook.js';
 
 /**
@@ -49,7 +49,7 @@ export function createReceiveWebhookHandler(deps: () => Promise<ReceiveWebhookDe
         isBase64Encoded: event.isBase64Encoded,
         workspace: event.queryStringParameters?.workspace,
       });
-      const res = 'answer' in read ? read.answer : await receive(read.request, deps);
+      const res = 'answer' in read ? read.answer : answerWebhook(await receive(read.request, deps));
       const fields = {
         status: res.statusCode,
         outcome: res.outcome,
@@ -69,20 +69,18 @@ export function createReceiveWebhookHandler(deps: () => Promise<ReceiveWebhookDe
   );
 }
 
-/** Judges a readable request; a failure to build the dependencies is a 202, not a throw. */
+/** Judges a readable request; a failure to build the dependencies is unprocessed, not a throw. */
 async function receive(
   request: Parameters<typeof receiveWebhook>[0],
   deps: () => Promise<ReceiveWebhookDeps>,
-): Promise<WebhookResponse> {
+): Promise<WebhookResult> {
   let ports: ReceiveWebhookDeps;
   try {
     ports = await deps();
   } catch (err) {
     // Configuration is read once per cold start; a broken one must not turn into 502s.
     logger.error('receiver dependencies unavailable', err as Error);
-    return webhookReply(202, { status: 'not-processed' }, 'unprocessed', {
-      reason: 'receiver-unavailable',
-    });
+    return { outcome: 'unprocessed', reason: 'receiver-unavailable' };
   }
   return receiveWebhook(request, { ...ports, signatures: piriodWebhookSignatures });
 }

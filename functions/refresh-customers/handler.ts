@@ -1,4 +1,3 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { piriodWorkspacesForLambda } from '../../lib/compose/piriod.js';
@@ -91,15 +90,15 @@ export function createRefreshCustomersHandler(deps: () => Promise<RefreshCustome
         notStarted: result.notStarted,
         ...summaryCounts(result.summary),
       });
-      return processPartialResponse(
-        event,
-        async (record: { messageId: string }) => {
-          if (result.retry.has(record.messageId))
-            throw new Error('transient failure; SQS will redeliver');
-        },
-        new BatchProcessor(EventType.SQS),
-        { context, throwOnFullBatchFailure: false },
-      );
+      // The answer is returned directly, as publish-changes returns its own: the use case
+      // decides per batch, not per record (customers coalesced across messages, the most
+      // urgent first, dead letters sent together), so Powertools' BatchProcessor, which runs
+      // a handler per record, would only re-route a list already made.
+      return {
+        batchItemFailures: event.Records.filter((r) => result.retry.has(r.messageId)).map((r) => ({
+          itemIdentifier: r.messageId,
+        })),
+      };
     },
   );
 }

@@ -15,11 +15,8 @@ export interface BatchPipelineOptions<T, R> {
   maxPending?: number;
 }
 
-/**
- * Writes one batch: one result per item, in order. `stop` tells the pipeline that nothing
- * more can be written (its `fatal`): batches after it are not written.
- */
-export type BatchWriter<T, R> = (batch: readonly T[], stop: (fatal: Error) => void) => Promise<R[]>;
+/** Writes one batch: one result per item, in order. */
+export type BatchWriter<T, R> = (batch: readonly T[]) => Promise<R[]>;
 
 interface Pending<T, R> {
   item: T;
@@ -41,8 +38,7 @@ export class BatchPipeline<T, R> {
   private readonly slots: Semaphore;
   private readonly maxPending: number;
   private readonly all = new Set<Promise<unknown>>();
-  /** Set when nothing more can be written; producers should stop. */
-  fatal: Error | undefined;
+  private stoppedBy: Error | undefined;
 
   constructor(
     private readonly writeBatch: BatchWriter<T, R>,
@@ -51,6 +47,19 @@ export class BatchPipeline<T, R> {
     this.batchSize = options.batchSize ?? 100;
     this.slots = new Semaphore(options.parallelBatches ?? 4);
     this.maxPending = options.maxPending ?? 1000;
+  }
+
+  /** Set once nothing more can be written ({@link stop}); producers should stop. */
+  get fatal(): Error | undefined {
+    return this.stoppedBy;
+  }
+
+  /**
+   * Says nothing more can be written (a write's outcome found the target unusable): batches
+   * not yet written resolve with `options.stopped` instead.
+   */
+  stop(fatal: Error): void {
+    this.stoppedBy = fatal;
   }
 
   /** Queues an item; resolves with its result once its batch is written. */
@@ -101,12 +110,7 @@ export class BatchPipeline<T, R> {
         for (const p of batch) this.settle(p, this.options.stopped(p.item, fatal));
         return;
       }
-      const results = await this.writeBatch(
-        batch.map((p) => p.item),
-        (err) => {
-          this.fatal = err;
-        },
-      );
+      const results = await this.writeBatch(batch.map((p) => p.item));
       for (const [i, p] of batch.entries()) this.settle(p, results[i] as R);
     } finally {
       this.slots.release();

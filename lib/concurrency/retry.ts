@@ -1,3 +1,4 @@
+import { isRetryable } from '../errors.js';
 import { sleep as realSleep } from './sleep.js';
 
 /** How an operation is retried. */
@@ -42,7 +43,7 @@ export function backoffDelay(
 export interface RetryOptions {
   /** Attempts and waits; fields left out take {@link DEFAULT_RETRY_POLICY}'s. */
   policy?: Partial<RetryPolicy>;
-  /** Whether a failure may clear on a later attempt. Default: the error's `retryable` flag. */
+  /** Whether a failure may clear on a later attempt. Default: {@link isRetryable}. */
   retryable?: (err: unknown) => boolean;
   /** A floor for the next wait the failure itself asks for (an HTTP `Retry-After`). */
   retryAfterMs?: (err: unknown) => number | undefined;
@@ -79,7 +80,7 @@ export async function retry<T>(
   options: RetryOptions = {},
 ): Promise<T> {
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
-  const retryable = options.retryable ?? isMarkedRetryable;
+  const retryable = options.retryable ?? isRetryable;
   const wait = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
   for (let n = 1; ; n++) {
@@ -96,8 +97,4 @@ export async function retry<T>(
       if (delay > 0) await wait(delay);
     }
   }
-}
-
-function isMarkedRetryable(err: unknown): boolean {
-  return (err as { retryable?: unknown } | null)?.retryable === true;
 }

@@ -1,3 +1,5 @@
+import { PiriodMirrorError } from '../errors.js';
+
 /** One failing field of a customer that cannot be mirrored, e.g. `contacts.0.email`. */
 export interface FieldIssue {
   /** Dotted path of the field, `(customer)` for the record as a whole. */
@@ -11,13 +13,12 @@ export interface FieldIssue {
  * the wrong type, an unparseable timestamp, too large for a DynamoDB item). Permanent:
  * fetching it again returns the same data, so it is reported, never retried.
  */
-export class InvalidCustomerError extends Error {
+export class InvalidCustomerError extends PiriodMirrorError {
   override readonly name = 'InvalidCustomerError';
   /** Piriod id when the record had a usable one. */
   readonly customerId: string | undefined;
   /** Every failing field, not just the first. */
   readonly issues: readonly FieldIssue[];
-  readonly retryable = false;
 
   constructor(customerId: string | undefined, issues: readonly FieldIssue[]) {
     const list = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
@@ -28,9 +29,8 @@ export class InvalidCustomerError extends Error {
 }
 
 /** A refresh asked for an id that cannot be a Piriod customer id (empty, `../`, 10 KB). */
-export class InvalidCustomerIdError extends Error {
+export class InvalidCustomerIdError extends PiriodMirrorError {
   override readonly name = 'InvalidCustomerIdError';
-  readonly retryable = false;
   /** The offending id, shortened for display. */
   readonly customerId: string;
 

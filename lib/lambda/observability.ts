@@ -1,8 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CustomerOutcome, RunSummary } from '../use-cases/outcome.js';
-import type { WebhookOutcome, WebhookResponse } from '../use-cases/receive-webhook.js';
+import type { WebhookOutcome } from '../use-cases/receive-webhook.js';
 import { ALARMED_METRICS, METRICS_NAMESPACE, WORKSPACE_DIMENSION } from './metric-names.js';
+import type { WebhookAnswer } from './webhook-answer.js';
 
 export { ALARMED_METRICS } from './metric-names.js';
 
@@ -35,7 +36,7 @@ const REJECTION_REASONS: Record<number, string> = {
  */
 export function addWebhookMetrics(
   metrics: Metrics,
-  res: Pick<WebhookResponse, 'outcome' | 'statusCode' | 'reason' | 'busRefused'>,
+  res: Pick<WebhookAnswer, 'outcome' | 'statusCode' | 'reason' | 'busRefused'>,
 ): void {
   if (res.outcome === 'rejected') {
     metrics.addDimension('reason', REJECTION_REASONS[res.statusCode] ?? `http-${res.statusCode}`);

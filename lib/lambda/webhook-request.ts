@@ -1,8 +1,5 @@
-import {
-  type WebhookRequest,
-  type WebhookResponse,
-  webhookReply,
-} from '../use-cases/receive-webhook.js';
+import type { WebhookRequest } from '../use-cases/receive-webhook.js';
+import { rejectReading, type WebhookAnswer } from './webhook-answer.js';
 
 /** Largest body accepted; Piriod's notifications are a few dozen bytes. */
 const MAX_WEBHOOK_BYTES = 64 * 1024;
@@ -21,22 +18,20 @@ export interface WebhookHttpRequest {
  * Reads the receiver's HTTP request: a non-POST is answered 405 and a body over 64 KiB 413,
  * here, before anything else; any other becomes the request the use case judges, its body
  * decoded (base64) and parsed as a JSON object — or why it is not one, which the use case
- * answers 400 after its workspace checks (the order of docs/events.md).
+ * rejects after its workspace checks (the order of docs/events.md).
  */
 export function readWebhookRequest(
   http: WebhookHttpRequest,
-): { answer: WebhookResponse } | { request: WebhookRequest } {
+): { answer: WebhookAnswer } | { request: WebhookRequest } {
   if (http.method.toUpperCase() !== 'POST') {
-    return { answer: webhookReply(405, { error: 'method not allowed: use POST' }, 'rejected') };
+    return { answer: rejectReading('method', 'method not allowed: use POST') };
   }
   const raw = http.body ?? '';
   const approxBytes = http.isBase64Encoded
     ? Math.floor((raw.length * 3) / 4)
     : Buffer.byteLength(raw, 'utf8');
   if (approxBytes > MAX_WEBHOOK_BYTES) {
-    return {
-      answer: webhookReply(413, { error: `body over ${MAX_WEBHOOK_BYTES} bytes` }, 'rejected'),
-    };
+    return { answer: rejectReading('too-large', `body over ${MAX_WEBHOOK_BYTES} bytes`) };
   }
   const text = http.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   return {

@@ -3,6 +3,7 @@ import { sleep } from '../concurrency/sleep.js';
 import { InvalidCustomerIdError } from '../customer/errors.js';
 import { isValidCustomerId } from '../customer/ids.js';
 import { parseJsonLosslessly } from '../customer/lossless-number.js';
+import { isRetryable } from '../errors.js';
 import { plural } from '../plural.js';
 import type {
   Clock,
@@ -12,22 +13,18 @@ import type {
   RequestOptions,
   TokenSource,
 } from '../ports.js';
+import { about, pageOf, parseEnvelope, statusError } from './answers.js';
 import {
-  isRetryable,
-  PiriodBadRequestError,
   PiriodCredentialsError,
   PiriodDeadlineError,
-  type PiriodError,
+  PiriodError,
   PiriodMalformedResponseError,
   PiriodNetworkError,
   PiriodNotFoundError,
-  PiriodRateLimitedError,
   PiriodRetryAfterError,
-  PiriodServerError,
   PiriodTimeoutError,
 } from './errors.js';
 import { DEFAULT_PACE, type PaceOptions, Pacer } from './pacer.js';
-import { parseRetryAfter } from './retry-after.js';
 
 /** Connection and behaviour settings of a {@link PiriodClient}. */
 export interface PiriodClientOptions {
@@ -277,12 +274,13 @@ export class PiriodClient implements PiriodReader {
           const last = err instanceof PiriodDeadlineError && lastFailure ? lastFailure : err;
           const made = last === err ? attempts : attempts - 1;
           const noTime = outOfTime || err instanceof PiriodDeadlineError;
-          if (isRetryable(last) && !(last instanceof PiriodDeadlineError)) {
-            (last as Error).message += noTime
+          if (!(last instanceof PiriodError) || !last.retryable) return last;
+          if (last instanceof PiriodDeadlineError) return last;
+          return last.withNote(
+            noTime
               ? ` (gave up after ${plural(made, 'attempt')}: no time left for another before the invocation's deadline)`
-              : ` (gave up after ${plural(made, 'attempt')})`;
-          }
-          return last;
+              : ` (gave up after ${plural(made, 'attempt')})`,
+          );
         },
         sleep: this.sleep,
         random: this.random,
@@ -313,7 +311,14 @@ export class PiriodClient implements PiriodReader {
         throw this.transportError(err, path, customerId);
       }
       if (res.status < 200 || res.status >= 300) {
-        throw this.statusError(res, text, path, customerId);
+        throw statusError({
+          res,
+          text,
+          path,
+          customerId,
+          now: this.now(),
+          redact: (t) => this.redact(t),
+        });
       }
       try {
         // Integers beyond 2^53 (metadata, tax settings) keep their exact text.
@@ -354,31 +359,6 @@ export class PiriodClient implements PiriodReader {
     );
   }
 
-  private statusError(res: Response, text: string, path: string, customerId?: string): PiriodError {
-    const status = res.status;
-    const body = safeJson(text);
-    const detail = this.redact(describeBody(body, text));
-    const what = `Piriod GET ${path} answered ${status}${detail ? `: ${detail}` : ''}${about(customerId)}`;
-    const opts = { status, customerId };
-    const retryAfter = parseRetryAfter(res.headers.get('retry-after'), this.now());
-    if (status === 404) return new PiriodNotFoundError(what, opts);
-    if (status === 401 || status === 403) {
-      return new PiriodCredentialsError(
-        `${what} — Piriod rejected the credentials: check PIRIOD_API_TOKEN and PIRIOD_WORKSPACE`,
-        opts,
-      );
-    }
-    if (status === 400) {
-      const fields = body && typeof body === 'object' && !Array.isArray(body) ? body : {};
-      return new PiriodBadRequestError(what, fields as Record<string, unknown>, opts);
-    }
-    if (status === 429) return new PiriodRateLimitedError(what, retryAfter, opts);
-    if (status >= 300 && status < 400) {
-      return new PiriodMalformedResponseError(`${what} (unexpected redirect)`, false, opts);
-    }
-    return new PiriodServerError(what, retryAfter, opts);
-  }
-
   /** Removes the token from text that came from elsewhere (server bodies, causes). */
   private redact(text: string): string {
     let out = text;
@@ -387,66 +367,4 @@ export class PiriodClient implements PiriodReader {
     }
     return out;
   }
-}
-
-/** The `page` of a `next` URL: a whole number ≥ 1, or the page after `current` when absent. */
-function pageOf(next: URL, current: number): number {
-  const raw = next.searchParams.get('page');
-  if (raw === null) return current + 1;
-  if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1) {
-    const shown = JSON.stringify(raw.length > 20 ? `${raw.slice(0, 20)}…` : raw);
-    throw new PiriodMalformedResponseError(
-      `Piriod listing's next URL has page=${shown}, not a page number`,
-      false,
-    );
-  }
-  return Number(raw);
-}
-
-function about(customerId: string | undefined): string {
-  return customerId ? ` (customer ${customerId})` : '';
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Piriod errors are `{detail}` or a field → messages map; show either, briefly. */
-function describeBody(body: unknown, text: string): string {
-  let out: string;
-  if (body && typeof body === 'object' && 'detail' in body) out = String(body.detail);
-  else if (body && typeof body === 'object') out = JSON.stringify(body);
-  else out = text.trim();
-  return out.length > 200 ? `${out.slice(0, 200)}…` : out;
-}
-
-interface Envelope {
-  count: number | undefined;
-  next: string | null;
-  results: unknown[];
-}
-
-function parseEnvelope(body: unknown, url: URL): Envelope {
-  const b = body as Partial<Record<'count' | 'next' | 'results', unknown>> | null;
-  const ok =
-    b !== null &&
-    typeof b === 'object' &&
-    Array.isArray(b.results) &&
-    (b.next === null || b.next === undefined || typeof b.next === 'string') &&
-    (b.count === undefined || typeof b.count === 'number');
-  if (!ok) {
-    throw new PiriodMalformedResponseError(
-      `Piriod GET ${url.pathname}${url.search} did not return a {count, next, results} page`,
-      false,
-    );
-  }
-  return {
-    count: b.count as number | undefined,
-    next: (b.next as string | null | undefined) ?? null,
-    results: b.results as unknown[],
-  };
 }

@@ -22,6 +22,32 @@ export abstract class PiriodError extends PortError {
     this.status = opts.status;
     this.customerId = opts.customerId;
   }
+
+  /**
+   * The same failure, its message followed by `note` (how many attempts were made): a new
+   * error of the same class and details, as no error's message is edited in place.
+   */
+  withNote(note: string): this {
+    return this.copy(`${this.message}${note}`);
+  }
+
+  /** A new error of this class with `message` and this one's details. */
+  protected copy(message: string): this {
+    const Same = this.constructor as new (message: string, opts: PiriodErrorDetails) => this;
+    return new Same(message, this.details());
+  }
+
+  /** What the constructor took besides the message. */
+  protected details(): PiriodErrorDetails {
+    return { status: this.status, customerId: this.customerId, cause: this.cause };
+  }
+}
+
+/** What a Piriod error carries besides its message. */
+interface PiriodErrorDetails {
+  status?: number;
+  customerId?: string;
+  cause?: unknown;
 }
 
 /** 404: the customer does not exist (or lives in another workspace). */
@@ -56,6 +82,15 @@ export class PiriodBadRequestError extends PiriodError {
     super(message, opts);
     this.fieldErrors = fieldErrors;
   }
+
+  protected override copy(message: string): this {
+    const Same = this.constructor as new (
+      message: string,
+      fieldErrors: Record<string, unknown>,
+      opts: PiriodErrorDetails,
+    ) => this;
+    return new Same(message, this.fieldErrors, this.details());
+  }
 }
 
 /** An answer that may carry `Retry-After`: the client waits at least that long (capped). */
@@ -71,6 +106,15 @@ export abstract class PiriodRetryAfterError extends PiriodError {
   ) {
     super(message, opts);
     this.retryAfterMs = retryAfterMs;
+  }
+
+  protected override copy(message: string): this {
+    const Same = this.constructor as new (
+      message: string,
+      retryAfterMs: number | undefined,
+      opts: PiriodErrorDetails,
+    ) => this;
+    return new Same(message, this.retryAfterMs, this.details());
   }
 }
 
@@ -127,9 +171,13 @@ export class PiriodMalformedResponseError extends PiriodError {
     super(message, opts);
     this.retryable = retryable;
   }
-}
 
-/** True for errors a later attempt may fix. Unknown errors are not retryable. */
-export function isRetryable(err: unknown): boolean {
-  return err instanceof PiriodError && err.retryable;
+  protected override copy(message: string): this {
+    const Same = this.constructor as new (
+      message: string,
+      retryable: boolean,
+      opts: PiriodErrorDetails,
+    ) => this;
+    return new Same(message, this.retryable, this.details());
+  }
 }

@@ -7,7 +7,7 @@ import { type CustomerOutcome, failed } from './outcome.js';
 
 /** What the writes of mirrored customers go through, and the metadata stamped on each. */
 export interface CustomerWritesDeps {
-  store: Pick<CustomerStore, 'readVersions' | 'upsertMany'>;
+  store: Pick<CustomerStore, 'readVersions' | 'upsertMany' | 'tombstone'>;
   clock: Clock;
   /** Piriod workspace the data comes from, stored on every item. */
   workspace: string;
@@ -45,16 +45,59 @@ export interface CustomerWrite {
 /**
  * The writes of a run: customers submitted as they are read (listing pages, fetch workers)
  * go out in batches — one batched version read, then conditional writes of the winners
- * only — each resolving with the customer's outcome. The pipeline stops (`fatal`) once the
- * table cannot be used at all (a failure of kind `unavailable`).
+ * only — each resolving with the customer's outcome; a customer Piriod no longer has is
+ * tombstoned. The writes stop themselves (`fatal`) once a write's outcome says the table
+ * cannot be used at all (a failure of kind `unavailable`): nothing outside sets it.
  */
-export type CustomerWrites = BatchPipeline<CustomerWrite, CustomerOutcome>;
+export interface CustomerWrites {
+  /** Queues a customer's write; resolves with its outcome once its batch is written. */
+  submit(write: CustomerWrite): Promise<CustomerOutcome>;
+  /**
+   * Marks a customer Piriod answered 404 for as deleted (`observedAt`: when that was asked);
+   * one the table does not hold fails, permanently.
+   */
+  tombstone(id: string, observedAt: string): Promise<CustomerOutcome>;
+  /** Resolves once the writes have room for more (bounds memory). */
+  waitForRoom(): Promise<void>;
+  /** Writes everything submitted so far and waits for it. */
+  drain(): Promise<void>;
+  /** Why nothing more can be written, once a write found the table unusable. */
+  readonly fatal: Error | undefined;
+}
 
 /** A {@link CustomerWrites} over the store of `deps`. */
 export function customerWrites(
   deps: CustomerWritesDeps,
   options: CustomerWritesOptions = {},
 ): CustomerWrites {
+  const pipeline = batchedUpserts(deps, options);
+  return {
+    submit: (write) => pipeline.submit(write),
+    tombstone: async (id, observedAt) => {
+      try {
+        const scope = { workspace: deps.workspace, testMode: deps.testMode };
+        const r = await deps.store.tombstone(id, observedAt, deps.source, scope);
+        if (r !== 'absent') return { id, result: r };
+        const reason = `customer ${id} was not found in Piriod (404) and is not in the table`;
+        return { id, result: 'failed', reason, retryable: false };
+      } catch (err) {
+        if (isFailure(err, 'unavailable')) pipeline.stop(err);
+        return failed(id, err);
+      }
+    },
+    waitForRoom: () => pipeline.waitForRoom(),
+    drain: () => pipeline.drain(),
+    get fatal() {
+      return pipeline.fatal;
+    },
+  };
+}
+
+/** The batches of upserts: a version read, then conditional writes of the winners. */
+function batchedUpserts(
+  deps: CustomerWritesDeps,
+  options: CustomerWritesOptions,
+): BatchPipeline<CustomerWrite, CustomerOutcome> {
   const { snapshot, ...tuning } = options;
   const knownVersions = async (ids: string[]): Promise<Map<string, StoredVersion>> => {
     if (!snapshot) return deps.store.readVersions(ids);
@@ -65,8 +108,8 @@ export function customerWrites(
     }
     return known;
   };
-  return new BatchPipeline<CustomerWrite, CustomerOutcome>(
-    async (batch, stop) => {
+  const pipeline = new BatchPipeline<CustomerWrite, CustomerOutcome>(
+    async (batch) => {
       const syncedAt = deps.clock.now().toISOString();
       const records = batch.map((w) =>
         toRecord(w.customer, {
@@ -82,13 +125,13 @@ export function customerWrites(
         const known = await knownVersions(records.map((r) => r.id));
         results = await deps.store.upsertMany(records, known);
       } catch (err) {
-        if (isFailure(err, 'unavailable')) stop(err);
+        if (isFailure(err, 'unavailable')) pipeline.stop(err);
         return records.map((r) => failed(r.id, err));
       }
       return records.map((record): CustomerOutcome => {
         const r = results.get(record.id);
         if (r instanceof Error || r === undefined) {
-          if (isFailure(r, 'unavailable')) stop(r);
+          if (isFailure(r, 'unavailable')) pipeline.stop(r);
           return failed(record.id, r ?? new Error('no write result'));
         }
         return { id: record.id, result: r as 'created' };
@@ -100,4 +143,5 @@ export function customerWrites(
       stopped: (w, fatal) => failed(w.customer.id, fatal),
     },
   );
+  return pipeline;
 }

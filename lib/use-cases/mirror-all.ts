@@ -6,13 +6,13 @@ import type { CustomerStore, PiriodReader, VersionSnapshot } from '../ports.js';
 import { customerWrites } from './customer-writes.js';
 import { RunAbortedError } from './errors.js';
 import { type CustomerOutcome, failed, type RunSummary, Tally } from './outcome.js';
-import { type RefreshByIdsDeps, refreshEach } from './refresh-by-id.js';
+import { type RefreshDeps, refreshEach } from './refresh-by-id.js';
 
 /**
  * What {@link mirrorAll} uses: what refreshing ids uses, the listing, the table's version
  * snapshot, and the scope of the mirror.
  */
-export type MirrorAllDeps = RefreshByIdsDeps & {
+export type MirrorAllDeps = RefreshDeps & {
   piriod: PiriodReader;
   store: Pick<CustomerStore, 'versionSnapshot'>;
 };

@@ -1,3 +1,5 @@
+import { isRetryable } from '../errors.js';
+
 /** Final results a customer can have in one run (a full mirror or a refresh). */
 export type SuccessResult = 'created' | 'updated' | 'unchanged' | 'stale' | 'deleted';
 
@@ -62,11 +64,11 @@ export class Tally {
 
 /** A failure outcome from an error, keeping the error's own retryability. */
 export function failed(id: string, err: unknown): CustomerOutcome {
-  const e = err as { message?: string; retryable?: boolean };
+  const message = (err as { message?: unknown } | null)?.message;
   return {
     id,
     result: 'failed',
-    reason: e?.message ?? String(err),
-    retryable: e?.retryable === true,
+    reason: typeof message === 'string' ? message : String(err),
+    retryable: isRetryable(err),
   };
 }

@@ -15,21 +15,21 @@ import type {
 export interface WebhookRequest {
   /** The `x-piriod-signature` header. */
   signature: string | undefined;
-  /** The body as a JSON object with its text, or why it is not one (a 400). */
+  /** The body as a JSON object with its text, or why it is not one (rejected `unreadable`). */
   body: WebhookBody | { invalid: string };
   /** The `workspace` query parameter: Piriod's endpoint for W is `<url>?workspace=W`. */
   workspace?: string;
 }
 
 /**
- * What became of a request:
- * - `refresh-requested`: put on the bus (200);
- * - `refresh-queued`: the bus refused, the same request went straight to the refresh queue (200);
- * - `ignored`: authentic, but nothing to refresh (200, `reason` says why);
- * - `rejected`: not authentic or unreadable (4xx);
+ * What became of a request (each its metric):
+ * - `refresh-requested`: put on the bus;
+ * - `refresh-queued`: the bus refused, the same request went straight to the refresh queue;
+ * - `ignored`: authentic, but nothing to refresh (`reason` says why);
+ * - `rejected`: not authentic or unreadable;
  * - `unprocessed`: authentic or possibly so, but our side failed — the bus and the queue both
- *   refused, or the signing secret could not be read (202, nothing acted on);
- * - `not-configured`: the signing secret is not set yet (202, nothing acted on).
+ *   refused, or the signing secret could not be read (nothing acted on);
+ * - `not-configured`: the signing secret is not set yet (nothing acted on).
  */
 export type WebhookOutcome =
   | 'refresh-requested'
@@ -45,31 +45,53 @@ export type WebhookOutcome =
  * `cus_` id that is not a valid one), `not-a-customer` (any other object: contacts, sources,
  * payments).
  */
-type IgnoredReason = 'not-a-notification' | 'malformed-customer-id' | 'not-a-customer';
+export type IgnoredReason = 'not-a-notification' | 'malformed-customer-id' | 'not-a-customer';
 
 /**
- * Why the receiver could not act on a request: our failure, never the sender's (the handler
- * adds `receiver-unavailable`, when its dependencies cannot be built).
+ * Why a request was rejected, the sender's doing: `unknown-workspace` (`?workspace=` names
+ * none this deployment mirrors), `workspace-missing` (none named while several are mirrored),
+ * `unreadable` (the body is no JSON object), `unsigned` (no well-formed signature), `forged`
+ * (a signature the secret does not make).
  */
-type UnprocessedReason = 'secret-unreadable' | 'bus-and-queue-refused';
+export type Rejection =
+  | 'unknown-workspace'
+  | 'workspace-missing'
+  | 'unreadable'
+  | 'unsigned'
+  | 'forged';
 
-/** The answer, plus what happened for logs and metrics (never the payload's secrets). */
-export interface WebhookResponse {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-  outcome: WebhookOutcome;
-  /** Why a request was rejected, ignored or not processed, for the log line and metrics. */
-  reason?: string;
-  /** Set when the bus refused the refresh request (whatever became of it then). */
-  busRefused?: true;
-  /** The customer id of a customer notification. */
-  customerId?: string;
-  /** The event name of a signed notification. */
-  event?: string;
-  /** The configured workspace the request was for (never an unknown caller-given value). */
-  workspace?: string;
+/**
+ * Why the receiver could not act on a request: our failure, never the sender's
+ * (`receiver-unavailable` is the handler's, when its dependencies cannot be built).
+ */
+export type UnprocessedReason =
+  | 'secret-unreadable'
+  | 'bus-and-queue-refused'
+  | 'receiver-unavailable';
+
+/** A customer notification's event and id. */
+interface Notification {
+  event: string;
+  customerId: string;
 }
+
+/**
+ * What happened to a request, for the answer, the log line and the metrics (never the
+ * payload's secrets); `lib/lambda/webhook-answer.ts` turns it into the HTTP answer. The
+ * workspace is a configured one, never an unknown caller-given value.
+ */
+export type WebhookResult =
+  | ({ outcome: 'refresh-requested'; workspace: string } & Notification)
+  | ({ outcome: 'refresh-queued'; workspace: string; busRefused: true } & Notification)
+  | { outcome: 'ignored'; reason: IgnoredReason; workspace: string; event?: string }
+  | { outcome: 'rejected'; rejection: Rejection; reason: string; workspace?: string }
+  | ({
+      outcome: 'unprocessed';
+      reason: UnprocessedReason;
+      workspace?: string;
+      busRefused?: true;
+    } & Partial<Notification>)
+  | { outcome: 'not-configured'; reason: string; workspace: string };
 
 /**
  * The receiver's ports: each workspace's signing secret (re-readable after a rotation), how
@@ -87,73 +109,44 @@ export interface ReceiveWebhookPorts {
   queue: RefreshRequests;
 }
 
-/** A JSON answer of the receiver; an `error` in `body` is also the log line's reason. */
-export function webhookReply(
-  statusCode: number,
-  body: { error?: string; [k: string]: unknown },
-  outcome: WebhookResponse['outcome'],
-  extra: Partial<WebhookResponse> = {},
-): WebhookResponse {
-  return {
-    ...(body.error ? { reason: body.error } : {}),
-    statusCode,
-    headers: {
-      'content-type': 'application/json',
-      ...(statusCode === 405 ? { allow: 'POST' } : {}),
-    },
-    body: JSON.stringify(body),
-    outcome,
-    ...extra,
-  };
-}
-
 /**
- * Piriod webhook receiver (docs/events.md, "The webhook receiver"). Piriod disables a webhook
- * after 3 consecutive failures with the same status and never retries, so every authentic
- * notification gets a 2xx, and a 4xx is only for requests that are not authentic or cannot
- * be read. In this order, after the handler's 405 (non-POST) and 413 (body over 64 KiB):
- * `?workspace=` naming no configured workspace → 404, or missing while several are → 400;
- * body not a JSON object → 400; missing or malformed `x-piriod-signature` → 401 (no secret
- * read); the signing secret not set yet → 202, or unreadable → 202; wrong signature → 401
- * (checked in constant time over the values as Python renders them). Then an authentic
- * customer notification (`object_id` a valid `cus_…` id) → "Customer Refresh Requested" on
- * the bus, 200; the bus refusing → the same request on the refresh queue, 200; both refusing
- * → 202. Any other authentic notification → 200, ignored with its reason. No input makes it
- * throw, and it answers well within Piriod's 6-second timeout.
+ * Piriod webhook receiver (docs/events.md, "The webhook receiver"): judges a request and says
+ * what became of it. Piriod disables a webhook after 3 consecutive failures with the same
+ * status and never retries, so only a request that is not authentic or cannot be read is
+ * rejected (a 4xx; every other answer is a 2xx, made in `lib/lambda/webhook-answer.ts`). In
+ * this order, after the HTTP reading's own rejections (a non-POST, a body over 64 KiB):
+ * `?workspace=` naming no configured workspace, or none while several are → rejected; body not
+ * a JSON object → rejected; missing or malformed `x-piriod-signature` → rejected (no secret
+ * read); the signing secret not set yet → not-configured, or unreadable → unprocessed; wrong
+ * signature → rejected (checked in constant time over the values as Python renders them).
+ * Then an authentic customer notification (`object_id` a valid `cus_…` id) → "Customer
+ * Refresh Requested" on the bus; the bus refusing → the same request on the refresh queue;
+ * both refusing → unprocessed. Any other authentic notification → ignored with its reason.
+ * No input makes it throw, and it ends well within Piriod's 6-second timeout.
  */
 export async function receiveWebhook(
   req: WebhookRequest,
   deps: ReceiveWebhookPorts,
-): Promise<WebhookResponse> {
-  const reply = webhookReply;
+): Promise<WebhookResult> {
   const target = resolveWorkspace(deps.workspaces, req.workspace);
   if ('problem' in target) {
     return target.problem === 'unknown'
-      ? reply(
-          404,
-          {
-            error:
-              'unknown workspace: register <url>?workspace=acc_… with a workspace this deployment mirrors',
-          },
-          'rejected',
+      ? rejected(
+          'unknown-workspace',
+          'unknown workspace: register <url>?workspace=acc_… with a workspace this deployment mirrors',
         )
-      : reply(
-          400,
-          {
-            error: `workspace missing: this deployment mirrors several workspaces; register <url>?workspace=acc_… in each`,
-          },
-          'rejected',
+      : rejected(
+          'workspace-missing',
+          `workspace missing: this deployment mirrors several workspaces; register <url>?workspace=acc_… in each`,
         );
   }
   const workspace = target.workspace;
-  const at: typeof reply = (statusCode, body, outcome, extra = {}) =>
-    reply(statusCode, body, outcome, { workspace, ...extra });
-  if ('invalid' in req.body) return at(400, { error: req.body.invalid }, 'rejected');
+  if ('invalid' in req.body) return rejected('unreadable', req.body.invalid, workspace);
   const body = req.body;
   const signature = req.signature;
   // The header's syntax is checked before the secret is read: garbage costs no secret read.
   if (!deps.signatures.wellFormed(signature)) {
-    return at(401, { error: 'missing or malformed x-piriod-signature' }, 'rejected');
+    return rejected('unsigned', 'missing or malformed x-piriod-signature', workspace);
   }
   const verified = await verify(deps.secretOf(workspace), (secret) =>
     deps.signatures.verify(body, signature, secret),
@@ -161,30 +154,33 @@ export async function receiveWebhook(
   if (verified === 'not-set') {
     // Before an operator sets the secret nothing can be verified: acknowledged so Piriod
     // keeps the webhook on, and nothing acted on (the full mirror catches up).
-    return at(202, { status: 'not-configured' }, 'not-configured', {
-      reason: 'the webhook signing secret is not set yet',
-    });
+    const reason = 'the webhook signing secret is not set yet';
+    return { outcome: 'not-configured', reason, workspace };
   }
   if (verified === 'unreadable') {
-    const reason: UnprocessedReason = 'secret-unreadable';
-    return at(202, { status: 'not-processed' }, 'unprocessed', { reason });
+    return { outcome: 'unprocessed', reason: 'secret-unreadable', workspace };
   }
-  if (!verified) return at(401, { error: 'missing or invalid x-piriod-signature' }, 'rejected');
+  if (!verified) return rejected('forged', 'missing or invalid x-piriod-signature', workspace);
   const { event, object_id: objectId } = body.fields;
   if (typeof event !== 'string' || typeof objectId !== 'string') {
-    return ignored(at, 'not-a-notification', typeof event === 'string' ? event : undefined);
+    const named = typeof event === 'string' ? { event } : {};
+    return { outcome: 'ignored', reason: 'not-a-notification', workspace, ...named };
   }
   // Customer event names are undocumented, so the id decides.
   if (!isPiriodCustomerId(objectId)) {
-    return ignored(
-      at,
-      objectId.startsWith('cus_') ? 'malformed-customer-id' : 'not-a-customer',
-      event,
-    );
+    const reason = objectId.startsWith('cus_') ? 'malformed-customer-id' : 'not-a-customer';
+    return { outcome: 'ignored', reason, workspace, event };
   }
-  return requestRefresh(deps, objectId, workspace, (statusCode, b, outcome, extra = {}) =>
-    at(statusCode, b, outcome, { event, customerId: objectId, ...extra }),
-  );
+  return requestRefresh(deps, workspace, { event, customerId: objectId });
+}
+
+function rejected(rejection: Rejection, reason: string, workspace?: string): WebhookResult {
+  return {
+    outcome: 'rejected',
+    rejection,
+    reason,
+    ...(workspace === undefined ? {} : { workspace }),
+  };
 }
 
 /**
@@ -206,37 +202,24 @@ async function verify(
   }
 }
 
-function ignored(
-  at: typeof webhookReply,
-  reason: IgnoredReason,
-  event: string | undefined,
-): WebhookResponse {
-  return at(200, { status: 'ignored', ...(event === undefined ? {} : { event }) }, 'ignored', {
-    reason,
-    ...(event === undefined ? {} : { event }),
-  });
-}
-
-/** The bus, else the refresh queue as the bus rule would deliver it, else 202 and nothing. */
+/** The bus, else the refresh queue as the bus rule would deliver it, else nothing. */
 async function requestRefresh(
   deps: ReceiveWebhookPorts,
-  customerId: string,
   workspace: string,
-  at: typeof webhookReply,
-): Promise<WebhookResponse> {
-  const accepted = { status: 'accepted', customerId };
+  note: Notification,
+): Promise<WebhookResult> {
   try {
-    await deps.requests.request([customerId], 'webhook', workspace);
-    return at(200, accepted, 'refresh-requested');
+    await deps.requests.request([note.customerId], 'webhook', workspace);
+    return { outcome: 'refresh-requested', workspace, ...note };
   } catch {
     // Piriod never retries: a failure answer would lose the refresh and count toward
     // disabling the webhook. The queue is where the bus rule would have put it anyway.
   }
   try {
-    await deps.queue.request([customerId], 'webhook', workspace);
-    return at(200, accepted, 'refresh-queued', { busRefused: true });
+    await deps.queue.request([note.customerId], 'webhook', workspace);
+    return { outcome: 'refresh-queued', workspace, busRefused: true, ...note };
   } catch {
-    const reason: UnprocessedReason = 'bus-and-queue-refused';
-    return at(202, { status: 'not-processed' }, 'unprocessed', { reason, busRefused: true });
+    const reason = 'bus-and-queue-refused';
+    return { outcome: 'unprocessed', reason, workspace, busRefused: true, ...note };
   }
 }

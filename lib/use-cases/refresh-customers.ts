@@ -1,7 +1,7 @@
 import { customerWrites } from './customer-writes.js';
 import { RunAbortedError } from './errors.js';
 import { type CustomerOutcome, type RunSummary, Tally } from './outcome.js';
-import { type RefreshByIdsDeps, refreshEach } from './refresh-by-id.js';
+import { type RefreshDeps, refreshEach } from './refresh-by-id.js';
 
 /** Result of {@link refreshCustomers}: one outcome per distinct id, and their summary. */
 export interface RefreshCustomersResult {
@@ -19,13 +19,13 @@ export interface RefreshCustomersResult {
  */
 export async function refreshCustomers(
   ids: readonly string[],
-  deps: RefreshByIdsDeps,
+  deps: RefreshDeps,
 ): Promise<RefreshCustomersResult> {
   const tally = new Tally();
   const outcomes = new Map<string, CustomerOutcome>();
   const unique = [...new Set(ids)];
-  const pipeline = customerWrites(deps);
-  const writes: Promise<void>[] = [];
+  const writes = customerWrites(deps);
+  const written: Promise<void>[] = [];
   const record = (o: CustomerOutcome) => {
     outcomes.set(o.id, o);
     tally.add(o);
@@ -39,13 +39,13 @@ export async function refreshCustomers(
   };
   let fatal: Error | undefined;
   try {
-    await refreshEach(unique, deps, pipeline, (outcome) => writes.push(outcome.then(record)));
+    await refreshEach(unique, deps, writes, (outcome) => written.push(outcome.then(record)));
   } catch (err) {
     fatal = err as Error;
   }
-  await pipeline.drain();
-  await Promise.all(writes);
-  fatal ??= pipeline.fatal;
+  await writes.drain();
+  await Promise.all(written);
+  fatal ??= writes.fatal;
   if (fatal) throw new RunAbortedError(fatal, tally.summary());
   return { outcomes, summary: tally.summary() };
 }

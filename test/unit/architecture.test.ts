@@ -10,6 +10,9 @@ import { docFiles, readDoc } from '../support/markdown.js';
  * back up and no two rooms form a circle.
  */
 const LAYERS: Record<string, number> = {
+  // The product's base error (`PiriodMirrorError`, `isRetryable`): below every room, as each
+  // room's errors extend it.
+  'lib/errors.ts': -1,
   'lib/concurrency': 0,
   'lib/env-variables.ts': 0,
   'lib/loopback.ts': 0,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, DEFAULT_RETRY_POLICY, retry } from '../../../lib/concurrency/retry.js';
+import { PiriodMirrorError } from '../../../lib/errors.js';
 import { parseRetryAfter } from '../../../lib/piriod/retry-after.js';
 
 describe('backoffDelay', () => {
@@ -29,7 +30,7 @@ describe('parseRetryAfter', () => {
 });
 
 describe('retry', () => {
-  const transient = () => Object.assign(new Error('try again'), { retryable: true });
+  const transient = () => new PiriodMirrorError('try again', { retryable: true });
   const waits: number[] = [];
   const fast = { sleep: async (ms: number) => void waits.push(ms), random: () => 0.5 };
 

@@ -109,6 +109,24 @@ describe('customerWrites with in-memory ports', () => {
     expect(pipeline.fatal).toMatchObject({ kind: 'unavailable' });
   });
 
+  it('stops itself when a tombstone finds the table unusable, failing the writes after it', async () => {
+    const store = new CountingStore();
+    store.tombstone = async () => {
+      throw new PortError('DynamoDB is unreachable', { kind: 'unavailable', retryable: true });
+    };
+    const writes = customerWrites(deps(store));
+    const gone = await writes.tombstone('cus_9', '2026-01-01T00:00:01Z');
+    expect(gone).toMatchObject({ result: 'failed', reason: expect.stringMatching(/unreachable/) });
+    expect(writes.fatal).toMatchObject({ kind: 'unavailable' });
+    const after = writes.submit({ customer: customer(1), fetchedAt: '2026-01-01T00:00:02Z' });
+    await writes.drain();
+    expect(await after).toMatchObject({
+      result: 'failed',
+      reason: expect.stringMatching(/unreachable/),
+    });
+    expect(store.writeCalls).toBe(0);
+  });
+
   it('holds producers back while maxPending customers wait to be written', async () => {
     const store = new CountingStore();
     let release: () => void = () => {};

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SecretNotSetError } from '../../../lib/env-variables.js';
+import { answerWebhook } from '../../../lib/lambda/webhook-answer.js';
 import {
   type ReceiveWebhookPorts,
   receiveWebhook as receive,
@@ -14,9 +15,11 @@ import {
 } from '../../support/fakes.js';
 import { signedFor } from '../../support/workspace-deps.js';
 
-/** The use case with the plain signature rule of the tests. */
-const receiveWebhook = (req: WebhookRequest, ports: Omit<ReceiveWebhookPorts, 'signatures'>) =>
-  receive(req, { ...ports, signatures: plainSignatures });
+/** The use case with the plain signature rule of the tests, and the HTTP answer it makes. */
+const receiveWebhook = async (
+  req: WebhookRequest,
+  ports: Omit<ReceiveWebhookPorts, 'signatures'>,
+) => answerWebhook(await receive(req, { ...ports, signatures: plainSignatures }));
 
 const SECRET = 'whsec_unit';
 
@@ -51,6 +54,19 @@ describe('receiveWebhook with in-memory ports', () => {
       customerId: 'cus_1',
     });
     expect(bus.refreshes).toEqual([{ ids: ['cus_1'], origin: 'webhook', workspace: 'acc_1' }]);
+  });
+
+  it('says what happened, never how to answer it over HTTP', async () => {
+    const forged = await receive(
+      signed({ event: 'customer.updated', object_id: 'cus_1' }, 'not-the-secret'),
+      { ...signedFor(fixedSecret(SECRET)), requests: new MemoryBus(), signatures: plainSignatures },
+    );
+    expect(forged).toEqual({
+      outcome: 'rejected',
+      rejection: 'forged',
+      reason: 'missing or invalid x-piriod-signature',
+      workspace: 'acc_1',
+    });
   });
 
   it('rejects a forged signature with 401 and publishes nothing', async () => {

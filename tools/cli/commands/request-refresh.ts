@@ -1,6 +1,5 @@
 import { eventBus } from '../../../lib/compose/bus.js';
 import { loadBusConfig } from '../../../lib/config.js';
-import { isValidCustomerId } from '../../../lib/customer/ids.js';
 import type { Env } from '../../../lib/env-variables.js';
 import { plural } from '../../../lib/plural.js';
 import { awsSetupProblem } from '../../../lib/sdk/sdk-errors.js';

@@ -1,5 +1,4 @@
 import { loadWorkspaceList } from '../../../lib/config.js';
-import { isPiriodCustomerId } from '../../../lib/customer/ids.js';
 import type { Env } from '../../../lib/env-variables.js';
 import { deliverWebhook } from '../../sandbox/webhook-sender.js';
 import { parse } from '../args.js';
