@@ -26,6 +26,7 @@ import {
   PiriodTimeoutError,
 } from './errors.js';
 import { DEFAULT_PACE, type PaceOptions, Pacer } from './pacer.js';
+import { about, describeBody, pageOf, parseEnvelope, safeJson } from './response-body.js';
 import { parseRetryAfter } from './retry-after.js';
 
 /** Connection and behaviour settings of a {@link PiriodClient}. */
@@ -386,66 +387,4 @@ export class PiriodClient implements PiriodReader {
     }
     return out;
   }
-}
-
-/** The `page` of a `next` URL: a whole number ≥ 1, or the page after `current` when absent. */
-function pageOf(next: URL, current: number): number {
-  const raw = next.searchParams.get('page');
-  if (raw === null) return current + 1;
-  if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1) {
-    const shown = JSON.stringify(raw.length > 20 ? `${raw.slice(0, 20)}…` : raw);
-    throw new PiriodMalformedResponseError(
-      `Piriod listing's next URL has page=${shown}, not a page number`,
-      false,
-    );
-  }
-  return Number(raw);
-}
-
-function about(customerId: string | undefined): string {
-  return customerId ? ` (customer ${customerId})` : '';
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Piriod errors are `{detail}` or a field → messages map; show either, briefly. */
-function describeBody(body: unknown, text: string): string {
-  let out: string;
-  if (body && typeof body === 'object' && 'detail' in body) out = String(body.detail);
-  else if (body && typeof body === 'object') out = JSON.stringify(body);
-  else out = text.trim();
-  return out.length > 200 ? `${out.slice(0, 200)}…` : out;
-}
-
-interface Envelope {
-  count: number | undefined;
-  next: string | null;
-  results: unknown[];
-}
-
-function parseEnvelope(body: unknown, url: URL): Envelope {
-  const b = body as Partial<Record<'count' | 'next' | 'results', unknown>> | null;
-  const ok =
-    b !== null &&
-    typeof b === 'object' &&
-    Array.isArray(b.results) &&
-    (b.next === null || b.next === undefined || typeof b.next === 'string') &&
-    (b.count === undefined || typeof b.count === 'number');
-  if (!ok) {
-    throw new PiriodMalformedResponseError(
-      `Piriod GET ${url.pathname}${url.search} did not return a {count, next, results} page`,
-      false,
-    );
-  }
-  return {
-    count: b.count as number | undefined,
-    next: (b.next as string | null | undefined) ?? null,
-    results: b.results as unknown[],
-  };
 }
