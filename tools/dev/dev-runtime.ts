@@ -72,7 +72,7 @@ export interface DevRuntimeOptions {
    * Several workspaces, as a stack that mirrors them: the functions get `PIRIOD_WORKSPACES`,
    * `PIRIOD_API_TOKENS` and `PIRIOD_WEBHOOK_SECRETS`; the sandbox's changes in W are sent to
    * `<url>?workspace=W` signed with W's secret; the schedule runs one full mirror per
-   * workspace. Without it, the one workspace of `env` and `webhookSecret`.
+   * workspace. Without it, the single workspace `env` names, with `webhookSecret`.
    */
   workspaces?: readonly DevWorkspace[];
   /** Scheduled full mirror every this many ms; 0 for none. */
