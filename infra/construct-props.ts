@@ -96,7 +96,16 @@ export interface PiriodMirrorProps {
   readonly logRetentionDays?: number;
 }
 
-/** A prop is malformed; the one-line message names the prop and what to pass. */
+/**
+ * A prop is malformed; the one-line message names the prop and what to pass.
+ *
+ * @example
+ * try {
+ *   new PiriodMirror(this, 'Mirror', { workspaces: [] });
+ * } catch (err) {
+ *   if (err instanceof PiriodMirrorPropsError) console.error(err.message);
+ * }
+ */
 export class PiriodMirrorPropsError extends Error {
   override readonly name = 'PiriodMirrorPropsError';
 }

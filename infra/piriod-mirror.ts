@@ -16,6 +16,7 @@ import { type PiriodMirrorProps, type ResolvedProps, resolveProps } from './cons
 import { CONSUMER_ACTIONS, consumerReadPolicy, consumerResources } from './consumer-policy.js';
 import { createFullMirror } from './full-mirror-part.js';
 import { BUNDLES_CONTEXT_KEY, defaultBundlesDir } from './function-bundles.js';
+import type { MirrorParts } from './mirror-parts.js';
 import { createQueues, createTable, createWorkspaceSecrets } from './mirror-storage.js';
 import { Monitoring } from './monitoring.js';
 import { notConfiguredAlarms } from './not-configured-alarm.js';
@@ -97,45 +98,11 @@ export class PiriodMirror extends Construct {
     super(scope, id);
     const config = resolveProps(props);
     this.announce(config);
-    const table = createTable(this, config);
-    const bus =
-      config.eventBus ??
-      new events.EventBus(this, 'EventBus', {
-        description: 'piriod-mirror refresh requests and changes',
-      });
-    const { refreshQueue, deadLetterQueue } = createQueues(this, config);
-    const secrets = createWorkspaceSecrets(this, config);
-    // JSON maps workspace → secret ARN, as the functions and the outputs carry them.
-    const arnMap = (pick: (s: (typeof secrets)[number]) => secretsmanager.ISecret) =>
-      Stack.of(this).toJsonString(
-        Object.fromEntries(secrets.map((s) => [s.workspace.id, pick(s).secretArn])),
-      );
-    const parts = {
-      props: config,
-      bundlesDir: String(this.node.tryGetContext(BUNDLES_CONTEXT_KEY) ?? defaultBundlesDir()),
-      table,
-      bus,
-      refreshQueue,
-      deadLetterQueue,
-      secrets,
-      reserve: (n: number) => (config.reservedConcurrency ? n : undefined),
-      piriodEnv: {
-        PIRIOD_API_URL: config.apiUrl,
-        PIRIOD_WORKSPACES: formatWorkspaceList(config.workspaces),
-        PIRIOD_API_TOKEN_SECRET_ARNS: arnMap((s) => s.apiToken),
-        CUSTOMERS_TABLE: table.tableName,
-        EVENT_BUS_NAME: bus.eventBusName,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      },
-    };
+    const { parts, webhookSecretArns } = this.buildParts(config);
+    const { table, bus, refreshQueue, deadLetterQueue, secrets } = parts;
     const { fullMirror, schedules } = createFullMirror(this, parts);
     const worker = createRefreshWorker(this, parts);
-    const intake = createIntake(
-      this,
-      parts,
-      arnMap((s) => s.webhook),
-      fullMirror.fn,
-    );
+    const intake = createIntake(this, parts, webhookSecretArns, fullMirror.fn);
     const publisher = config.publishChanges ? createChangeFeed(this, parts) : undefined;
 
     const monitoring = new Monitoring(this, 'Monitoring', {
@@ -272,6 +239,45 @@ export class PiriodMirror extends Construct {
       scheduleRuleName: (this.scheduleRules[0] as events.IRule).ruleName,
       first,
     });
+  }
+
+  /**
+   * The table, bus, queues and secrets, and the environment the functions share: what every
+   * part of the construct is wired to.
+   */
+  private buildParts(config: ResolvedProps): { parts: MirrorParts; webhookSecretArns: string } {
+    const table = createTable(this, config);
+    const bus =
+      config.eventBus ??
+      new events.EventBus(this, 'EventBus', {
+        description: 'piriod-mirror refresh requests and changes',
+      });
+    const { refreshQueue, deadLetterQueue } = createQueues(this, config);
+    const secrets = createWorkspaceSecrets(this, config);
+    // JSON maps workspace → secret ARN, as the functions and the outputs carry them.
+    const arnMap = (pick: (s: (typeof secrets)[number]) => secretsmanager.ISecret) =>
+      Stack.of(this).toJsonString(
+        Object.fromEntries(secrets.map((s) => [s.workspace.id, pick(s).secretArn])),
+      );
+    const parts: MirrorParts = {
+      props: config,
+      bundlesDir: String(this.node.tryGetContext(BUNDLES_CONTEXT_KEY) ?? defaultBundlesDir()),
+      table,
+      bus,
+      refreshQueue,
+      deadLetterQueue,
+      secrets,
+      reserve: (n: number) => (config.reservedConcurrency ? n : undefined),
+      piriodEnv: {
+        PIRIOD_API_URL: config.apiUrl,
+        PIRIOD_WORKSPACES: formatWorkspaceList(config.workspaces),
+        PIRIOD_API_TOKEN_SECRET_ARNS: arnMap((s) => s.apiToken),
+        CUSTOMERS_TABLE: table.tableName,
+        EVENT_BUS_NAME: bus.eventBusName,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      },
+    };
+    return { parts, webhookSecretArns: arnMap((s) => s.webhook) };
   }
 
   /** Warnings and facts the deployer should see at synth time. */

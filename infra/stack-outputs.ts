@@ -2,7 +2,12 @@ import { CfnOutput, Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { MirroredWorkspace, PiriodMirror } from './piriod-mirror.js';
 
-/** The stack's outputs (**contract**): operators, the docs and `doctor` rely on these names. */
+/**
+ * The stack's outputs (**contract**): operators, the docs and `doctor` rely on these names.
+ *
+ * @example
+ * mirror.addStackOutputs(); // adds every one of STACK_OUTPUTS to the construct's stack
+ */
 export const STACK_OUTPUTS = [
   'TableName',
   'TableArn',

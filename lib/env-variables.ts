@@ -65,7 +65,12 @@ export function awsEndpoint(env: Env, serviceVariable: string): string | undefin
   return env[serviceVariable]?.trim() || env.AWS_ENDPOINT_URL?.trim() || undefined;
 }
 
-/** The table's name when `CUSTOMERS_TABLE` is not set (local runs). */
+/**
+ * The table's name when `CUSTOMERS_TABLE` is not set (local runs).
+ *
+ * @example
+ * const table = process.env.CUSTOMERS_TABLE ?? DEFAULT_TABLE_NAME;
+ */
 export const DEFAULT_TABLE_NAME = 'piriod-customers';
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The entry point of the `piriod-mirror` package: what another service needs to read the
  * mirror, and nothing of the product itself (no CDK, CLI, dev runtime, Powertools or
- * sandbox). It imports each module directly, never a room's barrel, so the built package's
+ * sandbox). It imports each module directly, never a folder's index file, so the built package's
  * import closure stays the DynamoDB clients and zod; `test/unit/library.test.ts` holds it
  * to that.
  *

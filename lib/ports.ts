@@ -4,7 +4,7 @@
  * `lib/store`, `lib/aws`) implement them; tests use in-memory ones (`test/support`). What a
  * use case decides on is part of the port too: a not-found result, and the kind of a failure
  * ({@link PortError}), which the adapters' errors extend. Nothing here has behaviour but
- * {@link systemClock}, {@link oneWorkspace} and the failures.
+ * {@link systemClock} and the failures.
  */
 import type { MirrorScope } from './customer/mirror-scope.js';
 import type {
@@ -15,58 +15,12 @@ import type {
   MirrorStatus,
 } from './customer/mirror-status.js';
 import type { SyncedCustomer, SyncSource } from './customer/record.js';
-import { UnknownWorkspaceError } from './customer/workspaces.js';
 import type { StoredVersion } from './customer/write-rule.js';
-import { PiriodMirrorError } from './errors.js';
 
 export type { MirrorScope } from './customer/mirror-scope.js';
 
-// Failures
-
-/**
- * What went wrong, in the terms the use cases decide on, whichever adapter it came from:
- * - `credentials-rejected`: the service refused the credentials (Piriod's token): nothing
- *   else can succeed, so a run stops, and a retry will not help until they are fixed;
- * - `deadline`: no attempt was started, as none could finish before the caller's deadline
- *   (nothing was asked; a later invocation may try again);
- * - `unavailable`: the service cannot be reached or used at all (the table: unreachable, or
- *   our AWS credentials refused): no call can succeed now, so a run stops;
- * - `network`, `timeout`, `throttled`: this call failed on the way, and may pass later;
- * - `not-found`: what was asked for does not exist;
- * - `failed`: anything else (the message says what).
- */
-export type FailureKind =
-  | 'credentials-rejected'
-  | 'deadline'
-  | 'unavailable'
-  | 'network'
-  | 'timeout'
-  | 'throttled'
-  | 'not-found'
-  | 'failed';
-
-/**
- * A port's failure, of a {@link FailureKind}. Adapters' errors extend it (Piriod's by kind,
- * the table's), so a use case decides on `kind` and `retryable` (the product's one answer to
- * "retry?", `isRetryable` in `lib/errors.ts`), never on an adapter's class.
- */
-export class PortError extends PiriodMirrorError {
-  override readonly name: string = 'PortError';
-  readonly kind: FailureKind;
-
-  constructor(
-    message: string,
-    options: { kind?: FailureKind; retryable?: boolean; cause?: unknown } = {},
-  ) {
-    super(message, options);
-    this.kind = options.kind ?? 'failed';
-  }
-}
-
-/** Whether `err` is a port's failure of `kind`. */
-export function isFailure(err: unknown, kind: FailureKind): err is PortError {
-  return err instanceof PortError && err.kind === kind;
-}
+// Failures: FailureKind, PortError and isFailure live with the product's base error.
+export { type FailureKind, isFailure, PortError } from './errors.js';
 
 // Time
 
@@ -126,17 +80,6 @@ export interface PiriodWorkspaces {
   readonly ids: readonly string[];
   /** The reader of a configured workspace; rejects when its token cannot be read. */
   open(id: string): Promise<WorkspacePiriod>;
-}
-
-/** The workspaces of a deployment that mirrors exactly `only` (the CLI, tests). */
-export function oneWorkspace(only: WorkspacePiriod): PiriodWorkspaces {
-  return {
-    ids: [only.workspace],
-    open: async (id) => {
-      if (id !== only.workspace) throw new UnknownWorkspaceError(id, [only.workspace]);
-      return only;
-    },
-  };
 }
 
 /** Limits of one request by id. */
@@ -445,18 +388,4 @@ export interface MirrorStatusLog {
 }
 
 // The doctor's canary
-
-/** What the worker records of a handled canary (`doctor`'s proof that the path works). */
-export interface CanaryRecord {
-  nonce: string;
-  customerId: string;
-  /** When the worker finished the message (ISO). */
-  handledAt: string;
-  /** The customer's outcome: a write-rule result, or `failed`. */
-  result: string;
-}
-
-/** Where the worker records handled canaries (a small reserved item of the customers table). */
-export interface CanaryLog {
-  record(canary: CanaryRecord): Promise<void>;
-}
+export type { CanaryLog, CanaryRecord } from './customer/canary.js';

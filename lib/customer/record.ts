@@ -121,7 +121,13 @@ const indexKeysSchema = z.object({
 // workspace and its mode.
 const { workspace, testMode, ...metadataAfterWorkspace } = syncMetadataSchema.shape;
 
-/** One item of the customers table: a customer, its sync metadata and its index keys. */
+/**
+ * One item of the customers table: a customer, its sync metadata and its index keys, as a
+ * zod schema (customer.schema.json is made from it).
+ *
+ * @example
+ * const record = customerRecordSchema.parse(item); // throws a ZodError naming the bad paths
+ */
 export const customerRecordSchema = z.extend(normalizedCustomerSchema, {
   workspace,
   testMode,
@@ -149,6 +155,11 @@ export type SyncedCustomer = NormalizedCustomer & SyncMetadata;
  * Checks an item read from the table against the item schema.
  *
  * @returns the record, or the failing paths.
+ *
+ * @example
+ * const parsed = parseCustomerRecord(item);
+ * if (!parsed.ok) throw new Error(`not a customer item: ${parsed.issues.join('; ')}`);
+ * console.log(parsed.record.name);
  */
 export function parseCustomerRecord(
   item: unknown,

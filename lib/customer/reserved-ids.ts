@@ -8,7 +8,13 @@
 /** The character that marks a reserved, non-customer item id. */
 export const RESERVED_ID_MARK = '#';
 
-/** True when `id` names one of the product's reserved items, not a customer. */
+/**
+ * True when `id` names one of the product's reserved items (the mirror's status, its
+ * leases), not a customer: skip them when you scan the table yourself.
+ *
+ * @example
+ * const customers = items.filter((item) => !isReservedItemId(item.id));
+ */
 export function isReservedItemId(id: unknown): boolean {
   return typeof id === 'string' && id.includes(RESERVED_ID_MARK);
 }

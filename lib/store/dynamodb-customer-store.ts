@@ -27,7 +27,13 @@ import { EntriesFailed, retryFailedEntries } from '../sdk/failed-entries.js';
 import { ScopeClashError, StoreError, toStoreError } from './errors.js';
 import { PackedVersions } from './packed-versions.js';
 import { VERSION_INDEX } from './table-definition.js';
-import { type IndexedVersion, versionShardOf, versionShardsOf } from './version-shard.js';
+import {
+  type IndexedVersion,
+  pickVersion,
+  VERSION_FIELDS,
+  versionShardOf,
+  versionShardsOf,
+} from './version-shard.js';
 import { guard, scopeCondition, scopeOf } from './write-conditions.js';
 
 /** Options of {@link DynamoCustomerStore}. */
@@ -42,19 +48,6 @@ export interface DynamoCustomerStoreOptions {
   scanSegments?: number;
 }
 
-const VERSION_FIELDS = [
-  'id',
-  'updated',
-  'contentHash',
-  'fetchedAt',
-  'deleted',
-  'deletedAt',
-  'versionShard',
-  // Whose the item is: a write of another scope must fail, not be judged against it. Reading
-  // two more attributes costs nothing: BatchGetItem is priced by the whole item's size.
-  'workspace',
-  'testMode',
-] as const;
 /**
  * Conditional-write rounds per customer. Each lost round means another writer stored a
  * different version, and writers stop once they see a newer one, so the newest version wins
@@ -395,10 +388,4 @@ export class DynamoCustomerStore implements CustomerStore {
       throw toStoreError(err, this.table, action);
     }
   }
-}
-
-function pickVersion(item: Record<string, unknown>): IndexedVersion {
-  const v: Record<string, unknown> = {};
-  for (const f of VERSION_FIELDS) if (item[f] !== undefined) v[f] = item[f];
-  return v as unknown as IndexedVersion;
 }

@@ -4,6 +4,14 @@ import { awsSetupProblem } from '../sdk/sdk-errors.js';
 /**
  * Failures of the customers table, separated by what the caller should do: port failures
  * (`retryable` when trying again later may work: throttling, a transient network error).
+ *
+ * @example
+ * try {
+ *   await queries.get('cus_01H8XYZ123ABC');
+ * } catch (err) {
+ *   if (err instanceof StoreError && err.retryable) return retryLater();
+ *   throw err;
+ * }
  */
 export class StoreError extends PortError {
   override readonly name: string = 'StoreError';
@@ -28,6 +36,9 @@ export class ScopeClashError extends StoreError {
 /**
  * DynamoDB cannot be reached or refuses our credentials: no customer can be written, so a
  * run stops instead of reporting thousands of identical failures (kind `unavailable`).
+ *
+ * @example
+ * if (err instanceof StoreUnavailableError) console.error(err.message); // says what to fix
  */
 export class StoreUnavailableError extends StoreError {
   override readonly name = 'StoreUnavailableError';
@@ -41,7 +52,12 @@ export class StoreUnavailableError extends StoreError {
   }
 }
 
-/** The table does not exist; `create-table` fixes it. */
+/**
+ * The table does not exist; `create-table` fixes it.
+ *
+ * @example
+ * if (err instanceof TableNotFoundError) console.error('run: npx piriod-mirror create-table');
+ */
 export class TableNotFoundError extends StoreError {
   override readonly name = 'TableNotFoundError';
   constructor(tableName: string) {

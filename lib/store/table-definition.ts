@@ -12,12 +12,41 @@ export interface IndexDefinition {
   include?: readonly string[];
 }
 
-/** Partition key: the Piriod customer id. */
+/**
+ * Partition key: the Piriod customer id.
+ *
+ * @example
+ * await client.send(new GetCommand({ TableName, Key: { [PARTITION_KEY]: 'cus_01H8XYZ123ABC' } }));
+ */
 export const PARTITION_KEY = 'id';
 
-/** Index names (free per the contract, fixed here so downstream code can rely on them). */
+/**
+ * Index names (free per the contract, fixed here so downstream code can rely on them).
+ * `CustomerQueries` queries them for you; for a query of your own:
+ *
+ * @example
+ * await client.send(new QueryCommand({
+ *   TableName,
+ *   IndexName: EMAIL_INDEX.name,
+ *   KeyConditionExpression: '#k = :v',
+ *   ExpressionAttributeNames: { '#k': EMAIL_INDEX.partitionKey },
+ *   ExpressionAttributeValues: { ':v': 'ana@example.com' },
+ * }));
+ */
 export const EMAIL_INDEX: IndexDefinition = { name: 'by-email', partitionKey: 'email' };
+/**
+ * The index by tax id (`taxId`), as {@link EMAIL_INDEX} is by email.
+ *
+ * @example
+ * const params = { IndexName: TAX_ID_INDEX.name, ExpressionAttributeNames: { '#k': TAX_ID_INDEX.partitionKey } };
+ */
 export const TAX_ID_INDEX: IndexDefinition = { name: 'by-tax-id', partitionKey: 'taxId' };
+/**
+ * The index by status (`status`), as {@link EMAIL_INDEX} is by email.
+ *
+ * @example
+ * const params = { IndexName: STATUS_INDEX.name, ExpressionAttributeNames: { '#k': STATUS_INDEX.partitionKey } };
+ */
 export const STATUS_INDEX: IndexDefinition = {
   name: 'by-status-updated',
   partitionKey: 'status',

@@ -32,3 +32,25 @@ export function versionShardsOf(workspace: string): string[] {
 export interface IndexedVersion extends StoredVersion {
   versionShard?: string;
 }
+
+/** The attributes the write rule reads of a stored customer: its version and its scope. */
+export const VERSION_FIELDS = [
+  'id',
+  'updated',
+  'contentHash',
+  'fetchedAt',
+  'deleted',
+  'deletedAt',
+  'versionShard',
+  // Whose the item is: a write of another scope must fail, not be judged against it. Reading
+  // two more attributes costs nothing: BatchGetItem is priced by the whole item's size.
+  'workspace',
+  'testMode',
+] as const;
+
+/** The {@link VERSION_FIELDS} of a stored item. */
+export function pickVersion(item: Record<string, unknown>): IndexedVersion {
+  const v: Record<string, unknown> = {};
+  for (const f of VERSION_FIELDS) if (item[f] !== undefined) v[f] = item[f];
+  return v as unknown as IndexedVersion;
+}

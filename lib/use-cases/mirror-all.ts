@@ -2,8 +2,8 @@ import { awaitAllInFlight } from '../concurrency/in-flight.js';
 import { InvalidCustomerError } from '../customer/errors.js';
 import { isValidCustomerId, wireIdOf } from '../customer/ids.js';
 import { normalizeCustomer } from '../customer/normalize.js';
-import type { CustomerStore, PiriodReader, VersionSnapshot } from '../ports.js';
-import { customerWrites } from './customer-writes.js';
+import type { CustomerPage, CustomerStore, PiriodReader, VersionSnapshot } from '../ports.js';
+import { type CustomerWrites, customerWrites } from './customer-writes.js';
 import { RunAbortedError } from './errors.js';
 import { type CustomerOutcome, failed, type RunSummary, Tally } from './outcome.js';
 import { type RefreshDeps, refreshEach } from './refresh-by-id.js';
@@ -88,132 +88,183 @@ export async function mirrorAll(
   } catch (err) {
     throw new RunAbortedError(err as Error, tally.summary());
   }
-  const pipeline = customerWrites(deps, { snapshot });
-  const seen = new Set<string>();
-  const inFlight = new Set<Promise<void>>();
-  let total: number | undefined;
-  let phase: 'listing' | 'sweeping' = 'listing';
-  let handedOff = 0;
-  const report = () =>
-    deps.onProgress?.({ phase, done: tally.done, total, summary: tally.summary() });
-  const track = (outcome: Promise<CustomerOutcome>) => {
-    const p: Promise<void> = outcome.then((o) => {
-      inFlight.delete(p);
-      tally.add(o);
-      deps.onOutcome?.(o);
-    });
-    inFlight.add(p);
+  const run = new MirrorRun(deps, options, tally, customerWrites(deps, { snapshot }));
+  const resumeSweep = options.resumeSweep === true;
+  let listing: ListingEnd = {
+    listingDone: resumeSweep,
+    nextPage: resumeSweep ? undefined : (options.startPage ?? 1),
   };
-  const byId = (ids: string[]) => refreshEach(ids, deps, pipeline, track);
-  const finish = async () => {
-    await pipeline.drain();
-    await awaitAllInFlight(inFlight);
-  };
-
-  const pastDeadline = () =>
-    options.deadline !== undefined && deps.clock.now().getTime() >= options.deadline;
-  let listingDone = options.resumeSweep === true;
-  let sweepPending = false;
-  let sweepSkipped = false;
-  let nextPage: number | undefined = listingDone ? undefined : (options.startPage ?? 1);
+  let sweep: SweepEnd = { sweepPending: false, sweepSkipped: false };
   try {
-    const pages = deps.piriod
-      .listCustomers({ startPage: nextPage, clock: deps.clock })
+    listing = await run.list(listing);
+    await run.finish();
+    if (listing.listingDone && options.sweep !== false && !run.pipeline.fatal) {
+      sweep = await run.sweep(snapshot);
+      await run.finish();
+    }
+  } catch (err) {
+    await run.finish();
+    throw new RunAbortedError(err as Error, tally.summary());
+  }
+  if (run.pipeline.fatal) throw new RunAbortedError(run.pipeline.fatal, tally.summary());
+  run.report();
+  return {
+    summary: tally.summary(),
+    completed: listing.listingDone && !sweep.sweepPending,
+    nextPage: listing.nextPage,
+    ...sweep,
+    handedOff: run.handedOff,
+    listed: run.seen.size,
+  };
+}
+
+/** Where the listing stopped: at its end, or (the deadline) before `nextPage`. */
+interface ListingEnd {
+  listingDone: boolean;
+  nextPage: number | undefined;
+}
+
+/** How the sweep ended: done, left for a later run, or given up. */
+type SweepEnd = Pick<MirrorResult, 'sweepPending' | 'sweepSkipped'>;
+
+/**
+ * One run of {@link mirrorAll}: the listing, the sweep, and what they share (the write
+ * pipeline, the tally, the ids seen, the outcomes still in flight).
+ */
+class MirrorRun {
+  readonly seen = new Set<string>();
+  handedOff = 0;
+  private readonly inFlight = new Set<Promise<void>>();
+  private total: number | undefined;
+  private phase: 'listing' | 'sweeping' = 'listing';
+
+  constructor(
+    private readonly deps: MirrorAllDeps,
+    private readonly options: MirrorOptions,
+    private readonly tally: Tally,
+    readonly pipeline: CustomerWrites,
+  ) {}
+
+  report(): void {
+    const { phase, tally, total } = this;
+    this.deps.onProgress?.({ phase, done: tally.done, total, summary: tally.summary() });
+  }
+
+  /** Waits for every submitted write and every outcome still in flight. */
+  async finish(): Promise<void> {
+    await this.pipeline.drain();
+    await awaitAllInFlight(this.inFlight);
+  }
+
+  readonly pastDeadline = (): boolean =>
+    this.options.deadline !== undefined && this.deps.clock.now().getTime() >= this.options.deadline;
+
+  /** Pages through the listing from `from.nextPage` until its end, a stop or the deadline. */
+  async list(from: ListingEnd): Promise<ListingEnd> {
+    let { listingDone, nextPage } = from;
+    const pages = this.deps.piriod
+      .listCustomers({ startPage: nextPage, clock: this.deps.clock })
       [Symbol.asyncIterator]();
     for (;;) {
-      if (listingDone || pipeline.fatal) break;
+      if (listingDone || this.pipeline.fatal) break;
       const next = await pages.next();
-      if (next.done) {
-        listingDone = true;
-        nextPage = undefined;
-        break;
-      }
+      if (next.done) return { listingDone: true, nextPage: undefined };
       const page = next.value;
-      // The page's own stamp, not the time it is used: a page read ahead may wait while
-      // writes catch up, and a refresh or tombstone made meanwhile must not lose to it.
-      const fetchedAt = page.requestedAt;
-      total = page.count;
-      const refetch: string[] = [];
-      page.results.forEach((entry, index) => {
-        const id = wireIdOf(entry);
-        if (typeof id === 'string' && seen.has(id)) return; // a page shift repeated it
-        if (isValidCustomerId(id)) seen.add(id);
-        try {
-          const { customer, warnings } = normalizeCustomer(entry);
-          if (warnings.length > 0) deps.onWarnings?.(customer.id, warnings);
-          if (isValidCustomerId(customer.id)) track(pipeline.submit({ customer, fetchedAt }));
-          else track(Promise.resolve(failed(customer.id, new Error('listed with an invalid id'))));
-        } catch (err) {
-          if (!(err instanceof InvalidCustomerError)) throw err;
-          if (isValidCustomerId(id)) refetch.push(id);
-          else track(Promise.resolve(failed(`(page ${page.page}, entry ${index + 1})`, err)));
-        }
-      });
-      if (refetch.length > 0) {
-        if (options.handOff) {
-          await options.handOff(refetch);
-          handedOff += refetch.length;
-        } else {
-          await byId(refetch);
-        }
-      }
-      await pipeline.waitForRoom();
-      report();
+      this.total = page.count;
+      await this.mirrorPage(page);
+      await this.pipeline.waitForRoom();
+      this.report();
       nextPage = page.nextPage;
       if (nextPage === undefined) {
         listingDone = true;
         break;
       }
-      if (pastDeadline()) break;
+      if (this.pastDeadline()) break;
     }
-    await finish();
-    if (listingDone && options.sweep !== false && !pipeline.fatal) {
-      phase = 'sweeping';
-      // A resumed run saw only the later pages: list every id again (cheap, no writes) so
-      // the sweep does not mistake customers on earlier pages for vanished ones.
-      const resumed = options.resumeSweep || (options.startPage ?? 1) > 1;
-      const listed = resumed ? await listAllIds(deps, pastDeadline) : seen;
-      // Live customers the run's version snapshot holds that the listing did not return.
-      const gone = listed ? snapshot.liveIds().filter((id) => !listed.has(id)) : [];
-      // A run that only had the sweep left, and still could not list the ids, would hand
-      // the same work on for ever: it gives the sweep up instead (the caller reports it).
-      if (listed === undefined && options.resumeSweep) sweepSkipped = true;
-      else if (listed === undefined) sweepPending = true;
-      for (let i = 0; i < gone.length; i += 100) {
-        // The deadline holds here too: what is left is swept by a later run, which lists
-        // the ids again (no writes) rather than outlive this one. A run that already is that
-        // later run finishes: handing off is quick, and handing on again would never end.
-        if (!options.resumeSweep && pastDeadline()) {
-          sweepPending = true;
-          break;
-        }
-        const vanished = gone.slice(i, i + 100);
-        if (options.handOff) {
-          await options.handOff(vanished);
-          handedOff += vanished.length;
-        } else {
-          await byId(vanished);
-        }
-        report();
-        if (pipeline.fatal) break;
-      }
-      await finish();
-    }
-  } catch (err) {
-    await finish();
-    throw new RunAbortedError(err as Error, tally.summary());
+    return { listingDone, nextPage };
   }
-  if (pipeline.fatal) throw new RunAbortedError(pipeline.fatal, tally.summary());
-  report();
-  return {
-    summary: tally.summary(),
-    completed: listingDone && !sweepPending,
-    nextPage,
-    sweepPending,
-    sweepSkipped,
-    handedOff,
-    listed: seen.size,
-  };
+
+  /**
+   * Submits each entry of `page` that passes the full schema; entries that do not are
+   * fetched by id or handed off, and entries without a valid id fail.
+   */
+  private async mirrorPage(page: CustomerPage): Promise<void> {
+    // The page's own stamp, not the time it is used: a page read ahead may wait while
+    // writes catch up, and a refresh or tombstone made meanwhile must not lose to it.
+    const fetchedAt = page.requestedAt;
+    const refetch: string[] = [];
+    page.results.forEach((entry, index) => {
+      const id = wireIdOf(entry);
+      if (typeof id === 'string' && this.seen.has(id)) return; // a page shift repeated it
+      if (isValidCustomerId(id)) this.seen.add(id);
+      try {
+        const { customer, warnings } = normalizeCustomer(entry);
+        if (warnings.length > 0) this.deps.onWarnings?.(customer.id, warnings);
+        if (isValidCustomerId(customer.id))
+          this.track(this.pipeline.submit({ customer, fetchedAt }));
+        else
+          this.track(Promise.resolve(failed(customer.id, new Error('listed with an invalid id'))));
+      } catch (err) {
+        if (!(err instanceof InvalidCustomerError)) throw err;
+        if (isValidCustomerId(id)) refetch.push(id);
+        else this.track(Promise.resolve(failed(`(page ${page.page}, entry ${index + 1})`, err)));
+      }
+    });
+    if (refetch.length > 0) await this.byIdOrHandOff(refetch);
+  }
+
+  /**
+   * Checks by id the live customers of `snapshot` that the listing did not return, in
+   * chunks of 100, until done, a stop or the deadline.
+   */
+  async sweep(snapshot: VersionSnapshot): Promise<SweepEnd> {
+    const { options } = this;
+    this.phase = 'sweeping';
+    let sweepPending = false;
+    let sweepSkipped = false;
+    // A resumed run saw only the later pages: list every id again (cheap, no writes) so
+    // the sweep does not mistake customers on earlier pages for vanished ones.
+    const resumed = options.resumeSweep || (options.startPage ?? 1) > 1;
+    const listed = resumed ? await listAllIds(this.deps, this.pastDeadline) : this.seen;
+    // Live customers the run's version snapshot holds that the listing did not return.
+    const gone = listed ? snapshot.liveIds().filter((id) => !listed.has(id)) : [];
+    // A run that only had the sweep left, and still could not list the ids, would hand
+    // the same work on for ever: it gives the sweep up instead (the caller reports it).
+    if (listed === undefined && options.resumeSweep) sweepSkipped = true;
+    else if (listed === undefined) sweepPending = true;
+    for (let i = 0; i < gone.length; i += 100) {
+      // The deadline holds here too: what is left is swept by a later run, which lists
+      // the ids again (no writes) rather than outlive this one. A run that already is that
+      // later run finishes: handing off is quick, and handing on again would never end.
+      if (!options.resumeSweep && this.pastDeadline()) {
+        sweepPending = true;
+        break;
+      }
+      await this.byIdOrHandOff(gone.slice(i, i + 100));
+      this.report();
+      if (this.pipeline.fatal) break;
+    }
+    return { sweepPending, sweepSkipped };
+  }
+
+  /** Hands `ids` off when the caller takes them, else refreshes them by id here. */
+  private async byIdOrHandOff(ids: string[]): Promise<void> {
+    if (this.options.handOff) {
+      await this.options.handOff(ids);
+      this.handedOff += ids.length;
+    } else {
+      await refreshEach(ids, this.deps, this.pipeline, (o) => this.track(o));
+    }
+  }
+
+  private track(outcome: Promise<CustomerOutcome>): void {
+    const p: Promise<void> = outcome.then((o) => {
+      this.inFlight.delete(p);
+      this.tally.add(o);
+      this.deps.onOutcome?.(o);
+    });
+    this.inFlight.add(p);
+  }
 }
 
 /**

@@ -41,12 +41,12 @@ export function importsOf(files: readonly string[]): ImportEdge[] {
 }
 
 /**
- * The room a file lives in: a folder under `lib/` or `tools/` (`lib/store`, `tools/cli`), a
- * top-level module of `lib/` (`lib/ports.ts`), or the top folder (`functions`, `infra`,
- * `bench`).
+ * The part of the code a file belongs to: a folder under `lib/` or `tools/` (`lib/store`,
+ * `tools/cli`), a top-level module of `lib/` (`lib/ports.ts`), or the top folder
+ * (`functions`, `infra`, `bench`).
  */
-export function roomOf(file: string): string {
-  const parts = file.split('/');
-  if (parts[0] !== 'lib' && parts[0] !== 'tools') return parts[0] as string;
-  return parts.length === 2 ? file : `${parts[0]}/${parts[1]}`;
+export function partOf(file: string): string {
+  const segments = file.split('/');
+  if (segments[0] !== 'lib' && segments[0] !== 'tools') return segments[0] as string;
+  return segments.length === 2 ? file : `${segments[0]}/${segments[1]}`;
 }

@@ -3,15 +3,28 @@
  * several: a Piriod reader with its workspace becomes {@link PiriodWorkspaces}, a lease
  * becomes a lease per scope, a signing secret becomes a secret per workspace.
  */
-import {
-  type CycleLease,
-  type MirrorStatusLog,
-  oneWorkspace,
-  type PiriodReader,
-  type RefreshableSecret,
+import { UnknownWorkspaceError } from '../../lib/customer/workspaces.js';
+import type {
+  CycleLease,
+  MirrorStatusLog,
+  PiriodReader,
+  PiriodWorkspaces,
+  RefreshableSecret,
+  WorkspacePiriod,
 } from '../../lib/ports.js';
 import { MemoryBus } from './fakes.js';
 import { MemoryMirrorStatus } from './memory-ports.js';
+
+/** The workspaces of a deployment that mirrors exactly `only`. */
+function oneWorkspace(only: WorkspacePiriod): PiriodWorkspaces {
+  return {
+    ids: [only.workspace],
+    open: async (id) => {
+      if (id !== only.workspace) throw new UnknownWorkspaceError(id, [only.workspace]);
+      return only;
+    },
+  };
+}
 
 /** `{piriod, workspace, testMode, …rest}` → `{workspaces, …rest}`. */
 export function inWorkspace<

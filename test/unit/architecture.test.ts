@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importsOf, ROOT, roomOf, sourceFiles } from '../support/import-graph.js';
+import { importsOf, partOf, ROOT, sourceFiles } from '../support/import-graph.js';
 import { docFiles, readDoc } from '../support/markdown.js';
 
 /**
- * The rooms of the code and their layers, as the development map (docs/development.md) draws
- * them: a room imports only from rooms of a lower layer (and from itself), so no import runs
- * back up and no two rooms form a circle.
+ * The parts of the code and their layers, as the development map (docs/development.md) draws
+ * them: a part imports only from parts of a lower layer (and from itself), so no import runs
+ * back up and no two parts form a circle.
  */
 const LAYERS: Record<string, number> = {
   // The product's base error (`PiriodMirrorError`, `isRetryable`): below every room, as each
@@ -23,7 +23,7 @@ const LAYERS: Record<string, number> = {
   // lib/config.ts composes them into each entry point's loader.
   'lib/config': 1,
   // How every SDK client is built and bounded (timeouts, endpoints, errors): below both AWS
-  // adapter rooms, so the table's adapter does not stand on the other AWS adapters.
+  // adapter parts, so the table's adapter does not stand on the other AWS adapters.
   'lib/sdk': 1,
   'lib/messages': 1,
   'lib/piriod': 2,
@@ -47,45 +47,45 @@ const LAYERS: Record<string, number> = {
 const edges = importsOf(sourceFiles(['lib', 'functions', 'infra', 'tools']));
 
 describe('the structure of the code', () => {
-  it('puts every file in a room with a layer', () => {
-    const rooms = new Set(sourceFiles(['lib', 'functions', 'infra', 'tools']).map(roomOf));
-    expect([...rooms].filter((r) => LAYERS[r] === undefined)).toEqual([]);
+  it('puts every file in a part with a layer', () => {
+    const parts = new Set(sourceFiles(['lib', 'functions', 'infra', 'tools']).map(partOf));
+    expect([...parts].filter((r) => LAYERS[r] === undefined)).toEqual([]);
   });
 
-  it('has no import that runs back up a layer or sideways into another room', () => {
+  it('has no import that runs back up a layer or sideways into another part', () => {
     const upward = edges
-      .filter((e) => roomOf(e.from) !== roomOf(e.to))
-      .filter((e) => (LAYERS[roomOf(e.to)] ?? 99) >= (LAYERS[roomOf(e.from)] ?? -1))
+      .filter((e) => partOf(e.from) !== partOf(e.to))
+      .filter((e) => (LAYERS[partOf(e.to)] ?? 99) >= (LAYERS[partOf(e.from)] ?? -1))
       .map((e) => `${e.from} → ${e.to}`);
     expect(upward).toEqual([]);
   });
 
-  it('has no circle between rooms', () => {
+  it('has no circle between parts', () => {
     const next = new Map<string, Set<string>>();
     for (const e of edges) {
-      const [a, b] = [roomOf(e.from), roomOf(e.to)];
+      const [a, b] = [partOf(e.from), partOf(e.to)];
       if (a !== b) next.set(a, (next.get(a) ?? new Set()).add(b));
     }
     const circles: string[] = [];
     const state = new Map<string, 'open' | 'done'>();
-    const visit = (room: string, path: string[]) => {
-      if (state.get(room) === 'done') return;
-      if (state.get(room) === 'open') {
-        circles.push([...path.slice(path.indexOf(room)), room].join(' → '));
+    const visit = (part: string, path: string[]) => {
+      if (state.get(part) === 'done') return;
+      if (state.get(part) === 'open') {
+        circles.push([...path.slice(path.indexOf(part)), part].join(' → '));
         return;
       }
-      state.set(room, 'open');
-      for (const n of next.get(room) ?? []) visit(n, [...path, room]);
-      state.set(room, 'done');
+      state.set(part, 'open');
+      for (const n of next.get(part) ?? []) visit(n, [...path, part]);
+      state.set(part, 'done');
     };
-    for (const room of next.keys()) visit(room, []);
+    for (const part of next.keys()) visit(part, []);
     expect(circles).toEqual([]);
   });
 
-  it('keeps the use cases off the adapter rooms: they reach the world through the ports', () => {
+  it('keeps the use cases off the adapter parts: they reach the world through the ports', () => {
     const reaching = edges
-      .filter((e) => roomOf(e.from) === 'lib/use-cases')
-      .filter((e) => ['lib/piriod', 'lib/store', 'lib/aws'].includes(roomOf(e.to)))
+      .filter((e) => partOf(e.from) === 'lib/use-cases')
+      .filter((e) => ['lib/piriod', 'lib/store', 'lib/aws'].includes(partOf(e.to)))
       .map((e) => `${e.from} → ${e.to}`);
     expect(reaching).toEqual([]);
   });
@@ -147,16 +147,16 @@ describe('the development map', () => {
   const development = readDoc('docs/development.md');
   const map = development.slice(development.indexOf('## The development map'));
 
-  it('names every room of the code', () => {
-    const rooms = [
-      ...new Set(sourceFiles(['lib', 'functions', 'infra', 'tools', 'bench']).map(roomOf)),
+  it('names every part of the code', () => {
+    const parts = [
+      ...new Set(sourceFiles(['lib', 'functions', 'infra', 'tools', 'bench']).map(partOf)),
     ];
-    const unnamed = rooms.filter((r) => !map.includes(r.endsWith('.ts') ? r : `${r}/`));
+    const unnamed = parts.filter((r) => !map.includes(r.endsWith('.ts') ? r : `${r}/`));
     expect(unnamed).toEqual([]);
   });
 
   it('lists the same layers the structure test enforces', () => {
-    for (const room of Object.keys(LAYERS)) expect(map).toContain(`\`${room}\``);
+    for (const part of Object.keys(LAYERS)) expect(map).toContain(`\`${part}\``);
   });
 });
 

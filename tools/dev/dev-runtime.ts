@@ -13,22 +13,28 @@ import {
   loadReceiverConfig,
   loadRefreshWorkerConfig,
 } from '../../lib/config.js';
-import { formatWorkspaceList } from '../../lib/customer/workspaces.js';
 import type { Env } from '../../lib/env-variables.js';
-import { DEFAULT_TABLE_NAME } from '../../lib/env-variables.js';
 import { scheduleInput } from '../../lib/messages/events.js';
 import {
   REFRESH_QUEUE,
   refreshVisibilityTimeoutSeconds,
   WORKER_TIMEOUT_SECONDS,
 } from '../../lib/messages/routing.js';
-import { LOCAL_REGION } from '../../lib/sdk/sdk-config.js';
 import type { Sandbox } from '../sandbox/sandbox-server.js';
 import { sendWebhook } from '../sandbox/webhook-sender.js';
 import { localContext, serveFunctionUrl } from './function-url.js';
 import { type BusEvent, startLocalAws } from './local-aws.js';
 import { LocalQueue, type LocalQueueSettings } from './local-queue.js';
 import { observedStore, type WriteOutcome } from './observed-store.js';
+import {
+  cliEnvOf,
+  type DevWorkspace,
+  functionsEnv,
+  scheduledEvent,
+  workspaceOf,
+} from './runtime-env.js';
+
+export type { DevWorkspace } from './runtime-env.js';
 
 /** One hop of the flow, as the terminal shows it. */
 export type Hop =
@@ -54,14 +60,6 @@ export type Hop =
       workspace?: string;
     };
 
-/** One of several workspaces the runtime serves: its id, API token and webhook secret. */
-export interface DevWorkspace {
-  id: string;
-  token: string;
-  webhookSecret: string;
-  testMode?: boolean;
-}
-
 /** Options of {@link startDevRuntime}. */
 export interface DevRuntimeOptions {
   /** Where Piriod and the table are: PIRIOD_*, CUSTOMERS_TABLE, AWS_ENDPOINT_URL_DYNAMODB… */
@@ -74,7 +72,7 @@ export interface DevRuntimeOptions {
    * Several workspaces, as a stack that mirrors them: the functions get `PIRIOD_WORKSPACES`,
    * `PIRIOD_API_TOKENS` and `PIRIOD_WEBHOOK_SECRETS`; the sandbox's changes in W are sent to
    * `<url>?workspace=W` signed with W's secret; the schedule runs one full mirror per
-   * workspace. Without it, the one workspace of `env` and `webhookSecret`.
+   * workspace. Without it, the single workspace `env` names, with `webhookSecret`.
    */
   workspaces?: readonly DevWorkspace[];
   /** Scheduled full mirror every this many ms; 0 for none. */
@@ -108,6 +106,12 @@ export interface DevRuntime {
   close(): Promise<void>;
 }
 
+type HopSink = (hop: Hop) => void;
+type WorkerInvoke = (
+  e: Parameters<ReturnType<typeof createRefreshCustomersHandler>>[0],
+) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
+type FullMirrorTrigger = 'schedule' | 'continuation';
+
 /**
  * The whole serverless flow on one machine, with the handler modules Lambda runs:
  * `receive-webhook` behind a local Function URL, a local bus routing by the stack's rules, a
@@ -117,26 +121,131 @@ export interface DevRuntime {
  */
 export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRuntime> {
   const hop = options.onHop ?? (() => {});
-  const writeWaiters = new Map<string, ((o: WriteOutcome) => void)[]>();
-  const resolveWaiters = (id: string, outcome: WriteOutcome) => {
-    const waiters = writeWaiters.get(id);
+  const writes = new WriteWaiters();
+  let worker: WorkerInvoke | undefined;
+  const { dlq, refreshQueue } = localQueues(options.queue, hop, (event) =>
+    (worker as WorkerInvoke)(event),
+  );
+  let fullMirror: FullMirrorRunner | undefined;
+  const pendingContinuations = new Set<Promise<unknown>>();
+  const aws = await startLocalAws({
+    queues: { 'dead-letter-queue': dlq, 'refresh-queue': refreshQueue },
+    targets: {
+      'refresh-queue': (event: BusEvent) => {
+        refreshQueue.send(JSON.stringify(event));
+      },
+      'full-mirror': (event: BusEvent) => {
+        // Asynchronous, as EventBridge invokes a function target.
+        const p = (fullMirror?.invoke(event, 'continuation') ?? Promise.resolve()).finally(() =>
+          pendingContinuations.delete(p),
+        );
+        pendingContinuations.add(p);
+      },
+    },
+    onEvent: (event, matched) => hopOfBusEvent(hop, event, matched),
+  });
+
+  const several =
+    options.workspaces && options.workspaces.length > 0 ? options.workspaces : undefined;
+  const env = functionsEnv({ ...options, several, aws });
+
+  const workerDeps = await refreshCustomersDeps(loadRefreshWorkerConfig(env));
+  const workerHandler = createRefreshCustomersHandler(async () => ({
+    ...workerDeps,
+    store: observedStore(workerDeps.store, (id, outcome) => {
+      hop({ hop: 'worker', customerId: id, outcome });
+      writes.resolve(id, outcome);
+    }),
+  }));
+  worker = async (event) => {
+    return workerHandler(event, localContext('refresh-customers', WORKER_TIMEOUT_SECONDS * 1000));
+  };
+  const mirror = await fullMirrorRunner(env, options.fullMirrorTimeoutMs, hop, writes);
+  fullMirror = mirror;
+  // What the schedule invokes: one event per workspace, as one rule per workspace does.
+  const scheduledEvents = () =>
+    several ? several.map((w) => scheduleInput(w.id)) : [scheduledEvent()];
+
+  const url = await serveReceiver(env, hop);
+  if (options.sandbox)
+    sendChangesAsWebhooks(options.sandbox, url.url, several, options.webhookSecret);
+
+  const timer =
+    options.fullMirrorIntervalMs > 0
+      ? setInterval(() => {
+          for (const event of scheduledEvents()) {
+            void mirror.invoke(event, 'schedule').catch(() => {});
+          }
+        }, options.fullMirrorIntervalMs)
+      : undefined;
+
+  return {
+    webhookUrl: url.url,
+    cliEnv: cliEnvOf(env, url.url, options.fullMirrorIntervalMs, several),
+    deadLetters: () =>
+      dlq.peek().map((m) => ({
+        body: m.body,
+        reason: m.attributes.reason,
+        customerId: m.attributes.customerId,
+      })),
+    nextWrite: (id) => writes.next(id),
+    runFullMirror: async (workspace) => {
+      const before = mirror.reports.length;
+      const events = scheduledEvents().filter(
+        (e) => workspace === undefined || workspaceOf(e) === workspace,
+      );
+      if (events.length === 0) throw new Error(`the dev runtime does not serve ${workspace}`);
+      await Promise.all(events.map((e) => mirror.invoke(e, 'schedule')));
+      await awaitAllInFlight(pendingContinuations);
+      return mirror.reports.slice(before);
+    },
+    drained: () => refreshQueue.idle(),
+    close: async () => {
+      clearInterval(timer);
+      options.sandbox?.onChange(undefined);
+      refreshQueue.close();
+      dlq.close();
+      await Promise.allSettled([...mirror.chains.values(), ...pendingContinuations]);
+      await url.close();
+      await aws.close();
+    },
+  };
+}
+
+/** Who waits for the next write of which customer. */
+class WriteWaiters {
+  private readonly waiting = new Map<string, ((o: WriteOutcome) => void)[]>();
+
+  next(id: string): Promise<WriteOutcome> {
+    return new Promise((resolve) => {
+      const list = this.waiting.get(id) ?? [];
+      list.push(resolve);
+      this.waiting.set(id, list);
+    });
+  }
+
+  resolve(id: string, outcome: WriteOutcome): void {
+    const waiters = this.waiting.get(id);
     if (waiters) {
-      writeWaiters.delete(id);
+      this.waiting.delete(id);
       for (const w of waiters) w(outcome);
     }
-  };
-  const onWrite = (id: string, outcome: WriteOutcome) => {
-    hop({ hop: 'worker', customerId: id, outcome });
-    resolveWaiters(id, outcome);
-  };
+  }
+}
 
+/** The refresh queue, with the stack's SQS settings, feeding `worker`, and its dead-letter queue. */
+function localQueues(
+  overrides: Partial<LocalQueueSettings> | undefined,
+  hop: HopSink,
+  worker: WorkerInvoke,
+): { dlq: LocalQueue; refreshQueue: LocalQueue } {
   const settings: LocalQueueSettings = {
     batchSize: REFRESH_QUEUE.batchSize,
     batchingWindowMs: REFRESH_QUEUE.batchingWindowSeconds * 1000,
     visibilityTimeoutMs:
       refreshVisibilityTimeoutSeconds(REFRESH_QUEUE.batchingWindowSeconds) * 1000,
     maxReceiveCount: REFRESH_QUEUE.maxReceiveCount,
-    ...options.queue,
+    ...overrides,
   };
   const dlq = new LocalQueue('dead-letter-queue', settings, undefined, undefined, (e) => {
     if (e.type !== 'sent') return;
@@ -148,119 +257,80 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
       ...(customerId ? { customerId } : {}),
     });
   });
-  let worker:
-    | ((
-        e: Parameters<ReturnType<typeof createRefreshCustomersHandler>>[0],
-      ) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>)
-    | undefined;
-  const refreshQueue = new LocalQueue(
-    'refresh-queue',
-    settings,
-    (event) => (worker as NonNullable<typeof worker>)(event),
-    dlq,
-    (e) => {
-      if (e.type === 'batch') hop({ hop: 'queue', messages: e.messages, waitedMs: e.waitedMs });
-      if (e.type === 'settled')
-        hop({ hop: 'batch-done', messages: e.messages, retried: e.failed, ms: e.ms });
-    },
-  );
-  const queues = { 'dead-letter-queue': dlq, 'refresh-queue': refreshQueue };
-
-  // One cycle at a time per workspace (the stack reserves one concurrency per workspace).
-  const fullMirrorChains = new Map<string, Promise<unknown>>();
-  const planReports: Record<string, unknown>[] = [];
-  let invokeFullMirror: (event: unknown, trigger: 'schedule' | 'continuation') => Promise<unknown> =
-    async () => undefined;
-  const pendingContinuations = new Set<Promise<unknown>>();
-  const aws = await startLocalAws({
-    queues,
-    targets: {
-      'refresh-queue': (event: BusEvent) => {
-        refreshQueue.send(JSON.stringify(event));
-      },
-      'full-mirror': (event: BusEvent) => {
-        // Asynchronous, as EventBridge invokes a function target.
-        const p = invokeFullMirror(event, 'continuation').finally(() =>
-          pendingContinuations.delete(p),
-        );
-        pendingContinuations.add(p);
-      },
-    },
-    onEvent: (event, matched) => {
-      const detail = event.detail as {
-        customerId?: string;
-        customerIds?: string[];
-        workspace?: unknown;
-      };
-      const ids = detail.customerIds ?? (detail.customerId ? [detail.customerId] : undefined);
-      hop({
-        hop: 'bus',
-        detailType: event['detail-type'],
-        routedTo: matched.map((r) => r.target),
-        ...(ids ? { ids } : {}),
-        ...(typeof detail.workspace === 'string' ? { workspace: detail.workspace } : {}),
-      });
-    },
+  const refreshQueue = new LocalQueue('refresh-queue', settings, worker, dlq, (e) => {
+    if (e.type === 'batch') hop({ hop: 'queue', messages: e.messages, waitedMs: e.waitedMs });
+    if (e.type === 'settled')
+      hop({ hop: 'batch-done', messages: e.messages, retried: e.failed, ms: e.ms });
   });
+  return { dlq, refreshQueue };
+}
 
-  const several =
-    options.workspaces && options.workspaces.length > 0 ? options.workspaces : undefined;
-  const env: Env = {
-    ...options.env,
-    PIRIOD_WEBHOOK_SECRET: several?.[0]?.webhookSecret ?? options.webhookSecret,
-    ...(several ? workspacesEnv(several) : {}),
-    AWS_ENDPOINT_URL_SQS: aws.url,
-    AWS_ENDPOINT_URL_EVENTBRIDGE: aws.url,
-    EVENT_BUS_NAME: aws.busName,
-    REFRESH_QUEUE_URL: aws.queueUrl('refresh-queue'),
-    DEAD_LETTER_QUEUE_URL: aws.queueUrl('dead-letter-queue'),
-    // The schedule's period, as the stack sets it: full-mirror records it in the status, from
-    // which `piriod-mirror status` takes its default --max-age.
-    ...(options.fullMirrorIntervalMs >= 60_000
-      ? { FULL_MIRROR_SCHEDULE_MINUTES: String(Math.round(options.fullMirrorIntervalMs / 60_000)) }
-      : {}),
+/** The bus hop: which event, routed to which targets, for which customers and workspace. */
+function hopOfBusEvent(hop: HopSink, event: BusEvent, matched: { target: string }[]): void {
+  const detail = event.detail as {
+    customerId?: string;
+    customerIds?: string[];
+    workspace?: unknown;
   };
+  const ids = detail.customerIds ?? (detail.customerId ? [detail.customerId] : undefined);
+  hop({
+    hop: 'bus',
+    detailType: event['detail-type'],
+    routedTo: matched.map((r) => r.target),
+    ...(ids ? { ids } : {}),
+    ...(typeof detail.workspace === 'string' ? { workspace: detail.workspace } : {}),
+  });
+}
 
-  const workerDeps = await refreshCustomersDeps(loadRefreshWorkerConfig(env));
-  const workerHandler = createRefreshCustomersHandler(async () => ({
-    ...workerDeps,
-    store: observedStore(workerDeps.store, onWrite),
-  }));
-  worker = async (event) => {
-    return workerHandler(event, localContext('refresh-customers', WORKER_TIMEOUT_SECONDS * 1000));
-  };
+/** full-mirror, invoked one cycle at a time per workspace, and the reports it returned. */
+interface FullMirrorRunner {
+  invoke(event: unknown, trigger: FullMirrorTrigger): Promise<Record<string, unknown>>;
+  /** The last cycle of each workspace, to wait for at close. */
+  readonly chains: Map<string, Promise<unknown>>;
+  readonly reports: Record<string, unknown>[];
+}
 
+async function fullMirrorRunner(
+  env: Env,
+  timeoutMs: number | undefined,
+  hop: HopSink,
+  writes: WriteWaiters,
+): Promise<FullMirrorRunner> {
   const mirrorDeps = await fullMirrorDeps(loadFullMirrorConfig(env));
   const mirrorHandler = createFullMirrorHandler(async () => ({
     ...mirrorDeps,
     // A full mirror reports its totals (the full-mirror hop); writes still resolve waiters.
-    store: observedStore(mirrorDeps.store, (id, outcome) => resolveWaiters(id, outcome)),
+    store: observedStore(mirrorDeps.store, (id, outcome) => writes.resolve(id, outcome)),
   }));
-  invokeFullMirror = (event, trigger) => {
+  // One cycle at a time per workspace (the stack reserves one concurrency per workspace).
+  const chains = new Map<string, Promise<unknown>>();
+  const reports: Record<string, unknown>[] = [];
+  const invoke = (event: unknown, trigger: FullMirrorTrigger) => {
     const workspace = workspaceOf(event);
     const key = workspace ?? '';
-    const run = (fullMirrorChains.get(key) ?? Promise.resolve()).then(async () => {
+    const run = (chains.get(key) ?? Promise.resolve()).then(async () => {
       const report = await mirrorHandler(
         event,
-        localContext('full-mirror', options.fullMirrorTimeoutMs ?? 15 * 60_000),
+        localContext('full-mirror', timeoutMs ?? 15 * 60_000),
       );
-      planReports.push(report);
+      reports.push(report);
       hop({ hop: 'full-mirror', trigger, report, ...(workspace ? { workspace } : {}) });
       return report;
     });
-    fullMirrorChains.set(
+    chains.set(
       key,
       run.catch(() => {}),
     );
     return run;
   };
-  // What the schedule invokes: one event per workspace, as one rule per workspace does.
-  const scheduledEvents = () =>
-    several ? several.map((w) => scheduleInput(w.id)) : [scheduledEvent()];
+  return { invoke, chains, reports };
+}
 
+/** receive-webhook behind a local Function URL, each answer shown as a webhook hop. */
+async function serveReceiver(env: Env, hop: HopSink) {
   const receiverDeps = await receiveWebhookDeps(loadReceiverConfig(env));
   const receiver = createReceiveWebhookHandler(async () => receiverDeps);
-  const url = await serveFunctionUrl(receiver, (result, ms, event) => {
+  return serveFunctionUrl(receiver, (result, ms, event) => {
     let said: { customerId?: string; error?: string } = {};
     try {
       said = JSON.parse(String(result.body ?? '{}'));
@@ -278,138 +348,23 @@ export async function startDevRuntime(options: DevRuntimeOptions): Promise<DevRu
         : {}),
     });
   });
+}
 
-  options.sandbox?.onChange((change) => {
+/** The sandbox's changes, sent as Piriod sends them: signed webhooks to the receiver. */
+function sendChangesAsWebhooks(
+  sandbox: Sandbox,
+  url: string,
+  several: readonly DevWorkspace[] | undefined,
+  webhookSecret: string,
+): void {
+  sandbox.onChange((change) => {
     // Piriod calls each workspace's own endpoint, signed with that endpoint's secret.
-    const target = several
-      ? several.find((w) => w.id === change.workspace)
-      : { webhookSecret: options.webhookSecret };
+    const target = several ? several.find((w) => w.id === change.workspace) : { webhookSecret };
     if (!target) return;
-    const endpoint = several
-      ? `${url.url}?workspace=${encodeURIComponent(change.workspace)}`
-      : url.url;
+    const endpoint = several ? `${url}?workspace=${encodeURIComponent(change.workspace)}` : url;
     void sendWebhook(endpoint, target.webhookSecret, {
       event: change.event,
       object_id: change.id,
     }).catch(() => {});
   });
-
-  const timer =
-    options.fullMirrorIntervalMs > 0
-      ? setInterval(() => {
-          for (const event of scheduledEvents()) {
-            void invokeFullMirror(event, 'schedule').catch(() => {});
-          }
-        }, options.fullMirrorIntervalMs)
-      : undefined;
-
-  return {
-    webhookUrl: url.url,
-    cliEnv: cliEnvOf(env, url.url, options.fullMirrorIntervalMs, several),
-    deadLetters: () =>
-      dlq.peek().map((m) => ({
-        body: m.body,
-        reason: m.attributes.reason,
-        customerId: m.attributes.customerId,
-      })),
-    nextWrite: (id) =>
-      new Promise((resolve) => {
-        const list = writeWaiters.get(id) ?? [];
-        list.push(resolve);
-        writeWaiters.set(id, list);
-      }),
-    runFullMirror: async (workspace) => {
-      const before = planReports.length;
-      const events = scheduledEvents().filter(
-        (e) => workspace === undefined || workspaceOf(e) === workspace,
-      );
-      if (events.length === 0) throw new Error(`the dev runtime does not serve ${workspace}`);
-      await Promise.all(events.map((e) => invokeFullMirror(e, 'schedule')));
-      await awaitAllInFlight(pendingContinuations);
-      return planReports.slice(before);
-    },
-    drained: () => refreshQueue.idle(),
-    close: async () => {
-      clearInterval(timer);
-      options.sandbox?.onChange(undefined);
-      refreshQueue.close();
-      dlq.close();
-      await Promise.allSettled([...fullMirrorChains.values(), ...pendingContinuations]);
-      await url.close();
-      await aws.close();
-    },
-  };
-}
-
-/** The variables the CLI reads, as the functions of this runtime see them. */
-function cliEnvOf(
-  env: Env,
-  webhookUrl: string,
-  intervalMs: number,
-  several: readonly DevWorkspace[] | undefined,
-): Env {
-  // Several workspaces: the single variables name the first (every command's default), the
-  // maps the others (`--workspace W` takes W's token and secret from them).
-  const first = several?.[0];
-  const single: Env = first
-    ? {
-        PIRIOD_API_TOKEN: first.token,
-        PIRIOD_WORKSPACE: first.id,
-        ...(first.testMode ? { PIRIOD_TEST_MODE: 'true' } : {}),
-      }
-    : {};
-  const pick = (name: string) => (env[name]?.trim() ? { [name]: env[name] as string } : {});
-  return {
-    ...pick('AWS_ENDPOINT_URL_DYNAMODB'),
-    AWS_ENDPOINT_URL_EVENTBRIDGE: env.AWS_ENDPOINT_URL_EVENTBRIDGE,
-    AWS_ENDPOINT_URL_SQS: env.AWS_ENDPOINT_URL_SQS,
-    AWS_REGION: env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || LOCAL_REGION,
-    CUSTOMERS_TABLE: env.CUSTOMERS_TABLE?.trim() || DEFAULT_TABLE_NAME,
-    EVENT_BUS_NAME: env.EVENT_BUS_NAME,
-    REFRESH_QUEUE_URL: env.REFRESH_QUEUE_URL,
-    DEAD_LETTER_QUEUE_URL: env.DEAD_LETTER_QUEUE_URL,
-    WEBHOOK_URL: webhookUrl,
-    PIRIOD_API_URL: env.PIRIOD_API_URL?.trim() || 'https://api.piriod.com',
-    ...(first ? single : { ...pick('PIRIOD_API_TOKEN'), ...pick('PIRIOD_WORKSPACE') }),
-    ...(first ? {} : pick('PIRIOD_TEST_MODE')),
-    PIRIOD_WEBHOOK_SECRET: env.PIRIOD_WEBHOOK_SECRET,
-    ...(several ? workspacesEnv(several) : {}),
-    // What `doctor`'s full-mirror check measures against (a stack reads its schedule rule).
-    ...(intervalMs > 0
-      ? { FULL_MIRROR_INTERVAL_SECONDS: String(Math.ceil(intervalMs / 1000)) }
-      : {}),
-  };
-}
-
-/** `PIRIOD_WORKSPACES`, `PIRIOD_API_TOKENS` and `PIRIOD_WEBHOOK_SECRETS` of several workspaces. */
-function workspacesEnv(workspaces: readonly DevWorkspace[]): Env {
-  return {
-    PIRIOD_WORKSPACES: formatWorkspaceList(
-      workspaces.map((w) => ({ id: w.id, testMode: w.testMode ?? false })),
-    ),
-    PIRIOD_API_TOKENS: JSON.stringify(Object.fromEntries(workspaces.map((w) => [w.id, w.token]))),
-    PIRIOD_WEBHOOK_SECRETS: JSON.stringify(
-      Object.fromEntries(workspaces.map((w) => [w.id, w.webhookSecret])),
-    ),
-  };
-}
-
-/** The workspace a full-mirror event names (`detail.workspace`), if any. */
-function workspaceOf(event: unknown): string | undefined {
-  const w = (event as { detail?: { workspace?: unknown } } | undefined)?.detail?.workspace;
-  return typeof w === 'string' ? w : undefined;
-}
-
-function scheduledEvent() {
-  return {
-    version: '0',
-    id: crypto.randomUUID(),
-    'detail-type': 'Scheduled Event',
-    source: 'aws.events',
-    account: '000000000000',
-    time: new Date().toISOString(),
-    region: LOCAL_REGION,
-    resources: ['arn:aws:events:us-east-1:000000000000:rule/local-schedule'],
-    detail: {},
-  };
 }

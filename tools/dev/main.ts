@@ -50,80 +50,28 @@ const DEMO_TIMEOUT_MS = 30_000;
 
 /** `npm run dev`: the local serverless flow, or `--demo` for a scripted run. */
 export async function dev(argv: string[], env: Env, io: Io): Promise<number> {
-  const { values } = parse(
-    argv,
-    {
-      demo: { type: 'boolean' },
-      json: { type: 'boolean' },
-      interval: { type: 'string' },
-      customers: { type: 'string' },
-      workspaces: { type: 'string' },
-    },
-    'dev',
-    false,
-    'npm run dev --',
-  );
-  if (values.help) {
+  const flags = devFlags(argv, env);
+  if (flags === 'help') {
     io.out(DEV_HELP);
     return EXIT.ok;
   }
-  const intervalMs = intFlag(values.interval, 'interval', 300, 1) * 1000;
-  const customers = intFlag(values.customers, 'customers', 200, 1);
-  const workspaceCount = intFlag(values.workspaces, 'workspaces', 1, 1);
-  if (workspaceCount > MAX_WORKSPACES) {
-    throw new UsageError(`--workspaces must be at most ${MAX_WORKSPACES}, got ${workspaceCount}`);
-  }
-  if (workspaceCount > 1 && values.demo) {
-    throw new UsageError('dev: --demo runs one workspace; drop --workspaces or --demo');
-  }
-  if (workspaceCount > 1 && env.PIRIOD_API_TOKEN?.trim()) {
-    throw new UsageError(
-      'dev: --workspaces runs sandbox workspaces; unset PIRIOD_API_TOKEN (it reads your Piriod account, one workspace)',
-    );
-  }
+  const { intervalMs, workspaceCount } = flags;
   const started = Date.now();
   const print = (hop: Hop) => {
     const at = ((Date.now() - started) / 1000).toFixed(1);
     io.err(
-      values.json
-        ? `${JSON.stringify({ at: Number(at), ...hop })}\n`
-        : `+${at}s ${describe(hop)}\n`,
+      flags.json ? `${JSON.stringify({ at: Number(at), ...hop })}\n` : `+${at}s ${describe(hop)}\n`,
     );
   };
 
   const resources = new LocalResources(io, 'stopping…');
-  let sandbox: Sandbox | undefined;
   try {
-    let functionEnv: Env;
     const secret =
       env.PIRIOD_WEBHOOK_SECRET?.trim() || `whsecret_dev_${randomBytes(8).toString('hex')}`;
-    if (env.PIRIOD_API_TOKEN?.trim() && !values.demo) {
-      io.err('PIRIOD_API_TOKEN is set: the local flow reads your Piriod account.\n');
-      functionEnv = { ...env };
-    } else {
-      io.err('Starting DynamoDB Local (Java)… ');
-      const db = resources.add(await startLocalDynamoDb(), (d) => d.stop());
-      io.err(`ready.\n`);
-      sandbox = resources.add(
-        await startSandbox({ customers, workspaces: workspaceCount, faults: { latencyMs: 20 } }),
-        (s) => s.close(),
-      );
-      const table = customerTable({ ...loadStoreConfig(env), endpoint: db.endpoint });
-      const { tableName } = table.config;
-      await ensureTable(table.client, tableName);
-      functionEnv = {
-        PIRIOD_API_URL: sandbox.url,
-        PIRIOD_API_TOKEN: sandbox.token,
-        PIRIOD_WORKSPACE: sandbox.workspace,
-        CUSTOMERS_TABLE: tableName,
-        AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
-      };
-      io.err(
-        workspaceCount > 1
-          ? `Sandbox with ${workspaceCount} workspaces (${sandbox.workspaces.map((w) => w.id).join(', ')}) of ${customers} customers each on ${sandbox.url}; table ${tableName}.\n`
-          : `Sandbox with ${customers} customers on ${sandbox.url}; table ${tableName}.\n`,
-      );
-    }
+    const { functionEnv, sandbox } =
+      env.PIRIOD_API_TOKEN?.trim() && !flags.demo
+        ? ownAccount(env, io)
+        : await sandboxAccount(env, io, resources, flags);
     const runtime = resources.add(
       await startDevRuntime({
         env: functionEnv,
@@ -139,34 +87,15 @@ export async function dev(argv: string[], env: Env, io: Io): Promise<number> {
               })),
             }
           : {}),
-        fullMirrorIntervalMs: values.demo ? 0 : intervalMs,
+        fullMirrorIntervalMs: flags.demo ? 0 : intervalMs,
         onHop: print,
       }),
       (r) => r.close(),
     );
     io.err(`Webhook receiver: ${runtime.webhookUrl}\n\nInitial full mirror (full-mirror):\n`);
     await runtime.runFullMirror();
-    if (!values.demo) {
-      // Ready: the block on stdout, so `npm run --silent dev > dev.env` (without --silent npm
-      // adds its own header lines, which a shell would run) or a copy-paste gives another
-      // shell everything the CLI needs. Secrets the user brought are not echoed back.
-      const withheld = new Set<string>();
-      if (!sandbox) withheld.add('PIRIOD_API_TOKEN');
-      if (env.PIRIOD_WEBHOOK_SECRET?.trim()) withheld.add('PIRIOD_WEBHOOK_SECRET');
-      io.err('\nReady. In another shell, run these lines, then any command (e.g. doctor):\n');
-      io.out(exportBlock(runtime.cliEnv, withheld));
-      // After the block, on stderr: stdout stays a file a shell can source.
-      const sample = sandbox?.customers()[0]?.id ?? 'cus_…';
-      io.err(`\n${devTryCommands(sample, sandbox !== undefined)}`);
-      if (sandbox && workspaceCount > 1) {
-        io.err(
-          `\n${devWorkspaceHints(
-            sandbox.workspaces.map((w) => ({ id: w.id, sample: w.customers()[0]?.id ?? 'cus_…' })),
-          )}`,
-        );
-      }
-    }
-    if (!values.demo) {
+    if (!flags.demo) {
+      printReady(env, io, runtime, sandbox, workspaceCount);
       const each = workspaceCount > 1 ? ' for each workspace' : '';
       io.err(`\nWatching. full-mirror runs every ${intervalMs / 1000} s${each}. Ctrl-C stops.\n`);
       await new Promise<never>(() => {});
@@ -174,6 +103,130 @@ export async function dev(argv: string[], env: Env, io: Io): Promise<number> {
     return await demo(runtime, sandbox as Sandbox, io);
   } finally {
     await resources.close();
+  }
+}
+
+/** The flags of `npm run dev`, checked; `help` for `--help`. */
+interface DevFlags {
+  demo: boolean;
+  json: boolean;
+  intervalMs: number;
+  customers: number;
+  workspaceCount: number;
+}
+
+function devFlags(argv: string[], env: Env): DevFlags | 'help' {
+  const { values } = parse(
+    argv,
+    {
+      demo: { type: 'boolean' },
+      json: { type: 'boolean' },
+      interval: { type: 'string' },
+      customers: { type: 'string' },
+      workspaces: { type: 'string' },
+    },
+    'dev',
+    false,
+    'npm run dev --',
+  );
+  if (values.help) return 'help';
+  const intervalMs = intFlag(values.interval, 'interval', 300, 1) * 1000;
+  const customers = intFlag(values.customers, 'customers', 200, 1);
+  const workspaceCount = intFlag(values.workspaces, 'workspaces', 1, 1);
+  if (workspaceCount > MAX_WORKSPACES) {
+    throw new UsageError(`--workspaces must be at most ${MAX_WORKSPACES}, got ${workspaceCount}`);
+  }
+  if (workspaceCount > 1 && values.demo) {
+    throw new UsageError('dev: --demo runs one workspace; drop --workspaces or --demo');
+  }
+  if (workspaceCount > 1 && env.PIRIOD_API_TOKEN?.trim()) {
+    throw new UsageError(
+      'dev: --workspaces runs sandbox workspaces; unset PIRIOD_API_TOKEN (it reads your Piriod account, one workspace)',
+    );
+  }
+  return {
+    demo: values.demo === true,
+    json: values.json === true,
+    intervalMs,
+    customers,
+    workspaceCount,
+  };
+}
+
+/** Where the functions read and write: Piriod, the table, and the sandbox when it is one. */
+interface FunctionSide {
+  functionEnv: Env;
+  sandbox: Sandbox | undefined;
+}
+
+/** The user's own Piriod account and table, as the environment names them. */
+function ownAccount(env: Env, io: Io): FunctionSide {
+  io.err('PIRIOD_API_TOKEN is set: the local flow reads your Piriod account.\n');
+  return { functionEnv: { ...env }, sandbox: undefined };
+}
+
+/** DynamoDB Local and the sandbox, started for this run, with the table created. */
+async function sandboxAccount(
+  env: Env,
+  io: Io,
+  resources: LocalResources,
+  flags: DevFlags,
+): Promise<FunctionSide> {
+  const { customers, workspaceCount } = flags;
+  io.err('Starting DynamoDB Local (Java)… ');
+  const db = resources.add(await startLocalDynamoDb(), (d) => d.stop());
+  io.err(`ready.\n`);
+  const sandbox = resources.add(
+    await startSandbox({ customers, workspaces: workspaceCount, faults: { latencyMs: 20 } }),
+    (s) => s.close(),
+  );
+  const table = customerTable({ ...loadStoreConfig(env), endpoint: db.endpoint });
+  const { tableName } = table.config;
+  await ensureTable(table.client, tableName);
+  io.err(
+    workspaceCount > 1
+      ? `Sandbox with ${workspaceCount} workspaces (${sandbox.workspaces.map((w) => w.id).join(', ')}) of ${customers} customers each on ${sandbox.url}; table ${tableName}.\n`
+      : `Sandbox with ${customers} customers on ${sandbox.url}; table ${tableName}.\n`,
+  );
+  return {
+    functionEnv: {
+      PIRIOD_API_URL: sandbox.url,
+      PIRIOD_API_TOKEN: sandbox.token,
+      PIRIOD_WORKSPACE: sandbox.workspace,
+      CUSTOMERS_TABLE: tableName,
+      AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
+    },
+    sandbox,
+  };
+}
+
+/**
+ * Ready: the export block on stdout, so `npm run --silent dev > dev.env` (without --silent npm
+ * adds its own header lines, which a shell would run) or a copy-paste gives another shell
+ * everything the CLI needs, and commands to try on stderr. Secrets the user brought
+ * are not echoed back.
+ */
+function printReady(
+  env: Env,
+  io: Io,
+  runtime: DevRuntime,
+  sandbox: Sandbox | undefined,
+  workspaceCount: number,
+): void {
+  const withheld = new Set<string>();
+  if (!sandbox) withheld.add('PIRIOD_API_TOKEN');
+  if (env.PIRIOD_WEBHOOK_SECRET?.trim()) withheld.add('PIRIOD_WEBHOOK_SECRET');
+  io.err('\nReady. In another shell, run these lines, then any command (e.g. doctor):\n');
+  io.out(exportBlock(runtime.cliEnv, withheld));
+  // After the block, on stderr: stdout stays a file a shell can source.
+  const sample = sandbox?.customers()[0]?.id ?? 'cus_…';
+  io.err(`\n${devTryCommands(sample, sandbox !== undefined)}`);
+  if (sandbox && workspaceCount > 1) {
+    io.err(
+      `\n${devWorkspaceHints(
+        sandbox.workspaces.map((w) => ({ id: w.id, sample: w.customers()[0]?.id ?? 'cus_…' })),
+      )}`,
+    );
   }
 }
 
