@@ -153,7 +153,7 @@ export function loadChangeFeedConfig(env: Env): ChangeFeedConfig {
 
 /** What a CLI run that mirrors (`full-mirror`, `refresh`, `verify`) is configured with. */
 export interface CliMirrorConfig {
-  /** Piriod for the one workspace of the run, with its token. */
+  /** Piriod for the single workspace this run works on, with its token. */
   piriod: PiriodConfig;
   store: StoreConfig;
 }

@@ -1,7 +1,8 @@
 /**
- * The base of the product's errors, below every other part so each can extend it: the port
+ * The base of the product's errors, below every other part so any can extend it: the port
  * failures ({@link PortError}, which the adapters' errors extend; `lib/ports.ts` re-exports
- * it) and the domain's (`InvalidCustomerError`, `InvalidCustomerIdError`).
+ * it) and the domain's (`InvalidCustomerError`, `InvalidCustomerIdError`). Errors that are
+ * never a retry decision (configuration, usage, a run's abort) keep extending `Error`.
  */
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Piriod's settings: how it is reached ({@link PiriodConnection}, shared by every workspace)
- * and, for the CLI, the one workspace of a run with its token ({@link PiriodConfig}).
+ * and, for the CLI, the single workspace a run works on, with its token ({@link PiriodConfig}).
  */
 import type { Workspace } from '../customer/workspaces.js';
 import { ConfigError, type Env, flagValue } from '../env-variables.js';

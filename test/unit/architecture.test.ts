@@ -10,8 +10,8 @@ import { docFiles, readDoc } from '../support/markdown.js';
  * back up and no two parts form a circle.
  */
 const LAYERS: Record<string, number> = {
-  // The product's base error (`PiriodMirrorError`, `isRetryable`): below every room, as each
-  // room's errors extend it.
+  // The product's base error (`PiriodMirrorError`, `isRetryable`) and the port failures:
+  // below every other part, so any part's errors may extend it.
   'lib/errors.ts': -1,
   'lib/concurrency': 0,
   'lib/env-variables.ts': 0,

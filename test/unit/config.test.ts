@@ -99,7 +99,7 @@ describe("the functions' workspaces", () => {
     });
   });
 
-  it('is the one workspace of PIRIOD_WORKSPACE, with the single variables, without a list', () => {
+  it('is the single workspace PIRIOD_WORKSPACE names, with the single variables, without a list', () => {
     expect(
       loadWorkspaces({
         PIRIOD_WORKSPACE: 'acc_1',

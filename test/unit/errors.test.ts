@@ -11,7 +11,7 @@ import { StoreError } from '../../lib/store/errors.js';
 import { failed } from '../../lib/use-cases/outcome.js';
 
 describe('the one answer to "retry?"', () => {
-  it('is the retryable flag of the product’s errors, whichever room they come from', () => {
+  it('is the retryable flag of the product’s errors, whichever part of the code they come from', () => {
     expect(isRetryable(new PortError('Piriod answered 503', { retryable: true }))).toBe(true);
     expect(isRetryable(new StoreError('DynamoDB throttled the write', true))).toBe(true);
     expect(isRetryable(new PiriodServerError('Piriod answered 502', undefined))).toBe(true);
