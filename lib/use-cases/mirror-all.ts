@@ -98,7 +98,7 @@ export async function mirrorAll(
   try {
     listing = await run.list(listing);
     await run.finish();
-    if (listing.listingDone && options.sweep !== false && !run.pipeline.fatal) {
+    if (listing.listingDone && options.sweep !== false && !run.writes.fatal) {
       sweep = await run.sweep(snapshot);
       await run.finish();
     }
@@ -106,7 +106,7 @@ export async function mirrorAll(
     await run.finish();
     throw new RunAbortedError(err as Error, tally.summary());
   }
-  if (run.pipeline.fatal) throw new RunAbortedError(run.pipeline.fatal, tally.summary());
+  if (run.writes.fatal) throw new RunAbortedError(run.writes.fatal, tally.summary());
   run.report();
   return {
     summary: tally.summary(),
@@ -128,8 +128,8 @@ interface ListingEnd {
 type SweepEnd = Pick<MirrorResult, 'sweepPending' | 'sweepSkipped'>;
 
 /**
- * One run of {@link mirrorAll}: the listing, the sweep, and what they share (the write
- * pipeline, the tally, the ids seen, the outcomes still in flight).
+ * One run of {@link mirrorAll}: the listing, the sweep, and what they share (the customers'
+ * writes, the tally, the ids seen, the outcomes still in flight).
  */
 class MirrorRun {
   readonly seen = new Set<string>();
@@ -142,7 +142,7 @@ class MirrorRun {
     private readonly deps: MirrorAllDeps,
     private readonly options: MirrorOptions,
     private readonly tally: Tally,
-    readonly pipeline: CustomerWrites,
+    readonly writes: CustomerWrites,
   ) {}
 
   report(): void {
@@ -152,7 +152,7 @@ class MirrorRun {
 
   /** Waits for every submitted write and every outcome still in flight. */
   async finish(): Promise<void> {
-    await this.pipeline.drain();
+    await this.writes.drain();
     await awaitAllInFlight(this.inFlight);
   }
 
@@ -166,13 +166,13 @@ class MirrorRun {
       .listCustomers({ startPage: nextPage, clock: this.deps.clock })
       [Symbol.asyncIterator]();
     for (;;) {
-      if (listingDone || this.pipeline.fatal) break;
+      if (listingDone || this.writes.fatal) break;
       const next = await pages.next();
       if (next.done) return { listingDone: true, nextPage: undefined };
       const page = next.value;
       this.total = page.count;
       await this.mirrorPage(page);
-      await this.pipeline.waitForRoom();
+      await this.writes.waitForRoom();
       this.report();
       nextPage = page.nextPage;
       if (nextPage === undefined) {
@@ -201,7 +201,7 @@ class MirrorRun {
         const { customer, warnings } = normalizeCustomer(entry);
         if (warnings.length > 0) this.deps.onWarnings?.(customer.id, warnings);
         if (isValidCustomerId(customer.id))
-          this.track(this.pipeline.submit({ customer, fetchedAt }));
+          this.track(this.writes.submit({ customer, fetchedAt }));
         else
           this.track(Promise.resolve(failed(customer.id, new Error('listed with an invalid id'))));
       } catch (err) {
@@ -242,7 +242,7 @@ class MirrorRun {
       }
       await this.byIdOrHandOff(gone.slice(i, i + 100));
       this.report();
-      if (this.pipeline.fatal) break;
+      if (this.writes.fatal) break;
     }
     return { sweepPending, sweepSkipped };
   }
@@ -253,7 +253,7 @@ class MirrorRun {
       await this.options.handOff(ids);
       this.handedOff += ids.length;
     } else {
-      await refreshEach(ids, this.deps, this.pipeline, (o) => this.track(o));
+      await refreshEach(ids, this.deps, this.writes, (o) => this.track(o));
     }
   }
 
