@@ -25,7 +25,6 @@ import {
   PiriodTimeoutError,
 } from './errors.js';
 import { DEFAULT_PACE, type PaceOptions, Pacer } from './pacer.js';
-import { parseRetryAfter } from './retry-after.js';
 
 /** Connection and behaviour settings of a {@link PiriodClient}. */
 export interface PiriodClientOptions {

@@ -200,8 +200,7 @@ class MirrorRun {
       try {
         const { customer, warnings } = normalizeCustomer(entry);
         if (warnings.length > 0) this.deps.onWarnings?.(customer.id, warnings);
-        if (isValidCustomerId(customer.id))
-          this.track(this.writes.submit({ customer, fetchedAt }));
+        if (isValidCustomerId(customer.id)) this.track(this.writes.submit({ customer, fetchedAt }));
         else
           this.track(Promise.resolve(failed(customer.id, new Error('listed with an invalid id'))));
       } catch (err) {
